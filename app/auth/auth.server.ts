@@ -1,0 +1,150 @@
+import type { Locale } from "../../db/types";
+import { enqueueEmail } from "../email/outbox.server";
+import { AppError } from "../utils/app-error";
+import type { Database, DbOrTx } from "../utils/db.server";
+import { isUniqueViolation } from "../utils/pg-errors";
+import { hashToken, newToken } from "../utils/tokens.server";
+import { isThrottled, RESET_TOKEN_TTL_MS, THROTTLE_WINDOW_MS } from "./auth";
+import { hashPassword, verifyAgainstDecoy, verifyPassword } from "./password.server";
+import { createSession, revokeAllSessions, revokeSession, type SessionMeta } from "./session.server";
+
+export interface SignUpInput {
+  email: string;
+  displayName: string;
+  password: string;
+  locale: Locale;
+}
+
+export async function signUp(db: Database, input: SignUpInput, meta: SessionMeta & { origin: string }) {
+  const passwordHash = await hashPassword(input.password);
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const user = await trx
+        .insertInto("users")
+        .values({ email: input.email, display_name: input.displayName, password_hash: passwordHash, locale: input.locale })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await enqueueEmail(trx, input.email, "welcome", {
+        locale: input.locale,
+        displayName: input.displayName,
+        homeUrl: `${meta.origin}/campaigns`,
+      });
+      const token = await createSession(trx, user.id, meta);
+      return { userId: user.id, token };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, "users_email_key")) throw new AppError("emailTaken", 409, "email");
+    throw error;
+  }
+}
+
+async function countFailures(db: DbOrTx, scope: "account" | "ip", key: string, since: Date): Promise<number> {
+  const row = await db
+    .selectFrom("auth_failures")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("scope", "=", scope)
+    .where("key", "=", key)
+    .where("failed_at", ">", since)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export interface LogInInput {
+  email: string;
+  password: string;
+  /** The session being replaced, if any: revoked so a known token never survives a log-in. */
+  previousToken?: string;
+}
+
+/** Checks throttling before the password, records failures per account and per IP. */
+export async function logIn(db: Database, input: LogInInput, meta: SessionMeta) {
+  const since = new Date(meta.now.getTime() - THROTTLE_WINDOW_MS);
+  const ipKey = meta.ip ?? "unknown";
+  const [accountFailures, ipFailures] = await Promise.all([
+    countFailures(db, "account", input.email, since),
+    countFailures(db, "ip", ipKey, since),
+  ]);
+  if (isThrottled(accountFailures, ipFailures)) throw new AppError("tooManyAttempts", 429);
+
+  const user = await db
+    .selectFrom("users")
+    .select(["id", "password_hash", "locale"])
+    .where("email", "=", input.email)
+    .executeTakeFirst();
+  const valid = user ? await verifyPassword(user.password_hash, input.password) : await verifyAgainstDecoy(input.password);
+  if (!user || !valid) {
+    await db
+      .insertInto("auth_failures")
+      .values([
+        { scope: "account", key: input.email, failed_at: meta.now },
+        { scope: "ip", key: ipKey, failed_at: meta.now },
+      ])
+      .execute();
+    throw new AppError("invalidCredentials", 401);
+  }
+  return db.transaction().execute(async (trx) => {
+    if (input.previousToken) await revokeSession(trx, input.previousToken, meta.now);
+    await trx.deleteFrom("auth_failures").where("scope", "=", "account").where("key", "=", input.email).execute();
+    const token = await createSession(trx, user.id, meta);
+    return { userId: user.id, locale: user.locale, token };
+  });
+}
+
+export async function logOut(db: DbOrTx, token: string | undefined, now: Date): Promise<void> {
+  if (token) await revokeSession(db, token, now);
+}
+
+/** Always behaves the same whether or not the address is registered. */
+export async function requestPasswordReset(db: Database, email: string, origin: string, now: Date): Promise<void> {
+  const user = await db
+    .selectFrom("users")
+    .select(["id", "display_name", "locale"])
+    .where("email", "=", email)
+    .executeTakeFirst();
+  if (!user) return;
+  const token = newToken();
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto("password_reset_tokens")
+      .values({ id: hashToken(token), user_id: user.id, created_at: now, expires_at: new Date(now.getTime() + RESET_TOKEN_TTL_MS) })
+      .execute();
+    await enqueueEmail(trx, email, "passwordReset", {
+      locale: user.locale,
+      displayName: user.display_name,
+      resetUrl: `${origin}/reset-password?token=${encodeURIComponent(token)}`,
+    });
+  });
+}
+
+export async function isResetTokenUsable(db: DbOrTx, token: string, now: Date): Promise<boolean> {
+  const row = await db
+    .selectFrom("password_reset_tokens")
+    .select("id")
+    .where("id", "=", hashToken(token))
+    .where("used_at", "is", null)
+    .where("expires_at", ">", now)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Sets the new password, spends the token and signs every existing session out. */
+export async function resetPassword(db: Database, token: string, password: string, now: Date): Promise<void> {
+  const passwordHash = await hashPassword(password);
+  await db.transaction().execute(async (trx) => {
+    const spent = await trx
+      .updateTable("password_reset_tokens")
+      .set({ used_at: now })
+      .where("id", "=", hashToken(token))
+      .where("used_at", "is", null)
+      .where("expires_at", ">", now)
+      .returning("user_id")
+      .executeTakeFirst();
+    if (!spent) throw new AppError("resetLinkInvalid", 400);
+    await trx.updateTable("users").set({ password_hash: passwordHash, updated_at: now }).where("id", "=", spent.user_id).execute();
+    await revokeAllSessions(trx, spent.user_id, now);
+  });
+}
+
+export async function setUserLocale(db: DbOrTx, userId: number, locale: Locale): Promise<void> {
+  await db.updateTable("users").set({ locale }).where("id", "=", userId).execute();
+}

@@ -1,0 +1,137 @@
+import { jsonArrayFrom } from "kysely/helpers/postgres";
+import type { EnterpriseType, Locale, MemberRole, StaffRole } from "../../db/types";
+import type { Services } from "../server/services";
+import { isSecureOrigin, readCookie, serializeCookie } from "../utils/cookies";
+import type { DbOrTx } from "../utils/db.server";
+import { hashToken, newToken } from "../utils/tokens.server";
+import { SESSION_TTL_MS } from "./auth";
+
+export const SESSION_COOKIE = "hf_session";
+
+export interface SessionUser {
+  id: number;
+  email: string;
+  displayName: string;
+  locale: Locale;
+  isPlatformAdmin: boolean;
+  sessionId: string;
+  staffRoles: { hostId: number; role: StaffRole }[];
+  memberships: { enterpriseId: number; role: MemberRole; enterpriseName: string; enterpriseType: EnterpriseType }[];
+}
+
+export interface SessionMeta {
+  ip: string | null;
+  userAgent: string | null;
+  now: Date;
+}
+
+export async function createSession(db: DbOrTx, userId: number, meta: SessionMeta): Promise<string> {
+  const token = newToken();
+  await db
+    .insertInto("sessions")
+    .values({
+      id: hashToken(token),
+      user_id: userId,
+      created_at: meta.now,
+      expires_at: new Date(meta.now.getTime() + SESSION_TTL_MS),
+      ip: meta.ip?.slice(0, 64) ?? null,
+      user_agent: meta.userAgent?.slice(0, 300) ?? null,
+    })
+    .execute();
+  return token;
+}
+
+export async function revokeSession(db: DbOrTx, token: string, now: Date): Promise<void> {
+  await db
+    .updateTable("sessions")
+    .set({ revoked_at: now })
+    .where("id", "=", hashToken(token))
+    .where("revoked_at", "is", null)
+    .execute();
+}
+
+export async function revokeAllSessions(db: DbOrTx, userId: number, now: Date): Promise<void> {
+  await db
+    .updateTable("sessions")
+    .set({ revoked_at: now })
+    .where("user_id", "=", userId)
+    .where("revoked_at", "is", null)
+    .execute();
+}
+
+export async function findSessionUser(db: DbOrTx, token: string, now: Date): Promise<SessionUser | null> {
+  const row = await db
+    .selectFrom("sessions")
+    .innerJoin("users", "users.id", "sessions.user_id")
+    .select((eb) => [
+      "sessions.id as sessionId",
+      "users.id",
+      "users.email",
+      "users.display_name",
+      "users.locale",
+      "users.is_platform_admin",
+      jsonArrayFrom(
+        eb
+          .selectFrom("staff_roles")
+          .select(["staff_roles.host_id as hostId", "staff_roles.role"])
+          .whereRef("staff_roles.user_id", "=", "users.id"),
+      ).as("staffRoles"),
+      jsonArrayFrom(
+        eb
+          .selectFrom("enterprise_members")
+          .innerJoin("enterprises", "enterprises.id", "enterprise_members.enterprise_id")
+          .select([
+            "enterprise_members.enterprise_id as enterpriseId",
+            "enterprise_members.role",
+            "enterprises.name as enterpriseName",
+            "enterprises.type as enterpriseType",
+          ])
+          .whereRef("enterprise_members.user_id", "=", "users.id")
+          .orderBy("enterprises.name"),
+      ).as("memberships"),
+    ])
+    .where("sessions.id", "=", hashToken(token))
+    .where("sessions.revoked_at", "is", null)
+    .where("sessions.expires_at", ">", now)
+    .executeTakeFirst();
+  if (!row) return null;
+  return {
+    id: row.id,
+    email: row.email,
+    displayName: row.display_name,
+    locale: row.locale,
+    isPlatformAdmin: row.is_platform_admin,
+    sessionId: row.sessionId,
+    // json_agg turns bigint into JSON numbers, which is what we want here.
+    staffRoles: row.staffRoles.map((r) => ({ hostId: Number(r.hostId), role: r.role })),
+    memberships: row.memberships.map((m) => ({ ...m, enterpriseId: Number(m.enterpriseId) })),
+  };
+}
+
+const perRequest = new WeakMap<Request, Promise<SessionUser | null>>();
+
+/** The signed-in user of this request, looked up once however many guards ask. */
+export function getSessionUser(request: Request, services: Services): Promise<SessionUser | null> {
+  let pending = perRequest.get(request);
+  if (!pending) {
+    const token = readCookie(request, SESSION_COOKIE);
+    pending = token && token.length <= 100 ? findSessionUser(services.db, token, services.clock.now()) : Promise.resolve(null);
+    perRequest.set(request, pending);
+  }
+  return pending;
+}
+
+export function readSessionToken(request: Request): string | undefined {
+  return readCookie(request, SESSION_COOKIE);
+}
+
+export function sessionCookie(token: string, origin: string): string {
+  return serializeCookie(SESSION_COOKIE, token, {
+    secure: isSecureOrigin(origin),
+    maxAgeSeconds: Math.floor(SESSION_TTL_MS / 1000),
+  });
+}
+
+export function clearSessionCookie(origin: string): string {
+  return serializeCookie(SESSION_COOKIE, "", { secure: isSecureOrigin(origin), maxAgeSeconds: 0 });
+}

@@ -1,0 +1,90 @@
+import type { CampaignState } from "../../db/types";
+import { campaignOfflineSource, campaignOnlineSource } from "../ledger/accounts";
+import type { DbOrTx } from "../utils/db.server";
+
+export interface CampaignCard {
+  id: number;
+  slug: string;
+  title: string;
+  summary: string;
+  state: CampaignState;
+  goalWon: number;
+  raisedWon: number;
+  startsOn: string;
+  endsOn: string;
+  enterpriseName: string;
+  enterpriseType: string;
+  district: string;
+  contestTitle: string | null;
+}
+
+export interface CardFilter {
+  states?: CampaignState[];
+  contestId?: number;
+  enterpriseId?: number;
+  limit?: number;
+}
+
+/** States a campaign is shown publicly in. */
+export const PUBLIC_CAMPAIGN_STATES: CampaignState[] = ["live", "succeeded", "failed", "approved"];
+
+/** Campaign summaries with the amount raised read from the ledger (online + offline sources). */
+export async function listCampaignCards(db: DbOrTx, filter: CardFilter = {}): Promise<CampaignCard[]> {
+  let query = db
+    .selectFrom("campaigns")
+    .innerJoin("enterprises", "enterprises.id", "campaigns.enterprise_id")
+    .leftJoin("contests", "contests.id", "campaigns.contest_id")
+    .select([
+      "campaigns.id",
+      "campaigns.slug",
+      "campaigns.title",
+      "campaigns.summary",
+      "campaigns.state",
+      "campaigns.goal_won",
+      "campaigns.starts_on",
+      "campaigns.ends_on",
+      "enterprises.name as enterprise_name",
+      "enterprises.type as enterprise_type",
+      "enterprises.district",
+      "contests.title as contest_title",
+    ])
+    .orderBy("campaigns.ends_on", "desc")
+    .orderBy("campaigns.id", "desc")
+    .limit(filter.limit ?? 24);
+  if (filter.states && filter.states.length > 0) query = query.where("campaigns.state", "in", filter.states);
+  if (filter.contestId !== undefined) query = query.where("campaigns.contest_id", "=", filter.contestId);
+  if (filter.enterpriseId !== undefined) query = query.where("campaigns.enterprise_id", "=", filter.enterpriseId);
+  const rows = await query.execute();
+  const raised = await raisedByCampaign(
+    db,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    slug: r.slug,
+    title: r.title,
+    summary: r.summary,
+    state: r.state,
+    goalWon: r.goal_won,
+    raisedWon: raised.get(r.id) ?? 0,
+    startsOn: r.starts_on,
+    endsOn: r.ends_on,
+    enterpriseName: r.enterprise_name,
+    enterpriseType: r.enterprise_type,
+    district: r.district,
+    contestTitle: r.contest_title,
+  }));
+}
+
+/** Money that came in for each campaign: the negated balances of its source accounts. */
+export async function raisedByCampaign(db: DbOrTx, campaignIds: number[]): Promise<Map<number, number>> {
+  const result = new Map<number, number>(campaignIds.map((id) => [id, 0]));
+  if (campaignIds.length === 0) return result;
+  const codes = campaignIds.flatMap((id) => [campaignOnlineSource(id).code, campaignOfflineSource(id).code]);
+  const rows = await db.selectFrom("ledger_accounts").select(["code", "balance_won"]).where("code", "in", codes).execute();
+  for (const row of rows) {
+    const id = Number(row.code.split(":")[1]);
+    result.set(id, (result.get(id) ?? 0) - row.balance_won);
+  }
+  return result;
+}

@@ -1,0 +1,38 @@
+import { defineMessages } from "../define";
+
+export const dev = defineMessages({
+  ko: {
+    outboxTitle: "개발용 메일함",
+    outboxIntro: "SMTP가 설정되지 않아 보낸 메일이 여기에 쌓입니다. (데모·개발 환경에서만 보입니다.)",
+    to: "받는 사람",
+    subject: "제목",
+    sentAt: "작성 시각",
+    empty: "보낸 메일이 없습니다.",
+    filterTo: "받는 사람으로 찾기",
+    clockTitle: "데모 시계",
+    clockIntro: "데모와 테스트에서 시간을 앞으로 옮깁니다. 마감, 상환일 같은 예약 작업이 바로 실행됩니다.",
+    now: "현재 시각",
+    offset: "앞당긴 시간",
+    advanceDays: "앞으로 옮길 날 수",
+    advanceHours: "앞으로 옮길 시간 수",
+    advance: "시간 이동",
+    advanced: "시간을 옮기고 예약 작업을 실행했습니다.",
+  },
+  en: {
+    outboxTitle: "Dev mail outbox",
+    outboxIntro: "No SMTP server is configured, so sent mail collects here. (Shown in demo and development only.)",
+    to: "To",
+    subject: "Subject",
+    sentAt: "Written",
+    empty: "No mail yet.",
+    filterTo: "Find by recipient",
+    clockTitle: "Demo clock",
+    clockIntro: "Moves time forward for the demo and tests. Deadlines, due dates and other scheduled work run at once.",
+    now: "Now",
+    offset: "Moved ahead by",
+    advanceDays: "Days to move ahead",
+    advanceHours: "Hours to move ahead",
+    advance: "Move time",
+    advanced: "Time moved and scheduled work ran.",
+  },
+});

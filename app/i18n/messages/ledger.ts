@@ -1,0 +1,48 @@
+import { defineMessages } from "../define";
+
+export const ledger = defineMessages({
+  ko: {
+    title: "공개 장부",
+    intro: "함께펀드를 거쳐 간 모든 돈은 복식부기로 기록되고, 각 기록은 이전 기록의 해시에 이어져 있어 나중에 고칠 수 없습니다.",
+    head: "장부 최신 상태",
+    entries: "기록 수",
+    chainHash: "체인 해시",
+    seq: "순번",
+    time: "시각",
+    kind: "구분",
+    lines: "계정별 금액",
+    hash: "해시",
+    empty: "아직 기록이 없습니다.",
+    verifyTitle: "장부를 직접 검증하는 방법",
+    verifyIntro: "누구나 장부 전체를 내려받아 자기 컴퓨터에서 검증할 수 있습니다. 하나라도 고쳐지거나 빠진 기록이 있으면 검증이 실패하고 처음 잘못된 순번을 알려 줍니다.",
+    verifySteps: [
+      "각 기록의 원문(canonical JSON)에서 SHA-256(0x00 ‖ 원문)으로 잎 해시를 다시 계산합니다.",
+      "체인 해시 = SHA-256(이전 체인 해시 ‖ 잎 해시)를 첫 기록(이전 해시는 0으로 채운 32바이트)부터 차례로 계산합니다.",
+      "순번이 1부터 빠짐없이 이어지는지, 각 기록의 금액 합이 0인지 확인합니다.",
+      "계정별 잔액을 다시 더해 공개된 잔액과 비교합니다.",
+    ],
+    verifyCommand: "프로젝트 저장소에서 실행:",
+  },
+  en: {
+    title: "Public ledger",
+    intro: "Every won that passes through Hamkke Fund is recorded in double entry, and each record is chained to the hash of the one before, so history cannot be rewritten unnoticed.",
+    head: "Ledger head",
+    entries: "Entries",
+    chainHash: "Chain hash",
+    seq: "Seq",
+    time: "Time",
+    kind: "Kind",
+    lines: "Amounts by account",
+    hash: "Hash",
+    empty: "No entries yet.",
+    verifyTitle: "How to verify the ledger yourself",
+    verifyIntro: "Anyone can download the whole ledger and verify it on their own computer. If any record was changed or removed, verification fails and names the first bad seq.",
+    verifySteps: [
+      "Recompute each leaf hash as SHA-256(0x00 ‖ canonical JSON text).",
+      "Recompute chain hash = SHA-256(previous chain hash ‖ leaf hash), starting from 32 zero bytes.",
+      "Check seq runs from 1 with no gaps and every entry's amounts sum to zero.",
+      "Add up the balances per account and compare them with the published balances.",
+    ],
+    verifyCommand: "From the project repository, run:",
+  },
+});

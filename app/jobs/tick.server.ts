@@ -1,0 +1,33 @@
+import type { Services } from "../server/services";
+
+/** Idempotent work that becomes due as the clock moves: run every minute and after a clock move. */
+export interface Sweeper {
+  name: string;
+  run(services: Services): Promise<number>;
+}
+
+async function purgeExpiredAuthRecords(services: Services): Promise<number> {
+  const now = services.clock.now();
+  const dayAgo = new Date(now.getTime() - 86_400_000);
+  const failures = await services.db.deleteFrom("auth_failures").where("failed_at", "<", dayAgo).executeTakeFirst();
+  const sessions = await services.db
+    .deleteFrom("sessions")
+    .where((eb) => eb.or([eb("expires_at", "<", dayAgo), eb("revoked_at", "<", dayAgo)]))
+    .executeTakeFirst();
+  return Number(failures.numDeletedRows) + Number(sessions.numDeletedRows);
+}
+
+export const sweepers: Sweeper[] = [{ name: "auth.purge", run: purgeExpiredAuthRecords }];
+
+export interface TickReport {
+  name: string;
+  changed: number;
+}
+
+export async function runTick(services: Services): Promise<TickReport[]> {
+  const report: TickReport[] = [];
+  for (const sweeper of sweepers) {
+    report.push({ name: sweeper.name, changed: await sweeper.run(services) });
+  }
+  return report;
+}

@@ -1,0 +1,36 @@
+import type { AccountSpec } from "./ledger";
+
+// Ledger accounts by purpose. Amounts are signed "money into this account"; accounts that stand
+// for the world outside (card network, offline cash) may go negative, every holding account not.
+// Per-campaign source accounts make "raised online/offline" a balance lookup, not a scan.
+
+export function campaignEscrow(campaignId: number): AccountSpec {
+  return { code: `campaign:${campaignId}:escrow`, kind: "campaign_escrow", nameKo: `캠페인 #${campaignId} 예치금`, nameEn: `Campaign #${campaignId} escrow` };
+}
+
+export function campaignOnlineSource(campaignId: number): AccountSpec {
+  return {
+    code: `campaign:${campaignId}:in:online`,
+    kind: "source_online",
+    nameKo: `캠페인 #${campaignId} 온라인 후원 유입`,
+    nameEn: `Campaign #${campaignId} online contributions`,
+    mayGoNegative: true,
+  };
+}
+
+export function campaignOfflineSource(campaignId: number): AccountSpec {
+  return {
+    code: `campaign:${campaignId}:in:offline`,
+    kind: "source_offline",
+    nameKo: `캠페인 #${campaignId} 현장·오프라인 기부 유입`,
+    nameEn: `Campaign #${campaignId} offline donations`,
+    mayGoNegative: true,
+  };
+}
+
+export const processorFees: AccountSpec = {
+  code: "platform:processor-fees",
+  kind: "processor_fees",
+  nameKo: "결제 수수료",
+  nameEn: "Payment processor fees",
+};

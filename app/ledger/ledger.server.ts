@@ -1,0 +1,223 @@
+import { sql } from "kysely";
+import type { DbOrTx, Tx } from "../utils/db.server";
+import {
+  assertValidLines,
+  buildCanonicalEntry,
+  canonicalText,
+  chainHash,
+  leafHash,
+  LedgerVerifier,
+  type AccountSpec,
+  type EntryDraft,
+  type VerifyResult,
+} from "./ledger";
+
+// The only module that writes ledger rows (tests/integration/ledger-boundary.test.ts checks this).
+
+export interface AppendedEntry {
+  seq: number;
+  chainHash: string;
+  /** False when the idempotency key had already been used: nothing new was written. */
+  created: boolean;
+}
+
+export async function ensureAccounts(trx: DbOrTx, specs: readonly AccountSpec[]): Promise<Map<string, number>> {
+  const unique = [...new Map(specs.map((s) => [s.code, s])).values()];
+  if (unique.length === 0) return new Map();
+  await trx
+    .insertInto("ledger_accounts")
+    .values(
+      unique.map((s) => ({
+        code: s.code,
+        kind: s.kind,
+        name_ko: s.nameKo,
+        name_en: s.nameEn,
+        may_go_negative: s.mayGoNegative ?? false,
+      })),
+    )
+    .onConflict((oc) => oc.column("code").doNothing())
+    .execute();
+  const rows = await trx
+    .selectFrom("ledger_accounts")
+    .select(["id", "code"])
+    .where(
+      "code",
+      "in",
+      unique.map((s) => s.code),
+    )
+    .execute();
+  return new Map(rows.map((r) => [r.code, r.id]));
+}
+
+/**
+ * Appends one balanced entry inside the caller's transaction, so the entry commits or rolls
+ * back with the business change it records. Holds the ledger head lock until that commit.
+ */
+export async function appendEntry(trx: Tx, draft: EntryDraft): Promise<AppendedEntry> {
+  assertValidLines(draft.lines.map((l) => ({ account: l.account.code, amountWon: l.amountWon })));
+  const head = await sql<{ seq: number; chain_hash: Buffer }>`SELECT seq, chain_hash FROM ledger_lock_head()`
+    .execute(trx)
+    .then((r) => r.rows[0]);
+  if (!head) throw new Error("ledger head row is missing");
+
+  if (draft.idempotencyKey) {
+    const existing = await trx
+      .selectFrom("journal_entries")
+      .select(["seq", "chain_hash"])
+      .where("idempotency_key", "=", draft.idempotencyKey)
+      .executeTakeFirst();
+    if (existing) return { seq: existing.seq, chainHash: existing.chain_hash.toString("hex"), created: false };
+  }
+
+  const accountIds = await ensureAccounts(
+    trx,
+    draft.lines.map((l) => l.account),
+  );
+  const seq = head.seq + 1;
+  const canonical = canonicalText(buildCanonicalEntry(seq, draft));
+  const leaf = leafHash(canonical);
+  const chain = chainHash(head.chain_hash, leaf);
+
+  await trx
+    .insertInto("journal_entries")
+    .values({
+      seq,
+      kind: draft.kind,
+      occurred_at: draft.occurredAt,
+      canonical,
+      leaf_hash: leaf,
+      chain_hash: chain,
+      reverses_seq: draft.reversesSeq ?? null,
+      idempotency_key: draft.idempotencyKey ?? null,
+    })
+    .execute();
+  await trx
+    .insertInto("journal_lines")
+    .values(
+      draft.lines.map((line, index) => {
+        const accountId = accountIds.get(line.account.code);
+        if (accountId === undefined) throw new Error(`ledger account ${line.account.code} was not created`);
+        return { entry_seq: seq, line_no: index + 1, account_id: accountId, amount_won: line.amountWon };
+      }),
+    )
+    .execute();
+  return { seq, chainHash: chain.toString("hex"), created: true };
+}
+
+export async function getBalance(db: DbOrTx, code: string): Promise<number> {
+  const row = await db.selectFrom("ledger_accounts").select("balance_won").where("code", "=", code).executeTakeFirst();
+  return row?.balance_won ?? 0;
+}
+
+export async function getBalances(db: DbOrTx, codes: readonly string[]): Promise<Map<string, number>> {
+  if (codes.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("ledger_accounts")
+    .select(["code", "balance_won"])
+    .where("code", "in", [...codes])
+    .execute();
+  const balances = new Map<string, number>(codes.map((c) => [c, 0]));
+  for (const row of rows) balances.set(row.code, row.balance_won);
+  return balances;
+}
+
+export async function getLedgerHead(db: DbOrTx): Promise<{ seq: number; chainHash: string }> {
+  const head = await db.selectFrom("ledger_head").select(["seq", "chain_hash"]).executeTakeFirstOrThrow();
+  return { seq: head.seq, chainHash: head.chain_hash.toString("hex") };
+}
+
+export interface StoredEntryRow {
+  seq: number;
+  kind: string;
+  occurred_at: Date;
+  canonical: string;
+  leaf_hash: string;
+  chain_hash: string;
+}
+
+/** Entries in seq order, in pages, for exports and the verifier. */
+export async function* streamEntries(db: DbOrTx, afterSeq = 0, pageSize = 5000): AsyncGenerator<StoredEntryRow> {
+  let cursor = afterSeq;
+  for (;;) {
+    const page = await db
+      .selectFrom("journal_entries")
+      .select(["seq", "kind", "occurred_at", "canonical", "leaf_hash", "chain_hash"])
+      .where("seq", ">", cursor)
+      .orderBy("seq")
+      .limit(pageSize)
+      .execute();
+    for (const row of page) {
+      yield { ...row, leaf_hash: row.leaf_hash.toString("hex"), chain_hash: row.chain_hash.toString("hex") };
+    }
+    const last = page.at(-1);
+    if (!last || page.length < pageSize) return;
+    cursor = last.seq;
+  }
+}
+
+/**
+ * Re-computes every hash from the stored canonical texts, checks seq is gapless, that the stored
+ * lines are the ones each canonical text commits to, that the chain ends at the head, and that
+ * the stored balances equal the sum of the lines. Names the first bad seq.
+ */
+export async function verifyStoredLedger(db: DbOrTx, pageSize = 5000): Promise<VerifyResult> {
+  const verifier = new LedgerVerifier();
+  let cursor = 0;
+  for (;;) {
+    const page = await db
+      .selectFrom("journal_entries")
+      .select(["seq", "canonical", "leaf_hash", "chain_hash"])
+      .where("seq", ">", cursor)
+      .orderBy("seq")
+      .limit(pageSize)
+      .execute();
+    const first = page[0];
+    const last = page.at(-1);
+    if (!first || !last) break;
+    const lines = await db
+      .selectFrom("journal_lines")
+      .innerJoin("ledger_accounts", "ledger_accounts.id", "journal_lines.account_id")
+      .select(["journal_lines.entry_seq", "journal_lines.line_no", "ledger_accounts.code", "journal_lines.amount_won"])
+      .where("journal_lines.entry_seq", ">=", first.seq)
+      .where("journal_lines.entry_seq", "<=", last.seq)
+      .orderBy("journal_lines.entry_seq")
+      .orderBy("journal_lines.line_no")
+      .execute();
+    const storedLines = new Map<number, string>();
+    for (const line of lines) {
+      const text = `${line.code}=${line.amount_won}`;
+      const previous = storedLines.get(line.entry_seq);
+      storedLines.set(line.entry_seq, previous === undefined ? text : `${previous};${text}`);
+    }
+    for (const row of page) {
+      const entry = { seq: row.seq, canonical: row.canonical, leaf_hash: row.leaf_hash.toString("hex"), chain_hash: row.chain_hash.toString("hex") };
+      if (!verifier.push(entry)) return verifier.finish();
+      const stated = canonicalLinesText(row.canonical);
+      if (stated !== (storedLines.get(row.seq) ?? "")) {
+        return { ...verifier.finish(), ok: false, problem: { seq: row.seq, reason: "stored journal lines differ from the canonical text" } };
+      }
+    }
+    cursor = last.seq;
+    if (page.length < pageSize) break;
+  }
+  const head = await getLedgerHead(db);
+  const result = verifier.finish();
+  if (head.seq !== result.headSeq || head.chainHash !== result.headHash) {
+    return {
+      ...result,
+      ok: false,
+      problem: {
+        seq: Math.min(head.seq, result.headSeq + 1),
+        reason: `ledger head (seq ${head.seq}) does not match the last entry (seq ${result.headSeq})`,
+      },
+    };
+  }
+  const accounts = await db.selectFrom("ledger_accounts").select(["code", "balance_won"]).execute();
+  verifier.checkBalances(new Map(accounts.map((a) => [a.code, a.balance_won])));
+  return verifier.finish();
+}
+
+function canonicalLinesText(canonical: string): string {
+  const parsed = JSON.parse(canonical) as { lines: { account: string; amount_won: number }[] };
+  return parsed.lines.map((l) => `${l.account}=${l.amount_won}`).join(";");
+}

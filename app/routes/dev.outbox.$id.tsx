@@ -1,0 +1,54 @@
+import { json, type LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { idParam } from "../auth/guards.server";
+import { getOutboxMessage } from "../email/outbox.server";
+import { useLocale, useMessages } from "../i18n/use-messages";
+import { formatDateTime } from "../utils/dates";
+import { requireDevTools } from "../utils/dev-tools.server";
+import { notFound } from "../utils/http.server";
+import { titled } from "../utils/meta";
+
+export const meta = titled<typeof loader>((m, data) => data?.message.subject ?? m.dev.outboxTitle);
+
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  requireDevTools(context);
+  const message = await getOutboxMessage(context.services.db, idParam(params.id));
+  if (!message) throw notFound();
+  return json({ message });
+}
+
+export default function OutboxMessage() {
+  const { message } = useLoaderData<typeof loader>();
+  const m = useMessages();
+  const locale = useLocale();
+  const links = [...message.text_body.matchAll(/https?:\/\/[^\s\])]+/g)].map((match) => match[0]);
+  return (
+    <div className="container page">
+      <p>
+        <Link to="/dev/outbox">← {m.dev.outboxTitle}</Link>
+      </p>
+      <header className="page-header">
+        <h1 data-testid="email-subject">{message.subject}</h1>
+        <p>
+          {m.dev.to}: {message.to_address} · {formatDateTime(message.created_at, locale)}
+        </p>
+      </header>
+      {links.length > 0 ? (
+        <ul data-testid="email-links">
+          {[...new Set(links)].map((href) => (
+            <li key={href}>
+              <a href={href}>{href}</a>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <iframe title={message.subject} className="email-frame" sandbox="" srcDoc={message.html} />
+      <details style={{ marginTop: 16 }}>
+        <summary>text/plain</summary>
+        <pre style={{ whiteSpace: "pre-wrap" }} data-testid="email-text">
+          {message.text_body}
+        </pre>
+      </details>
+    </div>
+  );
+}

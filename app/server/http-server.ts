@@ -1,0 +1,94 @@
+import {
+  createReadableStreamFromReadable,
+  createRequestHandler,
+  writeReadableStreamToWritable,
+  type ServerBuild,
+} from "@remix-run/node";
+import express from "express";
+import { checkMutation } from "../utils/csrf.server";
+import type { Services } from "./services";
+
+const SECURITY_HEADERS: Record<string, string> = {
+  "X-Content-Type-Options": "nosniff",
+  "X-Frame-Options": "DENY",
+  "Referrer-Policy": "strict-origin-when-cross-origin",
+  "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+  "Content-Security-Policy":
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; " +
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+};
+
+export interface HttpServerOptions {
+  build: ServerBuild;
+  services: Services;
+  assetsDir: string;
+  trustProxy: boolean;
+  /** Origins whose forms may post here (the public origin, plus 127.0.0.1 for a local demo). */
+  allowedOrigins: readonly string[];
+  mode: "development" | "production" | "test";
+}
+
+function toFetchRequest(req: express.Request, res: express.Response): Request {
+  const url = new URL(`${req.protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`);
+  const headers = new Headers();
+  for (const [key, values] of Object.entries(req.headers)) {
+    if (values === undefined) continue;
+    for (const value of Array.isArray(values) ? values : [values]) headers.append(key, value);
+  }
+  const controller = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  const init: RequestInit & { duplex?: "half" } = { method: req.method, headers, signal: controller.signal };
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    init.body = createReadableStreamFromReadable(req);
+    init.duplex = "half";
+  }
+  return new Request(url.href, init);
+}
+
+async function sendFetchResponse(res: express.Response, response: Response): Promise<void> {
+  res.statusMessage = response.statusText;
+  res.status(response.status);
+  for (const [key, value] of response.headers.entries()) res.append(key, value);
+  if (response.body) {
+    await writeReadableStreamToWritable(response.body, res);
+  } else {
+    res.end();
+  }
+}
+
+export function createHttpApp(options: HttpServerOptions): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  if (options.trustProxy) app.set("trust proxy", true);
+
+  app.use((_req, res, next) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    if (options.services.origin.startsWith("https://")) {
+      res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+    }
+    next();
+  });
+  app.use("/build", express.static(`${options.assetsDir}/build`, { immutable: true, maxAge: "1y" }));
+  app.use(express.static(options.assetsDir, { maxAge: "1h" }));
+
+  const handle = createRequestHandler(options.build, options.mode);
+  const { allowedOrigins } = options;
+
+  app.all("*", async (req, res, next) => {
+    try {
+      const request = toFetchRequest(req, res);
+      const refusal = await checkMutation(request, allowedOrigins);
+      if (refusal) {
+        await sendFetchResponse(res, refusal);
+        return;
+      }
+      const response = await handle(request, { services: options.services, clientIp: req.ip ?? null });
+      await sendFetchResponse(res, response);
+    } catch (error) {
+      next(error);
+    }
+  });
+  return app;
+}

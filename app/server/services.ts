@@ -1,0 +1,28 @@
+import type { Clock } from "../utils/clock";
+import type { Database } from "../utils/db.server";
+import type { Env } from "../utils/env.server";
+
+/** Work handed to the background workers (pg-boss in the server, a recorder in tests). */
+export interface JobQueue {
+  send(name: string, data?: Record<string, unknown>): Promise<void>;
+}
+
+/** What every loader and action receives as `context.services`. */
+export interface Services {
+  db: Database;
+  clock: Clock & { advance?(ms: number): Promise<void> };
+  env: Env;
+  /** Public origin, e.g. http://localhost:3000: links in e-mails and the CSRF origin check. */
+  origin: string;
+  jobs: JobQueue;
+  /** Dev-only pages (outbox, clock) are served. */
+  devTools: boolean;
+}
+
+declare module "@remix-run/node" {
+  interface AppLoadContext {
+    services: Services;
+    /** The client's address (behind a proxy only when TRUST_PROXY=on). */
+    clientIp: string | null;
+  }
+}

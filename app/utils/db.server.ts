@@ -1,0 +1,54 @@
+import { Kysely, type Transaction } from "kysely";
+import { PostgresJSDialect } from "kysely-postgres-js";
+import postgres from "postgres";
+import type { DB } from "../../db/types";
+import { parseSafeInteger } from "./integers";
+
+export type Database = Kysely<DB>;
+export type Tx = Transaction<DB>;
+export type DbOrTx = Database | Tx;
+
+/** The role every request runs as: it may read and append the ledger but never rewrite it. */
+export const APP_ROLE = "hamkke_app";
+
+const INT8_OID = 20;
+const DATE_OID = 1082;
+
+export interface ConnectOptions {
+  /** Run as the restricted application role (the default for the app); migrations run as the owner. */
+  asAppRole?: boolean;
+  max?: number;
+}
+
+export function createPostgresClient(url: string, options: ConnectOptions = {}) {
+  return postgres(url, {
+    max: options.max ?? 10,
+    connect_timeout: 5,
+    onnotice: () => {},
+    connection: {
+      application_name: "hamkke-fund",
+      TimeZone: "UTC",
+      ...(options.asAppRole === false ? {} : { role: APP_ROLE }),
+    },
+    types: {
+      // bigint columns hold won amounts and ids: numbers, refused if they ever leave the safe range.
+      int8: {
+        to: INT8_OID,
+        from: [INT8_OID],
+        serialize: (value: number | bigint | string) => String(value),
+        parse: (value: string) => parseSafeInteger(value),
+      },
+      // Business dates stay calendar dates ("2016-01-25"), never shifted by a time zone.
+      date: {
+        to: DATE_OID,
+        from: [DATE_OID],
+        serialize: (value: string) => value,
+        parse: (value: string) => value,
+      },
+    },
+  });
+}
+
+export function createDatabase(url: string, options: ConnectOptions = {}): Database {
+  return new Kysely<DB>({ dialect: new PostgresJSDialect({ postgres: createPostgresClient(url, options) }) });
+}

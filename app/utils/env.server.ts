@@ -1,0 +1,35 @@
+import { z } from "zod";
+
+const onOff = z.enum(["on", "off"]);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  /** Owner connection (migrations, jobs). Without it the embedded PostgreSQL is started. */
+  DATABASE_URL: z.url().optional(),
+  /** Public origin used for links in e-mails and the CSRF origin check. */
+  APP_ORIGIN: z.url().optional(),
+  DEMO_DATA: onOff.optional(),
+  DEV_TOOLS: onOff.optional(),
+  TRUST_PROXY: onOff.default("off"),
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().default("함께펀드 <no-reply@hamkke.local>"),
+  STRIPE_SECRET_KEY: z.string().optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().optional(),
+  STRIPE_API_BASE: z.url().optional(),
+  UPLOAD_DIR: z.string().optional(),
+  JOBS: onOff.default("on"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Parses process.env once at boot; a bad value stops the server with a readable message. */
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new Error(`Invalid environment:\n${problems}`);
+  }
+  return parsed.data;
+}

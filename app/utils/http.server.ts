@@ -1,0 +1,24 @@
+import { json } from "@remix-run/node";
+import { AppError } from "./app-error";
+import { formFailure, type FormFailure } from "./forms";
+
+export function notFound(): Response {
+  return new Response("Not Found", { status: 404, statusText: "Not Found" });
+}
+
+export function forbidden(): Response {
+  return new Response("Forbidden", { status: 403, statusText: "Forbidden" });
+}
+
+/** A failed form: the page re-renders it in the user's language; nothing was written. */
+export function invalid(body: FormFailure, status: 400 | 401 | 403 | 404 | 409 | 422 | 429 = 422) {
+  return json(body, { status });
+}
+
+/** Maps a domain refusal to the form's error; anything unexpected goes on to the error boundary. */
+export function refusal(error: unknown, formData: FormData) {
+  if (error instanceof AppError) {
+    return json(formFailure(formData, error.code, error.field), { status: error.status });
+  }
+  throw error;
+}

@@ -1,0 +1,39 @@
+import { render } from "@react-email/render";
+import { createElement, type ComponentType } from "react";
+import EnterpriseInvitationEmail, { enterpriseInvitationSubject, type EnterpriseInvitationProps } from "./enterprise-invitation";
+import EnterpriseReviewedEmail, { enterpriseReviewedSubject, type EnterpriseReviewedProps } from "./enterprise-reviewed";
+import PasswordResetEmail, { passwordResetSubject, type PasswordResetProps } from "./password-reset";
+import WelcomeEmail, { welcomeSubject, type WelcomeProps } from "./welcome";
+
+interface Template<P> {
+  component: ComponentType<P>;
+  subject: (props: P) => string;
+}
+
+function template<P>(component: ComponentType<P>, subject: (props: P) => string): Template<P> {
+  return { component, subject };
+}
+
+/** Every e-mail the product sends, by name. */
+export const emailTemplates = {
+  welcome: template<WelcomeProps>(WelcomeEmail, welcomeSubject),
+  passwordReset: template<PasswordResetProps>(PasswordResetEmail, passwordResetSubject),
+  enterpriseInvitation: template<EnterpriseInvitationProps>(EnterpriseInvitationEmail, enterpriseInvitationSubject),
+  enterpriseReviewed: template<EnterpriseReviewedProps>(EnterpriseReviewedEmail, enterpriseReviewedSubject),
+};
+
+export type EmailTemplateName = keyof typeof emailTemplates;
+export type EmailProps<N extends EmailTemplateName> = (typeof emailTemplates)[N] extends Template<infer P> ? P : never;
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export async function renderEmail<N extends EmailTemplateName>(name: N, props: EmailProps<N>): Promise<RenderedEmail> {
+  const chosen = emailTemplates[name] as unknown as Template<EmailProps<N>>;
+  const element = createElement(chosen.component as ComponentType<object>, props as object);
+  const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
+  return { subject: chosen.subject(props), html, text };
+}

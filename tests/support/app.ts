@@ -1,0 +1,128 @@
+import type { AddressInfo } from "node:net";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { ServerBuild } from "@remix-run/node";
+import { createHttpApp } from "../../app/server/http-server";
+import type { Database } from "../../app/utils/db.server";
+import { createTestServices, type TestServices } from "./services";
+
+export interface TestApp {
+  url: string;
+  services: TestServices;
+  client(): TestClient;
+  close(): Promise<void>;
+}
+
+let build: Promise<ServerBuild> | null = null;
+
+/** The built Remix app served in-process on a free port, against a test database. */
+export async function startApp(db: Database, now?: string): Promise<TestApp> {
+  build ??= import(pathToFileURL(resolve(import.meta.dirname, "../../build/index.js")).href) as Promise<ServerBuild>;
+  const services = createTestServices(db, now);
+  const allowedOrigins: string[] = [];
+  const app = createHttpApp({
+    build: await build,
+    services,
+    assetsDir: resolve(import.meta.dirname, "../../build/public"),
+    trustProxy: false,
+    allowedOrigins,
+    mode: "production",
+  });
+  const server = app.listen(0, "127.0.0.1");
+  await new Promise<void>((done) => server.once("listening", () => done()));
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://localhost:${port}`;
+  services.origin = url;
+  // The app checks Origin against this list, filled once the port is known.
+  allowedOrigins.push(url);
+  return {
+    url,
+    services,
+    client: () => new TestClient(url),
+    close: () => new Promise((done) => server.close(() => done())),
+  };
+}
+
+export interface PostOptions {
+  /** true (default): send the token from the cookie; false: omit it; a string: send that. */
+  csrf?: boolean | string;
+  /** Origin header; null to omit it. Defaults to the app's own origin. */
+  origin?: string | null;
+  headers?: Record<string, string>;
+}
+
+/** A browser-like client: keeps cookies, does not follow redirects, sends forms. */
+export class TestClient {
+  readonly cookies = new Map<string, string>();
+
+  constructor(readonly base: string) {}
+
+  private cookieHeader(): string {
+    return [...this.cookies.entries()].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join("; ");
+  }
+
+  private remember(response: Response): void {
+    for (const header of response.headers.getSetCookie()) {
+      const [pair = "", ...attributes] = header.split(";");
+      const index = pair.indexOf("=");
+      const name = pair.slice(0, index).trim();
+      const value = decodeURIComponent(pair.slice(index + 1).trim());
+      const expired = attributes.some((a) => /max-age=0$/i.test(a.trim()));
+      if (expired || value === "") this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+
+  async get(path: string, headers: Record<string, string> = {}): Promise<Response> {
+    const response = await fetch(`${this.base}${path}`, { redirect: "manual", headers: { Cookie: this.cookieHeader(), ...headers } });
+    this.remember(response);
+    return response;
+  }
+
+  /** The CSRF token a page would carry (loads the home page once to get the cookie). */
+  async csrfToken(): Promise<string> {
+    if (!this.cookies.has("hf_csrf")) {
+      const response = await this.get("/");
+      await response.arrayBuffer();
+    }
+    const token = this.cookies.get("hf_csrf");
+    if (!token) throw new Error("no CSRF cookie was set");
+    return token;
+  }
+
+  async post(path: string, fields: Record<string, string | string[]> = {}, options: PostOptions = {}): Promise<Response> {
+    const body = new URLSearchParams();
+    const csrf = options.csrf ?? true;
+    if (csrf === true) body.set("csrf", await this.csrfToken());
+    else if (typeof csrf === "string") body.set("csrf", csrf);
+    for (const [key, value] of Object.entries(fields)) {
+      for (const v of Array.isArray(value) ? value : [value]) body.append(key, v);
+    }
+    const origin = options.origin === undefined ? this.base : options.origin;
+    const response = await fetch(`${this.base}${path}`, {
+      method: "POST",
+      redirect: "manual",
+      body,
+      headers: {
+        Cookie: this.cookieHeader(),
+        "Content-Type": "application/x-www-form-urlencoded",
+        ...(origin ? { Origin: origin } : {}),
+        ...options.headers,
+      },
+    });
+    this.remember(response);
+    return response;
+  }
+
+  async logIn(email: string, password: string): Promise<Response> {
+    const response = await this.post("/login", { email, password });
+    await response.arrayBuffer();
+    if (response.status !== 302) throw new Error(`log-in as ${email} failed with ${response.status}`);
+    return response;
+  }
+
+  /** Sets the language cookie the switch sets. */
+  useLocale(locale: "ko" | "en"): void {
+    this.cookies.set("hf_lang", locale);
+  }
+}

@@ -1,0 +1,44 @@
+import { randomBytes } from "node:crypto";
+import { sql } from "kysely";
+import { inject } from "vitest";
+import { createDatabase, type Database } from "../../app/utils/db.server";
+import { TEMPLATE_DATABASE } from "./constants";
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  /** Connected as the restricted app role, like the running product. */
+  db: Database;
+  /** Connected as the owner (migrations, seeding, tampering in tamper tests). */
+  owner: Database;
+  drop(): Promise<void>;
+}
+
+function urlFor(adminUrl: string, database: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** A fresh, migrated database cloned from the template; drop it when the file is done. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const adminUrl = inject("pgAdminUrl");
+  const name = `test_${randomBytes(6).toString("hex")}`;
+  const admin = createDatabase(adminUrl, { asAppRole: false, max: 1 });
+  await sql.raw(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`).execute(admin);
+  const url = urlFor(adminUrl, name);
+  const db = createDatabase(url, { max: 10 });
+  const owner = createDatabase(url, { asAppRole: false, max: 3 });
+  return {
+    name,
+    url,
+    db,
+    owner,
+    drop: async () => {
+      await db.destroy();
+      await owner.destroy();
+      await sql.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).execute(admin);
+      await admin.destroy();
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import type { JobQueue, Services } from "../../app/server/services";
+import { fixedClock } from "../../app/utils/clock";
+import type { Database } from "../../app/utils/db.server";
+import { readEnv } from "../../app/utils/env.server";
+
+export interface TestServices extends Services {
+  clock: ReturnType<typeof fixedClock> & { advance(ms: number): Promise<void> };
+  sentJobs: { name: string; data: Record<string, unknown> }[];
+}
+
+/** Services as the server builds them, with a clock the test moves and a job recorder. */
+export function createTestServices(db: Database, now = "2026-11-24T03:00:00Z"): TestServices {
+  const clock = fixedClock(now);
+  const sentJobs: TestServices["sentJobs"] = [];
+  const jobs: JobQueue = {
+    send: async (name, data = {}) => {
+      sentJobs.push({ name, data });
+    },
+  };
+  return {
+    db,
+    env: readEnv({ NODE_ENV: "test" }),
+    origin: "http://localhost:3000",
+    devTools: true,
+    jobs,
+    sentJobs,
+    clock: {
+      now: clock.now,
+      set: clock.set,
+      advance: async (ms: number) => clock.advance(ms),
+    },
+  };
+}
