@@ -149,6 +149,7 @@ export interface EmailOutboxTable {
   created_at: CreatedAt;
   sent_at: Timestamp | null;
   attempts: Generated<number>;
+  next_attempt_at: Generated<Date>;
   last_error: string | null;
 }
 

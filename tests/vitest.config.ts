@@ -10,13 +10,14 @@ export default defineConfig({
   root,
   resolve: { alias },
   test: {
-    reporters: ["default"],
+    reporters: ["default", resolve(import.meta.dirname, "support/summary-reporter.ts")],
     projects: [
       {
         resolve: { alias },
         test: {
           name: "unit",
           root,
+          sequence: { groupOrder: 0 },
           include: ["app/**/*.test.{ts,tsx}", "db/**/*.test.ts", "emails/**/*.test.{ts,tsx}"],
           environment: "node",
         },
@@ -26,6 +27,7 @@ export default defineConfig({
         test: {
           name: "integration",
           root,
+          sequence: { groupOrder: 1 },
           include: ["tests/integration/**/*.test.ts"],
           globalSetup: ["tests/support/global-setup.ts"],
           testTimeout: 30_000,
@@ -38,6 +40,7 @@ export default defineConfig({
         test: {
           name: "e2e",
           root,
+          sequence: { groupOrder: 2 },
           include: ["tests/e2e/**/*.test.ts"],
           globalSetup: ["tests/support/global-setup.ts"],
           testTimeout: 90_000,

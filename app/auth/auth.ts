@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { emailField, newPasswordField, requiredText } from "../utils/fields";
+import { emailField, newPasswordField, requiredText, whenFieldsValid } from "../utils/fields";
 
 export const THROTTLE_WINDOW_MS = 15 * 60 * 1000;
 export const MAX_FAILURES_PER_ACCOUNT = 10;
@@ -23,7 +23,7 @@ export const signUpSchema = z
     password: newPasswordField,
     passwordConfirm: z.string({ error: "required" }).min(1, "required"),
   })
-  .refine(confirmed, { message: "passwordsDiffer", path: ["passwordConfirm"] });
+  .refine(confirmed, { message: "passwordsDiffer", path: ["passwordConfirm"], ...whenFieldsValid("password", "passwordConfirm") });
 
 export const logInSchema = z.object({
   email: emailField,
@@ -38,7 +38,7 @@ export const resetPasswordSchema = z
     password: newPasswordField,
     passwordConfirm: z.string({ error: "required" }).min(1, "required"),
   })
-  .refine(confirmed, { message: "passwordsDiffer", path: ["passwordConfirm"] });
+  .refine(confirmed, { message: "passwordsDiffer", path: ["passwordConfirm"], ...whenFieldsValid("password", "passwordConfirm") });
 
 /** Only same-site paths are followed after log-in, never another origin. */
 export function safeRedirectPath(next: string | null | undefined, fallback = "/"): string {

@@ -1,6 +1,7 @@
 import nodemailer from "nodemailer";
 import { renderEmail, type EmailProps, type EmailTemplateName } from "../../emails/index";
 import type { Database, DbOrTx } from "../utils/db.server";
+import { MAX_ATTEMPTS, retryDelayMinutes } from "./outbox";
 
 /**
  * Writes the e-mail into the outbox inside the caller's transaction: it is sent if and only if
@@ -34,16 +35,23 @@ export function createSmtpTransport(smtpUrl: string): MailTransport {
   };
 }
 
-/** Sends what is pending; safe on several workers at once (rows are claimed with SKIP LOCKED). */
+
+/**
+ * Sends what is due; safe on several workers at once (rows are claimed with SKIP LOCKED).
+ * A failed message waits with exponential back-off and is not retried within the same pass.
+ */
 export async function deliverPendingEmails(db: Database, transport: MailTransport, from: string, batch = 20): Promise<number> {
   let sent = 0;
+  const now = new Date();
   for (let i = 0; i < batch; i++) {
     const delivered = await db.transaction().execute(async (trx) => {
       const message = await trx
         .selectFrom("email_outbox")
         .select(["id", "to_address", "subject", "html", "text_body", "attempts"])
         .where("sent_at", "is", null)
-        .where("attempts", "<", 10)
+        .where("attempts", "<", MAX_ATTEMPTS)
+        .where("next_attempt_at", "<=", now)
+        .orderBy("next_attempt_at")
         .orderBy("id")
         .limit(1)
         .forUpdate()
@@ -59,9 +67,14 @@ export async function deliverPendingEmails(db: Database, transport: MailTranspor
           .execute();
         return true;
       } catch (error) {
+        const attempts = message.attempts + 1;
         await trx
           .updateTable("email_outbox")
-          .set({ attempts: message.attempts + 1, last_error: error instanceof Error ? error.message.slice(0, 500) : "send failed" })
+          .set({
+            attempts,
+            next_attempt_at: new Date(Date.now() + retryDelayMinutes(attempts) * 60_000),
+            last_error: error instanceof Error ? error.message.slice(0, 500) : "send failed",
+          })
           .where("id", "=", message.id)
           .execute();
         return false;

@@ -18,7 +18,7 @@ const account = (code: string, mayGoNegative = false): AccountSpec => ({ code, k
 /** A valid chain of n entries, built the way the ledger module builds them. */
 function buildChain(n: number): ExportedEntry[] {
   const entries: ExportedEntry[] = [];
-  let previous = GENESIS_HASH;
+  let previous: Buffer = GENESIS_HASH;
   for (let seq = 1; seq <= n; seq++) {
     const amount = 1000 * seq;
     const canonical = canonicalText(

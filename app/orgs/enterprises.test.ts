@@ -56,6 +56,8 @@ describe("enterpriseSchema", () => {
         certifiedOn: ["invalidDate"],
         registrationNumber: ["registrationNumberFormat"],
       });
+      // The comparison of the two counts is not reported on top of their own errors.
+      expect(parsed.fieldErrors.vulnerableEmployees).toEqual(["invalidNumber"]);
     }
   });
   it("refuses more vulnerable employees than employees", () => {

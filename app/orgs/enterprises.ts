@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { EnterpriseType } from "../../db/types";
-import { choice, emailField, optionalIsoDateField, optionalText, requiredText, wholeNumber } from "../utils/fields";
+import { choice, emailField, optionalIsoDateField, optionalText, requiredText, wholeNumber, whenFieldsValid } from "../utils/fields";
 
 export const ENTERPRISE_TYPES = [
   "social_enterprise",
@@ -55,7 +55,11 @@ export const enterpriseSchema = z
     employees: wholeNumber(0, 100000),
     vulnerableEmployees: wholeNumber(0, 100000),
   })
-  .refine((v) => v.vulnerableEmployees <= v.employees, { path: ["vulnerableEmployees"], message: "vulnerableExceedsEmployees" });
+  .refine((v) => v.vulnerableEmployees <= v.employees, {
+    path: ["vulnerableEmployees"],
+    message: "vulnerableExceedsEmployees",
+    ...whenFieldsValid("employees", "vulnerableEmployees"),
+  });
 
 export type EnterpriseInput = z.output<typeof enterpriseSchema>;
 
@@ -70,7 +74,7 @@ export const reviewSchema = z
     decision: choice(["verify", "reject"] as const),
     note: optionalText(1000),
   })
-  .refine((v) => v.decision === "verify" || v.note.length > 0, { path: ["note"], message: "required" });
+  .refine((v) => v.decision === "verify" || v.note.length > 0, { path: ["note"], message: "required", ...whenFieldsValid("decision", "note") });
 
 /** "광주 광산구 수완동" → "광주 광산구": the area the directory filters by. */
 export function districtArea(district: string): string {

@@ -7,7 +7,7 @@ import { useLocale, useMessages } from "../i18n/use-messages";
 import { runTick } from "../jobs/tick.server";
 import { formatDateTime } from "../utils/dates";
 import { requireDevTools } from "../utils/dev-tools.server";
-import { wholeNumber } from "../utils/fields";
+import { wholeNumber, whenFieldsValid } from "../utils/fields";
 import { parseForm } from "../utils/forms";
 import { invalid } from "../utils/http.server";
 import { titled } from "../utils/meta";
@@ -16,7 +16,7 @@ export const meta = titled((m) => m.dev.clockTitle);
 
 const advanceSchema = z
   .object({ days: wholeNumber(0, 3650), hours: wholeNumber(0, 24 * 365) })
-  .refine((v) => v.days + v.hours > 0, { path: ["days"], message: "invalidNumber" });
+  .refine((v) => v.days + v.hours > 0, { path: ["days"], message: "invalidNumber", ...whenFieldsValid("days", "hours") });
 
 export async function loader({ context }: LoaderFunctionArgs) {
   requireDevTools(context);

@@ -68,3 +68,14 @@ export const checkbox = z
   .string()
   .optional()
   .transform((v) => v === "on" || v === "true");
+
+/**
+ * For cross-field refinements: run only once the named fields parsed, so a bad value is
+ * reported once, for itself, not again as a confusing comparison.
+ */
+export function whenFieldsValid(...fields: string[]) {
+  return {
+    when: (payload: { issues: readonly { path?: readonly PropertyKey[] }[] }) =>
+      payload.issues.every((issue) => !fields.includes(String(issue.path?.[0]))),
+  };
+}

@@ -133,9 +133,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       created_at timestamptz NOT NULL DEFAULT now(),
       sent_at timestamptz,
       attempts integer NOT NULL DEFAULT 0,
+      next_attempt_at timestamptz NOT NULL DEFAULT now(),
       last_error text
     );
-    CREATE INDEX email_outbox_pending_idx ON email_outbox (id) WHERE sent_at IS NULL;
+    CREATE INDEX email_outbox_pending_idx ON email_outbox (next_attempt_at, id) WHERE sent_at IS NULL;
     CREATE INDEX email_outbox_to_idx ON email_outbox (to_address, id);
 
     -- One row: how far the demo/test clock has been moved ahead of real time.

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSmtpTransport, deliverPendingEmails, enqueueEmail } from "../../app/email/outbox.server";
+import { startFakeSmtp } from "../fakes/smtp-server";
+import { createTestDatabase, type TestDatabase } from "../support/db";
+
+let t: TestDatabase;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => {
+  await t.drop();
+});
+
+describe("e-mail", () => {
+  it("renders the React Email templates in both languages", async () => {
+    await enqueueEmail(t.db, "ko@example.com", "passwordReset", { locale: "ko", displayName: "김시민", resetUrl: "http://localhost:3000/reset-password?token=abc" });
+    await enqueueEmail(t.db, "en@example.com", "passwordReset", { locale: "en", displayName: "Kim", resetUrl: "http://localhost:3000/reset-password?token=abc" });
+    const rows = await t.db.selectFrom("email_outbox").select(["to_address", "subject", "html", "text_body"]).orderBy("id").execute();
+    expect(rows[0]).toMatchObject({ subject: "비밀번호 재설정 안내" });
+    expect(rows[0]?.html).toContain('lang="ko"');
+    expect(rows[0]?.text_body).toContain("http://localhost:3000/reset-password?token=abc");
+    expect(rows[1]).toMatchObject({ subject: "Reset your password" });
+  });
+
+  it("delivers the outbox through SMTP once, retrying a temporary failure", async () => {
+    const smtp = await startFakeSmtp({ failFirst: 1 });
+    try {
+      const transport = createSmtpTransport(smtp.url);
+      const first = await deliverPendingEmails(t.db, transport, "함께펀드 <no-reply@hamkke.local>");
+      // The first message met the temporary failure and waits its back-off; the second went through.
+      expect(first).toBe(1);
+      expect(await deliverPendingEmails(t.db, transport, "함께펀드 <no-reply@hamkke.local>")).toBe(0);
+      const failed = await t.db.selectFrom("email_outbox").select(["id", "attempts", "last_error"]).where("sent_at", "is", null).executeTakeFirstOrThrow();
+      expect(failed.attempts).toBe(1);
+      expect(failed.last_error).toContain("temporary failure");
+      await t.owner.updateTable("email_outbox").set({ next_attempt_at: new Date(0) }).where("id", "=", failed.id).execute();
+      expect(await deliverPendingEmails(t.db, transport, "함께펀드 <no-reply@hamkke.local>")).toBe(1);
+      expect(smtp.received.map((m) => m.to[0]).sort()).toEqual(["en@example.com", "ko@example.com"]);
+      expect(smtp.received.find((m) => m.to[0] === "ko@example.com")?.raw).toContain("Subject: =?UTF-8?");
+      const pending = await t.db.selectFrom("email_outbox").select("id").where("sent_at", "is", null).execute();
+      expect(pending).toEqual([]);
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it("never sends a message twice when two workers deliver at once", async () => {
+    for (let i = 0; i < 10; i++) {
+      await enqueueEmail(t.db, `parallel${i}@example.com`, "welcome", { locale: "ko", displayName: `시민${i}`, homeUrl: "http://localhost:3000" });
+    }
+    const smtp = await startFakeSmtp();
+    try {
+      const transport = createSmtpTransport(smtp.url);
+      const sent = await Promise.all([deliverPendingEmails(t.db, transport, "a@b.kr"), deliverPendingEmails(t.db, transport, "a@b.kr")]);
+      expect(sent[0] + sent[1]).toBe(10);
+      expect(smtp.received).toHaveLength(10);
+    } finally {
+      await smtp.close();
+    }
+  });
+});

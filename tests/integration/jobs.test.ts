@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startJobs } from "../../app/jobs/jobs.server";
+import { runTick } from "../../app/jobs/tick.server";
+import { createOffsetClock } from "../../app/utils/clock.server";
+import { createTestDatabase, type TestDatabase } from "../support/db";
+import { createTestServices } from "../support/services";
+
+let t: TestDatabase;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => {
+  await t.drop();
+});
+
+describe("clock", () => {
+  it("moves forward for every process that reads the database offset, never back", async () => {
+    const a = await createOffsetClock(t.db, 60_000);
+    const b = await createOffsetClock(t.db, 60_000);
+    try {
+      const before = b.now().getTime();
+      await a.advance(3 * 86_400_000);
+      await b.refresh();
+      expect(b.now().getTime() - before).toBeGreaterThanOrEqual(3 * 86_400_000);
+      await expect(a.advance(-1)).rejects.toThrow(RangeError);
+    } finally {
+      a.stop();
+      b.stop();
+    }
+  });
+});
+
+describe("jobs", () => {
+  it("run a tick through pg-boss on the real database", async () => {
+    const services = createTestServices(t.db);
+    await t.db
+      .insertInto("auth_failures")
+      .values({ scope: "ip", key: "203.0.113.9", failed_at: new Date("2020-01-01T00:00:00Z") })
+      .execute();
+    const jobs = await startJobs(t.url, () => services, () => {});
+    try {
+      await jobs.queue.send("tick");
+      const deadline = Date.now() + 20_000;
+      let remaining = 1;
+      while (Date.now() < deadline && remaining > 0) {
+        await new Promise((r) => setTimeout(r, 250));
+        remaining = (await t.db.selectFrom("auth_failures").select("id").where("key", "=", "203.0.113.9").execute()).length;
+      }
+      expect(remaining).toBe(0);
+    } finally {
+      await jobs.stop();
+    }
+  });
+
+  it("are idempotent: a second tick changes nothing", async () => {
+    const services = createTestServices(t.db);
+    await runTick(services);
+    const second = await runTick(services);
+    expect(second.every((r) => r.changed === 0)).toBe(true);
+  });
+});

@@ -1,0 +1,21 @@
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Page } from "playwright-core";
+
+const screensDir = resolve(import.meta.dirname, "../../test-results/screens");
+
+/** Saves a full-page screenshot under test-results/screens for people to look at. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(screensDir, { recursive: true });
+  await page.screenshot({ path: resolve(screensDir, `${name}.png`), fullPage: true });
+}
+
+/** Opens the newest e-mail to an address in the dev outbox and returns the first link in it. */
+export async function linkFromLatestEmail(page: Page, base: string, to: string, pathPart: string): Promise<string> {
+  await page.goto(`${base}/dev/outbox?to=${encodeURIComponent(to)}`);
+  await page.locator("[data-testid=outbox] tbody tr a").first().click();
+  const links = await page.locator("[data-testid=email-links] a").allTextContents();
+  const link = links.find((href) => href.includes(pathPart));
+  if (!link) throw new Error(`no link containing ${pathPart} in the e-mail to ${to}`);
+  return link;
+}

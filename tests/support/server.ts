@@ -1,0 +1,70 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { resolve } from "node:path";
+import { freePort } from "../../db/embedded";
+import { createTestDatabase, type TestDatabase } from "./db";
+
+export interface TestServer {
+  url: string;
+  database: TestDatabase;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+const root = resolve(import.meta.dirname, "../..");
+
+/**
+ * The product as `npm start` runs it (scripts/start-server.ts: migrate, seed the demo data,
+ * serve the built app), on a free port against a fresh test database.
+ */
+export async function startTestServer(extraEnv: Record<string, string> = {}): Promise<TestServer> {
+  const database = await createTestDatabase();
+  const port = await freePort();
+  const url = `http://localhost:${port}`;
+  let output = "";
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/start-server.ts"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      DATABASE_URL: database.url,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      APP_ORIGIN: url,
+      DEMO_DATA: "on",
+      DEV_TOOLS: "on",
+      JOBS: "off",
+      ...extraEnv,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((done) => child.once("exit", () => done()));
+
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
+    try {
+      const response = await fetch(`${url}/healthz`);
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`server did not start within 60 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    database,
+    output: () => output,
+    stop: async () => {
+      child.kill("SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (child.exitCode === null) child.kill("SIGKILL");
+      await database.drop();
+    },
+  };
+}
