@@ -86,10 +86,10 @@ async function shutdown(signal: string) {
   server.close();
   if (mailTimer) clearInterval(mailTimer);
   clock.stop();
-  await jobs?.stop().catch(() => {});
-  await db.destroy().catch(() => {});
-  await ownerDb.destroy().catch(() => {});
-  await embedded?.stop().catch(() => {});
+  const within = (work: Promise<unknown>) => Promise.race([work.catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
+  await within(jobs?.stop() ?? Promise.resolve());
+  await within(Promise.all([db.destroy(), ownerDb.destroy()]));
+  await within(embedded?.stop() ?? Promise.resolve());
   process.exit(0);
 }
 process.on("SIGINT", () => void shutdown("SIGINT"));

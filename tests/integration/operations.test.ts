@@ -1,0 +1,94 @@
+import { execFile } from "node:child_process";
+import { resolve } from "node:path";
+import { promisify } from "node:util";
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appendEntry, ensureAccounts } from "../../app/ledger/ledger.server";
+import { createDatabase } from "../../app/utils/db.server";
+import { freePort } from "../../db/embedded";
+import { seedDemoData } from "../../db/seed/seed";
+import { startApp } from "../support/app";
+import { createTestDatabase, type TestDatabase } from "../support/db";
+
+const run = promisify(execFile);
+const root = resolve(import.meta.dirname, "../..");
+let t: TestDatabase;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => {
+  await t.drop();
+});
+
+async function counts(): Promise<Record<string, number>> {
+  const tables = ["host_organisations", "users", "enterprises", "enterprise_members", "staff_roles", "contests", "contest_stages", "campaigns", "campaign_series", "funds", "loan_products"] as const;
+  const result: Record<string, number> = {};
+  for (const table of tables) {
+    const row = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)}`.execute(t.owner);
+    result[table] = row.rows[0]?.n ?? -1;
+  }
+  return result;
+}
+
+describe("demo seed", () => {
+  it("loads the real cases and is idempotent", async () => {
+    const accounts = await seedDemoData(t.owner, "2026-11-24");
+    const first = await counts();
+    expect(first).toMatchObject({ host_organisations: 4, enterprises: 18, contests: 2, campaign_series: 1, funds: 1, loan_products: 1 });
+    expect(accounts.map((a) => a.email)).toContain("fund1@hamkke.demo");
+    await seedDemoData(t.owner, "2026-11-24");
+    expect(await counts()).toEqual(first);
+    const product = await t.db.selectFrom("loan_products").select(["name", "cap_won", "rate_bp"]).executeTakeFirstOrThrow();
+    expect(product).toEqual({ name: "전세점포임대 융자금", cap_won: 100_000_000, rate_bp: 100 });
+    const rounds = await t.db.selectFrom("campaigns").select(["title", "starts_on", "ends_on"]).where("series_id", "is not", null).orderBy("series_round").execute();
+    expect(rounds).toEqual([
+      { title: "워킹맘의 일손돕기", starts_on: "2016-09-29", ends_on: "2016-12-02" },
+      { title: "엄마 손은 약손 엄마손길", starts_on: "2017-04-14", ends_on: "2017-06-14" },
+    ]);
+  });
+});
+
+describe("verify-ledger script", () => {
+  it("passes an intact ledger and names the first bad seq of a tampered one", async () => {
+    const world = { code: "external:test", kind: "external", nameKo: "외부", nameEn: "World", mayGoNegative: true };
+    const escrow = { code: "campaign:9:escrow", kind: "campaign_escrow", nameKo: "예치금", nameEn: "Escrow" };
+    await ensureAccounts(t.db, [world, escrow]);
+    for (let i = 1; i <= 6; i++) {
+      await t.db.transaction().execute((trx) =>
+        appendEntry(trx, { kind: "test.collected", occurredAt: new Date(), lines: [{ account: world, amountWon: -i * 100 }, { account: escrow, amountWon: i * 100 }] }),
+      );
+    }
+    const env = { ...process.env, DATABASE_URL: t.url };
+    const ok = await run(process.execPath, ["--import", "tsx", "scripts/verify-ledger.ts"], { cwd: root, env });
+    expect(ok.stdout).toContain("OK: 6 entries verified");
+    await t.owner.transaction().execute(async (trx) => {
+      await sql`ALTER TABLE journal_entries DISABLE TRIGGER USER`.execute(trx);
+      await sql`UPDATE journal_entries SET canonical = replace(canonical, '"amount_won":500', '"amount_won":501') WHERE seq = 5`.execute(trx);
+      await sql`ALTER TABLE journal_entries ENABLE TRIGGER USER`.execute(trx);
+    });
+    const failed = await run(process.execPath, ["--import", "tsx", "scripts/verify-ledger.ts"], { cwd: root, env }).catch((error: { code: number; stderr: string }) => error);
+    expect(failed).toMatchObject({ code: 1 });
+    expect("stderr" in failed ? failed.stderr : "").toContain("FAILED at seq 5");
+  });
+});
+
+describe("health", () => {
+  it("answers 503 and the error page, not a crash, when the database is unreachable", async () => {
+    const deadPort = await freePort();
+    const unreachable = createDatabase(`postgres://nobody:nothing@127.0.0.1:${deadPort}/none`, { max: 1 });
+    const app = await startApp(unreachable);
+    try {
+      const health = await app.client().get("/healthz");
+      expect(health.status).toBe(503);
+      expect(await health.json()).toEqual({ ok: false, db: "down" });
+      const home = await app.client().get("/");
+      expect(home.status).toBe(500);
+      expect(await home.text()).toContain("일시적인 오류가 발생했습니다");
+    } finally {
+      await app.close();
+      // A pool that never connected waits forever to end politely; do not wait for it.
+      void unreachable.destroy().catch(() => {});
+    }
+  });
+});
