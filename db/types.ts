@@ -274,6 +274,22 @@ export interface LoanProductsTable {
   created_at: CreatedAt;
 }
 
+export type StoredContentType = "image/jpeg" | "image/png" | "image/webp" | "application/pdf";
+
+export interface StoredFilesTable {
+  id: Id;
+  public_id: string;
+  sha256: string;
+  original_name: string;
+  content_type: StoredContentType;
+  size_bytes: number;
+  visibility: Generated<"private" | "public">;
+  host_id: number | null;
+  enterprise_id: number | null;
+  uploaded_by: number | null;
+  created_at: CreatedAt;
+}
+
 export interface DB {
   host_organisations: HostOrganisationsTable;
   users: UsersTable;
@@ -296,4 +312,5 @@ export interface DB {
   campaigns: CampaignsTable;
   funds: FundsTable;
   loan_products: LoanProductsTable;
+  stored_files: StoredFilesTable;
 }

@@ -47,7 +47,8 @@ const clock = await createOffsetClock(db);
 const origin = env.APP_ORIGIN ?? `http://localhost:${env.PORT}`;
 const allowedOrigins = env.APP_ORIGIN ? [env.APP_ORIGIN] : [origin, `http://127.0.0.1:${env.PORT}`];
 
-const services: Services = { db, clock, env, origin, devTools, jobs: { send: async () => {} } };
+const uploadDir = env.UPLOAD_DIR ?? resolve(root, ".data/uploads");
+const services: Services = { db, clock, env, origin, devTools, uploadDir, jobs: { send: async () => {} } };
 const jobs = env.JOBS === "on" ? await startJobs(databaseUrl, () => services, log) : null;
 services.jobs = jobs?.queue ?? inlineJobQueue(() => services);
 

@@ -17,6 +17,8 @@ export interface Services {
   jobs: JobQueue;
   /** Dev-only pages (outbox, clock) are served. */
   devTools: boolean;
+  /** Where uploaded files are kept (content-addressed). */
+  uploadDir: string;
 }
 
 declare module "@remix-run/node" {

@@ -1,3 +1,6 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { JobQueue, Services } from "../../app/server/services";
 import { fixedClock } from "../../app/utils/clock";
 import type { Database } from "../../app/utils/db.server";
@@ -22,6 +25,7 @@ export function createTestServices(db: Database, now = "2026-11-24T03:00:00Z"): 
     env: readEnv({ NODE_ENV: "test" }),
     origin: "http://localhost:3000",
     devTools: true,
+    uploadDir: mkdtempSync(join(tmpdir(), "hamkke-uploads-")),
     jobs,
     sentJobs,
     clock: {

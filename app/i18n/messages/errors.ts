@@ -27,6 +27,9 @@ export const errors = defineMessages({
     userNotFound: "해당 이메일로 가입한 사용자가 없습니다.",
     cannotRemoveLastOwner: "마지막 대표 관리자는 제외할 수 없습니다.",
     notAllowed: "이 작업을 할 권한이 없습니다.",
+    fileRequired: "파일을 선택해 주세요.",
+    fileTooLarge: "파일이 너무 큽니다. (이미지 5MB, 문서 20MB까지)",
+    fileTypeNotAllowed: "JPG, PNG, WEBP 이미지 또는 PDF 문서만 올릴 수 있습니다.",
   },
   en: {
     required: "This field is required.",
@@ -54,6 +57,9 @@ export const errors = defineMessages({
     userNotFound: "No user is registered with that e-mail.",
     cannotRemoveLastOwner: "The last owner cannot be removed.",
     notAllowed: "You are not allowed to do this.",
+    fileRequired: "Choose a file.",
+    fileTooLarge: "The file is too large (images up to 5 MB, documents up to 20 MB).",
+    fileTypeNotAllowed: "Only JPG, PNG or WEBP images and PDF documents can be uploaded.",
   },
 });
 

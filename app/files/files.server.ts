@@ -1,0 +1,83 @@
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { hasStaffRole, membershipOf } from "../auth/guards.server";
+import type { SessionUser } from "../auth/session.server";
+import { AppError } from "../utils/app-error";
+import type { DbOrTx } from "../utils/db.server";
+import { checkUpload, cleanFileName, detectContentType, type UploadKind } from "./files";
+
+export interface UploadOwner {
+  visibility?: "private" | "public";
+  hostId?: number | null;
+  enterpriseId?: number | null;
+  uploadedBy: number | null;
+}
+
+export interface StoredFileRef {
+  id: number;
+  publicId: string;
+  originalName: string;
+}
+
+/** Reads an optional file field; an empty file input counts as no file. */
+export function fileField(formData: FormData, name: string): File | null {
+  const value = formData.get(name);
+  return value instanceof File && value.size > 0 ? value : null;
+}
+
+/**
+ * Checks the real type and size, stores the bytes content-addressed under the upload directory
+ * and records who may see them. Throws AppError(fileTooLarge | fileTypeNotAllowed, field).
+ */
+export async function storeUpload(db: DbOrTx, uploadDir: string, file: File, kind: UploadKind, owner: UploadOwner, field = "file"): Promise<StoredFileRef> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const detected = detectContentType(bytes.subarray(0, 16));
+  const problem = checkUpload(kind, bytes.byteLength, detected);
+  if (problem || !detected) throw new AppError(problem ?? "fileTypeNotAllowed", 422, field);
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  const path = join(uploadDir, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = `${path}.${randomBytes(6).toString("hex")}.tmp`;
+  await writeFile(temporary, bytes);
+  await rename(temporary, path);
+  const row = await db
+    .insertInto("stored_files")
+    .values({
+      public_id: randomBytes(18).toString("base64url"),
+      sha256,
+      original_name: cleanFileName(file.name),
+      content_type: detected,
+      size_bytes: bytes.byteLength,
+      visibility: owner.visibility ?? "private",
+      host_id: owner.hostId ?? null,
+      enterprise_id: owner.enterpriseId ?? null,
+      uploaded_by: owner.uploadedBy,
+    })
+    .returning(["id", "public_id", "original_name"])
+    .executeTakeFirstOrThrow();
+  return { id: row.id, publicId: row.public_id, originalName: row.original_name };
+}
+
+export async function findStoredFile(db: DbOrTx, publicId: string) {
+  return db
+    .selectFrom("stored_files")
+    .select(["id", "public_id", "sha256", "original_name", "content_type", "size_bytes", "visibility", "host_id", "enterprise_id", "uploaded_by"])
+    .where("public_id", "=", publicId)
+    .executeTakeFirst();
+}
+
+export type StoredFileRow = NonNullable<Awaited<ReturnType<typeof findStoredFile>>>;
+
+/** Public files for everyone; private ones for the uploader, the enterprise, the host's staff and admins. */
+export function canReadFile(user: SessionUser | null, file: Pick<StoredFileRow, "visibility" | "host_id" | "enterprise_id" | "uploaded_by">): boolean {
+  if (file.visibility === "public") return true;
+  if (!user) return false;
+  if (user.isPlatformAdmin || file.uploaded_by === user.id) return true;
+  if (file.enterprise_id !== null && membershipOf(user, file.enterprise_id)) return true;
+  return file.host_id !== null && hasStaffRole(user, file.host_id, ["operator", "fund_admin", "auditor", "juror", "consultant"]);
+}
+
+export function readStoredBytes(uploadDir: string, sha256: string): Promise<Buffer> {
+  return readFile(join(uploadDir, sha256.slice(0, 2), sha256.slice(2, 4), sha256));
+}
