@@ -34,6 +34,10 @@ export function checkUpload(kind: UploadKind, sizeBytes: number, detected: Store
 /** A file name safe to show and to put in Content-Disposition. */
 export function cleanFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? "";
-  const cleaned = base.replace(/[\u0000-\u001f\u007f"<>|*?:]/g, "").trim().slice(0, 200);
+  const cleaned = [...base]
+    .filter((ch) => ch.charCodeAt(0) >= 0x20 && ch.charCodeAt(0) !== 0x7f && !'"<>|*?:'.includes(ch))
+    .join("")
+    .trim()
+    .slice(0, 200);
   return cleaned || "file";
 }
