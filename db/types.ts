@@ -226,6 +226,21 @@ export interface CampaignSeriesTable {
   created_at: CreatedAt;
 }
 
+export type Settlement = "open" | "charging" | "settled";
+export type PledgeState =
+  | "pending_authorization"
+  | "saved"
+  | "charging"
+  | "collected"
+  | "collection_failed"
+  | "failed"
+  | "cancelled"
+  | "released"
+  | "refunded";
+export type PledgeKind = "sponsorship" | "donation" | "investment";
+export type BackerKind = "individual" | "company";
+export type PaymentProviderName = "demo" | "stripe";
+
 export interface CampaignsTable {
   id: Id;
   slug: string;
@@ -242,6 +257,131 @@ export interface CampaignsTable {
   starts_on: string;
   ends_on: string;
   created_by: number | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  cover_file_id: number | null;
+  submitted_at: Timestamp | null;
+  approved_at: Timestamp | null;
+  approved_by: number | null;
+  went_live_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  settlement: Generated<Settlement>;
+  collection_deadline: Timestamp | null;
+  settled_at: Timestamp | null;
+}
+
+export interface BudgetLinesTable {
+  id: Id;
+  campaign_id: number;
+  position: Generated<number>;
+  name: string;
+  amount_won: number;
+  required: Generated<boolean>;
+  explanation: Generated<string>;
+}
+
+export interface RewardsTable {
+  id: Id;
+  campaign_id: number;
+  position: Generated<number>;
+  title: string;
+  description: Generated<string>;
+  min_amount_won: number;
+  quantity_limit: number | null;
+  claimed_count: Generated<number>;
+  delivery_month: string | null;
+}
+
+export interface CampaignReviewsTable {
+  id: Id;
+  campaign_id: number;
+  reviewer_id: number;
+  decision: "approved" | "changes_requested";
+  comment: Generated<string>;
+  created_at: CreatedAt;
+}
+
+export interface CampaignUpdatesTable {
+  id: Id;
+  campaign_id: number;
+  author_id: number;
+  title: string;
+  body_md: string;
+  created_at: CreatedAt;
+}
+
+export interface PledgesTable {
+  id: Id;
+  public_id: string;
+  campaign_id: number;
+  backer_id: number;
+  backer_kind: BackerKind;
+  company_name: string | null;
+  business_number: string | null;
+  kind: PledgeKind;
+  amount_won: number;
+  reward_id: number | null;
+  message: Generated<string>;
+  anonymous: Generated<boolean>;
+  funding_model: FundingModel;
+  state: PledgeState;
+  provider: PaymentProviderName;
+  provider_customer_id: string | null;
+  provider_payment_method_id: string | null;
+  provider_setup_intent_id: string | null;
+  provider_payment_intent_id: string | null;
+  card_last4: string | null;
+  charge_attempts: Generated<number>;
+  next_charge_at: Timestamp | null;
+  last_error: string | null;
+  fee_won: number | null;
+  refund_requested_at: Timestamp | null;
+  refund_reason: string | null;
+  idempotency_key: string;
+  request_hash: string;
+  receipt_secret: string;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  collected_at: Timestamp | null;
+}
+
+export interface OfflineDonationsTable {
+  id: Id;
+  campaign_id: number;
+  recorded_by: number;
+  source: string;
+  amount_won: number;
+  received_on: string;
+  evidence_file_id: number | null;
+  idempotency_key: string;
+  ledger_seq: number;
+  created_at: CreatedAt;
+}
+
+export interface PaymentEventsTable {
+  event_id: string;
+  provider: PaymentProviderName;
+  type: string;
+  object_id: string | null;
+  received_at: CreatedAt;
+  outcome: string;
+}
+
+export type IntentStatus = "requires_payment_method" | "requires_action" | "processing" | "succeeded" | "canceled";
+
+export interface DemoPaymentIntentsTable {
+  id: string;
+  kind: "setup" | "payment" | "refund";
+  status: IntentStatus;
+  customer_id: string;
+  amount_won: number | null;
+  payment_method_id: string | null;
+  card_last4: string | null;
+  pending_method_id: string | null;
+  fee_won: number | null;
+  decline_code: string | null;
+  target_id: string | null;
+  idempotency_key: string | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -313,4 +453,12 @@ export interface DB {
   funds: FundsTable;
   loan_products: LoanProductsTable;
   stored_files: StoredFilesTable;
+  budget_lines: BudgetLinesTable;
+  rewards: RewardsTable;
+  campaign_reviews: CampaignReviewsTable;
+  campaign_updates: CampaignUpdatesTable;
+  pledges: PledgesTable;
+  offline_donations: OfflineDonationsTable;
+  payment_events: PaymentEventsTable;
+  demo_payment_intents: DemoPaymentIntentsTable;
 }

@@ -4,6 +4,11 @@ import EnterpriseInvitationEmail, { enterpriseInvitationSubject, type Enterprise
 import EnterpriseReviewedEmail, { enterpriseReviewedSubject, type EnterpriseReviewedProps } from "./enterprise-reviewed";
 import PasswordResetEmail, { passwordResetSubject, type PasswordResetProps } from "./password-reset";
 import WelcomeEmail, { welcomeSubject, type WelcomeProps } from "./welcome";
+import CampaignOutcomeEmail, { campaignOutcomeSubject, type CampaignOutcomeProps } from "./campaign-outcome";
+import CampaignReviewedEmail, { campaignReviewedSubject, type CampaignReviewedProps } from "./campaign-reviewed";
+import CollectionFailedEmail, { collectionFailedSubject, type CollectionFailedProps } from "./collection-failed";
+import PledgeReceiptEmail, { pledgeReceiptSubject, type PledgeReceiptProps } from "./pledge-receipt";
+import RefundIssuedEmail, { refundIssuedSubject, type RefundIssuedProps } from "./refund-issued";
 
 interface Template<P> {
   component: ComponentType<P>;
@@ -20,6 +25,11 @@ export const emailTemplates = {
   passwordReset: template<PasswordResetProps>(PasswordResetEmail, passwordResetSubject),
   enterpriseInvitation: template<EnterpriseInvitationProps>(EnterpriseInvitationEmail, enterpriseInvitationSubject),
   enterpriseReviewed: template<EnterpriseReviewedProps>(EnterpriseReviewedEmail, enterpriseReviewedSubject),
+  pledgeReceipt: template<PledgeReceiptProps>(PledgeReceiptEmail, pledgeReceiptSubject),
+  campaignOutcome: template<CampaignOutcomeProps>(CampaignOutcomeEmail, campaignOutcomeSubject),
+  collectionFailed: template<CollectionFailedProps>(CollectionFailedEmail, collectionFailedSubject),
+  refundIssued: template<RefundIssuedProps>(RefundIssuedEmail, refundIssuedSubject),
+  campaignReviewed: template<CampaignReviewedProps>(CampaignReviewedEmail, campaignReviewedSubject),
 };
 
 export type EmailTemplateName = keyof typeof emailTemplates;

@@ -7,6 +7,7 @@ import { migrateToLatest } from "../db/migrate";
 import { seedDemoData } from "../db/seed/seed";
 import { createSmtpTransport, deliverPendingEmails } from "../app/email/outbox.server";
 import { inlineJobQueue, startJobs } from "../app/jobs/jobs.server";
+import { createPaymentProvider } from "../app/payments/payments.server";
 import { createHttpApp } from "../app/server/http-server";
 import type { Services } from "../app/server/services";
 import { createOffsetClock } from "../app/utils/clock.server";
@@ -48,7 +49,8 @@ const origin = env.APP_ORIGIN ?? `http://localhost:${env.PORT}`;
 const allowedOrigins = env.APP_ORIGIN ? [env.APP_ORIGIN] : [origin, `http://127.0.0.1:${env.PORT}`];
 
 const uploadDir = env.UPLOAD_DIR ?? resolve(root, ".data/uploads");
-const services: Services = { db, clock, env, origin, devTools, uploadDir, jobs: { send: async () => {} } };
+const payments = createPaymentProvider(env, db, clock);
+const services: Services = { db, clock, env, origin, devTools, uploadDir, payments, jobs: { send: async () => {} } };
 const jobs = env.JOBS === "on" ? await startJobs(databaseUrl, () => services, log) : null;
 services.jobs = jobs?.queue ?? inlineJobQueue(() => services);
 
@@ -71,7 +73,7 @@ const server = app.listen(env.PORT, env.HOST, () => {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : env.PORT;
   log(`\n함께펀드 (Hamkke Fund) is running at http://localhost:${port}`);
-  log(`Database: ${embedded ? "embedded PostgreSQL (.data/pg)" : "DATABASE_URL"} · jobs: ${jobs ? "pg-boss" : "inline"} · mail: ${smtp ? "SMTP" : "local outbox (/dev/outbox)"}`);
+  log(`Database: ${embedded ? "embedded PostgreSQL (.data/pg)" : "DATABASE_URL"} · jobs: ${jobs ? "pg-boss" : "inline"} · mail: ${smtp ? "SMTP" : "local outbox (/dev/outbox)"} · payments: ${payments.name}`);
   if (demoAccounts.length > 0) {
     log("\nDemo accounts (password for all: hamkke-demo-2026):");
     for (const account of demoAccounts) log(`  ${account.role.padEnd(28)} ${account.email}`);

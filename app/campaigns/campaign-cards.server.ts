@@ -1,5 +1,5 @@
 import type { CampaignState } from "../../db/types";
-import { campaignOfflineSource, campaignOnlineSource } from "../ledger/accounts";
+import { campaignMoney, pledgeStats } from "./totals.server";
 import type { DbOrTx } from "../utils/db.server";
 
 export interface CampaignCard {
@@ -10,6 +10,8 @@ export interface CampaignCard {
   state: CampaignState;
   goalWon: number;
   raisedWon: number;
+  pledgedWon: number;
+  fundingModel: "all_or_nothing" | "keep_it_all";
   startsOn: string;
   endsOn: string;
   enterpriseName: string;
@@ -41,6 +43,7 @@ export async function listCampaignCards(db: DbOrTx, filter: CardFilter = {}): Pr
       "campaigns.summary",
       "campaigns.state",
       "campaigns.goal_won",
+      "campaigns.funding_model",
       "campaigns.starts_on",
       "campaigns.ends_on",
       "enterprises.name as enterprise_name",
@@ -55,10 +58,8 @@ export async function listCampaignCards(db: DbOrTx, filter: CardFilter = {}): Pr
   if (filter.contestId !== undefined) query = query.where("campaigns.contest_id", "=", filter.contestId);
   if (filter.enterpriseId !== undefined) query = query.where("campaigns.enterprise_id", "=", filter.enterpriseId);
   const rows = await query.execute();
-  const raised = await raisedByCampaign(
-    db,
-    rows.map((r) => r.id),
-  );
+  const ids = rows.map((r) => r.id);
+  const [money, stats] = await Promise.all([campaignMoney(db, ids), pledgeStats(db, ids)]);
   return rows.map((r) => ({
     id: r.id,
     slug: r.slug,
@@ -66,7 +67,9 @@ export async function listCampaignCards(db: DbOrTx, filter: CardFilter = {}): Pr
     summary: r.summary,
     state: r.state,
     goalWon: r.goal_won,
-    raisedWon: raised.get(r.id) ?? 0,
+    raisedWon: money.get(r.id)?.raisedWon ?? 0,
+    pledgedWon: stats.get(r.id)?.pledgedWon ?? 0,
+    fundingModel: r.funding_model,
     startsOn: r.starts_on,
     endsOn: r.ends_on,
     enterpriseName: r.enterprise_name,
@@ -74,17 +77,4 @@ export async function listCampaignCards(db: DbOrTx, filter: CardFilter = {}): Pr
     district: r.district,
     contestTitle: r.contest_title,
   }));
-}
-
-/** Money that came in for each campaign: the negated balances of its source accounts. */
-export async function raisedByCampaign(db: DbOrTx, campaignIds: number[]): Promise<Map<number, number>> {
-  const result = new Map<number, number>(campaignIds.map((id) => [id, 0]));
-  if (campaignIds.length === 0) return result;
-  const codes = campaignIds.flatMap((id) => [campaignOnlineSource(id).code, campaignOfflineSource(id).code]);
-  const rows = await db.selectFrom("ledger_accounts").select(["code", "balance_won"]).where("code", "in", codes).execute();
-  for (const row of rows) {
-    const id = Number(row.code.split(":")[1]);
-    result.set(id, (result.get(id) ?? 0) - row.balance_won);
-  }
-  return result;
 }

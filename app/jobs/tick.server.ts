@@ -1,3 +1,11 @@
+import {
+  chargeDuePledges,
+  closeDueCampaigns,
+  goLiveDueCampaigns,
+  processRefunds,
+  reconcilePledges,
+  settleChargingCampaigns,
+} from "../campaigns/settlement.server";
 import type { Services } from "../server/services";
 
 /** Idempotent work that becomes due as the clock moves: run every minute and after a clock move. */
@@ -17,7 +25,16 @@ async function purgeExpiredAuthRecords(services: Services): Promise<number> {
   return Number(failures.numDeletedRows) + Number(sessions.numDeletedRows);
 }
 
-export const sweepers: Sweeper[] = [{ name: "auth.purge", run: purgeExpiredAuthRecords }];
+/** In order: a campaign can go live, close, be charged and be settled in one tick. */
+export const sweepers: Sweeper[] = [
+  { name: "auth.purge", run: purgeExpiredAuthRecords },
+  { name: "campaigns.go-live", run: goLiveDueCampaigns },
+  { name: "campaigns.close", run: closeDueCampaigns },
+  { name: "pledges.charge", run: (services) => chargeDuePledges(services) },
+  { name: "campaigns.settle", run: settleChargingCampaigns },
+  { name: "pledges.refund", run: (services) => processRefunds(services) },
+  { name: "pledges.reconcile", run: reconcilePledges },
+];
 
 export interface TickReport {
   name: string;

@@ -28,9 +28,28 @@ export function campaignOfflineSource(campaignId: number): AccountSpec {
   };
 }
 
-export const processorFees: AccountSpec = {
-  code: "platform:processor-fees",
-  kind: "processor_fees",
-  nameKo: "결제 수수료",
-  nameEn: "Payment processor fees",
+
+/** What this campaign paid its card processor. */
+export function campaignFees(campaignId: number): AccountSpec {
+  return { code: `campaign:${campaignId}:fees`, kind: "processor_fees", nameKo: `캠페인 #${campaignId} 결제 수수료`, nameEn: `Campaign #${campaignId} processor fees` };
+}
+
+/** Money returned to this campaign's backers. */
+export function campaignRefunds(campaignId: number): AccountSpec {
+  return {
+    code: `campaign:${campaignId}:out:refunds`,
+    kind: "refunds",
+    nameKo: `캠페인 #${campaignId} 후원자 환불`,
+    nameEn: `Campaign #${campaignId} refunds to backers`,
+    mayGoNegative: true,
+  };
+}
+
+/** The platform absorbs the processor fee of a refunded pledge (the processor keeps it). */
+export const feeSubsidy: AccountSpec = {
+  code: "platform:fee-subsidy",
+  kind: "platform",
+  nameKo: "환불 수수료 플랫폼 부담",
+  nameEn: "Refund fees borne by the platform",
+  mayGoNegative: true,
 };

@@ -1,3 +1,4 @@
+import type { PaymentProvider } from "../payments/provider";
 import type { Clock } from "../utils/clock";
 import type { Database } from "../utils/db.server";
 import type { Env } from "../utils/env.server";
@@ -19,6 +20,8 @@ export interface Services {
   devTools: boolean;
   /** Where uploaded files are kept (content-addressed). */
   uploadDir: string;
+  /** Card payments: Stripe when configured, otherwise the built-in demo provider. */
+  payments: PaymentProvider;
 }
 
 declare module "@remix-run/node" {

@@ -4,7 +4,7 @@ import type { ErrorKey } from "../i18n/messages/errors";
 export class AppError extends Error {
   constructor(
     readonly code: ErrorKey,
-    readonly status: 400 | 401 | 403 | 404 | 409 | 422 | 429 = 422,
+    readonly status: 400 | 401 | 402 | 403 | 404 | 409 | 422 | 429 = 422,
     readonly field?: string,
   ) {
     super(code);

@@ -18,6 +18,9 @@ const envSchema = z.object({
   STRIPE_SECRET_KEY: z.string().optional(),
   STRIPE_WEBHOOK_SECRET: z.string().optional(),
   STRIPE_API_BASE: z.url().optional(),
+  STRIPE_PUBLISHABLE_KEY: z.string().optional(),
+  /** The demo provider's processor fee, in basis points (3.2 % by default, like a Korean card PG). */
+  DEMO_FEE_BP: z.coerce.number().int().min(0).max(2000).default(320),
   UPLOAD_DIR: z.string().optional(),
   JOBS: onOff.default("on"),
 });

@@ -11,7 +11,7 @@ export function forbidden(): Response {
 }
 
 /** A failed form: the page re-renders it in the user's language; nothing was written. */
-export function invalid(body: FormFailure, status: 400 | 401 | 403 | 404 | 409 | 422 | 429 = 422) {
+export function invalid(body: FormFailure, status: 400 | 401 | 402 | 403 | 404 | 409 | 422 | 429 = 422) {
   return json(body, { status });
 }
 

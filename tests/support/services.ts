@@ -1,6 +1,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DemoPaymentProvider } from "../../app/payments/demo-provider.server";
+import type { PaymentProvider } from "../../app/payments/provider";
 import type { JobQueue, Services } from "../../app/server/services";
 import { fixedClock } from "../../app/utils/clock";
 import type { Database } from "../../app/utils/db.server";
@@ -12,7 +14,7 @@ export interface TestServices extends Services {
 }
 
 /** Services as the server builds them, with a clock the test moves and a job recorder. */
-export function createTestServices(db: Database, now = "2026-11-24T03:00:00Z"): TestServices {
+export function createTestServices(db: Database, now = "2026-11-24T03:00:00Z", payments?: PaymentProvider): TestServices {
   const clock = fixedClock(now);
   const sentJobs: TestServices["sentJobs"] = [];
   const jobs: JobQueue = {
@@ -26,6 +28,7 @@ export function createTestServices(db: Database, now = "2026-11-24T03:00:00Z"): 
     origin: "http://localhost:3000",
     devTools: true,
     uploadDir: mkdtempSync(join(tmpdir(), "hamkke-uploads-")),
+    payments: payments ?? new DemoPaymentProvider(db, clock, 320),
     jobs,
     sentJobs,
     clock: {

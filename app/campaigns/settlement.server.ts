@@ -1,0 +1,435 @@
+import { sql } from "kysely";
+import { enqueueEmail } from "../email/outbox.server";
+import { campaignEscrow, campaignRefunds, feeSubsidy } from "../ledger/accounts";
+import { backerCommitment } from "../ledger/commitment";
+import { appendEntry } from "../ledger/ledger.server";
+import { PaymentUnavailableError, type ChargeResult } from "../payments/provider";
+import { applyIntentState, lockPledge, recordCollected, releaseReward, type LockedPledge } from "../pledges/pledges.server";
+import { COLLECTION_RETRY_DAYS, RETRY_INTERVAL_MS } from "../pledges/pledge";
+import type { Services } from "../server/services";
+import { formatDate, seoulDate } from "../utils/dates";
+import type { Tx } from "../utils/db.server";
+import { campaignMoney } from "./totals.server";
+
+// Go-live, close, charge, settle, refund and reconcile: sweepers run by the minute tick (and at
+// once when the demo clock moves). Each is idempotent and safe on several workers at once: rows
+// are claimed under row locks (SKIP LOCKED for batches) and every processor call carries a
+// deterministic idempotency key.
+
+const STUCK_AFTER_MS = 5 * 60 * 1000;
+const ABANDONED_AFTER_MS = 24 * 60 * 60 * 1000;
+
+/** Approved campaigns open at the start of their first day (contest rounds all together). */
+export async function goLiveDueCampaigns(services: Services): Promise<number> {
+  const now = services.clock.now();
+  const opened = await services.db
+    .updateTable("campaigns")
+    .set({ state: "live", went_live_at: now, updated_at: now })
+    .where("state", "=", "approved")
+    .where("starts_on", "<=", seoulDate(now))
+    .executeTakeFirst();
+  return Number(opened.numUpdatedRows);
+}
+
+/** Live campaigns whose last day is over in Seoul are closed one by one. */
+export async function closeDueCampaigns(services: Services): Promise<number> {
+  const due = await services.db
+    .selectFrom("campaigns")
+    .select("id")
+    .where("state", "=", "live")
+    .where("settlement", "=", "open")
+    .where("ends_on", "<", seoulDate(services.clock.now()))
+    .execute();
+  let closed = 0;
+  for (const { id } of due) if (await closeCampaign(services, id)) closed += 1;
+  return closed;
+}
+
+async function collectedWon(trx: Tx, campaignId: number): Promise<number> {
+  return (await campaignMoney(trx, [campaignId])).get(campaignId)?.raisedWon ?? 0;
+}
+
+async function abandonUnconfirmed(trx: Tx, campaignId: number, now: Date): Promise<void> {
+  const pending = await trx
+    .updateTable("pledges")
+    .set({ state: "cancelled", updated_at: now })
+    .where("campaign_id", "=", campaignId)
+    .where("state", "=", "pending_authorization")
+    .returning("reward_id")
+    .execute();
+  for (const row of pending) await releaseReward(trx, row.reward_id);
+}
+
+/** Releases uncharged pledges (nothing is ever charged for them) and tells their backers. */
+async function releaseUncharged(services: Services, trx: Tx, campaign: { id: number; slug: string; title: string }, now: Date): Promise<void> {
+  const released = await trx
+    .updateTable("pledges")
+    .set({ state: "released", updated_at: now, next_charge_at: null })
+    .where("campaign_id", "=", campaign.id)
+    .where("state", "in", ["saved", "collection_failed"])
+    .returning(["reward_id", "backer_id", "amount_won"])
+    .execute();
+  for (const row of released) {
+    await releaseReward(trx, row.reward_id);
+    const backer = await trx.selectFrom("users").select(["email", "display_name", "locale"]).where("id", "=", row.backer_id).executeTakeFirstOrThrow();
+    await enqueueEmail(trx, backer.email, "campaignOutcome", {
+      locale: backer.locale,
+      displayName: backer.display_name,
+      campaignTitle: campaign.title,
+      outcome: "notCharged",
+      amountWon: row.amount_won,
+      campaignUrl: `${services.origin}/campaigns/${campaign.slug}`,
+    });
+  }
+}
+
+export async function closeCampaign(services: Services, campaignId: number): Promise<boolean> {
+  const now = services.clock.now();
+  return services.db.transaction().execute(async (trx) => {
+    const campaign = await trx
+      .selectFrom("campaigns")
+      .select(["id", "slug", "title", "goal_won", "funding_model"])
+      .where("id", "=", campaignId)
+      .where("state", "=", "live")
+      .where("settlement", "=", "open")
+      .forUpdate()
+      .executeTakeFirst();
+    if (!campaign) return false;
+    await abandonUnconfirmed(trx, campaign.id, now);
+    const collected = await collectedWon(trx, campaign.id);
+
+    if (campaign.funding_model === "keep_it_all") {
+      await trx
+        .updateTable("campaigns")
+        .set({ state: collected >= campaign.goal_won ? "succeeded" : "failed", settlement: "settled", closed_at: now, settled_at: now, updated_at: now })
+        .where("id", "=", campaign.id)
+        .execute();
+      return true;
+    }
+
+    const pledged = await trx
+      .selectFrom("pledges")
+      .select(sql<number>`coalesce(sum(amount_won), 0)::bigint`.as("total"))
+      .where("campaign_id", "=", campaign.id)
+      .where("state", "=", "saved")
+      .executeTakeFirstOrThrow();
+    if (Number(pledged.total) + collected < campaign.goal_won) {
+      await releaseUncharged(services, trx, campaign, now);
+      await trx.updateTable("campaigns").set({ state: "failed", settlement: "settled", closed_at: now, settled_at: now, updated_at: now }).where("id", "=", campaign.id).execute();
+      return true;
+    }
+    await trx
+      .updateTable("campaigns")
+      .set({ settlement: "charging", closed_at: now, collection_deadline: new Date(now.getTime() + COLLECTION_RETRY_DAYS * 86_400_000), updated_at: now })
+      .where("id", "=", campaign.id)
+      .execute();
+    await trx.updateTable("pledges").set({ next_charge_at: now }).where("campaign_id", "=", campaign.id).where("state", "=", "saved").execute();
+    return true;
+  });
+}
+
+/** Claims due pledges (SKIP LOCKED, so two workers never take the same one) and charges them. */
+export async function chargeDuePledges(services: Services, batchSize = 200): Promise<number> {
+  const now = services.clock.now();
+  const claimed = await services.db.transaction().execute(async (trx) => {
+    const due = await trx
+      .selectFrom("pledges")
+      .innerJoin("campaigns", "campaigns.id", "pledges.campaign_id")
+      .select("pledges.id")
+      .where("pledges.state", "in", ["saved", "collection_failed"])
+      .where("pledges.next_charge_at", "<=", now)
+      .where("campaigns.settlement", "=", "charging")
+      .orderBy("pledges.next_charge_at")
+      .limit(batchSize)
+      .forUpdate("pledges")
+      .skipLocked()
+      .execute();
+    if (due.length === 0) return [];
+    return trx
+      .updateTable("pledges")
+      .set((eb) => ({ state: "charging", charge_attempts: eb("charge_attempts", "+", 1), updated_at: now }))
+      .where(
+        "id",
+        "in",
+        due.map((d) => d.id),
+      )
+      .returning(["id", "charge_attempts"])
+      .execute();
+  });
+  let charged = 0;
+  for (const pledge of claimed) {
+    if (await chargeClaimedPledge(services, pledge.id, pledge.charge_attempts)) charged += 1;
+  }
+  return charged;
+}
+
+/** One off-session charge. A processor outage leaves the pledge charging; the reconciler repeats the same key. */
+async function chargeClaimedPledge(services: Services, pledgeId: number, attempt: number): Promise<boolean> {
+  const pledge = await services.db
+    .selectFrom("pledges")
+    .select(["id", "public_id", "amount_won", "provider_customer_id", "provider_payment_method_id"])
+    .where("id", "=", pledgeId)
+    .executeTakeFirstOrThrow();
+  let result: ChargeResult;
+  if (!pledge.provider_customer_id || !pledge.provider_payment_method_id) {
+    result = { outcome: "declined", paymentIntentId: null, declineCode: "no_saved_card" };
+  } else {
+    try {
+      result = await services.payments.chargeSaved({
+        customerId: pledge.provider_customer_id,
+        paymentMethodId: pledge.provider_payment_method_id,
+        amountWon: pledge.amount_won,
+        pledgePublicId: pledge.public_id,
+        idempotencyKey: `pledge:${pledge.id}:charge:${attempt}`,
+      });
+    } catch (error) {
+      if (error instanceof PaymentUnavailableError) return false;
+      throw error;
+    }
+  }
+  return recordChargeResult(services, pledgeId, attempt, result);
+}
+
+export async function recordChargeResult(services: Services, pledgeId: number, attempt: number, result: ChargeResult): Promise<boolean> {
+  const now = services.clock.now();
+  return services.db.transaction().execute(async (trx) => {
+    const pledge = await lockPledge(trx, { id: pledgeId });
+    if (!pledge || pledge.state !== "charging" || pledge.charge_attempts !== attempt) return false;
+    if (result.outcome === "succeeded") {
+      await recordCollected(trx, pledge, { paymentIntentId: result.paymentIntentId, feeWon: result.feeWon }, now);
+      await enqueueEmail(trx, pledge.email, "campaignOutcome", {
+        locale: pledge.locale,
+        displayName: pledge.display_name,
+        campaignTitle: pledge.campaign_title,
+        outcome: "charged",
+        amountWon: pledge.amount_won,
+        campaignUrl: `${services.origin}/campaigns/${pledge.campaign_slug}`,
+      });
+      return true;
+    }
+    if (result.outcome === "processing") {
+      await trx.updateTable("pledges").set({ provider_payment_intent_id: result.paymentIntentId, updated_at: now }).where("id", "=", pledge.id).execute();
+      return false;
+    }
+    const nextAttempt = new Date(now.getTime() + RETRY_INTERVAL_MS);
+    const deadline = pledge.collection_deadline ?? now;
+    await trx
+      .updateTable("pledges")
+      .set({ state: "collection_failed", last_error: result.declineCode, next_charge_at: nextAttempt <= deadline ? nextAttempt : null, updated_at: now })
+      .where("id", "=", pledge.id)
+      .execute();
+    if (attempt === 1) {
+      await enqueueEmail(trx, pledge.email, "collectionFailed", {
+        locale: pledge.locale,
+        displayName: pledge.display_name,
+        campaignTitle: pledge.campaign_title,
+        amountWon: pledge.amount_won,
+        retryUntil: formatDate(seoulDate(deadline), pledge.locale),
+        updateCardUrl: `${services.origin}/pledges/${pledge.public_id}/pay`,
+      });
+    }
+    return false;
+  });
+}
+
+/**
+ * Decides charging campaigns on collected money: success as soon as the goal is collected;
+ * once nothing is left to charge (or the retry window is over), a campaign short of its goal
+ * fails and what was collected is refunded.
+ */
+export async function settleChargingCampaigns(services: Services): Promise<number> {
+  const campaigns = await services.db.selectFrom("campaigns").select("id").where("settlement", "=", "charging").execute();
+  let changed = 0;
+  for (const { id } of campaigns) if (await settleCampaign(services, id)) changed += 1;
+  return changed;
+}
+
+async function settleCampaign(services: Services, campaignId: number): Promise<boolean> {
+  const now = services.clock.now();
+  return services.db.transaction().execute(async (trx) => {
+    const campaign = await trx
+      .selectFrom("campaigns")
+      .select(["id", "slug", "title", "state", "goal_won", "collection_deadline"])
+      .where("id", "=", campaignId)
+      .where("settlement", "=", "charging")
+      .forUpdate()
+      .executeTakeFirst();
+    if (!campaign) return false;
+    const collected = await collectedWon(trx, campaign.id);
+    const open = await trx
+      .selectFrom("pledges")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("campaign_id", "=", campaign.id)
+      .where((eb) => eb.or([eb("state", "in", ["saved", "charging"]), eb.and([eb("state", "=", "collection_failed"), eb("next_charge_at", "is not", null)])]))
+      .executeTakeFirstOrThrow();
+    const windowOver = campaign.collection_deadline !== null && now >= campaign.collection_deadline;
+    const stillCharging = await trx
+      .selectFrom("pledges")
+      .select("id")
+      .where("campaign_id", "=", campaign.id)
+      .where("state", "=", "charging")
+      .limit(1)
+      .executeTakeFirst();
+    const reachedGoal = collected >= campaign.goal_won;
+    let changed = false;
+    if (reachedGoal && campaign.state === "live") {
+      await trx.updateTable("campaigns").set({ state: "succeeded", updated_at: now }).where("id", "=", campaign.id).execute();
+      changed = true;
+    }
+    if ((Number(open.n) > 0 && !windowOver) || stillCharging) return changed;
+
+    if (reachedGoal) {
+      await releaseUncharged(services, trx, campaign, now);
+      await trx.updateTable("campaigns").set({ settlement: "settled", settled_at: now, updated_at: now }).where("id", "=", campaign.id).execute();
+      return true;
+    }
+    await releaseUncharged(services, trx, campaign, now);
+    await trx
+      .updateTable("pledges")
+      .set({ refund_requested_at: now, refund_reason: "campaign_failed" })
+      .where("campaign_id", "=", campaign.id)
+      .where("state", "=", "collected")
+      .where("refund_requested_at", "is", null)
+      .execute();
+    await trx.updateTable("campaigns").set({ state: "failed", settlement: "settled", settled_at: now, updated_at: now }).where("id", "=", campaign.id).execute();
+    return true;
+  });
+}
+
+/** Asks for a refund (an operator's decision, or a failed campaign); the refund sweeper carries it out. */
+export async function requestRefund(services: Services, pledgeId: number, reason: string): Promise<boolean> {
+  const now = services.clock.now();
+  const updated = await services.db
+    .updateTable("pledges")
+    .set({ refund_requested_at: now, refund_reason: reason })
+    .where("id", "=", pledgeId)
+    .where("state", "=", "collected")
+    .where("refund_requested_at", "is", null)
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) > 0;
+}
+
+/** Returns the money: gross back to the backer, from escrow net of the fee the platform absorbs. */
+export async function recordRefund(trx: Tx, pledge: LockedPledge, now: Date): Promise<void> {
+  const fee = pledge.fee_won ?? 0;
+  await trx.updateTable("pledges").set({ state: "refunded", updated_at: now }).where("id", "=", pledge.id).execute();
+  await releaseReward(trx, pledge.reward_id);
+  const lines = [
+    { account: campaignEscrow(pledge.campaign_id), amountWon: -(pledge.amount_won - fee) },
+    { account: campaignRefunds(pledge.campaign_id), amountWon: pledge.amount_won },
+  ];
+  if (fee > 0) lines.push({ account: feeSubsidy, amountWon: -fee });
+  await appendEntry(trx, {
+    kind: "pledge.refunded",
+    occurredAt: now,
+    memo: "후원금 환불",
+    refs: { campaign: pledge.campaign_slug, backer: backerCommitment(pledge.receipt_secret) },
+    idempotencyKey: `pledge:${pledge.id}:refunded`,
+    lines,
+  });
+}
+
+export async function processRefunds(services: Services, batchSize = 100): Promise<number> {
+  const due = await services.db
+    .selectFrom("pledges")
+    .select(["id", "amount_won", "provider_payment_intent_id"])
+    .where("state", "=", "collected")
+    .where("refund_requested_at", "is not", null)
+    .orderBy("refund_requested_at")
+    .limit(batchSize)
+    .execute();
+  let refunded = 0;
+  for (const pledge of due) {
+    if (!pledge.provider_payment_intent_id) continue;
+    let status: "succeeded" | "pending" | "failed";
+    try {
+      status = (await services.payments.refund({ paymentIntentId: pledge.provider_payment_intent_id, amountWon: pledge.amount_won, idempotencyKey: `pledge:${pledge.id}:refund` })).status;
+    } catch (error) {
+      if (error instanceof PaymentUnavailableError) continue;
+      throw error;
+    }
+    const now = services.clock.now();
+    const done = await services.db.transaction().execute(async (trx) => {
+      const locked = await lockPledge(trx, { id: pledge.id });
+      if (!locked || locked.state !== "collected") return false;
+      if (status === "failed") {
+        await trx.updateTable("pledges").set({ last_error: "refund_failed", updated_at: now }).where("id", "=", locked.id).execute();
+        return false;
+      }
+      await recordRefund(trx, locked, now);
+      const reason = await trx.selectFrom("pledges").select("refund_reason").where("id", "=", locked.id).executeTakeFirstOrThrow();
+      if (reason.refund_reason === "campaign_failed") {
+        await enqueueEmail(trx, locked.email, "campaignOutcome", {
+          locale: locked.locale,
+          displayName: locked.display_name,
+          campaignTitle: locked.campaign_title,
+          outcome: "refunded",
+          amountWon: locked.amount_won,
+          campaignUrl: `${services.origin}/campaigns/${locked.campaign_slug}`,
+        });
+      } else {
+        await enqueueEmail(trx, locked.email, "refundIssued", {
+          locale: locked.locale,
+          displayName: locked.display_name,
+          campaignTitle: locked.campaign_title,
+          amountWon: locked.amount_won,
+          reason: reason.refund_reason ?? "",
+        });
+      }
+      return true;
+    });
+    if (done) refunded += 1;
+  }
+  return refunded;
+}
+
+/**
+ * Repairs what a lost webhook or a crash left behind: charges stuck in `charging` are asked again
+ * with the same idempotency key; confirmed intents of pending pledges are fetched and applied;
+ * pledges abandoned at the card form for a day are cancelled.
+ */
+export async function reconcilePledges(services: Services): Promise<number> {
+  const now = services.clock.now();
+  const stuckBefore = new Date(now.getTime() - STUCK_AFTER_MS);
+  const stuck = await services.db
+    .selectFrom("pledges")
+    .select(["id", "state", "funding_model", "charge_attempts", "provider_setup_intent_id", "provider_payment_intent_id", "created_at"])
+    .where("state", "in", ["charging", "pending_authorization"])
+    .where("updated_at", "<", stuckBefore)
+    .orderBy("updated_at")
+    .limit(200)
+    .execute();
+  let repaired = 0;
+  for (const pledge of stuck) {
+    try {
+      if (pledge.state === "charging" && pledge.funding_model === "all_or_nothing" && pledge.charge_attempts > 0) {
+        if (await chargeClaimedPledge(services, pledge.id, pledge.charge_attempts)) repaired += 1;
+        continue;
+      }
+      if (pledge.provider_payment_intent_id && pledge.funding_model === "keep_it_all") {
+        const state = await services.payments.getPayment(pledge.provider_payment_intent_id);
+        const after = await applyIntentState(services, pledge.id, "payment", state);
+        if (after !== pledge.state) repaired += 1;
+      } else if (pledge.provider_setup_intent_id && pledge.state === "pending_authorization") {
+        const state = await services.payments.getSetup(pledge.provider_setup_intent_id);
+        const after = await applyIntentState(services, pledge.id, "setup", state);
+        if (after !== pledge.state) repaired += 1;
+        // Looked at now: the next look comes after another quiet period, not every minute.
+        else await services.db.updateTable("pledges").set({ updated_at: now }).where("id", "=", pledge.id).where("state", "=", "pending_authorization").execute();
+      }
+    } catch (error) {
+      if (!(error instanceof PaymentUnavailableError)) throw error;
+    }
+    if (pledge.state === "pending_authorization" && now.getTime() - pledge.created_at.getTime() > ABANDONED_AFTER_MS) {
+      const abandoned = await services.db.transaction().execute(async (trx) => {
+        const locked = await lockPledge(trx, { id: pledge.id });
+        if (!locked || locked.state !== "pending_authorization") return false;
+        await trx.updateTable("pledges").set({ state: "cancelled", updated_at: now }).where("id", "=", locked.id).execute();
+        await releaseReward(trx, locked.reward_id);
+        return true;
+      });
+      if (abandoned) repaired += 1;
+    }
+  }
+  return repaired;
+}

@@ -1,0 +1,47 @@
+import { applyIntentState, preparePayment } from "../pledges/pledges.server";
+import type { Services } from "../server/services";
+import { AppError } from "../utils/app-error";
+import { seoulDate } from "../utils/dates";
+import { checkCard, type CardInput } from "./demo-cards";
+import { DemoPaymentProvider } from "./demo-provider.server";
+import type { IntentState } from "./provider";
+
+const DECLINES: Record<string, "cardDeclined" | "cardInsufficientFunds" | "authenticationFailed"> = {
+  card_declined: "cardDeclined",
+  insufficient_funds: "cardInsufficientFunds",
+  authentication_failed: "authenticationFailed",
+};
+
+function demoProvider(services: Services): DemoPaymentProvider {
+  if (!(services.payments instanceof DemoPaymentProvider)) throw new AppError("paymentUnavailable", 409);
+  return services.payments;
+}
+
+async function apply(services: Services, publicId: string, kind: "setup" | "payment", state: IntentState) {
+  const pledge = await services.db.selectFrom("pledges").select("id").where("public_id", "=", publicId).executeTakeFirstOrThrow();
+  const after = await applyIntentState(services, pledge.id, kind, state);
+  if (state.status === "requires_payment_method" && state.declineCode) {
+    throw new AppError(DECLINES[state.declineCode] ?? "cardDeclined", 402, "cardNumber");
+  }
+  return { state: after, requiresAction: state.status === "requires_action" };
+}
+
+/** The demo card form: checks what was typed, lets the demo processor answer, applies the outcome. */
+export async function confirmDemoCard(services: Services, publicId: string, card: CardInput) {
+  const provider = demoProvider(services);
+  const checked = checkCard(card, seoulDate(services.clock.now()));
+  if (!checked.ok) throw new AppError(checked.error, 422, checked.field);
+  const step = await preparePayment(services, publicId);
+  if (!step) throw new AppError("pledgeNotCancellable", 409);
+  const state = await provider.confirmWithCard(step.intentId, checked.card);
+  return apply(services, publicId, step.kind, state);
+}
+
+/** The demo 3-D Secure page's answer. */
+export async function completeDemoAuthentication(services: Services, publicId: string, approve: boolean) {
+  const provider = demoProvider(services);
+  const step = await preparePayment(services, publicId);
+  if (!step) throw new AppError("pledgeNotCancellable", 409);
+  const state = await provider.authenticate(step.intentId, approve);
+  return apply(services, publicId, step.kind, state);
+}

@@ -1,0 +1,62 @@
+import type { IntentStatus, PaymentProviderName } from "../../db/types";
+
+/**
+ * What the product needs from a card processor. `stripe` implements it with the Stripe API
+ * (SetupIntents and PaymentIntents); `demo` plays the processor locally so everything works
+ * offline. Every call that moves money carries a deterministic idempotency key, so repeating
+ * it (a retry, a second worker, a crash and restart) never charges or refunds twice.
+ */
+export interface PaymentProvider {
+  readonly name: PaymentProviderName;
+
+  /** Saves a card without charging it (all-or-nothing pledges). */
+  startSetup(input: { pledgePublicId: string; email: string; idempotencyKey: string }): Promise<StartedIntent>;
+
+  /** An immediate payment the backer confirms now (keep-it-all pledges). */
+  startPayment(input: { pledgePublicId: string; email: string; amountWon: number; idempotencyKey: string }): Promise<StartedIntent>;
+
+  getSetup(setupIntentId: string): Promise<IntentState>;
+  getPayment(paymentIntentId: string): Promise<IntentState>;
+
+  /** Charges a saved card off-session when an all-or-nothing campaign succeeds. */
+  chargeSaved(input: { customerId: string; paymentMethodId: string; amountWon: number; pledgePublicId: string; idempotencyKey: string }): Promise<ChargeResult>;
+
+  refund(input: { paymentIntentId: string; amountWon: number; idempotencyKey: string }): Promise<RefundResult>;
+}
+
+export interface StartedIntent {
+  intentId: string;
+  customerId: string;
+  /** Handed to the browser (Stripe.js) to confirm; null for the demo provider's own form. */
+  clientSecret: string | null;
+}
+
+export interface IntentState {
+  intentId: string;
+  status: IntentStatus;
+  paymentMethodId: string | null;
+  cardLast4: string | null;
+  amountWon: number | null;
+  /** The processor's fee for a succeeded payment, in won. */
+  feeWon: number | null;
+  /** Why the card was refused, when it was. */
+  declineCode: string | null;
+}
+
+export type ChargeResult =
+  | { outcome: "succeeded"; paymentIntentId: string; feeWon: number }
+  | { outcome: "processing"; paymentIntentId: string }
+  | { outcome: "declined"; paymentIntentId: string | null; declineCode: string };
+
+export interface RefundResult {
+  refundId: string;
+  status: "succeeded" | "pending" | "failed";
+}
+
+/** A processor that could not be reached or answered with a server error: retry with the same key. */
+export class PaymentUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PaymentUnavailableError";
+  }
+}

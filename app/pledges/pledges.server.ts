@@ -1,0 +1,388 @@
+import { randomBytes } from "node:crypto";
+import type { PledgeState } from "../../db/types";
+import { enqueueEmail } from "../email/outbox.server";
+import { campaignEscrow, campaignFees, campaignOnlineSource } from "../ledger/accounts";
+import { backerCommitment, newReceiptSecret } from "../ledger/commitment";
+import { appendEntry } from "../ledger/ledger.server";
+import type { IntentState } from "../payments/provider";
+import type { Services } from "../server/services";
+import { AppError } from "../utils/app-error";
+import { formatDate, seoulDate } from "../utils/dates";
+import type { DbOrTx, Tx } from "../utils/db.server";
+import { canCancel, pledgeRequestHash, pledgeRuleProblem, type PledgeInput } from "./pledge";
+
+/** The pledge with what its money steps need to know about the campaign and the backer. */
+export async function lockPledge(trx: Tx, where: { id: number } | { publicId: string }) {
+  let query = trx
+    .selectFrom("pledges")
+    .innerJoin("campaigns", "campaigns.id", "pledges.campaign_id")
+    .innerJoin("users", "users.id", "pledges.backer_id")
+    .leftJoin("rewards", "rewards.id", "pledges.reward_id")
+    .select([
+      "pledges.id",
+      "pledges.public_id",
+      "pledges.campaign_id",
+      "pledges.backer_id",
+      "pledges.amount_won",
+      "pledges.reward_id",
+      "pledges.state",
+      "pledges.funding_model",
+      "pledges.provider",
+      "pledges.provider_customer_id",
+      "pledges.provider_payment_method_id",
+      "pledges.provider_setup_intent_id",
+      "pledges.provider_payment_intent_id",
+      "pledges.charge_attempts",
+      "pledges.fee_won",
+      "pledges.receipt_secret",
+      "campaigns.slug as campaign_slug",
+      "campaigns.title as campaign_title",
+      "campaigns.state as campaign_state",
+      "campaigns.ends_on",
+      "campaigns.collection_deadline",
+      "users.email",
+      "users.display_name",
+      "users.locale",
+      "rewards.title as reward_title",
+    ])
+    .forUpdate("pledges");
+  query = "id" in where ? query.where("pledges.id", "=", where.id) : query.where("pledges.public_id", "=", where.publicId);
+  return query.executeTakeFirst();
+}
+
+export type LockedPledge = NonNullable<Awaited<ReturnType<typeof lockPledge>>>;
+
+async function moveTo(trx: Tx, pledgeId: number, to: PledgeState, now: Date, extra: Partial<{ last_error: string | null; next_charge_at: Date | null; provider_payment_method_id: string; card_last4: string | null }> = {}) {
+  await trx.updateTable("pledges").set({ state: to, updated_at: now, ...extra }).where("id", "=", pledgeId).execute();
+}
+
+export async function releaseReward(trx: Tx, rewardId: number | null): Promise<void> {
+  if (rewardId === null) return;
+  await trx
+    .updateTable("rewards")
+    .set((eb) => ({ claimed_count: eb("claimed_count", "-", 1) }))
+    .where("id", "=", rewardId)
+    .where("claimed_count", ">", 0)
+    .execute();
+}
+
+export interface CreatePledgeInput {
+  backerId: number;
+  campaignId: number;
+  data: PledgeInput;
+}
+
+/**
+ * Records the pledge (waiting for the card) and claims its reward, in one transaction. The same
+ * idempotency key with the same body returns the same pledge; with another body it is refused.
+ */
+export async function createPledge(services: Services, input: CreatePledgeInput): Promise<{ publicId: string; replayed: boolean }> {
+  const now = services.clock.now();
+  const requestHash = pledgeRequestHash(input.campaignId, input.data);
+  const existing = await findByIdempotencyKey(services.db, input.backerId, input.data.idempotencyKey);
+  if (existing) return replay(existing, requestHash);
+
+  return services.db.transaction().execute(async (trx) => {
+    const campaign = await trx
+      .selectFrom("campaigns")
+      .select(["id", "state", "starts_on", "ends_on", "funding_model"])
+      .where("id", "=", input.campaignId)
+      .forShare()
+      .executeTakeFirst();
+    if (!campaign) throw new AppError("campaignNotOpen", 404);
+    const reward = input.data.rewardId
+      ? await trx.selectFrom("rewards").select(["id", "min_amount_won"]).where("id", "=", input.data.rewardId).where("campaign_id", "=", campaign.id).executeTakeFirst()
+      : null;
+    if (input.data.rewardId && !reward) throw new AppError("rewardNotFound", 422, "rewardId");
+    const problem = pledgeRuleProblem({
+      campaignState: campaign.state,
+      startsOn: campaign.starts_on,
+      endsOn: campaign.ends_on,
+      today: seoulDate(now),
+      reward: reward ? { minAmountWon: reward.min_amount_won } : null,
+      amountWon: input.data.amount,
+    });
+    if (problem === "campaignNotOpen") throw new AppError(problem, 409);
+    if (problem) throw new AppError(problem, 422, "amount");
+
+    const inserted = await trx
+      .insertInto("pledges")
+      .values({
+        public_id: randomBytes(12).toString("base64url"),
+        campaign_id: campaign.id,
+        backer_id: input.backerId,
+        backer_kind: input.data.backerKind,
+        company_name: input.data.backerKind === "company" ? input.data.companyName : null,
+        business_number: input.data.backerKind === "company" ? input.data.businessNumber : null,
+        kind: input.data.kind,
+        amount_won: input.data.amount,
+        reward_id: reward?.id ?? null,
+        message: input.data.message,
+        anonymous: input.data.anonymous,
+        funding_model: campaign.funding_model,
+        state: "pending_authorization",
+        provider: services.payments.name,
+        idempotency_key: input.data.idempotencyKey,
+        request_hash: requestHash,
+        receipt_secret: newReceiptSecret(),
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict((oc) => oc.columns(["backer_id", "idempotency_key"]).doNothing())
+      .returning("public_id")
+      .executeTakeFirst();
+    if (!inserted) {
+      // A concurrent request with the same key committed first.
+      const winner = await findByIdempotencyKey(trx, input.backerId, input.data.idempotencyKey);
+      if (!winner) throw new AppError("idempotencyConflict", 409);
+      return replay(winner, requestHash);
+    }
+    if (reward) {
+      const claimed = await trx
+        .updateTable("rewards")
+        .set((eb) => ({ claimed_count: eb("claimed_count", "+", 1) }))
+        .where("id", "=", reward.id)
+        .where((eb) => eb.or([eb("quantity_limit", "is", null), eb("claimed_count", "<", eb.ref("quantity_limit"))]))
+        .executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) === 0) throw new AppError("rewardSoldOut", 409, "rewardId");
+    }
+    return { publicId: inserted.public_id, replayed: false };
+  });
+}
+
+function findByIdempotencyKey(db: DbOrTx, backerId: number, key: string) {
+  return db.selectFrom("pledges").select(["public_id", "request_hash"]).where("backer_id", "=", backerId).where("idempotency_key", "=", key).executeTakeFirst();
+}
+
+function replay(existing: { public_id: string; request_hash: string }, requestHash: string) {
+  if (existing.request_hash !== requestHash) throw new AppError("idempotencyConflict", 409);
+  return { publicId: existing.public_id, replayed: true };
+}
+
+export interface PaymentStep {
+  intentId: string;
+  clientSecret: string | null;
+  kind: "setup" | "payment";
+}
+
+/**
+ * The processor intent the backer confirms: a SetupIntent (card saved) for all-or-nothing, a
+ * PaymentIntent (charged now) for keep-it-all, or a new SetupIntent to replace a card that failed.
+ * Deterministic keys make this safe to call on every visit of the payment page.
+ */
+export async function preparePayment(services: Services, publicId: string): Promise<PaymentStep | null> {
+  const pledge = await services.db
+    .selectFrom("pledges")
+    .innerJoin("users", "users.id", "pledges.backer_id")
+    .select(["pledges.id", "pledges.public_id", "pledges.state", "pledges.funding_model", "pledges.amount_won", "pledges.charge_attempts", "users.email"])
+    .where("pledges.public_id", "=", publicId)
+    .executeTakeFirst();
+  if (!pledge) return null;
+  const cardUpdate = pledge.state === "collection_failed";
+  if (pledge.state !== "pending_authorization" && !cardUpdate) return null;
+  if (pledge.funding_model === "keep_it_all" && !cardUpdate) {
+    const started = await services.payments.startPayment({
+      pledgePublicId: pledge.public_id,
+      email: pledge.email,
+      amountWon: pledge.amount_won,
+      idempotencyKey: `pledge:${pledge.id}:payment`,
+    });
+    await services.db
+      .updateTable("pledges")
+      .set({ provider_payment_intent_id: started.intentId, provider_customer_id: started.customerId })
+      .where("id", "=", pledge.id)
+      .where("provider_payment_intent_id", "is", null)
+      .execute();
+    return { intentId: started.intentId, clientSecret: started.clientSecret, kind: "payment" };
+  }
+  const key = cardUpdate ? `pledge:${pledge.id}:card-update:${pledge.charge_attempts}` : `pledge:${pledge.id}:setup`;
+  const started = await services.payments.startSetup({ pledgePublicId: pledge.public_id, email: pledge.email, idempotencyKey: key });
+  await services.db
+    .updateTable("pledges")
+    .set({ provider_setup_intent_id: started.intentId, provider_customer_id: started.customerId })
+    .where("id", "=", pledge.id)
+    .execute();
+  return { intentId: started.intentId, clientSecret: started.clientSecret, kind: "setup" };
+}
+
+function receiptProps(services: Services, pledge: LockedPledge, charged: boolean) {
+  return {
+    locale: pledge.locale,
+    displayName: pledge.display_name,
+    campaignTitle: pledge.campaign_title,
+    amountWon: pledge.amount_won,
+    charged,
+    endsOn: formatDate(pledge.ends_on, pledge.locale),
+    receiptCode: pledge.receipt_secret,
+    pledgeUrl: `${services.origin}/pledges/${pledge.public_id}`,
+    ledgerFindUrl: `${services.origin}/ledger/find?receipt=${encodeURIComponent(pledge.receipt_secret)}`,
+    rewardTitle: pledge.reward_title,
+  };
+}
+
+/** Writes the collection to the ledger: the gross into escrow, then the processor's fee out of it. */
+export async function recordCollected(trx: Tx, pledge: LockedPledge, payment: { paymentIntentId: string | null; feeWon: number }, now: Date): Promise<void> {
+  await trx
+    .updateTable("pledges")
+    .set({
+      state: "collected",
+      provider_payment_intent_id: payment.paymentIntentId ?? undefined,
+      fee_won: payment.feeWon,
+      collected_at: now,
+      updated_at: now,
+      last_error: null,
+      next_charge_at: null,
+    })
+    .where("id", "=", pledge.id)
+    .execute();
+  await appendEntry(trx, {
+    kind: "pledge.collected",
+    occurredAt: now,
+    memo: "온라인 후원 결제",
+    refs: { campaign: pledge.campaign_slug, backer: backerCommitment(pledge.receipt_secret) },
+    idempotencyKey: `pledge:${pledge.id}:collected`,
+    lines: [
+      { account: campaignOnlineSource(pledge.campaign_id), amountWon: -pledge.amount_won },
+      { account: campaignEscrow(pledge.campaign_id), amountWon: pledge.amount_won },
+    ],
+  });
+  if (payment.feeWon > 0) {
+    await appendEntry(trx, {
+      kind: "pledge.fee",
+      occurredAt: now,
+      memo: "결제 수수료",
+      refs: { campaign: pledge.campaign_slug },
+      idempotencyKey: `pledge:${pledge.id}:fee`,
+      lines: [
+        { account: campaignEscrow(pledge.campaign_id), amountWon: -payment.feeWon },
+        { account: campaignFees(pledge.campaign_id), amountWon: payment.feeWon },
+      ],
+    });
+  }
+}
+
+/**
+ * Applies what the processor says about the pledge's intent (after the card form, a 3-D Secure
+ * step, a webhook or reconciliation). Idempotent: a state already applied changes nothing.
+ */
+export async function applyIntentState(services: Services, pledgeId: number, kind: "setup" | "payment", state: IntentState): Promise<PledgeState | null> {
+  const now = services.clock.now();
+  return services.db.transaction().execute(async (trx) => {
+    const pledge = await lockPledge(trx, { id: pledgeId });
+    if (!pledge) return null;
+    const ours = kind === "setup" ? pledge.provider_setup_intent_id === state.intentId : pledge.provider_payment_intent_id === state.intentId;
+    if (!ours) return pledge.state;
+
+    if (state.status === "succeeded" && kind === "setup" && state.paymentMethodId) {
+      if (pledge.state === "pending_authorization") {
+        await moveTo(trx, pledge.id, "saved", now, { provider_payment_method_id: state.paymentMethodId, card_last4: state.cardLast4, last_error: null });
+        await enqueueEmail(trx, pledge.email, "pledgeReceipt", receiptProps(services, pledge, false));
+        return "saved";
+      }
+      if (pledge.state === "collection_failed") {
+        await trx
+          .updateTable("pledges")
+          .set({ provider_payment_method_id: state.paymentMethodId, card_last4: state.cardLast4, next_charge_at: now, last_error: null, updated_at: now })
+          .where("id", "=", pledge.id)
+          .execute();
+      }
+      return pledge.state;
+    }
+    if (state.status === "succeeded" && kind === "payment") {
+      if (pledge.state === "pending_authorization" || pledge.state === "charging") {
+        await recordCollected(trx, pledge, { paymentIntentId: state.intentId, feeWon: state.feeWon ?? 0 }, now);
+        await enqueueEmail(trx, pledge.email, "pledgeReceipt", receiptProps(services, pledge, true));
+        return "collected";
+      }
+      return pledge.state;
+    }
+    if (state.status === "processing" && kind === "payment" && pledge.state === "pending_authorization") {
+      await moveTo(trx, pledge.id, "charging", now);
+      return "charging";
+    }
+    if (state.status === "requires_payment_method" && state.declineCode && pledge.state === "pending_authorization") {
+      await trx.updateTable("pledges").set({ last_error: state.declineCode, updated_at: now }).where("id", "=", pledge.id).execute();
+      return pledge.state;
+    }
+    if (state.status === "requires_payment_method" && kind === "payment" && pledge.state === "charging") {
+      await moveTo(trx, pledge.id, "failed", now, { last_error: state.declineCode });
+      await releaseReward(trx, pledge.reward_id);
+      return "failed";
+    }
+    if (state.status === "canceled" && pledge.state === "pending_authorization") {
+      await moveTo(trx, pledge.id, "cancelled", now);
+      await releaseReward(trx, pledge.reward_id);
+      return "cancelled";
+    }
+    return pledge.state;
+  });
+}
+
+/** The backer withdraws an uncharged pledge before the deadline; its reward is freed. */
+export async function cancelPledge(services: Services, backerId: number, publicId: string): Promise<void> {
+  const now = services.clock.now();
+  await services.db.transaction().execute(async (trx) => {
+    const pledge = await lockPledge(trx, { publicId });
+    if (!pledge || pledge.backer_id !== backerId) throw new AppError("pledgeNotCancellable", 404);
+    if (!canCancel(pledge.state, pledge.campaign_state, seoulDate(now), pledge.ends_on)) throw new AppError("pledgeNotCancellable", 409);
+    await moveTo(trx, pledge.id, "cancelled", now);
+    await releaseReward(trx, pledge.reward_id);
+  });
+}
+
+export async function getPledgeForBacker(db: DbOrTx, publicId: string) {
+  return db
+    .selectFrom("pledges")
+    .innerJoin("campaigns", "campaigns.id", "pledges.campaign_id")
+    .leftJoin("rewards", "rewards.id", "pledges.reward_id")
+    .select([
+      "pledges.id",
+      "pledges.public_id",
+      "pledges.backer_id",
+      "pledges.amount_won",
+      "pledges.kind",
+      "pledges.state",
+      "pledges.funding_model",
+      "pledges.provider",
+      "pledges.card_last4",
+      "pledges.last_error",
+      "pledges.receipt_secret",
+      "pledges.message",
+      "pledges.anonymous",
+      "pledges.backer_kind",
+      "pledges.company_name",
+      "pledges.created_at",
+      "pledges.collected_at",
+      "pledges.fee_won",
+      "pledges.provider_setup_intent_id",
+      "pledges.provider_payment_intent_id",
+      "campaigns.slug as campaign_slug",
+      "campaigns.title as campaign_title",
+      "campaigns.state as campaign_state",
+      "campaigns.ends_on",
+      "rewards.title as reward_title",
+    ])
+    .where("pledges.public_id", "=", publicId)
+    .executeTakeFirst();
+}
+
+export async function listBackerPledges(db: DbOrTx, backerId: number) {
+  return db
+    .selectFrom("pledges")
+    .innerJoin("campaigns", "campaigns.id", "pledges.campaign_id")
+    .select([
+      "pledges.public_id",
+      "pledges.amount_won",
+      "pledges.state",
+      "pledges.created_at",
+      "campaigns.slug as campaign_slug",
+      "campaigns.title as campaign_title",
+      "campaigns.state as campaign_state",
+      "campaigns.ends_on",
+    ])
+    .where("pledges.backer_id", "=", backerId)
+    .orderBy("pledges.id", "desc")
+    .limit(200)
+    .execute();
+}
+
