@@ -41,6 +41,7 @@ function toState(row: Row): IntentState {
     amountWon: row.amount_won,
     feeWon: row.fee_won,
     declineCode: row.decline_code,
+    pledgePublicId: null,
   };
 }
 

@@ -41,6 +41,8 @@ export interface IntentState {
   feeWon: number | null;
   /** Why the card was refused, when it was. */
   declineCode: string | null;
+  /** The pledge the intent was made for (from its metadata), when the processor says. */
+  pledgePublicId: string | null;
 }
 
 export type ChargeResult =

@@ -92,6 +92,7 @@ export class StripePaymentProvider implements PaymentProvider {
         amountWon: null,
         feeWon: null,
         declineCode: intent.last_setup_error?.decline_code ?? intent.last_setup_error?.code ?? null,
+        pledgePublicId: intent.metadata?.pledge ?? null,
       };
     } catch (error) {
       return unavailable(error);
@@ -112,6 +113,7 @@ export class StripePaymentProvider implements PaymentProvider {
         // KRW is zero-decimal: Stripe's amounts and fees are whole won.
         feeWon: balance ? balance.fee : null,
         declineCode: intent.last_payment_error?.decline_code ?? intent.last_payment_error?.code ?? null,
+        pledgePublicId: intent.metadata?.pledge ?? null,
       };
     } catch (error) {
       return unavailable(error);

@@ -266,56 +266,63 @@ export async function recordCollected(trx: Tx, pledge: LockedPledge, payment: { 
  * step, a webhook or reconciliation). Idempotent: a state already applied changes nothing.
  */
 export async function applyIntentState(services: Services, pledgeId: number, kind: "setup" | "payment", state: IntentState): Promise<PledgeState | null> {
-  const now = services.clock.now();
-  return services.db.transaction().execute(async (trx) => {
-    const pledge = await lockPledge(trx, { id: pledgeId });
-    if (!pledge) return null;
-    const ours = kind === "setup" ? pledge.provider_setup_intent_id === state.intentId : pledge.provider_payment_intent_id === state.intentId;
-    if (!ours) return pledge.state;
+  return services.db.transaction().execute((trx) => applyIntentStateIn(trx, services, pledgeId, kind, state));
+}
 
-    if (state.status === "succeeded" && kind === "setup" && state.paymentMethodId) {
-      if (pledge.state === "pending_authorization") {
-        await moveTo(trx, pledge.id, "saved", now, { provider_payment_method_id: state.paymentMethodId, card_last4: state.cardLast4, last_error: null });
-        await enqueueEmail(trx, pledge.email, "pledgeReceipt", receiptProps(services, pledge, false));
-        return "saved";
-      }
-      if (pledge.state === "collection_failed") {
-        await trx
-          .updateTable("pledges")
-          .set({ provider_payment_method_id: state.paymentMethodId, card_last4: state.cardLast4, next_charge_at: now, last_error: null, updated_at: now })
-          .where("id", "=", pledge.id)
-          .execute();
-      }
-      return pledge.state;
+/** The same, inside the caller's transaction (the webhook inbox row commits with the effect). */
+export async function applyIntentStateIn(trx: Tx, services: Services, pledgeId: number, kind: "setup" | "payment", state: IntentState): Promise<PledgeState | null> {
+  const now = services.clock.now();
+  const pledge = await lockPledge(trx, { id: pledgeId });
+  if (!pledge) return null;
+  const ours =
+    kind === "setup"
+      ? pledge.provider_setup_intent_id === state.intentId
+      : pledge.provider_payment_intent_id === state.intentId || (pledge.state === "charging" && state.pledgePublicId === pledge.public_id);
+  if (!ours) return pledge.state;
+
+  if (state.status === "succeeded" && kind === "setup" && state.paymentMethodId) {
+    if (pledge.state === "pending_authorization") {
+      await moveTo(trx, pledge.id, "saved", now, { provider_payment_method_id: state.paymentMethodId, card_last4: state.cardLast4, last_error: null });
+      await enqueueEmail(trx, pledge.email, "pledgeReceipt", receiptProps(services, pledge, false));
+      return "saved";
     }
-    if (state.status === "succeeded" && kind === "payment") {
-      if (pledge.state === "pending_authorization" || pledge.state === "charging") {
-        await recordCollected(trx, pledge, { paymentIntentId: state.intentId, feeWon: state.feeWon ?? 0 }, now);
-        await enqueueEmail(trx, pledge.email, "pledgeReceipt", receiptProps(services, pledge, true));
-        return "collected";
-      }
-      return pledge.state;
-    }
-    if (state.status === "processing" && kind === "payment" && pledge.state === "pending_authorization") {
-      await moveTo(trx, pledge.id, "charging", now);
-      return "charging";
-    }
-    if (state.status === "requires_payment_method" && state.declineCode && pledge.state === "pending_authorization") {
-      await trx.updateTable("pledges").set({ last_error: state.declineCode, updated_at: now }).where("id", "=", pledge.id).execute();
-      return pledge.state;
-    }
-    if (state.status === "requires_payment_method" && kind === "payment" && pledge.state === "charging") {
-      await moveTo(trx, pledge.id, "failed", now, { last_error: state.declineCode });
-      await releaseReward(trx, pledge.reward_id);
-      return "failed";
-    }
-    if (state.status === "canceled" && pledge.state === "pending_authorization") {
-      await moveTo(trx, pledge.id, "cancelled", now);
-      await releaseReward(trx, pledge.reward_id);
-      return "cancelled";
+    if (pledge.state === "collection_failed") {
+      await trx
+        .updateTable("pledges")
+        .set({ provider_payment_method_id: state.paymentMethodId, card_last4: state.cardLast4, next_charge_at: now, last_error: null, updated_at: now })
+        .where("id", "=", pledge.id)
+        .execute();
     }
     return pledge.state;
-  });
+  }
+  if (state.status === "succeeded" && kind === "payment") {
+    if (pledge.state === "pending_authorization" || pledge.state === "charging") {
+      await recordCollected(trx, pledge, { paymentIntentId: state.intentId, feeWon: state.feeWon ?? 0 }, now);
+      await enqueueEmail(trx, pledge.email, "pledgeReceipt", receiptProps(services, pledge, true));
+      return "collected";
+    }
+    return pledge.state;
+  }
+  if (state.status === "processing" && kind === "payment" && pledge.state === "pending_authorization") {
+    await moveTo(trx, pledge.id, "charging", now);
+    return "charging";
+  }
+  if (state.status === "requires_payment_method" && state.declineCode && pledge.state === "pending_authorization") {
+    await trx.updateTable("pledges").set({ last_error: state.declineCode, updated_at: now }).where("id", "=", pledge.id).execute();
+    return pledge.state;
+  }
+  // An all-or-nothing charge that fails is retried by the charge sweeper; only keep-it-all pledges fail here.
+  if (state.status === "requires_payment_method" && kind === "payment" && pledge.state === "charging" && pledge.funding_model === "keep_it_all") {
+    await moveTo(trx, pledge.id, "failed", now, { last_error: state.declineCode });
+    await releaseReward(trx, pledge.reward_id);
+    return "failed";
+  }
+  if (state.status === "canceled" && pledge.state === "pending_authorization") {
+    await moveTo(trx, pledge.id, "cancelled", now);
+    await releaseReward(trx, pledge.reward_id);
+    return "cancelled";
+  }
+  return pledge.state;
 }
 
 /** The backer withdraws an uncharged pledge before the deadline; its reward is freed. */

@@ -1,6 +1,7 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { PUBLIC_CAMPAIGN_STATES, raisedByCampaign } from "../campaigns/campaign-cards.server";
+import { PUBLIC_CAMPAIGN_STATES } from "../campaigns/campaign-cards.server";
+import { campaignMoney } from "../campaigns/totals.server";
 import { ProgressBar, stateBadgeClass } from "../components/campaign-card";
 import { useLocale, useMessages } from "../i18n/use-messages";
 import { formatDate } from "../utils/dates";
@@ -36,7 +37,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
     .where("campaigns.state", "in", PUBLIC_CAMPAIGN_STATES)
     .executeTakeFirst();
   if (!campaign) throw notFound();
-  const raised = (await raisedByCampaign(db, [campaign.id])).get(campaign.id) ?? 0;
+  const raised = (await campaignMoney(db, [campaign.id])).get(campaign.id)?.raisedWon ?? 0;
   return json({ campaign, raised });
 }
 

@@ -3,7 +3,9 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import { createHttpApp } from "../../app/server/http-server";
+import type { PaymentProvider } from "../../app/payments/provider";
 import type { Database } from "../../app/utils/db.server";
+import { readEnv } from "../../app/utils/env.server";
 import { createTestServices, type TestServices } from "./services";
 
 export interface TestApp {
@@ -16,9 +18,17 @@ export interface TestApp {
 let build: Promise<ServerBuild> | null = null;
 
 /** The built Remix app served in-process on a free port, against a test database. */
-export async function startApp(db: Database, now?: string): Promise<TestApp> {
+export interface StartAppOptions {
+  now?: string;
+  payments?: (services: TestServices) => PaymentProvider;
+  env?: Record<string, string>;
+}
+
+export async function startApp(db: Database, options: StartAppOptions = {}): Promise<TestApp> {
   build ??= import(pathToFileURL(resolve(import.meta.dirname, "../../build/index.js")).href) as Promise<ServerBuild>;
-  const services = createTestServices(db, now);
+  const services = createTestServices(db, options.now);
+  if (options.env) services.env = readEnv({ NODE_ENV: "test", ...options.env });
+  if (options.payments) services.payments = options.payments(services);
   const allowedOrigins: string[] = [];
   const app = createHttpApp({
     build: await build,

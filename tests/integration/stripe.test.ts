@@ -1,0 +1,188 @@
+import fc from "fast-check";
+import Stripe from "stripe";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { addBudgetLine, createCampaign, reviewCampaign, submitForReview } from "../../app/campaigns/campaigns.server";
+import { chargeDuePledges, closeDueCampaigns, reconcilePledges, settleChargingCampaigns } from "../../app/campaigns/settlement.server";
+import { campaignMoney } from "../../app/campaigns/totals.server";
+import { verifyStoredLedger } from "../../app/ledger/ledger.server";
+import { StripePaymentProvider, createStripeClient } from "../../app/payments/stripe-provider.server";
+import type { PledgeInput } from "../../app/pledges/pledge";
+import { createPledge, preparePayment } from "../../app/pledges/pledges.server";
+import type { FundingModel } from "../../db/types";
+import { startFakeStripe, type FakeStripe } from "../fakes/stripe-server";
+import { startApp, type TestApp } from "../support/app";
+import { createTestDatabase, type TestDatabase } from "../support/db";
+import { enterpriseId, seedDemo, userId } from "../support/seed";
+
+const WEBHOOK_SECRET = "whsec_test_hamkke";
+const SECRET_KEY = "sk_test_hamkke_fake";
+
+let t: TestDatabase;
+let fake: FakeStripe;
+let app: TestApp;
+const signer = new Stripe(SECRET_KEY);
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  await seedDemo(t);
+  fake = await startFakeStripe();
+  app = await startApp(t.db, {
+    env: { STRIPE_SECRET_KEY: SECRET_KEY, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE: fake.url },
+    payments: () => new StripePaymentProvider(createStripeClient({ secretKey: SECRET_KEY, apiBase: fake.url })),
+  });
+});
+afterAll(async () => {
+  await app.close();
+  await fake.close();
+  await t.drop();
+});
+beforeEach(() => {
+  app.services.clock.set("2026-11-24T03:00:00Z");
+});
+
+let keys = 0;
+function body(amount: number): PledgeInput {
+  keys += 1;
+  return { amount, kind: "sponsorship", rewardId: null, message: "", anonymous: false, backerKind: "individual", companyName: "", businessNumber: null, idempotencyKey: `stripe-test-${keys}-${Date.now()}` };
+}
+
+async function liveCampaign(goal: number, fundingModel: FundingModel = "all_or_nothing") {
+  const services = app.services;
+  const { id } = await createCampaign(t.db, {
+    enterpriseId: await enterpriseId(t, "누럭놀이단"),
+    userId: await userId(t, "play@hamkke.demo"),
+    now: services.clock.now(),
+    basics: { title: "Stripe 테스트", summary: "요약", story: "", goal, fundingModel, startsOn: "2026-11-24", endsOn: "2026-11-30" },
+  });
+  await addBudgetLine(t.db, id, { name: "전체", amount: goal, required: true });
+  await submitForReview(t.db, id, services.clock.now());
+  await reviewCampaign(services, { campaignId: id, reviewerId: await userId(t, "operator@hamkke.demo"), decision: "approve", comment: "" });
+  return id;
+}
+
+/** Sends an event to the webhook endpoint over HTTP, signed as Stripe signs it. */
+async function deliver(event: unknown, options: { secret?: string; timestamp?: number; tamper?: boolean } = {}) {
+  const payload = JSON.stringify(event);
+  const header = signer.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? WEBHOOK_SECRET, timestamp: options.timestamp });
+  const sent = options.tamper ? payload.replace('"livemode":false', '"livemode":true') : payload;
+  return fetch(`${app.url}/api/webhooks/stripe`, { method: "POST", body: sent, headers: { "Content-Type": "application/json", "Stripe-Signature": header } });
+}
+
+async function stateOf(publicId: string) {
+  return (await t.db.selectFrom("pledges").select("state").where("public_id", "=", publicId).executeTakeFirstOrThrow()).state;
+}
+
+async function savedPledge(campaignId: number, email: string, amount: number, paymentMethod: string) {
+  const { publicId } = await createPledge(app.services, { backerId: await userId(t, email), campaignId, data: body(amount) });
+  const step = await preparePayment(app.services, publicId);
+  expect(step?.kind).toBe("setup");
+  expect(step?.clientSecret).toMatch(/_secret_/);
+  fake.confirmSetup(step?.intentId ?? "", paymentMethod);
+  const event = fake.events.findLast((e) => (e.data as { object: { id: string } }).object.id === step?.intentId);
+  const response = await deliver(event);
+  expect(response.status).toBe(200);
+  return publicId;
+}
+
+describe("Stripe, through the real SDK against a local fake", () => {
+  it("saves cards with SetupIntents from signed webhooks, and charges off-session at the close exactly once", async () => {
+    const campaignId = await liveCampaign(100_000);
+    const a = await savedPledge(campaignId, "citizen@hamkke.demo", 60_000, "pm_card_visa");
+    const b = await savedPledge(campaignId, "company@hamkke.demo", 50_000, "pm_card_chargeCustomerFail");
+    expect(await stateOf(a)).toBe("saved");
+    expect(await stateOf(b)).toBe("saved");
+
+    app.services.clock.set("2026-12-01T00:00:00Z");
+    await closeDueCampaigns(app.services);
+    // Two workers charge at once: each pledge is charged at most once at Stripe.
+    await Promise.all([chargeDuePledges(app.services), chargeDuePledges(app.services), closeDueCampaigns(app.services)]);
+    expect(await stateOf(a)).toBe("collected");
+    expect(await stateOf(b)).toBe("collection_failed");
+    expect(fake.chargesByPledge().get(a)).toBe(1);
+    expect(fake.chargesByPledge().get(b)).toBeUndefined();
+    const charge = fake.requests.find((r) => r.path === "/v1/payment_intents" && r.idempotencyKey?.endsWith(":charge:1"));
+    expect(charge?.idempotencyKey).toMatch(/^pledge:\d+:charge:1$/);
+
+    const money = (await campaignMoney(t.db, [campaignId])).get(campaignId);
+    expect(money).toMatchObject({ onlineWon: 60_000, feesWon: Math.floor((60_000 * 340) / 10_000) });
+    await settleChargingCampaigns(app.services);
+    expect((await t.db.selectFrom("campaigns").select("state").where("id", "=", campaignId).executeTakeFirstOrThrow()).state).toBe("live");
+    expect((await verifyStoredLedger(t.db)).ok).toBe(true);
+  });
+
+  it("survives Stripe's transient 500s: the charge stays pending and the reconciler repeats the same key", async () => {
+    const campaignId = await liveCampaign(30_000);
+    const a = await savedPledge(campaignId, "coop@hamkke.demo", 30_000, "pm_card_visa");
+    app.services.clock.set("2026-12-01T00:00:00Z");
+    await closeDueCampaigns(app.services);
+    fake.failNext(3); // the SDK retries twice, so three failures reach the product
+    await chargeDuePledges(app.services);
+    expect(await stateOf(a)).toBe("charging");
+    app.services.clock.set("2026-12-01T00:10:00Z");
+    await reconcilePledges(app.services);
+    expect(await stateOf(a)).toBe("collected");
+    expect(fake.chargesByPledge().get(a)).toBe(1);
+    await settleChargingCampaigns(app.services);
+    expect((await t.db.selectFrom("campaigns").select(["state", "settlement"]).where("id", "=", campaignId).executeTakeFirstOrThrow())).toEqual({ state: "succeeded", settlement: "settled" });
+  });
+
+  it("collects keep-it-all pledges with a PaymentIntent and records Stripe's fee", async () => {
+    const campaignId = await liveCampaign(50_000, "keep_it_all");
+    const { publicId } = await createPledge(app.services, { backerId: await userId(t, "mom@hamkke.demo"), campaignId, data: body(25_000) });
+    const step = await preparePayment(app.services, publicId);
+    expect(step?.kind).toBe("payment");
+    fake.confirmPayment(step?.intentId ?? "", "pm_card_visa");
+    const event = fake.events.findLast((e) => (e.data as { object: { id: string } }).object.id === step?.intentId);
+    expect((await deliver(event)).status).toBe(200);
+    expect(await stateOf(publicId)).toBe("collected");
+    const pledge = await t.db.selectFrom("pledges").select(["fee_won", "provider_payment_intent_id"]).where("public_id", "=", publicId).executeTakeFirstOrThrow();
+    expect(pledge).toEqual({ fee_won: 850, provider_payment_intent_id: step?.intentId });
+  });
+
+  it("rejects tampered bodies, wrong secrets and stale timestamps with 400, changing nothing", async () => {
+    const campaignId = await liveCampaign(10_000);
+    const { publicId } = await createPledge(app.services, { backerId: await userId(t, "citizen@hamkke.demo"), campaignId, data: body(10_000) });
+    const step = await preparePayment(app.services, publicId);
+    fake.confirmSetup(step?.intentId ?? "", "pm_card_visa");
+    const event = fake.events.findLast((e) => (e.data as { object: { id: string } }).object.id === step?.intentId);
+    const eventsBefore = await t.db.selectFrom("payment_events").select("event_id").execute();
+    expect((await deliver(event, { tamper: true })).status).toBe(400);
+    expect((await deliver(event, { secret: "whsec_wrong" })).status).toBe(400);
+    expect((await deliver(event, { timestamp: Math.floor(Date.now() / 1000) - 3600 })).status).toBe(400);
+    const unsigned = await fetch(`${app.url}/api/webhooks/stripe`, { method: "POST", body: JSON.stringify(event) });
+    expect(unsigned.status).toBe(400);
+    expect(await stateOf(publicId)).toBe("pending_authorization");
+    expect(await t.db.selectFrom("payment_events").select("event_id").execute()).toEqual(eventsBefore);
+  });
+
+  it("ends in the same state whatever the order and number of deliveries", async () => {
+    // Each run: a fresh campaign whose pledges go through setup; all their events, delivered 1–10 times, shuffled.
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 10 }), { minLength: 3, maxLength: 3 }), fc.integer(), async (copies, shuffleSeed) => {
+        app.services.clock.set("2026-11-24T03:00:00Z");
+        const campaignId = await liveCampaign(40_000);
+        const methods = ["pm_card_visa", "pm_card_chargeDeclined", "pm_card_visa"];
+        const pledges: string[] = [];
+        const start = fake.events.length;
+        for (const method of methods) {
+          const { publicId } = await createPledge(app.services, { backerId: await userId(t, "citizen@hamkke.demo"), campaignId, data: body(10_000) });
+          const step = await preparePayment(app.services, publicId);
+          fake.confirmSetup(step?.intentId ?? "", method);
+          pledges.push(publicId);
+        }
+        const deliveries = fake.events.slice(start).flatMap((event, i) => Array.from({ length: copies[i % copies.length] ?? 1 }, () => event));
+        let seed = shuffleSeed;
+        for (let i = deliveries.length - 1; i > 0; i--) {
+          seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+          const j = seed % (i + 1);
+          [deliveries[i], deliveries[j]] = [deliveries[j], deliveries[i]];
+        }
+        for (const event of deliveries) expect((await deliver(event)).status).toBe(200);
+        expect(await Promise.all(pledges.map(stateOf))).toEqual(["saved", "pending_authorization", "saved"]);
+        const receipts = await t.db.selectFrom("email_outbox").select("id").where("template", "=", "pledgeReceipt").where("text_body", "like", `%${pledges[0]}%`).execute();
+        expect(receipts).toHaveLength(1);
+      }),
+      { numRuns: 5 },
+    );
+  });
+});
