@@ -1,5 +1,6 @@
-import type { CampaignState } from "../../db/types";
+import type { CampaignState, EnterpriseType } from "../../db/types";
 import { campaignMoney, pledgeStats } from "./totals.server";
+import { likePrefix } from "../utils/like";
 import type { DbOrTx } from "../utils/db.server";
 
 export interface CampaignCard {
@@ -18,12 +19,20 @@ export interface CampaignCard {
   enterpriseType: string;
   district: string;
   contestTitle: string | null;
+  coverPublicId: string | null;
+  seriesRound: number | null;
 }
+
+export type CardSort = "ending" | "newest" | "percent";
 
 export interface CardFilter {
   states?: CampaignState[];
   contestId?: number;
   enterpriseId?: number;
+  seriesId?: number;
+  enterpriseType?: EnterpriseType;
+  area?: string;
+  sort?: CardSort;
   limit?: number;
 }
 
@@ -50,17 +59,22 @@ export async function listCampaignCards(db: DbOrTx, filter: CardFilter = {}): Pr
       "enterprises.type as enterprise_type",
       "enterprises.district",
       "contests.title as contest_title",
+      "campaigns.cover_file_id",
+      "campaigns.series_round",
     ])
-    .orderBy("campaigns.ends_on", "desc")
-    .orderBy("campaigns.id", "desc")
     .limit(filter.limit ?? 24);
+  query = filter.sort === "newest" ? query.orderBy("campaigns.starts_on", "desc") : filter.sort === "ending" ? query.orderBy("campaigns.ends_on", "asc") : query.orderBy("campaigns.ends_on", "desc");
+  query = query.orderBy("campaigns.id", "desc");
+  if (filter.seriesId !== undefined) query = query.where("campaigns.series_id", "=", filter.seriesId);
+  if (filter.enterpriseType) query = query.where("enterprises.type", "=", filter.enterpriseType);
+  if (filter.area) query = query.where("enterprises.district", "like", likePrefix(filter.area));
   if (filter.states && filter.states.length > 0) query = query.where("campaigns.state", "in", filter.states);
   if (filter.contestId !== undefined) query = query.where("campaigns.contest_id", "=", filter.contestId);
   if (filter.enterpriseId !== undefined) query = query.where("campaigns.enterprise_id", "=", filter.enterpriseId);
   const rows = await query.execute();
   const ids = rows.map((r) => r.id);
-  const [money, stats] = await Promise.all([campaignMoney(db, ids), pledgeStats(db, ids)]);
-  return rows.map((r) => ({
+  const [money, stats, covers] = await Promise.all([campaignMoney(db, ids), pledgeStats(db, ids), coverIds(db, rows)]);
+  const cards = rows.map((r) => ({
     id: r.id,
     slug: r.slug,
     title: r.title,
@@ -76,5 +90,16 @@ export async function listCampaignCards(db: DbOrTx, filter: CardFilter = {}): Pr
     enterpriseType: r.enterprise_type,
     district: r.district,
     contestTitle: r.contest_title,
+    coverPublicId: r.cover_file_id === null ? null : (covers.get(r.cover_file_id) ?? null),
+    seriesRound: r.series_round,
   }));
+  if (filter.sort === "percent") cards.sort((a, b) => (b.raisedWon + b.pledgedWon) / b.goalWon - (a.raisedWon + a.pledgedWon) / a.goalWon);
+  return cards;
+}
+
+async function coverIds(db: DbOrTx, rows: { cover_file_id: number | null }[]): Promise<Map<number, string>> {
+  const ids = rows.map((r) => r.cover_file_id).filter((id): id is number => id !== null);
+  if (ids.length === 0) return new Map();
+  const files = await db.selectFrom("stored_files").select(["id", "public_id"]).where("id", "in", ids).execute();
+  return new Map(files.map((f) => [f.id, f.public_id]));
 }

@@ -67,3 +67,18 @@ export async function pledgeStats(db: DbOrTx, campaignIds: readonly number[]): P
   }
   return result;
 }
+
+/** Distinct backers across several campaigns (a series, a contest round), by kind. */
+export async function distinctBackers(db: DbOrTx, campaignIds: readonly number[]): Promise<{ individuals: number; companies: number }> {
+  if (campaignIds.length === 0) return { individuals: 0, companies: 0 };
+  const row = await db
+    .selectFrom("pledges")
+    .select([
+      sql<number>`count(DISTINCT backer_id) FILTER (WHERE backer_kind = 'individual')::bigint`.as("individuals"),
+      sql<number>`count(DISTINCT backer_id) FILTER (WHERE backer_kind = 'company')::bigint`.as("companies"),
+    ])
+    .where("campaign_id", "in", [...campaignIds])
+    .where("state", "in", [...BACKING_STATES])
+    .executeTakeFirstOrThrow();
+  return { individuals: Number(row.individuals), companies: Number(row.companies) };
+}

@@ -25,9 +25,13 @@ export function stateBadgeClass(state: string): string {
 export function CampaignCard({ campaign, today }: { campaign: SerializeFrom<CampaignCardData>; today: string }) {
   const m = useMessages();
   const locale = useLocale();
-  const percent = percentOf(campaign.raisedWon, campaign.goalWon);
+  const towardGoal = campaign.raisedWon + campaign.pledgedWon;
+  const percent = percentOf(towardGoal, campaign.goalWon);
   return (
     <Link to={`/campaigns/${campaign.slug}`} className="campaign-card" data-testid="campaign-card">
+      <div className="card-cover">
+        {campaign.coverPublicId ? <img src={`/files/${campaign.coverPublicId}`} alt="" loading="lazy" /> : <div className="cover-placeholder" aria-hidden="true">{campaign.title.slice(0, 1)}</div>}
+      </div>
       <div className="campaign-meta">
         <span className={stateBadgeClass(campaign.state)}>{m.common.campaignStates[campaign.state]}</span>
         <span>{m.common.enterpriseTypes[campaign.enterpriseType as EnterpriseType]}</span>
@@ -35,10 +39,10 @@ export function CampaignCard({ campaign, today }: { campaign: SerializeFrom<Camp
       </div>
       <h3>{campaign.title}</h3>
       <p className="muted small">{campaign.enterpriseName}</p>
-      <ProgressBar raisedWon={campaign.raisedWon} goalWon={campaign.goalWon} />
+      <ProgressBar raisedWon={towardGoal} goalWon={campaign.goalWon} />
       <div className="progress-figures">
         <span>
-          <strong>{formatWon(campaign.raisedWon, locale)}</strong> <span className="percent">{m.home.percent(percent)}</span>
+          <strong>{formatWon(towardGoal, locale)}</strong> <span className="percent">{m.home.percent(percent)}</span>
         </span>
         <span className="muted small">
           {campaign.state === "live" ? m.home.daysLeft(daysLeft(today, campaign.endsOn)) : m.home.ended}

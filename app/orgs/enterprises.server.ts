@@ -4,6 +4,7 @@ import { INVITATION_TTL_MS } from "../auth/auth";
 import { enqueueEmail } from "../email/outbox.server";
 import { AppError } from "../utils/app-error";
 import type { Database, DbOrTx } from "../utils/db.server";
+import { likePrefix } from "../utils/like";
 import { isUniqueViolation } from "../utils/pg-errors";
 import { hashToken, newToken } from "../utils/tokens.server";
 import { districtArea, type EnterpriseInput } from "./enterprises";
@@ -158,7 +159,7 @@ export async function listDirectory(db: DbOrTx, filter: DirectoryFilter) {
     .orderBy("name")
     .limit(500);
   if (filter.type) query = query.where("type", "=", filter.type);
-  if (filter.area) query = query.where("district", "like", `${filter.area.replace(/[%_\\]/g, "\\$&")}%`);
+  if (filter.area) query = query.where("district", "like", likePrefix(filter.area));
   return query.execute();
 }
 

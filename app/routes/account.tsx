@@ -27,6 +27,9 @@ export default function Account() {
       <header className="page-header">
         <h1>{m.account.title}</h1>
         <p>{m.account.signedInAs(data.email)}</p>
+        <Link to="/account/pledges" className="button button-secondary" data-testid="my-pledges-link">
+          {m.pledges.myTitle}
+        </Link>
       </header>
       <div className="two-col">
         <section className="card">

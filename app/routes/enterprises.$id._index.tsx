@@ -2,7 +2,7 @@ import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { listCampaignCards, PUBLIC_CAMPAIGN_STATES } from "../campaigns/campaign-cards.server";
 import { idParam, membershipOf, optionalUser } from "../auth/guards.server";
-import { CampaignCard } from "../components/campaign-card";
+import { CampaignCard, stateBadgeClass } from "../components/campaign-card";
 import { useLocale, useMessages } from "../i18n/use-messages";
 import { getEnterprise } from "../orgs/enterprises.server";
 import { canSeeUnverifiedEnterprise } from "../orgs/visibility.server";
@@ -18,17 +18,23 @@ export async function loader(args: LoaderFunctionArgs) {
   const [user, enterprise] = await Promise.all([optionalUser(args), getEnterprise(db, id)]);
   if (!enterprise) throw notFound();
   if (enterprise.status !== "verified" && !canSeeUnverifiedEnterprise(user, enterprise)) throw notFound();
+  const membership = membershipOf(user, id);
   const campaigns = await listCampaignCards(db, { enterpriseId: id, states: PUBLIC_CAMPAIGN_STATES, limit: 50 });
+  // Members also see their drafts and campaigns in review, with the way to edit them.
+  const own = membership
+    ? await db.selectFrom("campaigns").select(["slug", "title", "state"]).where("enterprise_id", "=", id).orderBy("id", "desc").execute()
+    : [];
   return json({
     enterprise,
     campaigns,
+    own,
     myRole: membershipOf(user, id)?.role ?? null,
     today: seoulDate(clock.now()),
   });
 }
 
 export default function EnterprisePage() {
-  const { enterprise, campaigns, myRole, today } = useLoaderData<typeof loader>();
+  const { enterprise, campaigns, own, myRole, today } = useLoaderData<typeof loader>();
   const m = useMessages();
   const locale = useLocale();
   const e = m.enterprises;
@@ -90,6 +96,26 @@ export default function EnterprisePage() {
           </dl>
         </section>
         <section>
+          {myRole ? (
+            <div className="card" style={{ marginBottom: 16 }}>
+              <div className="section-title" style={{ marginBottom: 8 }}>
+                <h2>{m.campaigns.myCampaigns}</h2>
+                {enterprise.status === "verified" ? (
+                  <Link to="campaigns/new" className="button button-primary button-small" data-testid="new-campaign">
+                    {m.campaigns.newCampaign}
+                  </Link>
+                ) : null}
+              </div>
+              <ul className="plain-list" data-testid="own-campaigns">
+                {own.map((campaign) => (
+                  <li key={campaign.slug} className="row-between">
+                    <Link to={`/campaigns/${campaign.slug}/edit`}>{campaign.title}</Link>
+                    <span className={stateBadgeClass(campaign.state)}>{m.common.campaignStates[campaign.state]}</span>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
           <h2>{e.campaigns}</h2>
           <div className="stack">
             {campaigns.map((c) => (

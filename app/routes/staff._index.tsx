@@ -41,6 +41,13 @@ export default function StaffDashboard() {
             ))}
           </ul>
         </section>
+        <section className="card">
+          <h2>{m.staffCampaigns.title}</h2>
+          <p className="muted small">{m.staffCampaigns.intro}</p>
+          <Link to="/staff/campaigns" className="button button-secondary">
+            {m.staffCampaigns.review}
+          </Link>
+        </section>
         {isOperator ? (
           <section className="card">
             <h2>{m.staff.pendingEnterprises}</h2>

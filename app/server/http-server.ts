@@ -8,15 +8,21 @@ import express from "express";
 import { checkMutation } from "../utils/csrf.server";
 import type { Services } from "./services";
 
-const SECURITY_HEADERS: Record<string, string> = {
-  "X-Content-Type-Options": "nosniff",
-  "X-Frame-Options": "DENY",
-  "Referrer-Policy": "strict-origin-when-cross-origin",
-  "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
-  "Content-Security-Policy":
-    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; " +
-    "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-};
+function securityHeaders(stripe: boolean): Record<string, string> {
+  // Stripe.js (card entry) is allowed only when Stripe is the payment provider.
+  const stripeScript = stripe ? " https://js.stripe.com" : "";
+  const stripeFrame = stripe ? "frame-src https://js.stripe.com https://hooks.stripe.com; " : "";
+  const stripeConnect = stripe ? " https://api.stripe.com" : "";
+  return {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Content-Security-Policy":
+      `default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'${stripeScript}; ` +
+      `${stripeFrame}connect-src 'self'${stripeConnect}; frame-ancestors 'none'; base-uri 'self'; form-action 'self'`,
+  };
+}
 
 export interface HttpServerOptions {
   build: ServerBuild;
@@ -63,8 +69,9 @@ export function createHttpApp(options: HttpServerOptions): express.Express {
   app.disable("x-powered-by");
   if (options.trustProxy) app.set("trust proxy", true);
 
+  const headers = securityHeaders(options.services.payments.name === "stripe");
   app.use((_req, res, next) => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     if (options.services.origin.startsWith("https://")) {
       res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
     }

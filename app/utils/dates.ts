@@ -39,7 +39,8 @@ export function formatDate(isoDate: string, locale: Locale): string {
   }).format(date);
 }
 
-export function formatDateTime(at: Date | string, locale: Locale): string {
+export function formatDateTime(at: Date | string | null, locale: Locale): string {
+  if (at === null) return "";
   return new Intl.DateTimeFormat(locale === "ko" ? "ko-KR" : "en-GB", {
     timeZone: SEOUL_TZ,
     year: "numeric",

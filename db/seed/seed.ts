@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import { hashPassword } from "../../app/auth/password.server";
 import type { ContestStageKind, DB, EnterpriseType, StaffRole } from "../types";
+import { seedCampaigns, upsertDemoBackers } from "./campaigns";
 import { seedCases, type SeedEnterprise } from "./seed-cases";
 
 // Demo data from the real cases. Idempotent: every row is found by a natural key first, so
@@ -226,96 +227,7 @@ async function upsertContests(trx: Trx, hosts: Map<string, number>, adminId: num
   return ids;
 }
 
-interface CampaignSeed {
-  slug: string;
-  enterprise: string;
-  title: string;
-  summary: string;
-  goalWon: number;
-  startsOn: string;
-  endsOn: string;
-  state: "succeeded" | "live" | "approved";
-  fundingModel: "all_or_nothing" | "keep_it_all";
-  contest?: string;
-  series?: { slug: string; round: number };
-}
-
-function addDays(isoDate: string, days: number): string {
-  const date = new Date(`${isoDate}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
-
-function campaignSeeds(today: string): CampaignSeed[] {
-  const gwangsan = seedCases.contests[0];
-  const series = seedCases.series[0];
-  const window = gwangsan?.stages.find((s) => s.kind === "campaign_window");
-  const seeds: CampaignSeed[] = [];
-  if (gwangsan && window?.from && window.to) {
-    const [library, memory] = gwangsan.named_projects;
-    if (library) {
-      seeds.push({
-        slug: "gwangsan-2016-muyang-library",
-        enterprise: "태화루예술단",
-        title: library.title,
-        summary: library.story,
-        // Goals are not in the source documents: demo assumption.
-        goalWon: 1_500_000,
-        startsOn: window.from,
-        endsOn: window.to,
-        state: "succeeded",
-        fundingModel: "all_or_nothing",
-        contest: gwangsan.key,
-      });
-    }
-    if (memory?.enterprise) {
-      seeds.push({
-        slug: "gwangsan-2016-sharing-memories",
-        enterprise: memory.enterprise,
-        title: memory.title,
-        summary: memory.story,
-        goalWon: 1_500_000,
-        startsOn: window.from,
-        endsOn: window.to,
-        state: "succeeded",
-        fundingModel: "all_or_nothing",
-        contest: gwangsan.key,
-      });
-    }
-  }
-  if (series) {
-    for (const round of series.rounds) {
-      seeds.push({
-        slug: `${series.key}-round-${round.round}`,
-        enterprise: series.enterprise,
-        title: round.title,
-        summary: `${series.cause} ${round.round}차 모금`,
-        // The raised figures are real; the goals are a demo assumption below them.
-        goalWon: round.round === 1 ? 3_000_000 : 6_000_000,
-        startsOn: round.from,
-        endsOn: round.to,
-        state: "succeeded",
-        fundingModel: "keep_it_all",
-        series: { slug: series.key, round: round.round },
-      });
-    }
-  }
-  // A campaign running now, so the demo has something to back today (clearly marked as demo).
-  seeds.push({
-    slug: "demo-neighbourhood-playground",
-    enterprise: "누럭놀이단",
-    title: "우리 동네 골목 놀이터 (데모)",
-    summary: "전문 놀이강사가 주말마다 골목을 놀이터로 바꿉니다. 데모 캠페인입니다.",
-    goalWon: 3_000_000,
-    startsOn: addDays(today, -10),
-    endsOn: addDays(today, 20),
-    state: "live",
-    fundingModel: "all_or_nothing",
-  });
-  return seeds;
-}
-
-async function upsertSeriesAndCampaigns(trx: Trx, enterprises: Map<string, number>, contests: Map<string, number>, today: string) {
+async function upsertSeries(trx: Trx, enterprises: Map<string, number>) {
   for (const series of seedCases.series) {
     const enterpriseId = enterprises.get(series.enterprise);
     if (enterpriseId === undefined) continue;
@@ -326,32 +238,6 @@ async function upsertSeriesAndCampaigns(trx: Trx, enterprises: Map<string, numbe
         enterprise_id: enterpriseId,
         cause: series.cause,
         description: `${series.cumulative_fund.name} ${series.cumulative_fund.amount.toLocaleString("ko-KR")}원 조성, 서비스 제공 ${series.service_delivered.people}명 · ${series.service_delivered.hours.toLocaleString("ko-KR")}시간`,
-      })
-      .onConflict((oc) => oc.column("slug").doNothing())
-      .execute();
-  }
-  const seriesRows = await trx.selectFrom("campaign_series").select(["id", "slug"]).execute();
-  const seriesIds = new Map(seriesRows.map((r) => [r.slug, r.id]));
-
-  for (const campaign of campaignSeeds(today)) {
-    const enterpriseId = enterprises.get(campaign.enterprise);
-    if (enterpriseId === undefined) continue;
-    await trx
-      .insertInto("campaigns")
-      .values({
-        slug: campaign.slug,
-        enterprise_id: enterpriseId,
-        contest_id: campaign.contest ? (contests.get(campaign.contest) ?? null) : null,
-        series_id: campaign.series ? (seriesIds.get(campaign.series.slug) ?? null) : null,
-        series_round: campaign.series?.round ?? null,
-        title: campaign.title,
-        summary: campaign.summary,
-        story_md: campaign.summary,
-        goal_won: campaign.goalWon,
-        funding_model: campaign.fundingModel,
-        state: campaign.state,
-        starts_on: campaign.startsOn,
-        ends_on: campaign.endsOn,
       })
       .onConflict((oc) => oc.column("slug").doNothing())
       .execute();
@@ -403,7 +289,9 @@ export async function seedDemoData(db: Kysely<DB>, today = new Date().toISOStrin
     const enterprises = await upsertEnterprises(trx, hosts, adminId);
     await upsertRolesAndMemberships(trx, users, hosts, enterprises, adminId);
     const contests = await upsertContests(trx, hosts, adminId);
-    await upsertSeriesAndCampaigns(trx, enterprises, contests, today);
+    await upsertSeries(trx, enterprises);
+    const everyone = await upsertDemoBackers(trx, passwordHash);
+    await seedCampaigns(trx, { enterprises, contests, users: everyone, today });
     await upsertFund(trx, hosts, adminId);
   });
   return demoUsers.map((u) => ({ role: u.label, email: u.email }));

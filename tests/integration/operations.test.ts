@@ -3,7 +3,8 @@ import { resolve } from "node:path";
 import { promisify } from "node:util";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appendEntry, ensureAccounts } from "../../app/ledger/ledger.server";
+import { campaignMoney, pledgeStats } from "../../app/campaigns/totals.server";
+import { appendEntry, ensureAccounts, verifyStoredLedger } from "../../app/ledger/ledger.server";
 import { createDatabase } from "../../app/utils/db.server";
 import { freePort } from "../../db/embedded";
 import { seedDemoData } from "../../db/seed/seed";
@@ -42,6 +43,12 @@ describe("demo seed", () => {
     const product = await t.db.selectFrom("loan_products").select(["name", "cap_won", "rate_bp"]).executeTakeFirstOrThrow();
     expect(product).toEqual({ name: "전세점포임대 융자금", cap_won: 100_000_000, rate_bp: 100 });
     const rounds = await t.db.selectFrom("campaigns").select(["title", "starts_on", "ends_on"]).where("series_id", "is not", null).orderBy("series_round").execute();
+    const money = await campaignMoney(t.db, (await t.db.selectFrom("campaigns").select("id").where("series_id", "is not", null).orderBy("series_round").execute()).map((r) => r.id));
+    const raised = [...money.values()].map((m) => m.raisedWon);
+    expect(raised).toEqual([3_740_000, 6_900_000]);
+    const round1 = await t.db.selectFrom("campaigns").select("id").where("series_round", "=", 1).executeTakeFirstOrThrow();
+    expect((await pledgeStats(t.db, [round1.id])).get(round1.id)).toMatchObject({ individuals: 9, companies: 5 });
+    expect((await verifyStoredLedger(t.db)).ok).toBe(true);
     expect(rounds).toEqual([
       { title: "워킹맘의 일손돕기", starts_on: "2016-09-29", ends_on: "2016-12-02" },
       { title: "엄마 손은 약손 엄마손길", starts_on: "2017-04-14", ends_on: "2017-06-14" },
@@ -54,6 +61,7 @@ describe("verify-ledger script", () => {
     const world = { code: "external:test", kind: "external", nameKo: "외부", nameEn: "World", mayGoNegative: true };
     const escrow = { code: "campaign:9:escrow", kind: "campaign_escrow", nameKo: "예치금", nameEn: "Escrow" };
     await ensureAccounts(t.db, [world, escrow]);
+    const before = (await t.db.selectFrom("ledger_head").select("seq").executeTakeFirstOrThrow()).seq;
     for (let i = 1; i <= 6; i++) {
       await t.db.transaction().execute((trx) =>
         appendEntry(trx, { kind: "test.collected", occurredAt: new Date(), lines: [{ account: world, amountWon: -i * 100 }, { account: escrow, amountWon: i * 100 }] }),
@@ -61,15 +69,15 @@ describe("verify-ledger script", () => {
     }
     const env = { ...process.env, DATABASE_URL: t.url };
     const ok = await run(process.execPath, ["--import", "tsx", "scripts/verify-ledger.ts"], { cwd: root, env });
-    expect(ok.stdout).toContain("OK: 6 entries verified");
+    expect(ok.stdout).toContain(`OK: ${before + 6} entries verified`);
     await t.owner.transaction().execute(async (trx) => {
       await sql`ALTER TABLE journal_entries DISABLE TRIGGER USER`.execute(trx);
-      await sql`UPDATE journal_entries SET canonical = replace(canonical, '"amount_won":500', '"amount_won":501') WHERE seq = 5`.execute(trx);
+      await sql`UPDATE journal_entries SET canonical = replace(canonical, '"amount_won":500', '"amount_won":501') WHERE seq = ${before + 5}`.execute(trx);
       await sql`ALTER TABLE journal_entries ENABLE TRIGGER USER`.execute(trx);
     });
     const failed = await run(process.execPath, ["--import", "tsx", "scripts/verify-ledger.ts"], { cwd: root, env }).catch((error: { code: number; stderr: string }) => error);
     expect(failed).toMatchObject({ code: 1 });
-    expect("stderr" in failed ? failed.stderr : "").toContain("FAILED at seq 5");
+    expect("stderr" in failed ? failed.stderr : "").toContain(`FAILED at seq ${before + 5}`);
   });
 });
 

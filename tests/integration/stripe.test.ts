@@ -175,7 +175,9 @@ describe("Stripe, through the real SDK against a local fake", () => {
         for (let i = deliveries.length - 1; i > 0; i--) {
           seed = (seed * 1103515245 + 12345) & 0x7fffffff;
           const j = seed % (i + 1);
-          [deliveries[i], deliveries[j]] = [deliveries[j], deliveries[i]];
+          const swap = deliveries[i]!;
+          deliveries[i] = deliveries[j]!;
+          deliveries[j] = swap;
         }
         for (const event of deliveries) expect((await deliver(event)).status).toBe(200);
         expect(await Promise.all(pledges.map(stateOf))).toEqual(["saved", "pending_authorization", "saved"]);

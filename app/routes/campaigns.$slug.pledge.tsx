@@ -1,0 +1,149 @@
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { requireUser } from "../auth/guards.server";
+import { getPublicCampaign } from "../campaigns/campaign-page.server";
+import { AppForm, Field, FormAlert, SubmitButton, TextAreaField, useFormFailure } from "../components/form";
+import { useLocale, useMessages } from "../i18n/use-messages";
+import { pledgeSchema, PLEDGE_KINDS } from "../pledges/pledge";
+import { createPledge } from "../pledges/pledges.server";
+import { seoulDate } from "../utils/dates";
+import { parseForm } from "../utils/forms";
+import { invalid, notFound, refusal } from "../utils/http.server";
+import { titled } from "../utils/meta";
+import { newToken } from "../utils/tokens.server";
+import { formatWon } from "../utils/money";
+
+export const meta = titled<typeof loader>((m, data) => `${m.pledges.formTitle} · ${data?.campaign.title ?? ""}`);
+
+export async function loader(args: LoaderFunctionArgs) {
+  await requireUser(args);
+  const { db, clock } = args.context.services;
+  const campaign = await getPublicCampaign(db, args.params.slug ?? "");
+  if (!campaign) throw notFound();
+  const today = seoulDate(clock.now());
+  return json({
+    campaign: {
+      slug: campaign.slug,
+      title: campaign.title,
+      fundingModel: campaign.funding_model,
+      open: campaign.state === "live" && today >= campaign.starts_on && today <= campaign.ends_on,
+      rewards: campaign.rewards,
+    },
+    // One key per form shown: a resubmission of this form is the same pledge.
+    idempotencyKey: newToken(),
+  });
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const user = await requireUser(args);
+  const services = args.context.services;
+  const campaign = await services.db.selectFrom("campaigns").select("id").where("slug", "=", args.params.slug ?? "").executeTakeFirst();
+  if (!campaign) throw notFound();
+  const formData = await args.request.formData();
+  const parsed = parseForm(pledgeSchema, formData);
+  if (!parsed.ok) return invalid(parsed);
+  try {
+    const { publicId } = await createPledge(services, { backerId: user.id, campaignId: campaign.id, data: parsed.data });
+    return redirect(`/pledges/${publicId}/pay`);
+  } catch (error) {
+    return refusal(error, formData);
+  }
+}
+
+export default function PledgeForm() {
+  const { campaign, idempotencyKey } = useLoaderData<typeof loader>();
+  const failure = useFormFailure();
+  const [params] = useSearchParams();
+  const m = useMessages();
+  const p = m.pledges;
+  const locale = useLocale();
+  const chosenReward = failure?.values.rewardId ?? params.get("reward") ?? "";
+  const chosenKind = failure?.values.kind ?? "sponsorship";
+  const backerKind = failure?.values.backerKind ?? "individual";
+  if (!campaign.open) {
+    return (
+      <div className="container page">
+        <div className="card auth-card">
+          <h1>{campaign.title}</h1>
+          <div className="alert alert-info">{m.errors.campaignNotOpen}</div>
+          <Link to={`/campaigns/${campaign.slug}`}>← {campaign.title}</Link>
+        </div>
+      </div>
+    );
+  }
+  return (
+    <div className="container page">
+      <div className="card" style={{ maxWidth: 640, margin: "0 auto" }}>
+        <p>
+          <Link to={`/campaigns/${campaign.slug}`}>← {campaign.title}</Link>
+        </p>
+        <h1>{p.formTitle}</h1>
+        <p className="muted">{m.campaigns.fundingModelHelp[campaign.fundingModel]}</p>
+        <FormAlert failure={failure} />
+        <AppForm className="form" noValidate>
+          <input type="hidden" name="idempotencyKey" value={failure?.values.idempotencyKey ?? idempotencyKey} />
+          {campaign.rewards.length > 0 ? (
+            <fieldset className="field">
+              <legend style={{ fontWeight: 600 }}>{p.reward}</legend>
+              <div className="choice-list">
+                <label className="choice">
+                  <input type="radio" name="rewardId" value="" defaultChecked={chosenReward === ""} />
+                  <span>{p.noReward}</span>
+                </label>
+                {campaign.rewards.map((reward) => {
+                  const soldOut = reward.quantity_limit !== null && reward.claimed_count >= reward.quantity_limit;
+                  return (
+                    <label key={reward.id} className={`choice${soldOut ? " choice-disabled" : ""}`}>
+                      <input type="radio" name="rewardId" value={String(reward.id)} disabled={soldOut} defaultChecked={chosenReward === String(reward.id)} />
+                      <span>
+                        <strong>{reward.title}</strong> · {m.campaigns.rewardMin(formatWon(reward.min_amount_won, locale))}
+                        {soldOut ? ` · ${m.campaigns.rewardSoldOut}` : reward.quantity_limit !== null ? ` · ${m.campaigns.rewardRemaining(reward.quantity_limit - reward.claimed_count)}` : ""}
+                        {reward.description ? <span className="muted small" style={{ display: "block" }}>{reward.description}</span> : null}
+                      </span>
+                    </label>
+                  );
+                })}
+              </div>
+              {failure?.fieldErrors.rewardId ? (
+                <p className="field-error" data-testid="error-rewardId">
+                  {failure.fieldErrors.rewardId.map((k) => m.errors[k]).join(" ")}
+                </p>
+              ) : null}
+            </fieldset>
+          ) : null}
+          <Field name="amount" label={p.amount} hint={p.amountHint} inputMode="numeric" required failure={failure} />
+          <fieldset className="field">
+            <legend style={{ fontWeight: 600 }}>{p.kind}</legend>
+            <div className="choice-list">
+              {PLEDGE_KINDS.map((kind) => (
+                <label key={kind} className="choice">
+                  <input type="radio" name="kind" value={kind} defaultChecked={chosenKind === kind} />
+                  <span>{p.kinds[kind]}</span>
+                </label>
+              ))}
+            </div>
+          </fieldset>
+          <fieldset className="field">
+            <legend style={{ fontWeight: 600 }}>{p.backerKind}</legend>
+            <div className="button-row">
+              {(["individual", "company"] as const).map((kind) => (
+                <label key={kind} className="inline-check">
+                  <input type="radio" name="backerKind" value={kind} defaultChecked={backerKind === kind} /> {p.backerKinds[kind]}
+                </label>
+              ))}
+            </div>
+          </fieldset>
+          <div className="form-grid">
+            <Field name="companyName" label={p.companyName} failure={failure} />
+            <Field name="businessNumber" label={p.businessNumber} hint={m.enterprises.fields.registrationNumberHint} inputMode="numeric" failure={failure} />
+          </div>
+          <TextAreaField name="message" label={p.message} rows={3} failure={failure} />
+          <label className="inline-check">
+            <input type="checkbox" name="anonymous" defaultChecked={failure?.values.anonymous === "on"} /> {p.anonymous}
+          </label>
+          <SubmitButton>{p.continue}</SubmitButton>
+        </AppForm>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,115 @@
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { AppForm, FormAlert, SubmitButton, useFormFailure } from "../components/form";
+import { withNotice } from "../components/notice";
+import { useLocale, useMessages } from "../i18n/use-messages";
+import { canCancel } from "../pledges/pledge";
+import { cancelPledge } from "../pledges/pledges.server";
+import { requireOwnPledge } from "../pledges/access.server";
+import { formatDateTime, seoulDate } from "../utils/dates";
+import { refusal } from "../utils/http.server";
+import { titled } from "../utils/meta";
+import { formatWon } from "../utils/money";
+
+export const meta = titled((m) => m.pledges.receiptTitle);
+
+export async function loader(args: LoaderFunctionArgs) {
+  const { pledge } = await requireOwnPledge(args);
+  const today = seoulDate(args.context.services.clock.now());
+  return json({
+    pledge: {
+      publicId: pledge.public_id,
+      amount: pledge.amount_won,
+      kind: pledge.kind,
+      state: pledge.state,
+      cardLast4: pledge.card_last4,
+      lastError: pledge.last_error,
+      receiptCode: pledge.receipt_secret,
+      rewardTitle: pledge.reward_title,
+      createdAt: pledge.created_at,
+      campaignTitle: pledge.campaign_title,
+      campaignSlug: pledge.campaign_slug,
+      fee: pledge.fee_won,
+    },
+    cancellable: canCancel(pledge.state, pledge.campaign_state, today, pledge.ends_on),
+  });
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const { user, pledge } = await requireOwnPledge(args);
+  const formData = await args.request.formData();
+  try {
+    await cancelPledge(args.context.services, user.id, pledge.public_id);
+  } catch (error) {
+    return refusal(error, formData);
+  }
+  return redirect(withNotice(`/pledges/${pledge.public_id}`, "pledgeCancelled"));
+}
+
+export default function Receipt() {
+  const { pledge, cancellable } = useLoaderData<typeof loader>();
+  const failure = useFormFailure();
+  const m = useMessages();
+  const p = m.pledges;
+  const locale = useLocale();
+  return (
+    <div className="container page">
+      <div className="card" style={{ maxWidth: 640, margin: "0 auto" }}>
+        <p>
+          <Link to={`/campaigns/${pledge.campaignSlug}`}>← {pledge.campaignTitle}</Link>
+        </p>
+        <h1>{p.receiptTitle}</h1>
+        <FormAlert failure={failure} />
+        <dl className="facts">
+          <dt>{m.campaigns.state}</dt>
+          <dd data-testid="pledge-state">{p.states[pledge.state]}</dd>
+          <dt>{p.amount}</dt>
+          <dd>{formatWon(pledge.amount, locale)}</dd>
+          <dt>{p.kind}</dt>
+          <dd>{p.kinds[pledge.kind]}</dd>
+          {pledge.rewardTitle ? (
+            <>
+              <dt>{p.reward}</dt>
+              <dd>{pledge.rewardTitle}</dd>
+            </>
+          ) : null}
+          {pledge.cardLast4 ? (
+            <>
+              <dt>{p.payTitle}</dt>
+              <dd>{p.card(pledge.cardLast4)}</dd>
+            </>
+          ) : null}
+          <dt>{p.createdAt}</dt>
+          <dd>{formatDateTime(pledge.createdAt, locale)}</dd>
+          {pledge.lastError ? (
+            <>
+              <dt>{p.lastError}</dt>
+              <dd>{pledge.lastError}</dd>
+            </>
+          ) : null}
+        </dl>
+        <h2 style={{ marginTop: 24 }}>{p.receiptCode}</h2>
+        <p className="receipt-code" data-testid="receipt-code">
+          {pledge.receiptCode}
+        </p>
+        <p className="muted small">{p.receiptCodeHelp}</p>
+        <div className="button-row">
+          <Link to={`/ledger/find?receipt=${encodeURIComponent(pledge.receiptCode)}`} className="button button-secondary">
+            {p.findInLedger}
+          </Link>
+          {pledge.state === "pending_authorization" || pledge.state === "collection_failed" ? (
+            <Link to="pay" className="button button-primary">
+              {pledge.state === "collection_failed" ? p.fixCard : p.payTitle}
+            </Link>
+          ) : null}
+        </div>
+        {cancellable ? (
+          <AppForm style={{ marginTop: 24 }}>
+            <p className="muted small">{p.cancelConfirm}</p>
+            <SubmitButton variant="danger">{p.cancel}</SubmitButton>
+          </AppForm>
+        ) : null}
+      </div>
+    </div>
+  );
+}
