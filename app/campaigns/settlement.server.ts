@@ -3,7 +3,7 @@ import { enqueueEmail } from "../email/outbox.server";
 import { campaignEscrow, campaignRefunds, feeSubsidy } from "../ledger/accounts";
 import { backerCommitment } from "../ledger/commitment";
 import { appendEntry } from "../ledger/ledger.server";
-import { PaymentUnavailableError, type ChargeResult } from "../payments/provider";
+import { isPaymentUnavailable, type ChargeResult } from "../payments/provider";
 import { applyIntentState, lockPledge, recordCollected, releaseReward, type LockedPledge } from "../pledges/pledges.server";
 import { COLLECTION_RETRY_DAYS, RETRY_INTERVAL_MS } from "../pledges/pledge";
 import type { Services } from "../server/services";
@@ -183,7 +183,7 @@ async function chargeClaimedPledge(services: Services, pledgeId: number, attempt
         idempotencyKey: `pledge:${pledge.id}:charge:${attempt}`,
       });
     } catch (error) {
-      if (error instanceof PaymentUnavailableError) return false;
+      if (isPaymentUnavailable(error)) return false;
       throw error;
     }
   }
@@ -345,7 +345,7 @@ export async function processRefunds(services: Services, batchSize = 100): Promi
     try {
       status = (await services.payments.refund({ paymentIntentId: pledge.provider_payment_intent_id, amountWon: pledge.amount_won, idempotencyKey: `pledge:${pledge.id}:refund` })).status;
     } catch (error) {
-      if (error instanceof PaymentUnavailableError) continue;
+      if (isPaymentUnavailable(error)) continue;
       throw error;
     }
     const now = services.clock.now();
@@ -418,7 +418,7 @@ export async function reconcilePledges(services: Services): Promise<number> {
         else await services.db.updateTable("pledges").set({ updated_at: now }).where("id", "=", pledge.id).where("state", "=", "pending_authorization").execute();
       }
     } catch (error) {
-      if (!(error instanceof PaymentUnavailableError)) throw error;
+      if (!(isPaymentUnavailable(error))) throw error;
     }
     if (pledge.state === "pending_authorization" && now.getTime() - pledge.created_at.getTime() > ABANDONED_AFTER_MS) {
       const abandoned = await services.db.transaction().execute(async (trx) => {

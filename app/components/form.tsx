@@ -1,5 +1,5 @@
 import { Form, useActionData, useNavigation, type FormProps } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { useId, type ReactNode } from "react";
 import { useCsrfToken, useMessages } from "../i18n/use-messages";
 import type { FormFailure } from "../utils/forms";
 
@@ -45,7 +45,8 @@ interface FieldBase {
 function FieldShell({ name, label, hint, failure, required, children }: FieldBase & { children: (props: { id: string; describedBy: string | undefined; invalid: boolean }) => ReactNode }) {
   const m = useMessages();
   const errors = failure?.fieldErrors[name] ?? [];
-  const id = `field-${name}`;
+  // Unique per field instance: a page may hold several forms with a field of the same name.
+  const id = `field-${name}-${useId().replace(/:/g, "")}`;
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = errors.length > 0 ? `${id}-error` : undefined;
   const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;

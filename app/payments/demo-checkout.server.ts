@@ -3,8 +3,7 @@ import type { Services } from "../server/services";
 import { AppError } from "../utils/app-error";
 import { seoulDate } from "../utils/dates";
 import { checkCard, type CardInput } from "./demo-cards";
-import { DemoPaymentProvider } from "./demo-provider.server";
-import type { IntentState } from "./provider";
+import { asDemoCardProcessor, type DemoCardProcessor, type IntentState } from "./provider";
 
 const DECLINES: Record<string, "cardDeclined" | "cardInsufficientFunds" | "authenticationFailed"> = {
   card_declined: "cardDeclined",
@@ -12,9 +11,10 @@ const DECLINES: Record<string, "cardDeclined" | "cardInsufficientFunds" | "authe
   authentication_failed: "authenticationFailed",
 };
 
-function demoProvider(services: Services): DemoPaymentProvider {
-  if (!(services.payments instanceof DemoPaymentProvider)) throw new AppError("paymentUnavailable", 409);
-  return services.payments;
+function demoProvider(services: Services): DemoCardProcessor {
+  const demo = asDemoCardProcessor(services.payments);
+  if (!demo) throw new AppError("paymentUnavailable", 409);
+  return demo;
 }
 
 async function apply(services: Services, publicId: string, kind: "setup" | "payment", state: IntentState) {

@@ -62,3 +62,23 @@ export class PaymentUnavailableError extends Error {
     this.name = "PaymentUnavailableError";
   }
 }
+
+// The server process and the built Remix bundle each load their own copy of these modules, so a
+// provider made by one may be used by the other: recognise things by name, not by class identity.
+
+export function isPaymentUnavailable(error: unknown): boolean {
+  return error instanceof Error && error.name === "PaymentUnavailableError";
+}
+
+/** The demo provider's card form and 3-D Secure page, which Stripe does in its own browser code. */
+export interface DemoCardProcessor {
+  confirmWithCard(intentId: string, card: { last4: string; behaviour: string }): Promise<IntentState>;
+  authenticate(intentId: string, approve: boolean): Promise<IntentState>;
+}
+
+export function asDemoCardProcessor(provider: PaymentProvider): DemoCardProcessor | null {
+  const candidate = provider as PaymentProvider & Partial<DemoCardProcessor>;
+  return provider.name === "demo" && typeof candidate.confirmWithCard === "function" && typeof candidate.authenticate === "function"
+    ? (candidate as PaymentProvider & DemoCardProcessor)
+    : null;
+}

@@ -1,7 +1,7 @@
 import Stripe from "stripe";
 import { applyIntentStateIn } from "../pledges/pledges.server";
 import type { Services } from "../server/services";
-import { PaymentUnavailableError, type IntentState } from "./provider";
+import { isPaymentUnavailable, type IntentState } from "./provider";
 
 /** The only Stripe events that change anything here; everything else is acknowledged and ignored. */
 export const HANDLED_EVENTS = [
@@ -50,7 +50,7 @@ export async function handleStripeWebhook(services: Services, rawBody: string, s
   try {
     truth = kind === "setup" ? await services.payments.getSetup(intentId) : await services.payments.getPayment(intentId);
   } catch (error) {
-    if (error instanceof PaymentUnavailableError) return { status: 503, outcome: "stripe unavailable, retry" };
+    if (isPaymentUnavailable(error)) return { status: 503, outcome: "stripe unavailable, retry" };
     throw error;
   }
   const pledgePublicId = truth.pledgePublicId ?? object.metadata?.pledge ?? null;

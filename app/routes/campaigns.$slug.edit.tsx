@@ -205,7 +205,7 @@ export default function EditCampaign() {
                 {c.budgetTotal(formatWon(budgetTotal, locale), formatWon(campaign.goal_won, locale))} — {budgetTotal === campaign.goal_won ? c.budgetMatches : c.budgetDiffers}
               </p>
               <FormAlert failure={failureFor(failure, "addLine")} />
-              <AppForm className="form" noValidate>
+              <AppForm className="form" noValidate key={`line-${campaign.budget_lines.length}`}>
                 <input type="hidden" name="intent" value="addLine" />
                 <div className="form-grid">
                   <Field name="name" label={f.lineName} required failure={failureFor(failure, "addLine")} />
@@ -225,7 +225,7 @@ export default function EditCampaign() {
                   <li key={reward.id} className="row-between">
                     <span>
                       <strong>{reward.title}</strong> · {c.rewardMin(formatWon(reward.min_amount_won, locale))}
-                      {reward.quantity_limit !== null ? ` · ${reward.quantity_limit}` : ""}
+                      {reward.quantity_limit !== null ? ` · ${c.rewardLimit(reward.quantity_limit)}` : ""}
                     </span>
                     <AppForm className="inline-form">
                       <input type="hidden" name="intent" value="removeReward" />
@@ -238,7 +238,7 @@ export default function EditCampaign() {
                 ))}
               </ul>
               <FormAlert failure={failureFor(failure, "addReward")} />
-              <AppForm className="form" noValidate>
+              <AppForm className="form" noValidate key={`reward-${campaign.rewards.length}`}>
                 <input type="hidden" name="intent" value="addReward" />
                 <Field name="title" label={f.rewardTitle} required failure={failureFor(failure, "addReward")} />
                 <Field name="description" label={f.rewardDescription} failure={failureFor(failure, "addReward")} />

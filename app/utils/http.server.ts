@@ -1,5 +1,5 @@
 import { json } from "@remix-run/node";
-import { AppError } from "./app-error";
+import type { AppError } from "./app-error";
 import { formFailure, type FormFailure } from "./forms";
 
 export function notFound(): Response {
@@ -17,8 +17,13 @@ export function invalid(body: FormFailure, status: 400 | 401 | 402 | 403 | 404 |
 
 /** Maps a domain refusal to the form's error; anything unexpected goes on to the error boundary. */
 export function refusal(error: unknown, formData: FormData) {
-  if (error instanceof AppError) {
+  if (isAppError(error)) {
     return json(formFailure(formData, error.code, error.field), { status: error.status });
   }
   throw error;
+}
+
+// By name, not class identity: the server and the Remix bundle each hold a copy of AppError.
+function isAppError(error: unknown): error is AppError {
+  return error instanceof Error && error.name === "AppError" && "code" in error && "status" in error;
 }
