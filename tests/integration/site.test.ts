@@ -36,6 +36,14 @@ describe("public pages", () => {
     expect(html).toContain("Live campaigns");
   });
 
+  it("never send NUL bytes inside Korean text (React 18's streaming renderer did, at 2 KiB boundaries)", async () => {
+    for (const path of ["/", "/enterprises", "/campaigns", "/campaigns/demo-neighbourhood-playground", "/contests/gwangsan-2016-1", "/series/hospital-childcare", "/signup"]) {
+      const body = await (await app.client().get(path)).text();
+      expect(body.includes("\u0000"), path).toBe(false);
+      expect(body.length, path).toBeGreaterThan(2048);
+    }
+  });
+
   it("answer /healthz", async () => {
     const response = await app.client().get("/healthz");
     expect(response.status).toBe(200);

@@ -1,0 +1,180 @@
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dictionaries } from "../../app/i18n/messages";
+import { startApp, type TestApp, type TestClient } from "../support/app";
+import { createTestDatabase, type TestDatabase } from "../support/db";
+import { DEMO_PASSWORD, seedDemo } from "../support/seed";
+
+let t: TestDatabase;
+let app: TestApp;
+const LIVE = "/campaigns/demo-neighbourhood-playground";
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  await seedDemo(t, "2026-11-24");
+  app = await startApp(t.db, { now: "2026-11-24T03:00:00Z" });
+});
+afterAll(async () => {
+  await app.close();
+  await t.drop();
+});
+
+async function fingerprint(): Promise<string> {
+  const row = await sql<{ digest: string }>`
+    SELECT md5(concat_ws('|',
+      (SELECT count(*)::text FROM pledges),
+      (SELECT string_agg(claimed_count::text, ',' ORDER BY id) FROM rewards),
+      (SELECT seq::text FROM ledger_head),
+      (SELECT count(*)::text FROM demo_payment_intents))) AS digest`.execute(t.owner);
+  return row.rows[0]?.digest ?? "";
+}
+
+async function signedIn(email: string, locale: "ko" | "en" = "ko"): Promise<TestClient> {
+  const client = app.client();
+  await client.logIn(email, DEMO_PASSWORD);
+  client.useLocale(locale);
+  return client;
+}
+
+async function formKey(client: TestClient, path = `${LIVE}/pledge`): Promise<string> {
+  const html = await (await client.get(path)).text();
+  return html.match(/name="idempotencyKey" value="([^"]+)"/)?.[1] ?? "";
+}
+
+describe("pledging over HTTP", () => {
+  for (const locale of ["ko", "en"] as const) {
+    it.each([
+      ["-5000", "invalidAmount"],
+      ["0", "invalidAmount"],
+      ["999", "invalidAmount"],
+      ["12.5", "invalidAmount"],
+      ["만원", "invalidAmount"],
+      ["100000001", "numberTooLarge"],
+      ["9".repeat(400), "invalidAmount"],
+    ] as const)(`${locale}: refuses the amount %s with a clear message and writes nothing`, async (amount, key) => {
+      const client = await signedIn("citizen@hamkke.demo", locale);
+      const before = await fingerprint();
+      const response = await client.post(`${LIVE}/pledge`, { amount, kind: "sponsorship", backerKind: "individual", idempotencyKey: await formKey(client) });
+      expect(response.status).toBe(422);
+      const text = await response.text();
+
+      expect(text).toContain(dictionaries[locale].errors[key]);
+      expect(await fingerprint()).toBe(before);
+    });
+  }
+
+  it("refuses an amount below the chosen reward's minimum, a reward of another campaign and a bad kind", async () => {
+    const client = await signedIn("citizen@hamkke.demo");
+    const reward = await t.db
+      .selectFrom("rewards")
+      .innerJoin("campaigns", "campaigns.id", "rewards.campaign_id")
+      .select(["rewards.id", "rewards.min_amount_won"])
+      .where("campaigns.slug", "=", "demo-neighbourhood-playground")
+      .where("rewards.min_amount_won", ">", 10_000)
+      .executeTakeFirstOrThrow();
+    const other = await t.db
+      .selectFrom("rewards")
+      .innerJoin("campaigns", "campaigns.id", "rewards.campaign_id")
+      .select("rewards.id")
+      .where("campaigns.slug", "=", "demo-local-food-cafe")
+      .executeTakeFirstOrThrow();
+    const before = await fingerprint();
+    const below = await client.post(`${LIVE}/pledge`, { amount: String(reward.min_amount_won - 1), kind: "sponsorship", rewardId: String(reward.id), backerKind: "individual", idempotencyKey: await formKey(client) });
+    expect(below.status).toBe(422);
+    expect(await below.text()).toContain(dictionaries.ko.errors.rewardBelowMinimum);
+    const foreign = await client.post(`${LIVE}/pledge`, { amount: "50000", kind: "sponsorship", rewardId: String(other.id), backerKind: "individual", idempotencyKey: await formKey(client) });
+    expect(foreign.status).toBe(422);
+    expect(await foreign.text()).toContain(dictionaries.ko.errors.rewardNotFound);
+    const kind = await client.post(`${LIVE}/pledge`, { amount: "50000", kind: "loan", backerKind: "individual", idempotencyKey: await formKey(client) });
+    expect(kind.status).toBe(422);
+    expect(await fingerprint()).toBe(before);
+  });
+
+  it("refuses pledges on a closed campaign", async () => {
+    const client = await signedIn("citizen@hamkke.demo");
+    const before = await fingerprint();
+    const response = await client.post("/campaigns/hospital-childcare-round-1/pledge", { amount: "10000", kind: "donation", backerKind: "individual", idempotencyKey: "closed-campaign-key-1" });
+    expect(response.status).toBe(409);
+    expect(await response.text()).toContain(dictionaries.ko.errors.campaignNotOpen);
+    expect(await fingerprint()).toBe(before);
+  });
+
+  it("treats the same form sent several times as one pledge, and the key with another body as a conflict", async () => {
+    const client = await signedIn("company@hamkke.demo");
+    const key = await formKey(client);
+    const fields = { amount: "70000", kind: "sponsorship", backerKind: "company", companyName: "㈜광산상사", idempotencyKey: key };
+    const responses = await Promise.all(Array.from({ length: 5 }, () => client.post(`${LIVE}/pledge`, fields)));
+    const locations = new Set(responses.map((r) => r.headers.get("Location")));
+    expect(responses.every((r) => r.status === 302)).toBe(true);
+    expect(locations.size).toBe(1);
+    expect(await t.db.selectFrom("pledges").select("id").where("idempotency_key", "=", key).execute()).toHaveLength(1);
+    const conflict = await client.post(`${LIVE}/pledge`, { ...fields, amount: "80000" });
+    expect(conflict.status).toBe(409);
+    expect(await conflict.text()).toContain(dictionaries.ko.errors.idempotencyConflict);
+  });
+
+  it("keeps a pledge's pages to its backer", async () => {
+    const owner = await signedIn("backer07@hamkke.demo");
+    const created = await owner.post(`${LIVE}/pledge`, { amount: "20000", kind: "donation", backerKind: "individual", idempotencyKey: await formKey(owner) });
+    const payPath = created.headers.get("Location") ?? "";
+    const publicId = payPath.split("/")[2] ?? "";
+    const stranger = await signedIn("citizen@hamkke.demo");
+    for (const path of [`/pledges/${publicId}`, `/pledges/${publicId}/pay`, `/pledges/${publicId}/authenticate`]) {
+      expect((await stranger.get(path)).status, path).toBe(404);
+    }
+    const card = await stranger.post(`/pledges/${publicId}/pay`, { cardNumber: "4242424242424242", cardExpiry: "12/30", cardCvc: "123" });
+    expect(card.status).toBe(404);
+    const cancel = await stranger.post(`/pledges/${publicId}`);
+    expect(cancel.status).toBe(404);
+    expect((await owner.get(`/pledges/${publicId}/pay`)).status).toBe(200);
+  });
+
+  it("refuses bad card input with field messages and never stores the card number", async () => {
+    const client = await signedIn("backer08@hamkke.demo");
+    const created = await client.post(`${LIVE}/pledge`, { amount: "20000", kind: "donation", backerKind: "individual", idempotencyKey: await formKey(client) });
+    const payPath = created.headers.get("Location") ?? "";
+    for (const [fields, key] of [
+      [{ cardNumber: "1234 5678 9012 3456", cardExpiry: "12/30", cardCvc: "123" }, "cardNumberInvalid"],
+      [{ cardNumber: "4242424242424242", cardExpiry: "01/20", cardCvc: "123" }, "cardExpired"],
+      [{ cardNumber: "4242424242424242", cardExpiry: "12/30", cardCvc: "x" }, "cardCvcInvalid"],
+    ] as const) {
+      const response = await client.post(payPath, fields);
+      expect(response.status).toBe(422);
+      expect(await response.text()).toContain(dictionaries.ko.errors[key]);
+    }
+    const ok = await client.post(payPath, { cardNumber: "4242 4242 4242 4242", cardExpiry: "12/30", cardCvc: "123" });
+    expect(ok.status).toBe(302);
+    const stored = await sql<{ hit: number }>`SELECT count(*)::int AS hit FROM pledges p, demo_payment_intents d WHERE p::text LIKE '%4242424242424242%' OR d::text LIKE '%4242424242424242%'`.execute(t.owner);
+    expect(stored.rows[0]?.hit).toBe(0);
+  });
+
+  it("keeps the campaign editor and staff pages to their people", async () => {
+    const campaign = await t.db.selectFrom("campaigns").select(["id", "slug"]).where("slug", "=", "demo-neighbourhood-playground").executeTakeFirstOrThrow();
+    const stranger = await signedIn("coop@hamkke.demo");
+    expect((await stranger.get(`/campaigns/${campaign.slug}/edit`)).status).toBe(403);
+    expect((await stranger.post(`/campaigns/${campaign.slug}/edit`, { intent: "update", title: "x", body: "y" })).status).toBe(403);
+    expect((await stranger.get(`/staff/campaigns/${campaign.id}`)).status).toBe(403);
+    // The Jeonbuk fund administrator is staff, but not of this campaign's host.
+    const otherStaff = await signedIn("fund1@hamkke.demo");
+    expect((await otherStaff.get(`/staff/campaigns/${campaign.id}`)).status).toBe(403);
+    const auditor = await signedIn("auditor@hamkke.demo");
+    expect((await auditor.get(`/staff/campaigns/${campaign.id}`)).status).toBe(200);
+    expect((await auditor.post(`/staff/campaigns/${campaign.id}`, { intent: "cancel" })).status).toBe(403);
+    expect((await t.db.selectFrom("campaigns").select("state").where("id", "=", campaign.id).executeTakeFirstOrThrow()).state).toBe("live");
+  });
+
+  it("records an offline donation once, with its evidence, into the ledger", async () => {
+    const campaign = await t.db.selectFrom("campaigns").select("id").where("slug", "=", "demo-local-food-cafe").executeTakeFirstOrThrow();
+    const operator = await signedIn("operator@hamkke.demo");
+    const headBefore = (await t.db.selectFrom("ledger_head").select("seq").executeTakeFirstOrThrow()).seq;
+    const fields = { intent: "offline", source: "마을카페 현장 모금함", amount: "120,000", receivedOn: "2026-11-23", idempotencyKey: "offline-form-key-0001" };
+    expect((await operator.post(`/staff/campaigns/${campaign.id}`, fields)).status).toBe(302);
+    expect((await operator.post(`/staff/campaigns/${campaign.id}`, fields)).status).toBe(302);
+    const future = await operator.post(`/staff/campaigns/${campaign.id}`, { ...fields, receivedOn: "2027-01-01", idempotencyKey: "offline-form-key-0002" });
+    expect(future.status).toBe(422);
+    expect(await future.text()).toContain(dictionaries.ko.errors.dateInFuture);
+    expect((await t.db.selectFrom("ledger_head").select("seq").executeTakeFirstOrThrow()).seq).toBe(headBefore + 1);
+    const page = await (await app.client().get("/campaigns/demo-local-food-cafe")).text();
+    expect(page).toContain("120,000원");
+  });
+});
