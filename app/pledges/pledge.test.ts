@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseForm } from "../utils/forms";
-import { canCancel, pledgeRequestHash, pledgeRuleProblem, pledgeSchema } from "./pledge";
+import { canCancel, pledgeRequestHash, pledgeRuleProblem, pledgeSchema, rewardRemaining } from "./pledge";
 
 function form(fields: Record<string, string>): FormData {
   const data = new FormData();
@@ -69,5 +69,14 @@ describe("canCancel", () => {
     expect(canCancel("saved", "live", "2026-11-30", "2026-11-30")).toBe(true);
     expect(canCancel("saved", "live", "2026-12-01", "2026-11-30")).toBe(false);
     expect(canCancel("collected", "live", "2026-11-20", "2026-11-30")).toBe(false);
+  });
+});
+
+describe("rewardRemaining", () => {
+  it("counts what is left of a limited reward", () => {
+    expect(rewardRemaining(null, 40)).toBeNull();
+    expect(rewardRemaining(10, 3)).toBe(7);
+    expect(rewardRemaining(10, 10)).toBe(0);
+    expect(rewardRemaining(10, 12)).toBe(0);
   });
 });

@@ -86,3 +86,8 @@ export function canCancel(state: PledgeState, campaignState: CampaignState, toda
 /** Charges are retried for three days after the close; the backer is asked to update the card. */
 export const COLLECTION_RETRY_DAYS = 3;
 export const RETRY_INTERVAL_MS = 24 * 60 * 60 * 1000;
+
+/** How many of a limited reward are left (null: unlimited); never negative. */
+export function rewardRemaining(quantityLimit: number | null, claimedCount: number): number | null {
+  return quantityLimit === null ? null : Math.max(0, quantityLimit - claimedCount);
+}

@@ -6,6 +6,7 @@ import { ProgressBar, stateBadgeClass } from "../components/campaign-card";
 import { Markdown } from "../components/markdown";
 import { ShareLink } from "../components/share-link";
 import { useLocale, useMessages } from "../i18n/use-messages";
+import { rewardRemaining } from "../pledges/pledge";
 import { daysLeft, formatDate, formatDateTime, seoulDate } from "../utils/dates";
 import { notFound } from "../utils/http.server";
 import { titled } from "../utils/meta";
@@ -154,7 +155,7 @@ export default function CampaignPage() {
               <h2>{c.rewards}</h2>
               <div className="stack">
                 {campaign.rewards.map((reward) => {
-                  const remaining = reward.quantity_limit === null ? null : reward.quantity_limit - reward.claimed_count;
+                  const remaining = rewardRemaining(reward.quantity_limit, reward.claimed_count);
                   return (
                     <div key={reward.id} className="reward" data-testid="reward">
                       <div className="reward-head">

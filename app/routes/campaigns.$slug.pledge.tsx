@@ -4,7 +4,7 @@ import { requireUser } from "../auth/guards.server";
 import { getPublicCampaign } from "../campaigns/campaign-page.server";
 import { AppForm, Field, FormAlert, SubmitButton, TextAreaField, useFormFailure } from "../components/form";
 import { useLocale, useMessages } from "../i18n/use-messages";
-import { pledgeSchema, PLEDGE_KINDS } from "../pledges/pledge";
+import { pledgeSchema, PLEDGE_KINDS, rewardRemaining } from "../pledges/pledge";
 import { createPledge } from "../pledges/pledges.server";
 import { seoulDate } from "../utils/dates";
 import { parseForm } from "../utils/forms";
@@ -91,13 +91,14 @@ export default function PledgeForm() {
                   <span>{p.noReward}</span>
                 </label>
                 {campaign.rewards.map((reward) => {
-                  const soldOut = reward.quantity_limit !== null && reward.claimed_count >= reward.quantity_limit;
+                  const remaining = rewardRemaining(reward.quantity_limit, reward.claimed_count);
+                  const soldOut = remaining === 0;
                   return (
                     <label key={reward.id} className={`choice${soldOut ? " choice-disabled" : ""}`}>
                       <input type="radio" name="rewardId" value={String(reward.id)} disabled={soldOut} defaultChecked={chosenReward === String(reward.id)} />
                       <span>
                         <strong>{reward.title}</strong> · {m.campaigns.rewardMin(formatWon(reward.min_amount_won, locale))}
-                        {soldOut ? ` · ${m.campaigns.rewardSoldOut}` : reward.quantity_limit !== null ? ` · ${m.campaigns.rewardRemaining(reward.quantity_limit - reward.claimed_count)}` : ""}
+                        {soldOut ? ` · ${m.campaigns.rewardSoldOut}` : remaining !== null ? ` · ${m.campaigns.rewardRemaining(remaining)}` : ""}
                         {reward.description ? <span className="muted small" style={{ display: "block" }}>{reward.description}</span> : null}
                       </span>
                     </label>

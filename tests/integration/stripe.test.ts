@@ -139,6 +139,24 @@ describe("Stripe, through the real SDK against a local fake", () => {
     expect(pledge).toEqual({ fee_won: 850, provider_payment_intent_id: step?.intentId });
   });
 
+  it("leaves a card that needs authentication waiting for the backer", async () => {
+    const campaignId = await liveCampaign(10_000);
+    const { publicId } = await createPledge(app.services, { backerId: await userId(t, "citizen@hamkke.demo"), campaignId, data: body(10_000) });
+    const step = await preparePayment(app.services, publicId);
+    fake.confirmSetup(step?.intentId ?? "", "pm_card_authenticationRequired");
+    const event = fake.events.findLast((e) => (e.data as { object: { id: string } }).object.id === step?.intentId);
+    expect(event?.type).toBe("setup_intent.requires_action");
+    const response = await deliver(event);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ outcome: "ignored" });
+    expect(await stateOf(publicId)).toBe("pending_authorization");
+    // The backer completes authentication in Stripe's window; the success event then saves the card.
+    fake.confirmSetup(step?.intentId ?? "", "pm_card_visa");
+    const success = fake.events.findLast((e) => (e.data as { object: { id: string } }).object.id === step?.intentId);
+    expect((await deliver(success)).status).toBe(200);
+    expect(await stateOf(publicId)).toBe("saved");
+  });
+
   it("rejects tampered bodies, wrong secrets and stale timestamps with 400, changing nothing", async () => {
     const campaignId = await liveCampaign(10_000);
     const { publicId } = await createPledge(app.services, { backerId: await userId(t, "citizen@hamkke.demo"), campaignId, data: body(10_000) });
