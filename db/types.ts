@@ -386,6 +386,66 @@ export interface DemoPaymentIntentsTable {
   updated_at: UpdatedAt;
 }
 
+export type DisbursementState = "requested" | "paid" | "rejected" | "cancelled";
+
+export interface PlatformSettingsTable {
+  key: string;
+  value_bigint: number;
+  updated_at: UpdatedAt;
+}
+
+export interface DisbursementsTable {
+  id: Id;
+  campaign_id: number;
+  budget_line_id: number;
+  kind: Generated<"expense" | "delivery">;
+  payee: string;
+  description: string;
+  amount_won: number;
+  requested_by: number;
+  required_approvals: Generated<number>;
+  state: Generated<DisbursementState>;
+  rejected_by: number | null;
+  rejection_reason: string | null;
+  ledger_seq: number | null;
+  paid_at: Timestamp | null;
+  idempotency_key: string;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface DisbursementApprovalsTable {
+  disbursement_id: number;
+  approver_id: number;
+  approved_at: CreatedAt;
+}
+
+export interface DisbursementReceiptsTable {
+  id: Id;
+  disbursement_id: number;
+  file_id: number;
+  redacted_file_id: number | null;
+  published_by: number | null;
+  published_at: Timestamp | null;
+}
+
+export interface CampaignReportsTable {
+  campaign_id: number;
+  progress: string;
+  impressions: Generated<string>;
+  follow_up: Generated<string>;
+  author_id: number;
+  published_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface CampaignReportPhotosTable {
+  id: Id;
+  campaign_id: number;
+  file_id: number;
+  caption: Generated<string>;
+}
+
 export interface FundsTable {
   id: Id;
   slug: string;
@@ -461,4 +521,10 @@ export interface DB {
   offline_donations: OfflineDonationsTable;
   payment_events: PaymentEventsTable;
   demo_payment_intents: DemoPaymentIntentsTable;
+  platform_settings: PlatformSettingsTable;
+  disbursements: DisbursementsTable;
+  disbursement_approvals: DisbursementApprovalsTable;
+  disbursement_receipts: DisbursementReceiptsTable;
+  campaign_reports: CampaignReportsTable;
+  campaign_report_photos: CampaignReportPhotosTable;
 }

@@ -9,6 +9,7 @@ import CampaignReviewedEmail, { campaignReviewedSubject, type CampaignReviewedPr
 import CollectionFailedEmail, { collectionFailedSubject, type CollectionFailedProps } from "./collection-failed";
 import PledgeReceiptEmail, { pledgeReceiptSubject, type PledgeReceiptProps } from "./pledge-receipt";
 import RefundIssuedEmail, { refundIssuedSubject, type RefundIssuedProps } from "./refund-issued";
+import DisbursementDecidedEmail, { disbursementDecidedSubject, type DisbursementDecidedProps } from "./disbursement-decided";
 
 interface Template<P> {
   component: ComponentType<P>;
@@ -30,6 +31,7 @@ export const emailTemplates = {
   collectionFailed: template<CollectionFailedProps>(CollectionFailedEmail, collectionFailedSubject),
   refundIssued: template<RefundIssuedProps>(RefundIssuedEmail, refundIssuedSubject),
   campaignReviewed: template<CampaignReviewedProps>(CampaignReviewedEmail, campaignReviewedSubject),
+  disbursementDecided: template<DisbursementDecidedProps>(DisbursementDecidedEmail, disbursementDecidedSubject),
 };
 
 export type EmailTemplateName = keyof typeof emailTemplates;

@@ -53,3 +53,14 @@ export const feeSubsidy: AccountSpec = {
   nameEn: "Refund fees borne by the platform",
   mayGoNegative: true,
 };
+
+/** Money paid out of a campaign against one of its budget lines. */
+export function campaignLineSpent(campaignId: number, budgetLineId: number): AccountSpec {
+  return {
+    code: `campaign:${campaignId}:line:${budgetLineId}:out`,
+    kind: "disbursed",
+    nameKo: `캠페인 #${campaignId} 예산 항목 #${budgetLineId} 집행`,
+    nameEn: `Campaign #${campaignId} budget line #${budgetLineId} spent`,
+    mayGoNegative: true,
+  };
+}

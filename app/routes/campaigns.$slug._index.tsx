@@ -1,7 +1,10 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import type { EnterpriseType } from "../../db/types";
+import { membershipOf, optionalUser } from "../auth/guards.server";
 import { getPublicCampaign } from "../campaigns/campaign-page.server";
+import { canSpend } from "../disbursements/disbursement";
+import { getReport } from "../disbursements/disbursements.server";
 import { ProgressBar, stateBadgeClass } from "../components/campaign-card";
 import { Markdown } from "../components/markdown";
 import { ShareLink } from "../components/share-link";
@@ -14,15 +17,23 @@ import { formatWon, percentOf } from "../utils/money";
 
 export const meta = titled<typeof loader>((m, data) => data?.campaign.title ?? m.campaigns.indexTitle);
 
-export async function loader({ params, context }: LoaderFunctionArgs) {
-  const { db, clock, origin } = context.services;
-  const campaign = await getPublicCampaign(db, params.slug ?? "");
+export async function loader(args: LoaderFunctionArgs) {
+  const { db, clock, origin } = args.context.services;
+  const campaign = await getPublicCampaign(db, args.params.slug ?? "");
   if (!campaign) throw notFound();
-  return json({ campaign, today: seoulDate(clock.now()), url: `${origin}/campaigns/${campaign.slug}` });
+  const [report, user] = await Promise.all([getReport(db, campaign.id), optionalUser(args)]);
+  const member = membershipOf(user, campaign.enterprise_id) !== null;
+  return json({
+    campaign,
+    report,
+    canReport: member && canSpend(campaign.state, campaign.funding_model),
+    today: seoulDate(clock.now()),
+    url: `${origin}/campaigns/${campaign.slug}`,
+  });
 }
 
 export default function CampaignPage() {
-  const { campaign, today, url } = useLoaderData<typeof loader>();
+  const { campaign, report, canReport, today, url } = useLoaderData<typeof loader>();
   const m = useMessages();
   const c = m.campaigns;
   const locale = useLocale();
@@ -59,6 +70,37 @@ export default function CampaignPage() {
 
       <div className="two-col campaign-body">
         <div className="stack">
+          {report ? (
+            <section className="card" data-testid="results-report">
+              <h2>{m.spending.reportTitle}</h2>
+              <h3>{m.spending.reportProgress}</h3>
+              <Markdown source={report.progress} />
+              {report.impressions ? (
+                <>
+                  <h3>{m.spending.reportImpressions}</h3>
+                  <Markdown source={report.impressions} />
+                </>
+              ) : null}
+              {report.follow_up ? (
+                <>
+                  <h3>{m.spending.reportFollowUp}</h3>
+                  <Markdown source={report.follow_up} />
+                </>
+              ) : null}
+              {report.photos.length > 0 ? (
+                <div className="photo-grid">
+                  {report.photos.map((photo) => (
+                    <img key={photo.id} src={`/files/${photo.public_id}`} alt={photo.caption} loading="lazy" />
+                  ))}
+                </div>
+              ) : null}
+            </section>
+          ) : null}
+          {canReport ? (
+            <Link to="report" className="button button-secondary">
+              {m.spending.reportTitle}
+            </Link>
+          ) : null}
           <section className="card">
             <h2>{c.story}</h2>
             <Markdown source={campaign.story_md || campaign.summary} />
@@ -201,9 +243,12 @@ export default function CampaignPage() {
                 ))}
               </ul>
             ) : null}
-            <Link to={`/ledger?campaign=${campaign.slug}`} className="small">
-              {c.ledgerLink} →
-            </Link>
+            <div className="stack small">
+              <Link to="spending" data-testid="spending-link">
+                {m.spending.viewSpending} →
+              </Link>
+              <Link to={`/ledger?campaign=${campaign.slug}`}>{c.ledgerLink} →</Link>
+            </div>
           </section>
           <section className="card">
             <ShareLink url={url} />

@@ -54,6 +54,11 @@ export const errors = defineMessages({
     pledgeNotCancellable: "이 후원은 취소할 수 없습니다. (마감 후이거나 이미 결제·취소되었습니다.)",
     pledgeNotRefundable: "결제가 완료된 후원만 환불할 수 있습니다.",
     dateInFuture: "미래 날짜는 입력할 수 없습니다.",
+    makerCannotApprove: "자신이 요청했거나 자기 기업의 집행 요청은 승인할 수 없습니다. 다른 운영자가 승인해야 합니다.",
+    alreadyApproved: "이미 승인하셨습니다. 기준 금액을 넘는 집행은 다른 운영자의 승인이 한 번 더 필요합니다.",
+    disbursementNotOpen: "이미 처리된 집행 요청입니다.",
+    insufficientFunds: "캠페인에 남은 금액보다 많이 집행할 수 없습니다.",
+    campaignCannotSpend: "아직 집행할 수 있는 돈이 없습니다. (목표 달성 후 또는 즉시 결제 캠페인만 집행할 수 있습니다.)",
   },
   en: {
     required: "This field is required.",
@@ -108,6 +113,11 @@ export const errors = defineMessages({
     pledgeNotCancellable: "This pledge cannot be cancelled (the campaign has closed, or it was already charged or cancelled).",
     pledgeNotRefundable: "Only collected pledges can be refunded.",
     dateInFuture: "Future dates are not allowed.",
+    makerCannotApprove: "You cannot approve a request you made or one of your own enterprise. Another operator must approve it.",
+    alreadyApproved: "You already approved this. Above the threshold a second operator must approve too.",
+    disbursementNotOpen: "This request was already decided.",
+    insufficientFunds: "You cannot pay out more than the campaign holds.",
+    campaignCannotSpend: "There is no money to spend yet (only after success, or as it comes for keep-it-all campaigns).",
   },
 });
 

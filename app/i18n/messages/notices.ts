@@ -27,6 +27,11 @@ export const notices = defineMessages({
     refundRequested: "환불을 요청했습니다.",
     campaignCancelled: "캠페인을 중단했습니다.",
     updatePosted: "새 소식을 올렸습니다.",
+    disbursementRequested: "집행을 요청했습니다. 운영기관의 승인을 기다립니다.",
+    disbursementApproved: "승인했습니다.",
+    disbursementPaid: "승인했고, 지급을 장부에 기록했습니다.",
+    disbursementRejected: "반려했습니다.",
+    reportPublished: "결과 보고를 공개했습니다.",
   },
   en: {
     saved: "Saved.",
@@ -53,6 +58,11 @@ export const notices = defineMessages({
     refundRequested: "Refund requested.",
     campaignCancelled: "The campaign was stopped.",
     updatePosted: "Update posted.",
+    disbursementRequested: "Request sent; it waits for the host's approval.",
+    disbursementApproved: "Approved.",
+    disbursementPaid: "Approved and paid; the payment is on the ledger.",
+    disbursementRejected: "Rejected.",
+    reportPublished: "The results report is published.",
   },
 });
 

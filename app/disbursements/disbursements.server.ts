@@ -1,0 +1,297 @@
+import { sql } from "kysely";
+import { campaignMoney } from "../campaigns/totals.server";
+import { enqueueEmail } from "../email/outbox.server";
+import { storeUpload } from "../files/files.server";
+import { campaignEscrow, campaignLineSpent } from "../ledger/accounts";
+import { appendEntry } from "../ledger/ledger.server";
+import type { Services } from "../server/services";
+import { AppError } from "../utils/app-error";
+import type { DbOrTx, Tx } from "../utils/db.server";
+import { isCheckViolation, isUniqueViolation } from "../utils/pg-errors";
+import { budgetVsActual, canSpend } from "./disbursement";
+
+/** The database's refusals, as messages a person can act on. */
+function translate(error: unknown): never {
+  if (isUniqueViolation(error, "disbursement_approvals_pkey")) throw new AppError("alreadyApproved", 409);
+  if (isCheckViolation(error, "ledger_accounts_balance_not_negative")) throw new AppError("insufficientFunds", 409, "amount");
+  const message = error instanceof Error ? error.message : "";
+  if (/maker cannot|member of the spending enterprise/.test(message)) throw new AppError("makerCannotApprove", 403);
+  if (/only an operator/.test(message)) throw new AppError("notAllowed", 403);
+  if (/not open for approval|is already/.test(message)) throw new AppError("disbursementNotOpen", 409);
+  throw error;
+}
+
+export interface DisbursementRequest {
+  campaignId: number;
+  requestedBy: number;
+  kind: "expense" | "delivery";
+  budgetLineId: number;
+  amount: number;
+  payee: string;
+  description: string;
+  idempotencyKey: string;
+  receipts: File[];
+}
+
+/** Records a request (with private receipts); the same idempotency key records it once. */
+export async function requestDisbursement(services: Services, input: DisbursementRequest): Promise<{ id: number; created: boolean }> {
+  const { db, clock, uploadDir } = services;
+  const existing = await db.selectFrom("disbursements").select("id").where("idempotency_key", "=", input.idempotencyKey).executeTakeFirst();
+  if (existing) return { id: existing.id, created: false };
+  const campaign = await db
+    .selectFrom("campaigns")
+    .innerJoin("enterprises", "enterprises.id", "campaigns.enterprise_id")
+    .leftJoin("contests", "contests.id", "campaigns.contest_id")
+    .select(["campaigns.id", "campaigns.state", "campaigns.funding_model", "campaigns.enterprise_id", sql<number>`coalesce(contests.host_id, enterprises.host_id)`.as("host_id")])
+    .where("campaigns.id", "=", input.campaignId)
+    .executeTakeFirst();
+  if (!campaign || !canSpend(campaign.state, campaign.funding_model)) throw new AppError("campaignCannotSpend", 409);
+  const line = await db.selectFrom("budget_lines").select("id").where("id", "=", input.budgetLineId).where("campaign_id", "=", campaign.id).executeTakeFirst();
+  if (!line) throw new AppError("invalidChoice", 422, "budgetLineId");
+  const now = clock.now();
+  return db.transaction().execute(async (trx) => {
+    await trx.selectFrom("campaigns").select("id").where("id", "=", campaign.id).forUpdate().execute();
+    const escrow = (await campaignMoney(trx, [campaign.id])).get(campaign.id)?.escrowWon ?? 0;
+    const pending = await trx
+      .selectFrom("disbursements")
+      .select(sql<number>`coalesce(sum(amount_won), 0)::bigint`.as("total"))
+      .where("campaign_id", "=", campaign.id)
+      .where("state", "=", "requested")
+      .executeTakeFirstOrThrow();
+    if (input.amount > escrow - Number(pending.total)) throw new AppError("insufficientFunds", 409, "amount");
+    const row = await trx
+      .insertInto("disbursements")
+      .values({
+        campaign_id: campaign.id,
+        budget_line_id: line.id,
+        kind: input.kind,
+        payee: input.payee,
+        description: input.description,
+        amount_won: input.amount,
+        requested_by: input.requestedBy,
+        idempotency_key: input.idempotencyKey,
+        created_at: now,
+        updated_at: now,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    for (const file of input.receipts) {
+      const stored = await storeUpload(trx, uploadDir, file, "document", { enterpriseId: campaign.enterprise_id, hostId: campaign.host_id, uploadedBy: input.requestedBy }, "receipts");
+      await trx.insertInto("disbursement_receipts").values({ disbursement_id: row.id, file_id: stored.id }).execute();
+    }
+    return { id: row.id, created: true };
+  });
+}
+
+async function lockDisbursement(trx: Tx, id: number) {
+  return trx
+    .selectFrom("disbursements")
+    .innerJoin("campaigns", "campaigns.id", "disbursements.campaign_id")
+    .innerJoin("budget_lines", "budget_lines.id", "disbursements.budget_line_id")
+    .innerJoin("users", "users.id", "disbursements.requested_by")
+    .select([
+      "disbursements.id",
+      "disbursements.campaign_id",
+      "disbursements.budget_line_id",
+      "disbursements.amount_won",
+      "disbursements.payee",
+      "disbursements.kind",
+      "disbursements.state",
+      "disbursements.required_approvals",
+      "campaigns.slug as campaign_slug",
+      "campaigns.title as campaign_title",
+      "budget_lines.name as line_name",
+      "users.email",
+      "users.locale",
+    ])
+    .where("disbursements.id", "=", id)
+    .forUpdate("disbursements")
+    .executeTakeFirst();
+}
+
+/**
+ * One operator's approval. When the last required approval arrives, the money moves from escrow
+ * in the same transaction; concurrent approvals are serialised on the request's row, so it is
+ * paid once.
+ */
+export async function approveDisbursement(services: Services, input: { disbursementId: number; approverId: number }): Promise<{ paid: boolean }> {
+  const now = services.clock.now();
+  try {
+    return await services.db.transaction().execute(async (trx) => {
+      const disbursement = await lockDisbursement(trx, input.disbursementId);
+      if (!disbursement) throw new AppError("disbursementNotOpen", 404);
+      if (disbursement.state !== "requested") throw new AppError("disbursementNotOpen", 409);
+      await trx.insertInto("disbursement_approvals").values({ disbursement_id: disbursement.id, approver_id: input.approverId, approved_at: now }).execute();
+      const approvals = await trx.selectFrom("disbursement_approvals").select(sql<number>`count(*)::int`.as("n")).where("disbursement_id", "=", disbursement.id).executeTakeFirstOrThrow();
+      if (approvals.n < disbursement.required_approvals) return { paid: false };
+      const entry = await appendEntry(trx, {
+        kind: disbursement.kind === "delivery" ? "disbursement.delivered" : "disbursement.paid",
+        occurredAt: now,
+        memo: `${disbursement.line_name} · ${disbursement.payee}`,
+        refs: { campaign: disbursement.campaign_slug, disbursement: disbursement.id },
+        idempotencyKey: `disbursement:${disbursement.id}:paid`,
+        lines: [
+          { account: campaignEscrow(disbursement.campaign_id), amountWon: -disbursement.amount_won },
+          { account: campaignLineSpent(disbursement.campaign_id, disbursement.budget_line_id), amountWon: disbursement.amount_won },
+        ],
+      });
+      await trx.updateTable("disbursements").set({ state: "paid", ledger_seq: entry.seq, paid_at: now, updated_at: now }).where("id", "=", disbursement.id).execute();
+      await enqueueEmail(trx, disbursement.email, "disbursementDecided", {
+        locale: disbursement.locale,
+        campaignTitle: disbursement.campaign_title,
+        lineName: disbursement.line_name,
+        amountWon: disbursement.amount_won,
+        paid: true,
+        reason: "",
+        campaignUrl: `${services.origin}/campaigns/${disbursement.campaign_slug}/spending`,
+      });
+      return { paid: true };
+    });
+  } catch (error) {
+    return translate(error);
+  }
+}
+
+export async function rejectDisbursement(services: Services, input: { disbursementId: number; operatorId: number; reason: string }): Promise<void> {
+  const now = services.clock.now();
+  try {
+    await services.db.transaction().execute(async (trx) => {
+      const disbursement = await lockDisbursement(trx, input.disbursementId);
+      if (!disbursement) throw new AppError("disbursementNotOpen", 404);
+      if (disbursement.state !== "requested") throw new AppError("disbursementNotOpen", 409);
+      await trx
+        .updateTable("disbursements")
+        .set({ state: "rejected", rejected_by: input.operatorId, rejection_reason: input.reason, updated_at: now })
+        .where("id", "=", disbursement.id)
+        .execute();
+      await enqueueEmail(trx, disbursement.email, "disbursementDecided", {
+        locale: disbursement.locale,
+        campaignTitle: disbursement.campaign_title,
+        lineName: disbursement.line_name,
+        amountWon: disbursement.amount_won,
+        paid: false,
+        reason: input.reason,
+        campaignUrl: `${services.origin}/campaigns/${disbursement.campaign_slug}/spending`,
+      });
+    });
+  } catch (error) {
+    translate(error);
+  }
+}
+
+/** Publishes a redacted copy of a private receipt; only that copy becomes public. */
+export async function publishRedactedReceipt(services: Services, input: { receiptId: number; operatorId: number; hostId: number; file: File }): Promise<void> {
+  const stored = await storeUpload(services.db, services.uploadDir, input.file, "document", { visibility: "public", hostId: input.hostId, uploadedBy: input.operatorId }, "redacted");
+  await services.db
+    .updateTable("disbursement_receipts")
+    .set({ redacted_file_id: stored.id, published_by: input.operatorId, published_at: services.clock.now() })
+    .where("id", "=", input.receiptId)
+    .execute();
+}
+
+/** Everything the spending page shows, for the public (published receipts only) or insiders. */
+export async function getSpending(db: DbOrTx, campaignId: number, options: { insider: boolean }) {
+  const [lines, disbursements, receipts, money] = await Promise.all([
+    db.selectFrom("budget_lines").select(["id", "name", "amount_won", "explanation"]).where("campaign_id", "=", campaignId).orderBy("position").execute(),
+    db
+      .selectFrom("disbursements")
+      .innerJoin("budget_lines", "budget_lines.id", "disbursements.budget_line_id")
+      .select([
+        "disbursements.id",
+        "disbursements.kind",
+        "disbursements.payee",
+        "disbursements.description",
+        "disbursements.amount_won",
+        "disbursements.state",
+        "disbursements.required_approvals",
+        "disbursements.rejection_reason",
+        "disbursements.ledger_seq",
+        "disbursements.paid_at",
+        "disbursements.created_at",
+        "disbursements.requested_by",
+        "budget_lines.name as line_name",
+        (eb) => eb.selectFrom("disbursement_approvals").select(sql<number>`count(*)::int`.as("n")).whereRef("disbursement_approvals.disbursement_id", "=", "disbursements.id").as("approvals"),
+      ])
+      .where("disbursements.campaign_id", "=", campaignId)
+      .where((eb) => (options.insider ? eb.val(true) : eb("disbursements.state", "=", "paid")))
+      .orderBy("disbursements.id", "desc")
+      .execute(),
+    db
+      .selectFrom("disbursement_receipts")
+      .innerJoin("disbursements", "disbursements.id", "disbursement_receipts.disbursement_id")
+      .innerJoin("stored_files as original", "original.id", "disbursement_receipts.file_id")
+      .leftJoin("stored_files as redacted", "redacted.id", "disbursement_receipts.redacted_file_id")
+      .select([
+        "disbursement_receipts.id",
+        "disbursement_receipts.disbursement_id",
+        "original.public_id as original_id",
+        "original.original_name",
+        "redacted.public_id as redacted_id",
+      ])
+      .where("disbursements.campaign_id", "=", campaignId)
+      .execute(),
+    db
+      .selectFrom("ledger_accounts")
+      .select(["code", "balance_won"])
+      .where("code", "like", `campaign:${campaignId}:line:%`)
+      .execute(),
+  ]);
+  const spent = new Map(money.map((row) => [Number(row.code.split(":")[3]), row.balance_won]));
+  const plan = budgetVsActual(
+    lines.map((l) => ({ id: l.id, name: l.name, amountWon: l.amount_won, explanation: l.explanation })),
+    spent,
+  );
+  return {
+    plan,
+    disbursements: disbursements.map((d) => ({
+      ...d,
+      approvals: Number(d.approvals ?? 0),
+      // The public sees only redacted copies an operator published; insiders see the originals.
+      receipts: receipts
+        .filter((r) => r.disbursement_id === d.id)
+        .map((r) => ({ id: r.id, name: r.original_name, originalId: options.insider ? r.original_id : null, redactedId: r.redacted_id }))
+        .filter((r) => options.insider || r.redactedId !== null),
+    })),
+  };
+}
+
+export async function saveLineExplanation(db: DbOrTx, campaignId: number, lineId: number, explanation: string): Promise<void> {
+  await db.updateTable("budget_lines").set({ explanation }).where("id", "=", lineId).where("campaign_id", "=", campaignId).execute();
+}
+
+export async function getThreshold(db: DbOrTx): Promise<number> {
+  const row = await db.selectFrom("platform_settings").select("value_bigint").where("key", "=", "dual_approval_threshold_won").executeTakeFirst();
+  return row?.value_bigint ?? 1_000_000;
+}
+
+/** The enterprise's results report after success (progress, impressions, plans, photos). */
+export async function publishReport(
+  services: Services,
+  input: { campaignId: number; authorId: number; enterpriseId: number; progress: string; impressions: string; followUp: string; photos: File[] },
+): Promise<void> {
+  const now = services.clock.now();
+  await services.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto("campaign_reports")
+      .values({ campaign_id: input.campaignId, author_id: input.authorId, progress: input.progress, impressions: input.impressions, follow_up: input.followUp, published_at: now, updated_at: now })
+      .onConflict((oc) => oc.column("campaign_id").doUpdateSet({ progress: input.progress, impressions: input.impressions, follow_up: input.followUp, updated_at: now }))
+      .execute();
+    for (const photo of input.photos) {
+      const stored = await storeUpload(trx, services.uploadDir, photo, "image", { visibility: "public", enterpriseId: input.enterpriseId, uploadedBy: input.authorId }, "photos");
+      await trx.insertInto("campaign_report_photos").values({ campaign_id: input.campaignId, file_id: stored.id }).execute();
+    }
+  });
+}
+
+export async function getReport(db: DbOrTx, campaignId: number) {
+  const report = await db.selectFrom("campaign_reports").select(["progress", "impressions", "follow_up", "published_at", "updated_at"]).where("campaign_id", "=", campaignId).executeTakeFirst();
+  if (!report) return null;
+  const photos = await db
+    .selectFrom("campaign_report_photos")
+    .innerJoin("stored_files", "stored_files.id", "campaign_report_photos.file_id")
+    .select(["campaign_report_photos.id", "stored_files.public_id", "campaign_report_photos.caption"])
+    .where("campaign_report_photos.campaign_id", "=", campaignId)
+    .orderBy("campaign_report_photos.id")
+    .execute();
+  return { ...report, photos };
+}
