@@ -181,7 +181,11 @@ export default function Spending() {
           ))}
         </div>
         <p className="small" style={{ marginTop: 12 }}>
-          {s.total}: {s.spent} {formatWon(spending.plan.spentWon, locale)} / {s.planned} {formatWon(spending.plan.plannedWon, locale)}
+          {s.total}: {s.spent} {formatWon(spending.plan.spentWon, locale)} / {s.planned} {formatWon(spending.plan.plannedWon, locale)} ·{" "}
+          <a href={`/api/v1/campaigns/${campaign.slug}/budget.csv`} download>
+            CSV
+          </a>{" "}
+          · <a href={`/api/v1/campaigns/${campaign.slug}`}>JSON</a>
         </p>
       </section>
 
