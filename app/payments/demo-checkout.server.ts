@@ -26,13 +26,19 @@ async function apply(services: Services, publicId: string, kind: "setup" | "paym
   return { state: after, requiresAction: state.status === "requires_action" };
 }
 
+async function currentState(services: Services, publicId: string) {
+  const row = await services.db.selectFrom("pledges").select("state").where("public_id", "=", publicId).executeTakeFirst();
+  return row?.state ?? null;
+}
+
 /** The demo card form: checks what was typed, lets the demo processor answer, applies the outcome. */
 export async function confirmDemoCard(services: Services, publicId: string, card: CardInput) {
   const provider = demoProvider(services);
   const checked = checkCard(card, seoulDate(services.clock.now()));
   if (!checked.ok) throw new AppError(checked.error, 422, checked.field);
   const step = await preparePayment(services, publicId);
-  if (!step) throw new AppError("pledgeNotCancellable", 409);
+  // Already paid (a double submit, a retried request): report where it stands.
+  if (!step) return { state: await currentState(services, publicId), requiresAction: false };
   const state = await provider.confirmWithCard(step.intentId, checked.card);
   return apply(services, publicId, step.kind, state);
 }
@@ -41,7 +47,7 @@ export async function confirmDemoCard(services: Services, publicId: string, card
 export async function completeDemoAuthentication(services: Services, publicId: string, approve: boolean) {
   const provider = demoProvider(services);
   const step = await preparePayment(services, publicId);
-  if (!step) throw new AppError("pledgeNotCancellable", 409);
+  if (!step) return { state: await currentState(services, publicId), requiresAction: false };
   const state = await provider.authenticate(step.intentId, approve);
   return apply(services, publicId, step.kind, state);
 }

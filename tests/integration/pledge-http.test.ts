@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dictionaries } from "../../app/i18n/messages";
-import { startApp, type TestApp, type TestClient } from "../support/app";
+import { postJson, startApp, type TestApp, type TestClient } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { DEMO_PASSWORD, seedDemo } from "../support/seed";
 
@@ -176,5 +176,36 @@ describe("pledging over HTTP", () => {
     expect((await t.db.selectFrom("ledger_head").select("seq").executeTakeFirstOrThrow()).seq).toBe(headBefore + 1);
     const page = await (await app.client().get("/campaigns/demo-local-food-cafe")).text();
     expect(page).toContain("120,000원");
+  });
+});
+
+describe("the pledge API", () => {
+  it("creates and pays a pledge in one request; the same Idempotency-Key returns it, another body is refused", async () => {
+    const client = await signedIn("backer09@hamkke.demo");
+    const body = { amount: 30_000, kind: "sponsorship", backerKind: "individual", card: { number: "4242424242424242", expiry: "12/30", cvc: "123" } };
+    const responses = await Promise.all(Array.from({ length: 3 }, () => postJson(client, "/api/v1/campaigns/demo-local-food-cafe/pledges", body, { "Idempotency-Key": "api-key-0001" })));
+    const payloads = (await Promise.all(responses.map((r) => r.json()))) as { pledge: string; state: string }[];
+    expect(new Set(payloads.map((p) => p.pledge)).size).toBe(1);
+    expect(payloads.every((p) => p.state === "collected")).toBe(true);
+    const conflict = await postJson(client, "/api/v1/campaigns/demo-local-food-cafe/pledges", { ...body, amount: 31_000 }, { "Idempotency-Key": "api-key-0001" });
+    expect(conflict.status).toBe(409);
+    expect(await conflict.json()).toMatchObject({ error: "idempotencyConflict" });
+  });
+
+  it("answers bad input with a field message in the visitor's language and writes nothing", async () => {
+    const client = await signedIn("backer10@hamkke.demo", "en");
+    const before = await fingerprint();
+    const response = await postJson(client, "/api/v1/campaigns/demo-local-food-cafe/pledges", { amount: -1, kind: "sponsorship", backerKind: "individual" }, { "Idempotency-Key": "api-key-0002" });
+    expect(response.status).toBe(422);
+    expect(await response.json()).toMatchObject({ fieldErrors: { amount: [dictionaries.en.errors.invalidAmount] } });
+    const notJson = await fetch(`${app.url}/api/v1/campaigns/demo-local-food-cafe/pledges`, {
+      method: "POST",
+      body: "{not json",
+      headers: { "Content-Type": "application/json", Origin: app.url, Cookie: `hf_session=${client.cookies.get("hf_session")}; hf_csrf=${client.cookies.get("hf_csrf")}`, "X-CSRF-Token": client.cookies.get("hf_csrf") ?? "" },
+    });
+    expect(notJson.status).toBe(400);
+    expect(await fingerprint()).toBe(before);
+    const anonymous = await postJson(app.client(), "/api/v1/campaigns/demo-local-food-cafe/pledges", { amount: 10_000 }, { "Idempotency-Key": "api-key-0003" });
+    expect(anonymous.status).toBe(401);
   });
 });

@@ -136,3 +136,15 @@ export class TestClient {
     this.cookies.set("hf_lang", locale);
   }
 }
+
+/** A JSON POST as a script on our own origin sends it: Origin, cookies and the CSRF header. */
+export async function postJson(client: TestClient, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  const token = await client.csrfToken();
+  const cookie = [...client.cookies.entries()].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join("; ");
+  return fetch(`${client.base}${path}`, {
+    method: "POST",
+    redirect: "manual",
+    body: JSON.stringify(body),
+    headers: { "Content-Type": "application/json", Origin: client.base, Cookie: cookie, "X-CSRF-Token": token, ...headers },
+  });
+}

@@ -1,0 +1,73 @@
+import { json, type ActionFunctionArgs } from "@remix-run/node";
+import { optionalUser } from "../auth/guards.server";
+import { localeOf } from "../i18n/locale.server";
+import { dictionaries } from "../i18n/messages";
+import type { ErrorKey } from "../i18n/messages/errors";
+import { confirmDemoCard } from "../payments/demo-checkout.server";
+import { pledgeSchema } from "../pledges/pledge";
+import { createPledge } from "../pledges/pledges.server";
+import { parseForm } from "../utils/forms";
+
+// The pledge API: what the pledge form does, in one JSON request. Authenticated by the session
+// cookie (and the CSRF header, like every mutating request); the Idempotency-Key header makes a
+// retried request return the same pledge. With the demo provider a test card can be included to
+// pay at once.
+
+function fail(request: Request, status: number, code: ErrorKey, fieldErrors: Record<string, ErrorKey[] | undefined> = {}) {
+  const m = dictionaries[localeOf(request)];
+  const fields = Object.fromEntries(Object.entries(fieldErrors).map(([field, keys]) => [field, (keys ?? []).map((k) => m.errors[k])]));
+  return json({ error: code, message: m.errors[code], fieldErrors: fields }, { status });
+}
+
+function asFormData(body: Record<string, unknown>, idempotencyKey: string): FormData {
+  const form = new FormData();
+  for (const field of ["amount", "kind", "rewardId", "message", "backerKind", "companyName", "businessNumber"]) {
+    const value = body[field];
+    if (typeof value === "string" || typeof value === "number") form.set(field, String(value));
+  }
+  if (body.anonymous === true) form.set("anonymous", "on");
+  form.set("idempotencyKey", idempotencyKey);
+  return form;
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const { request, params, context } = args;
+  const services = context.services;
+  const user = await optionalUser(args);
+  if (!user) return json({ error: "unauthenticated" }, { status: 401 });
+  const idempotencyKey = request.headers.get("Idempotency-Key") ?? "";
+  let body: Record<string, unknown>;
+  try {
+    const parsed: unknown = await request.json();
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return fail(request, 400, "invalid");
+    body = parsed as Record<string, unknown>;
+  } catch {
+    return fail(request, 400, "invalid");
+  }
+  const campaign = await services.db.selectFrom("campaigns").select("id").where("slug", "=", params.slug ?? "").executeTakeFirst();
+  if (!campaign) return fail(request, 404, "campaignNotOpen");
+  const parsed = parseForm(pledgeSchema, asFormData(body, idempotencyKey));
+  if (!parsed.ok) return fail(request, 422, parsed.formError ?? "invalid", parsed.fieldErrors);
+  try {
+    const { publicId, replayed } = await createPledge(services, { backerId: user.id, campaignId: campaign.id, data: parsed.data });
+    const card = body.card as { number?: unknown; expiry?: unknown; cvc?: unknown } | undefined;
+    const current = await services.db.selectFrom("pledges").select("state").where("public_id", "=", publicId).executeTakeFirstOrThrow();
+    let state: string = current.state;
+    // A retry pays only what is still unpaid; a paid pledge is simply returned.
+    if (card && typeof card === "object" && current.state === "pending_authorization") {
+      const result = await confirmDemoCard(services, publicId, { number: String(card.number ?? ""), expiry: String(card.expiry ?? ""), cvc: String(card.cvc ?? "") });
+      state = result.requiresAction ? "requires_action" : (result.state ?? current.state);
+    }
+    return json({ pledge: publicId, state, replayed }, { status: replayed ? 200 : 201 });
+  } catch (error) {
+    if (error instanceof Error && error.name === "AppError") {
+      const appError = error as Error & { code: ErrorKey; status: number; field?: string };
+      return fail(request, appError.status, appError.code, appError.field ? { [appError.field]: [appError.code] } : {});
+    }
+    throw error;
+  }
+}
+
+export function loader() {
+  return json({ error: "method not allowed" }, { status: 405 });
+}
