@@ -144,8 +144,9 @@ export interface EmailOutboxTable {
   to_address: string;
   template: string;
   subject: string;
-  html: string;
-  text_body: string;
+  props: ColumnType<unknown, unknown, unknown>;
+  html: string | null;
+  text_body: string | null;
   created_at: CreatedAt;
   sent_at: Timestamp | null;
   attempts: Generated<number>;

@@ -43,6 +43,14 @@ export interface RenderedEmail {
   text: string;
 }
 
+export function emailSubject<N extends EmailTemplateName>(name: N, props: EmailProps<N>): string {
+  return (emailTemplates[name] as unknown as Template<EmailProps<N>>).subject(props);
+}
+
+export function isEmailTemplateName(name: string): name is EmailTemplateName {
+  return Object.hasOwn(emailTemplates, name);
+}
+
 export async function renderEmail<N extends EmailTemplateName>(name: N, props: EmailProps<N>): Promise<RenderedEmail> {
   const chosen = emailTemplates[name] as unknown as Template<EmailProps<N>>;
   const element = createElement(chosen.component as ComponentType<object>, props as object);

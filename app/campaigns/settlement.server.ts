@@ -128,8 +128,40 @@ export async function closeCampaign(services: Services, campaignId: number): Pro
   });
 }
 
-/** Claims due pledges (SKIP LOCKED, so two workers never take the same one) and charges them. */
-export async function chargeDuePledges(services: Services, batchSize = 200): Promise<number> {
+/** How many processor calls are in flight at once while charging. */
+const CHARGE_CONCURRENCY = 16;
+/** Charges recorded per transaction: one ledger-head lock for the whole group. */
+const RECORD_GROUP = 100;
+
+async function inParallel<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  });
+  await Promise.all(runners);
+  return results;
+}
+
+/**
+ * Claims due pledges (SKIP LOCKED, so two workers never take the same one), charges them with a
+ * few processor calls in flight, and records the outcomes in groups, so a close of 100,000
+ * pledges streams through in constant memory.
+ */
+export async function chargeDuePledges(services: Services, batchSize = 500, budgetMs = 5 * 60 * 1000): Promise<number> {
+  const started = Date.now();
+  let charged = 0;
+  for (;;) {
+    const batch = await chargeBatch(services, batchSize);
+    charged += batch.charged;
+    if (batch.claimed < batchSize || Date.now() - started > budgetMs) return charged;
+  }
+}
+
+async function chargeBatch(services: Services, batchSize: number): Promise<{ claimed: number; charged: number }> {
   const now = services.clock.now();
   const claimed = await services.db.transaction().execute(async (trx) => {
     const due = await trx
@@ -153,83 +185,107 @@ export async function chargeDuePledges(services: Services, batchSize = 200): Pro
         "in",
         due.map((d) => d.id),
       )
-      .returning(["id", "charge_attempts"])
+      .returning(["id", "charge_attempts", "public_id", "amount_won", "provider_customer_id", "provider_payment_method_id"])
       .execute();
   });
   let charged = 0;
-  for (const pledge of claimed) {
-    if (await chargeClaimedPledge(services, pledge.id, pledge.charge_attempts)) charged += 1;
+  for (let start = 0; start < claimed.length; start += RECORD_GROUP) {
+    const group = claimed.slice(start, start + RECORD_GROUP);
+    const outcomes = await inParallel(group, CHARGE_CONCURRENCY, async (pledge) => ({ pledge, result: await chargeOnce(services, pledge) }));
+    const settled = outcomes.filter((o): o is { pledge: (typeof group)[number]; result: ChargeResult } => o.result !== null);
+    charged += await services.db.transaction().execute(async (trx) => {
+      let collected = 0;
+      for (const { pledge, result } of settled.sort((a, b) => a.pledge.id - b.pledge.id)) {
+        if (await recordChargeResultIn(trx, services, pledge.id, pledge.charge_attempts, result)) collected += 1;
+      }
+      return collected;
+    });
   }
-  return charged;
+  return { claimed: claimed.length, charged };
 }
 
-/** One off-session charge. A processor outage leaves the pledge charging; the reconciler repeats the same key. */
+interface ChargeablePledge {
+  id: number;
+  public_id: string;
+  amount_won: number;
+  charge_attempts: number;
+  provider_customer_id: string | null;
+  provider_payment_method_id: string | null;
+}
+
+/** One off-session charge, or null when the processor could not be reached (retried later, same key). */
+async function chargeOnce(services: Services, pledge: ChargeablePledge): Promise<ChargeResult | null> {
+  if (!pledge.provider_customer_id || !pledge.provider_payment_method_id) {
+    return { outcome: "declined", paymentIntentId: null, declineCode: "no_saved_card" };
+  }
+  try {
+    return await services.payments.chargeSaved({
+      customerId: pledge.provider_customer_id,
+      paymentMethodId: pledge.provider_payment_method_id,
+      amountWon: pledge.amount_won,
+      pledgePublicId: pledge.public_id,
+      idempotencyKey: `pledge:${pledge.id}:charge:${pledge.charge_attempts}`,
+    });
+  } catch (error) {
+    if (isPaymentUnavailable(error)) return null;
+    throw error;
+  }
+}
+
+/** Repeats a stuck charge with the attempt it was claimed under (the same idempotency key). */
 async function chargeClaimedPledge(services: Services, pledgeId: number, attempt: number): Promise<boolean> {
   const pledge = await services.db
     .selectFrom("pledges")
     .select(["id", "public_id", "amount_won", "provider_customer_id", "provider_payment_method_id"])
     .where("id", "=", pledgeId)
     .executeTakeFirstOrThrow();
-  let result: ChargeResult;
-  if (!pledge.provider_customer_id || !pledge.provider_payment_method_id) {
-    result = { outcome: "declined", paymentIntentId: null, declineCode: "no_saved_card" };
-  } else {
-    try {
-      result = await services.payments.chargeSaved({
-        customerId: pledge.provider_customer_id,
-        paymentMethodId: pledge.provider_payment_method_id,
-        amountWon: pledge.amount_won,
-        pledgePublicId: pledge.public_id,
-        idempotencyKey: `pledge:${pledge.id}:charge:${attempt}`,
-      });
-    } catch (error) {
-      if (isPaymentUnavailable(error)) return false;
-      throw error;
-    }
-  }
+  const result = await chargeOnce(services, { ...pledge, charge_attempts: attempt });
+  if (!result) return false;
   return recordChargeResult(services, pledgeId, attempt, result);
 }
 
 export async function recordChargeResult(services: Services, pledgeId: number, attempt: number, result: ChargeResult): Promise<boolean> {
+  return services.db.transaction().execute((trx) => recordChargeResultIn(trx, services, pledgeId, attempt, result));
+}
+
+async function recordChargeResultIn(trx: Tx, services: Services, pledgeId: number, attempt: number, result: ChargeResult): Promise<boolean> {
   const now = services.clock.now();
-  return services.db.transaction().execute(async (trx) => {
-    const pledge = await lockPledge(trx, { id: pledgeId });
-    if (!pledge || pledge.state !== "charging" || pledge.charge_attempts !== attempt) return false;
-    if (result.outcome === "succeeded") {
-      await recordCollected(trx, pledge, { paymentIntentId: result.paymentIntentId, feeWon: result.feeWon }, now);
-      await enqueueEmail(trx, pledge.email, "campaignOutcome", {
-        locale: pledge.locale,
-        displayName: pledge.display_name,
-        campaignTitle: pledge.campaign_title,
-        outcome: "charged",
-        amountWon: pledge.amount_won,
-        campaignUrl: `${services.origin}/campaigns/${pledge.campaign_slug}`,
-      });
-      return true;
-    }
-    if (result.outcome === "processing") {
-      await trx.updateTable("pledges").set({ provider_payment_intent_id: result.paymentIntentId, updated_at: now }).where("id", "=", pledge.id).execute();
-      return false;
-    }
-    const nextAttempt = new Date(now.getTime() + RETRY_INTERVAL_MS);
-    const deadline = pledge.collection_deadline ?? now;
-    await trx
-      .updateTable("pledges")
-      .set({ state: "collection_failed", last_error: result.declineCode, next_charge_at: nextAttempt <= deadline ? nextAttempt : null, updated_at: now })
-      .where("id", "=", pledge.id)
-      .execute();
-    if (attempt === 1) {
-      await enqueueEmail(trx, pledge.email, "collectionFailed", {
-        locale: pledge.locale,
-        displayName: pledge.display_name,
-        campaignTitle: pledge.campaign_title,
-        amountWon: pledge.amount_won,
-        retryUntil: formatDate(seoulDate(deadline), pledge.locale),
-        updateCardUrl: `${services.origin}/pledges/${pledge.public_id}/pay`,
-      });
-    }
+  const pledge = await lockPledge(trx, { id: pledgeId });
+  if (!pledge || pledge.state !== "charging" || pledge.charge_attempts !== attempt) return false;
+  if (result.outcome === "succeeded") {
+    await recordCollected(trx, pledge, { paymentIntentId: result.paymentIntentId, feeWon: result.feeWon }, now);
+    await enqueueEmail(trx, pledge.email, "campaignOutcome", {
+      locale: pledge.locale,
+      displayName: pledge.display_name,
+      campaignTitle: pledge.campaign_title,
+      outcome: "charged",
+      amountWon: pledge.amount_won,
+      campaignUrl: `${services.origin}/campaigns/${pledge.campaign_slug}`,
+    });
+    return true;
+  }
+  if (result.outcome === "processing") {
+    await trx.updateTable("pledges").set({ provider_payment_intent_id: result.paymentIntentId, updated_at: now }).where("id", "=", pledge.id).execute();
     return false;
-  });
+  }
+  const nextAttempt = new Date(now.getTime() + RETRY_INTERVAL_MS);
+  const deadline = pledge.collection_deadline ?? now;
+  await trx
+    .updateTable("pledges")
+    .set({ state: "collection_failed", last_error: result.declineCode, next_charge_at: nextAttempt <= deadline ? nextAttempt : null, updated_at: now })
+    .where("id", "=", pledge.id)
+    .execute();
+  if (attempt === 1) {
+    await enqueueEmail(trx, pledge.email, "collectionFailed", {
+      locale: pledge.locale,
+      displayName: pledge.display_name,
+      campaignTitle: pledge.campaign_title,
+      amountWon: pledge.amount_won,
+      retryUntil: formatDate(seoulDate(deadline), pledge.locale),
+      updateCardUrl: `${services.origin}/pledges/${pledge.public_id}/pay`,
+    });
+  }
+  return false;
 }
 
 /**

@@ -1,25 +1,47 @@
+import { sql } from "kysely";
 import nodemailer from "nodemailer";
-import { renderEmail, type EmailProps, type EmailTemplateName } from "../../emails/index";
+import { emailSubject, isEmailTemplateName, renderEmail, type EmailProps, type EmailTemplateName } from "../../emails/index";
 import type { Database, DbOrTx } from "../utils/db.server";
 import { MAX_ATTEMPTS, retryDelayMinutes } from "./outbox";
 
 /**
  * Writes the e-mail into the outbox inside the caller's transaction: it is sent if and only if
- * the change it reports commits. Without SMTP the outbox is where mail stays (the dev outbox page).
+ * the change it reports commits. Only the template's name and props are stored here; rendering
+ * happens when the message is sent or shown, never inside a transaction that holds locks.
  */
-export async function enqueueEmail<N extends EmailTemplateName>(
-  db: DbOrTx,
-  to: string,
-  template: N,
-  props: EmailProps<N>,
-): Promise<number> {
-  const rendered = await renderEmail(template, props);
+export async function enqueueEmail<N extends EmailTemplateName>(db: DbOrTx, to: string, template: N, props: EmailProps<N>): Promise<number> {
   const row = await db
     .insertInto("email_outbox")
-    .values({ to_address: to, template, subject: rendered.subject, html: rendered.html, text_body: rendered.text })
+    .values({ to_address: to, template, subject: emailSubject(template, props), props: sql<string>`cast(cast(${JSON.stringify(props)} as text) as jsonb)` })
     .returning("id")
     .executeTakeFirstOrThrow();
   return row.id;
+}
+
+export interface RenderedMessage {
+  id: number;
+  to_address: string;
+  template: string;
+  subject: string;
+  html: string;
+  text_body: string;
+  created_at: Date;
+  sent_at: Date | null;
+}
+
+/** The message with its HTML and text, rendered (and kept) the first time it is needed. */
+export async function renderOutboxMessage(db: DbOrTx, id: number): Promise<RenderedMessage | undefined> {
+  const row = await db
+    .selectFrom("email_outbox")
+    .select(["id", "to_address", "template", "subject", "props", "html", "text_body", "created_at", "sent_at"])
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  if (row.html !== null && row.text_body !== null) return { ...row, html: row.html, text_body: row.text_body };
+  if (!isEmailTemplateName(row.template)) throw new Error(`unknown e-mail template ${row.template}`);
+  const rendered = await renderEmail(row.template, row.props as EmailProps<typeof row.template>);
+  await db.updateTable("email_outbox").set({ html: rendered.html, text_body: rendered.text }).where("id", "=", id).execute();
+  return { ...row, html: rendered.html, text_body: rendered.text };
 }
 
 export interface MailTransport {
@@ -35,7 +57,6 @@ export function createSmtpTransport(smtpUrl: string): MailTransport {
   };
 }
 
-
 /**
  * Sends what is due; safe on several workers at once (rows are claimed with SKIP LOCKED).
  * A failed message waits with exponential back-off and is not retried within the same pass.
@@ -45,9 +66,9 @@ export async function deliverPendingEmails(db: Database, transport: MailTranspor
   const now = new Date();
   for (let i = 0; i < batch; i++) {
     const delivered = await db.transaction().execute(async (trx) => {
-      const message = await trx
+      const claimed = await trx
         .selectFrom("email_outbox")
-        .select(["id", "to_address", "subject", "html", "text_body", "attempts"])
+        .select(["id", "attempts"])
         .where("sent_at", "is", null)
         .where("attempts", "<", MAX_ATTEMPTS)
         .where("next_attempt_at", "<=", now)
@@ -57,17 +78,19 @@ export async function deliverPendingEmails(db: Database, transport: MailTranspor
         .forUpdate()
         .skipLocked()
         .executeTakeFirst();
-      if (!message) return null;
+      if (!claimed) return null;
       try {
+        const message = await renderOutboxMessage(trx, claimed.id);
+        if (!message) return null;
         await transport.send({ from, to: message.to_address, subject: message.subject, html: message.html, text: message.text_body });
         await trx
           .updateTable("email_outbox")
-          .set({ sent_at: new Date(), attempts: message.attempts + 1, last_error: null })
-          .where("id", "=", message.id)
+          .set({ sent_at: new Date(), attempts: claimed.attempts + 1, last_error: null })
+          .where("id", "=", claimed.id)
           .execute();
         return true;
       } catch (error) {
-        const attempts = message.attempts + 1;
+        const attempts = claimed.attempts + 1;
         await trx
           .updateTable("email_outbox")
           .set({
@@ -75,7 +98,7 @@ export async function deliverPendingEmails(db: Database, transport: MailTranspor
             next_attempt_at: new Date(Date.now() + retryDelayMinutes(attempts) * 60_000),
             last_error: error instanceof Error ? error.message.slice(0, 500) : "send failed",
           })
-          .where("id", "=", message.id)
+          .where("id", "=", claimed.id)
           .execute();
         return false;
       }
@@ -96,10 +119,13 @@ export async function listOutbox(db: DbOrTx, options: { to?: string; limit: numb
   return query.execute();
 }
 
-export async function getOutboxMessage(db: DbOrTx, id: number) {
-  return db
-    .selectFrom("email_outbox")
-    .select(["id", "to_address", "template", "subject", "html", "text_body", "created_at", "sent_at"])
-    .where("id", "=", id)
-    .executeTakeFirst();
+/** The rendered messages to one address with one template, newest first (tests and the dev page). */
+export async function renderedEmailsTo(db: DbOrTx, to: string, template: EmailTemplateName): Promise<RenderedMessage[]> {
+  const rows = await db.selectFrom("email_outbox").select("id").where("to_address", "=", to).where("template", "=", template).orderBy("id", "desc").execute();
+  const messages: RenderedMessage[] = [];
+  for (const row of rows) {
+    const message = await renderOutboxMessage(db, row.id);
+    if (message) messages.push(message);
+  }
+  return messages;
 }

@@ -1,7 +1,7 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { idParam } from "../auth/guards.server";
-import { getOutboxMessage } from "../email/outbox.server";
+import { renderOutboxMessage } from "../email/outbox.server";
 import { useLocale, useMessages } from "../i18n/use-messages";
 import { formatDateTime } from "../utils/dates";
 import { requireDevTools } from "../utils/dev-tools.server";
@@ -12,7 +12,7 @@ export const meta = titled<typeof loader>((m, data) => data?.message.subject ?? 
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   requireDevTools(context);
-  const message = await getOutboxMessage(context.services.db, idParam(params.id));
+  const message = await renderOutboxMessage(context.services.db, idParam(params.id));
   if (!message) throw notFound();
   return json({ message });
 }

@@ -122,14 +122,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
     CREATE INDEX enterprise_invitations_enterprise_idx ON enterprise_invitations (enterprise_id);
 
-    -- Outgoing mail is written in the same transaction as the change it reports, then delivered by a job.
+    -- Outgoing mail is written in the same transaction as the change it reports (template and
+    -- props only: rendering is work for the sender, not for a transaction holding locks), then
+    -- rendered and delivered by a job, or rendered when the dev outbox shows it.
     CREATE TABLE email_outbox (
       id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
       to_address text NOT NULL,
       template text NOT NULL,
       subject text NOT NULL,
-      html text NOT NULL,
-      text_body text NOT NULL,
+      props jsonb NOT NULL,
+      html text,
+      text_body text,
       created_at timestamptz NOT NULL DEFAULT now(),
       sent_at timestamptz,
       attempts integer NOT NULL DEFAULT 0,

@@ -3,6 +3,7 @@ import type { CampaignBasics } from "../../app/campaigns/campaign";
 import { addBudgetLine, addReward, createCampaign, recordOfflineDonation, reviewCampaign, submitForReview } from "../../app/campaigns/campaigns.server";
 import { requestRefund } from "../../app/campaigns/settlement.server";
 import { campaignMoney, pledgeStats } from "../../app/campaigns/totals.server";
+import { renderedEmailsTo } from "../../app/email/outbox.server";
 import { runTick } from "../../app/jobs/tick.server";
 import { verifyStoredLedger } from "../../app/ledger/ledger.server";
 import { completeDemoAuthentication, confirmDemoCard } from "../../app/payments/demo-checkout.server";
@@ -111,8 +112,9 @@ describe("all-or-nothing campaign, from draft to succeeded", () => {
     expect(await pledgeState(b.publicId)).toBe("collection_failed");
     const afterFirst = await t.db.selectFrom("campaigns").select(["state", "settlement"]).where("id", "=", id).executeTakeFirstOrThrow();
     expect(afterFirst).toEqual({ state: "live", settlement: "charging" });
-    const failedMail = await t.db.selectFrom("email_outbox").select("text_body").where("to_address", "=", "company@hamkke.demo").where("template", "=", "collectionFailed").execute();
+    const failedMail = await renderedEmailsTo(t.db, "company@hamkke.demo", "collectionFailed");
     expect(failedMail).toHaveLength(1);
+    expect(failedMail[0]?.text_body).toMatch(/\/pledges\/[A-Za-z0-9_-]+\/pay/);
 
     // The company updates its card; the next tick charges it and the goal is met on collected money.
     const update = await preparePayment(services, b.publicId);

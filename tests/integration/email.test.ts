@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSmtpTransport, deliverPendingEmails, enqueueEmail } from "../../app/email/outbox.server";
+import { createSmtpTransport, deliverPendingEmails, enqueueEmail, renderedEmailsTo } from "../../app/email/outbox.server";
 import { startFakeSmtp } from "../fakes/smtp-server";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 
@@ -16,11 +16,15 @@ describe("e-mail", () => {
   it("renders the React Email templates in both languages", async () => {
     await enqueueEmail(t.db, "ko@example.com", "passwordReset", { locale: "ko", displayName: "김시민", resetUrl: "http://localhost:3000/reset-password?token=abc" });
     await enqueueEmail(t.db, "en@example.com", "passwordReset", { locale: "en", displayName: "Kim", resetUrl: "http://localhost:3000/reset-password?token=abc" });
-    const rows = await t.db.selectFrom("email_outbox").select(["to_address", "subject", "html", "text_body"]).orderBy("id").execute();
-    expect(rows[0]).toMatchObject({ subject: "비밀번호 재설정 안내" });
-    expect(rows[0]?.html).toContain('lang="ko"');
-    expect(rows[0]?.text_body).toContain("http://localhost:3000/reset-password?token=abc");
-    expect(rows[1]).toMatchObject({ subject: "Reset your password" });
+    const stored = await t.db.selectFrom("email_outbox").select(["subject", "html"]).orderBy("id").execute();
+    // Only the template and props are written with the change; rendering waits for the sender.
+    expect(stored.map((r) => r.html)).toEqual([null, null]);
+    const [ko] = await renderedEmailsTo(t.db, "ko@example.com", "passwordReset");
+    const [en] = await renderedEmailsTo(t.db, "en@example.com", "passwordReset");
+    expect(ko?.subject).toBe("비밀번호 재설정 안내");
+    expect(ko?.html).toContain('lang="ko"');
+    expect(ko?.text_body).toContain("http://localhost:3000/reset-password?token=abc");
+    expect(en?.subject).toBe("Reset your password");
   });
 
   it("delivers the outbox through SMTP once, retrying a temporary failure", async () => {

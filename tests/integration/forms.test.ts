@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dictionaries } from "../../app/i18n/messages";
 import type { ErrorKey } from "../../app/i18n/messages/errors";
+import { renderedEmailsTo } from "../../app/email/outbox.server";
 import { registerEnterprise } from "../../app/orgs/enterprises.server";
 import { startApp, type TestApp, type TestClient } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/db";
@@ -226,12 +227,8 @@ describe("account flows over HTTP", () => {
     expect(request.status).toBe(200);
     const unknown = await anonymous.post("/forgot-password", { email: "nobody@example.com" });
     expect(unknown.status).toBe(200);
-    const mail = await t.db
-      .selectFrom("email_outbox")
-      .select("text_body")
-      .where("to_address", "=", "mom@hamkke.demo")
-      .where("template", "=", "passwordReset")
-      .executeTakeFirstOrThrow();
+    const [mail] = await renderedEmailsTo(t.db, "mom@hamkke.demo", "passwordReset");
+    if (!mail) throw new Error("no reset e-mail");
     const link = new URL(mail.text_body.match(/https?:\/\/\S+reset-password\?token=[A-Za-z0-9_-]+/)?.[0] ?? "");
     const page = await anonymous.get(`${link.pathname}${link.search}`);
     expect(await page.text()).toContain("새 비밀번호 정하기");
@@ -251,12 +248,8 @@ describe("account flows over HTTP", () => {
     const owner = app.client();
     await owner.logIn("coop@hamkke.demo", DEMO_PASSWORD);
     expect((await owner.post(`/enterprises/${id}/members`, { email: "citizen@hamkke.demo", role: "member" })).status).toBe(302);
-    const mail = await t.db
-      .selectFrom("email_outbox")
-      .select("text_body")
-      .where("to_address", "=", "citizen@hamkke.demo")
-      .where("template", "=", "enterpriseInvitation")
-      .executeTakeFirstOrThrow();
+    const [mail] = await renderedEmailsTo(t.db, "citizen@hamkke.demo", "enterpriseInvitation");
+    if (!mail) throw new Error("no invitation e-mail");
     const path = new URL(mail.text_body.match(/https?:\/\/\S+\/invitations\/[A-Za-z0-9_-]+/)?.[0] ?? "").pathname;
     const wrongPerson = app.client();
     await wrongPerson.logIn("company@hamkke.demo", DEMO_PASSWORD);
