@@ -1,8 +1,10 @@
 import { benchCloseCampaign } from "../tests/bench/close-campaign";
+import { benchPledgeApi } from "../tests/bench/pledge-api";
 import { printTable, type BenchResult } from "../tests/bench/harness";
 
 // npm run bench [-- P1 P2 …]: runs the benchmarks and prints their figures as a table.
 const benches: Record<string, () => Promise<BenchResult>> = {
+  P1: () => benchPledgeApi(Number(process.env.BENCH_SECONDS ?? 15)),
   P2: () => benchCloseCampaign(Number(process.env.BENCH_PLEDGES ?? 100_000)),
 };
 

@@ -253,7 +253,6 @@ async function recordChargeResultIn(trx: Tx, services: Services, pledgeId: numbe
   const pledge = await lockPledge(trx, { id: pledgeId });
   if (!pledge || pledge.state !== "charging" || pledge.charge_attempts !== attempt) return false;
   if (result.outcome === "succeeded") {
-    await recordCollected(trx, pledge, { paymentIntentId: result.paymentIntentId, feeWon: result.feeWon }, now);
     await enqueueEmail(trx, pledge.email, "campaignOutcome", {
       locale: pledge.locale,
       displayName: pledge.display_name,
@@ -262,6 +261,7 @@ async function recordChargeResultIn(trx: Tx, services: Services, pledgeId: numbe
       amountWon: pledge.amount_won,
       campaignUrl: `${services.origin}/campaigns/${pledge.campaign_slug}`,
     });
+    await recordCollected(trx, pledge, { paymentIntentId: result.paymentIntentId, feeWon: result.feeWon }, now);
     return true;
   }
   if (result.outcome === "processing") {

@@ -220,7 +220,10 @@ function receiptProps(services: Services, pledge: LockedPledge, charged: boolean
   };
 }
 
-/** Writes the collection to the ledger: the gross into escrow, then the processor's fee out of it. */
+/**
+ * Writes the collection to the ledger: the gross into escrow, then the processor's fee out of it.
+ * Call it last in the transaction: it takes the ledger head lock, held until commit.
+ */
 export async function recordCollected(trx: Tx, pledge: LockedPledge, payment: { paymentIntentId: string | null; feeWon: number }, now: Date): Promise<void> {
   await trx
     .updateTable("pledges")
@@ -297,8 +300,9 @@ export async function applyIntentStateIn(trx: Tx, services: Services, pledgeId: 
   }
   if (state.status === "succeeded" && kind === "payment") {
     if (pledge.state === "pending_authorization" || pledge.state === "charging") {
-      await recordCollected(trx, pledge, { paymentIntentId: state.intentId, feeWon: state.feeWon ?? 0 }, now);
+      // The ledger append comes last: the head lock is then held only for the append and the commit.
       await enqueueEmail(trx, pledge.email, "pledgeReceipt", receiptProps(services, pledge, true));
+      await recordCollected(trx, pledge, { paymentIntentId: state.intentId, feeWon: state.feeWon ?? 0 }, now);
       return "collected";
     }
     return pledge.state;
