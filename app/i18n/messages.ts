@@ -6,6 +6,7 @@ import { ledger } from "./messages/ledger";
 import { auth } from "./messages/auth";
 import { common } from "./messages/common";
 import { contests } from "./messages/contests";
+import { contestWork } from "./messages/contest-work";
 import { dev } from "./messages/dev";
 import { enterprises } from "./messages/enterprises";
 import { errors } from "./messages/errors";
@@ -14,7 +15,7 @@ import { notices } from "./messages/notices";
 import { staff } from "./messages/staff";
 
 // One group per area of the product; each group is checked to have the same keys in both languages.
-const groups = { common, auth, errors, notices, enterprises, home, staff, account, dev, contests, campaigns, ledger, fund };
+const groups = { common, auth, errors, notices, enterprises, home, staff, account, dev, contests, campaigns, ledger, fund, contestWork };
 
 type Groups = typeof groups;
 export type Messages = { [K in keyof Groups]: Groups[K]["ko"] };

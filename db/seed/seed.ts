@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import { hashPassword } from "../../app/auth/password.server";
 import type { ContestStageKind, DB, EnterpriseType, StaffRole } from "../types";
+import { seedContestWorkflow } from "./contest-seed";
 import { seedCases, type SeedEnterprise } from "./seed-cases";
 
 // Demo data from the real cases. Idempotent: every row is found by a natural key first, so
@@ -405,6 +406,7 @@ export async function seedDemoData(db: Kysely<DB>, today = new Date().toISOStrin
     const contests = await upsertContests(trx, hosts, adminId);
     await upsertSeriesAndCampaigns(trx, enterprises, contests, today);
     await upsertFund(trx, hosts, adminId);
+    await seedContestWorkflow(trx, adminId, passwordHash);
   });
   return demoUsers.map((u) => ({ role: u.label, email: u.email }));
 }
