@@ -55,7 +55,7 @@ export function ContestSettingsFields({ failure, initial }: { failure: FormFailu
   const f = m.contestWork.fields;
   const keptTypes = failure ? Object.entries(failure.values).filter(([k]) => k === "eligibleTypes").map(([, v]) => v) : null;
   const checkedTypes = new Set<string>(keptTypes ?? initial?.eligible_types ?? []);
-  const typeErrors = failure?.fieldErrors["eligibleTypes"] ?? [];
+  const typeErrors = [...new Set(Object.entries(failure?.fieldErrors ?? {}).flatMap(([field, keys]) => (field.startsWith("eligibleTypes") ? (keys ?? []) : [])))];
   return (
     <div className="form-grid">
       <div className="span-2">
@@ -174,5 +174,20 @@ export function ApplicationFields({ failure, initial, askBirthDate }: { failure:
       <Field name="residenceDistrict" label={a.residenceDistrict} hint={a.residenceDistrictHint} failure={failure} defaultValue={initial?.residence_district} />
       {askBirthDate ? <Field name="representativeBirthDate" type="date" label={a.representativeBirthDate} hint={a.birthDateHint} required failure={failure} defaultValue={initial?.representative_birth_date} /> : null}
     </div>
+  );
+}
+
+/** Every field message of a failed compact form (rows of buttons without visible labelled fields). */
+export function FormErrorList({ failure }: { failure: FormFailure | null }) {
+  const m = useMessages();
+  if (!failure) return null;
+  const messages = [...new Set(Object.values(failure.fieldErrors).flatMap((keys) => (keys ?? []).map((k) => m.errors[k])))];
+  if (messages.length === 0) return null;
+  return (
+    <ul className="field-error" data-testid="form-errors">
+      {messages.map((text) => (
+        <li key={text}>{text}</li>
+      ))}
+    </ul>
   );
 }

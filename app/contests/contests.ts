@@ -39,12 +39,22 @@ function listText(maxItems: number, maxLength: number) {
     .pipe(z.array(z.string().max(maxLength, "tooLong")).max(maxItems, "tooMany"));
 }
 
-const optionalWholeNumber = (min: number, max: number) =>
-  z
+/** Empty → null; otherwise the schema's own messages (a union would only say "invalid"). */
+function orEmpty<T>(schema: z.ZodType<T, string>) {
+  return z
     .string()
     .optional()
-    .transform((s) => s?.trim() ?? "")
-    .pipe(z.union([z.literal("").transform(() => null), wholeNumber(min, max)]));
+    .transform((s, ctx): T | null => {
+      const value = s?.trim() ?? "";
+      if (value === "") return null;
+      const parsed = schema.safeParse(value);
+      if (parsed.success) return parsed.data;
+      for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", message: issue.message });
+      return z.NEVER;
+    });
+}
+
+const optionalWholeNumber = (min: number, max: number) => orEmpty(wholeNumber(min, max));
 
 export const slugField = z
   .string({ error: "required" })
@@ -163,11 +173,7 @@ export const applicationSchema = z.object({
   title: requiredText(120),
   summary: optionalText(3000),
   socialValue: optionalText(3000),
-  budgetWon: z
-    .string()
-    .optional()
-    .transform((s) => s?.trim() ?? "")
-    .pipe(z.union([z.literal("").transform(() => null), wonAmount()])),
+  budgetWon: orEmpty(wonAmount()),
   residenceDistrict: optionalText(80).transform((s) => (s === "" ? null : s)),
   representativeBirthDate: optionalIsoDateField,
 });

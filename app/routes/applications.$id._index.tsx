@@ -98,9 +98,9 @@ export default function ApplicationPage() {
       </header>
       <div className="two-col">
         <section>
+          {intent !== "upload" ? <FormAlert failure={failure} /> : null}
           {isDraft && window !== "closed" ? (
             <div className="card">
-              {intent !== "upload" ? <FormAlert failure={failure} /> : null}
               {shownReasons.length > 0 ? (
                 <div className="alert alert-error">
                   {w.eligibleNo}

@@ -1,7 +1,7 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { idParam } from "../auth/guards.server";
-import { IneligibilityReasons, StaffContestNav } from "../components/contest-parts";
+import { FormErrorList, IneligibilityReasons, StaffContestNav } from "../components/contest-parts";
 import { AppForm, Field, FormAlert, SelectField, SubmitButton, useFormFailure } from "../components/form";
 import { withNotice } from "../components/notice";
 import { addScreeningStep, getOpenContest, listApplicationsForStaff, listScreeningResults, recordScreeningResult } from "../contests/applications.server";
@@ -61,6 +61,8 @@ export default function StaffApplications() {
   return (
     <div className="container page">
       <StaffContestNav contestId={contest.id} title={contest.title} />
+      {intent !== "addStep" ? <FormAlert failure={failure} /> : null}
+      {intent !== "addStep" ? <FormErrorList failure={failure} /> : null}
       <div className="two-col">
         <section>
           <h2 className="section">{w.applicationsTitle}</h2>

@@ -1,7 +1,7 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { idParam } from "../auth/guards.server";
-import { formatScore, StaffContestNav } from "../components/contest-parts";
+import { FormErrorList, formatScore, StaffContestNav } from "../components/contest-parts";
 import { AppForm, FormAlert, SubmitButton, useFormFailure } from "../components/form";
 import { withNotice } from "../components/notice";
 import { listApplicationsForStaff } from "../contests/applications.server";
@@ -60,6 +60,7 @@ export default function StaffJury() {
     <div className="container page">
       <StaffContestNav contestId={contest.id} title={contest.title} />
       <FormAlert failure={failure} />
+      <FormErrorList failure={failure} />
       <div className="two-col">
         <section>
           <div className="card">

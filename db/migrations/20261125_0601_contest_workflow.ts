@@ -76,6 +76,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
     CREATE INDEX contest_events_contest_idx ON contest_events (contest_id, starts_at);
 
+    -- The seat count moves only with registrations (the trigger below runs one level deeper).
+    CREATE FUNCTION contest_events_guard_seats() RETURNS trigger LANGUAGE plpgsql AS $f$
+    BEGIN
+      IF TG_OP = 'INSERT' THEN
+        NEW.seats_taken := 0;
+      ELSIF NEW.seats_taken <> OLD.seats_taken AND pg_trigger_depth() < 2 THEN
+        RAISE EXCEPTION 'seats_taken is kept by registrations' USING ERRCODE = 'check_violation', CONSTRAINT = 'contest_events_seats_taken';
+      END IF;
+      RETURN NEW;
+    END $f$;
+    CREATE TRIGGER contest_events_guard_seats BEFORE INSERT OR UPDATE ON contest_events FOR EACH ROW EXECUTE FUNCTION contest_events_guard_seats();
+
     CREATE TABLE contest_event_registrations (
       event_id bigint NOT NULL REFERENCES contest_events ON DELETE CASCADE,
       user_id bigint NOT NULL REFERENCES users ON DELETE CASCADE,
@@ -362,7 +374,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
       contest_screening_results, contest_screening_steps, contest_application_documents, contest_applications,
       contest_event_registrations, contest_events, contest_criteria;
     DROP FUNCTION contest_criteria_freeze, contest_scores_freeze, contest_peer_scores_guard, contest_conflicts_guard,
-      contest_jury_scores_guard, contest_jurors_check_role, contest_applications_guard, contest_event_registrations_count,
+      contest_jury_scores_guard, contest_jurors_check_role, contest_applications_guard, contest_event_registrations_count, contest_events_guard_seats,
       contests_check_publish, contest_close_at;
     ALTER TABLE contests DROP CONSTRAINT contests_window, DROP CONSTRAINT contests_age_band,
       DROP CONSTRAINT contests_weights_sum, DROP COLUMN selected_by, DROP COLUMN selected_at, DROP COLUMN peer_weight_pct,

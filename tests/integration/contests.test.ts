@@ -364,3 +364,90 @@ describe("deadlines", () => {
     await expectRedirect(await (await as("citizen@hamkke.demo")).post("/contests/gwangsan-2026-test", { intent: "register", eventId: String(event.id) }));
   });
 });
+
+describe("what the database refuses, by direct SQL as the app role", () => {
+  let contestId = 0;
+  let appA = 0;
+  let appB = 0;
+  let criterion = 0;
+  let juror1 = 0;
+  let juror2 = 0;
+  let coopOwner = 0;
+  let momOwner = 0;
+
+  beforeAll(async () => {
+    const host = await hostId("gwangsan");
+    const contest = await t.owner
+      .insertInto("contests")
+      .values({ slug: "db-rules-test", host_id: host, title: "DB 규칙", select_count: 1, applications_open_on: "2026-11-01", applications_close_on: "2026-11-30", jury_weight_pct: 70, peer_weight_pct: 30 })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    contestId = contest.id;
+    criterion = (await t.owner.insertInto("contest_criteria").values({ contest_id: contestId, position: 1, label: "사업성", weight_pct: 100 }).returning("id").executeTakeFirstOrThrow()).id;
+    const submit = async (name: string) =>
+      (
+        await t.owner
+          .insertInto("contest_applications")
+          .values({ contest_id: contestId, enterprise_id: await enterpriseId(t, name), title: name, summary: "s", social_value: "v", budget_won: 1000, status: "submitted", eligible: true, submitted_at: "2026-11-20T00:00:00Z" })
+          .returning("id")
+          .executeTakeFirstOrThrow()
+      ).id;
+    appA = await submit("함께 크는 나무 협동조합");
+    appB = await submit("병원아동보호사 협동조합 엄마 손길");
+    juror1 = await userId(t, "juror1@hamkke.demo");
+    juror2 = await userId(t, "juror2@hamkke.demo");
+    coopOwner = await userId(t, "coop@hamkke.demo");
+    momOwner = await userId(t, "mom@hamkke.demo");
+    await t.owner.insertInto("contest_jurors").values({ contest_id: contestId, user_id: juror1, assigned_by: juror1, assigned_at: "2026-11-21T00:00:00Z" }).execute();
+  });
+
+  const score = (application: number, juror: number) =>
+    sql`INSERT INTO contest_jury_scores (application_id, juror_id, criterion_id, score, scored_at) VALUES (${application}, ${juror}, ${criterion}, 50, now())`.execute(t.db);
+  const peer = (application: number, evaluator: number, user: number) =>
+    sql`INSERT INTO contest_peer_scores (application_id, evaluator_application_id, evaluator_user_id, criterion_id, score, scored_at) VALUES (${application}, ${evaluator}, ${user}, ${criterion}, 50, now())`.execute(t.db);
+
+  it("a conflicted juror cannot score, and a juror who scored cannot quietly declare a conflict", async () => {
+    await sql`INSERT INTO contest_conflicts (application_id, juror_id, reason, declared_at) VALUES (${appA}, ${juror1}, '가족', now())`.execute(t.db);
+    await expect(score(appA, juror1)).rejects.toThrow(/declared a conflict/);
+    await score(appB, juror1);
+    await expect(sql`INSERT INTO contest_conflicts (application_id, juror_id, reason, declared_at) VALUES (${appB}, ${juror1}, '뒤늦게', now())`.execute(t.db)).rejects.toThrow(/already scored/);
+  });
+
+  it("a juror not on this jury cannot score", async () => {
+    await expect(score(appA, juror2)).rejects.toThrow(/not on the jury/);
+    await expect(sql`INSERT INTO contest_jurors (contest_id, user_id, assigned_by, assigned_at) VALUES (${contestId}, ${coopOwner}, ${juror1}, now())`.execute(t.db)).rejects.toThrow(/not a juror/);
+  });
+
+  it("an applicant cannot peer-score itself, nor through a member of the evaluated enterprise", async () => {
+    await expect(peer(appA, appA, coopOwner)).rejects.toThrow(/cannot peer-score|contest_peer_scores_not_self/);
+    await expect(peer(appB, appA, momOwner)).rejects.toThrow(/cannot peer-score/);
+    await peer(appB, appA, coopOwner);
+  });
+
+  it("criteria freeze once scoring started", async () => {
+    await expect(sql`UPDATE contest_criteria SET weight_pct = 50 WHERE id = ${criterion}`.execute(t.db)).rejects.toThrow(/frozen/);
+  });
+
+  it("never over-books an event, whatever the concurrency", async () => {
+    const event = await t.db
+      .insertInto("contest_events")
+      .values({ contest_id: contestId, kind: "workshop", title: "동시 신청", starts_at: "2026-12-10T10:00:00+09:00", location: "온라인", seats: 5 })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const users = await t.db.selectFrom("users").select("id").orderBy("id").limit(20).execute();
+    const results = await Promise.allSettled(users.map((u) => sql`INSERT INTO contest_event_registrations (event_id, user_id, registered_at) VALUES (${event.id}, ${u.id}, '2026-11-24T00:00:00Z')`.execute(t.db)));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(5);
+    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    expect(rejected.every((r) => /contest_events_not_overbooked/.test(String((r.reason as { constraint_name?: string }).constraint_name ?? r.reason)))).toBe(true);
+    const row = await t.db.selectFrom("contest_events").select("seats_taken").where("id", "=", event.id).executeTakeFirstOrThrow();
+    expect(row.seats_taken).toBe(5);
+    await expect(sql`UPDATE contest_events SET seats_taken = 0 WHERE id = ${event.id}`.execute(t.db)).rejects.toThrow(/kept by registrations/);
+    await expect(sql`UPDATE contest_events SET seats = 4 WHERE id = ${event.id}`.execute(t.db)).rejects.toThrow(/not_overbooked/);
+  });
+
+  it("a contest cannot be published without criteria summing to 100", async () => {
+    const host = await hostId("seogu");
+    const bare = await t.db.insertInto("contests").values({ slug: "bare-contest", host_id: host, title: "기준 없음", select_count: 1, applications_open_on: "2026-11-01", applications_close_on: "2026-11-30" }).returning("id").executeTakeFirstOrThrow();
+    await expect(sql`UPDATE contests SET published = true WHERE id = ${bare.id}`.execute(t.db)).rejects.toThrow(/criteria weights sum to 0/);
+  });
+});
