@@ -85,7 +85,7 @@ export default function ApplicationPage() {
         <h1>{application.title}</h1>
         <p>
           {application.enterprise_name} ·{" "}
-          <span className={`badge ${isDraft ? "badge-warning" : "badge-live"}`} data-testid="application-status">
+          <span className={`badge ${isDraft ? "badge-warning" : "badge-brand"}`} data-testid="application-status">
             {w.statuses[application.status]}
           </span>{" "}
           {application.outcome ? (
@@ -97,7 +97,7 @@ export default function ApplicationPage() {
         </p>
       </header>
       <div className="two-col">
-        <section>
+        <section className="stack">
           {intent !== "upload" ? <FormAlert failure={failure} /> : null}
           {isDraft && window !== "closed" ? (
             <div className="card">
@@ -167,7 +167,7 @@ export default function ApplicationPage() {
             )}
           </div>
         </section>
-        <aside>
+        <aside className="stack">
           <div className="card">
             <h2>{w.screeningTitle}</h2>
             {!isDraft && application.eligible ? <p className="small">{w.eligibleYes}</p> : null}

@@ -68,7 +68,7 @@ export default function PeerEvaluation() {
         <p>{w.peerIntro}</p>
       </header>
       <div className="two-col">
-        <section>
+        <section className="stack">
           <FormAlert failure={failure} />
           {target ? (
             <div className="card">

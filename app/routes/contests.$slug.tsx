@@ -90,7 +90,7 @@ export default function ContestPage() {
         </p>
       </header>
       <div className="two-col">
-        <section>
+        <section className="stack">
           {contest.purpose ? (
             <div className="card">
               <h2>{m.contests.purpose}</h2>
@@ -107,8 +107,8 @@ export default function ContestPage() {
                     <tr>
                       <th>{w.rank}</th>
                       <th>{w.app.title}</th>
-                      <th className="num">{w.juryScore}</th>
-                      {rules.peer_weight_pct > 0 ? <th className="num">{w.peerScore}</th> : null}
+                      <th className="num hide-narrow">{w.juryScore}</th>
+                      {rules.peer_weight_pct > 0 ? <th className="num hide-narrow">{w.peerScore}</th> : null}
                       <th className="num">{w.finalScore}</th>
                       <th>{w.outcome}</th>
                     </tr>
@@ -121,8 +121,8 @@ export default function ContestPage() {
                           <strong>{r.title}</strong>
                           <div className="muted small">{r.enterprise_name}</div>
                         </td>
-                        <td className="num">{formatScore(r.jury_score)}</td>
-                        {rules.peer_weight_pct > 0 ? <td className="num">{formatScore(r.peer_score)}</td> : null}
+                        <td className="num hide-narrow">{formatScore(r.jury_score)}</td>
+                        {rules.peer_weight_pct > 0 ? <td className="num hide-narrow">{formatScore(r.peer_score)}</td> : null}
                         <td className="num">{formatScore(r.final_score)}</td>
                         <td>{r.outcome ? <span className={`badge ${r.outcome === "selected" ? "badge-success" : ""}`}>{w.outcomes[r.outcome]}</span> : null}</td>
                       </tr>
@@ -220,7 +220,7 @@ export default function ContestPage() {
             ))}
           </div>
         </section>
-        <aside>
+        <aside className="stack">
           <div className="card" data-testid="apply-box">
             <h2>{w.eligibilityTitle}</h2>
             <ul className="plain-list">

@@ -78,7 +78,7 @@ export default function JuryApplication() {
         </p>
       </header>
       <div className="two-col">
-        <section>
+        <section className="stack">
           <div className="card">
             <h2>{w.app.summary}</h2>
             <p className="prewrap">{application.summary}</p>
@@ -125,7 +125,7 @@ export default function JuryApplication() {
             )}
           </div>
         </section>
-        <aside>
+        <aside className="stack">
           {!sheet.conflict && !closed ? (
             <div className="card">
               <h2>{w.conflictTitle}</h2>

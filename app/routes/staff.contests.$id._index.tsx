@@ -70,7 +70,7 @@ export default function StaffContestSettings() {
     <div className="container page">
       <StaffContestNav contestId={contest.id} title={contest.title} />
       <div className="two-col">
-        <div>
+        <div className="stack">
           <section className="card">
             <h2>{w.tabs.settings}</h2>
             {intent === "settings" ? <FormAlert failure={failure} /> : null}
@@ -157,7 +157,7 @@ export default function StaffContestSettings() {
             </AppForm>
           </section>
         </div>
-        <aside>
+        <aside className="stack">
           <section className="card">
             <h2>{w.publishTitle}</h2>
             {contest.published ? (

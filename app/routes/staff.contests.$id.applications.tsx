@@ -64,7 +64,7 @@ export default function StaffApplications() {
       {intent !== "addStep" ? <FormAlert failure={failure} /> : null}
       {intent !== "addStep" ? <FormErrorList failure={failure} /> : null}
       <div className="two-col">
-        <section>
+        <section className="stack">
           <h2 className="section">{w.applicationsTitle}</h2>
           {applications.length === 0 ? <p className="muted">{w.noApplications}</p> : null}
           {applications.map((a) => (
@@ -79,7 +79,7 @@ export default function StaffApplications() {
                   </p>
                 </div>
                 <div>
-                  <span className={`badge ${a.status === "submitted" ? "badge-live" : "badge-warning"}`}>{w.statuses[a.status]}</span>{" "}
+                  <span className={`badge ${a.status === "submitted" ? "badge-brand" : "badge-warning"}`}>{w.statuses[a.status]}</span>{" "}
                   {a.outcome ? <span className="badge badge-success">{w.outcomes[a.outcome]}</span> : null}
                 </div>
               </div>
@@ -140,7 +140,7 @@ export default function StaffApplications() {
             </article>
           ))}
         </section>
-        <aside>
+        <aside className="stack">
           <div className="card">
             <h2>{w.screeningTitle}</h2>
             {steps.length === 0 ? <p className="muted small">{w.noSteps}</p> : null}

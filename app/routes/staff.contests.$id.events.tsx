@@ -40,7 +40,7 @@ export default function StaffContestEvents() {
     <div className="container page">
       <StaffContestNav contestId={contest.id} title={contest.title} />
       <div className="two-col">
-        <section>
+        <section className="stack">
           {events.length === 0 ? <p className="muted">{m.contestWork.noEvents}</p> : null}
           {events.map((ev) => {
             const people = registrations.filter((r) => r.event_id === ev.id);

@@ -62,7 +62,7 @@ export default function StaffJury() {
       <FormAlert failure={failure} />
       <FormErrorList failure={failure} />
       <div className="two-col">
-        <section>
+        <section className="stack">
           <div className="card">
             <div className="page-header-row">
               <h2>{contest.selected_at ? w.rankingTitle : w.progressTitle}</h2>

@@ -181,6 +181,22 @@ describe("a whole contest, from the call for projects to selection", () => {
     const coop = await as("coop@hamkke.demo");
     const draft = await coop.post(`/contests/${slug}/apply`, { enterpriseId: String(await enterpriseId(t, "함께 크는 나무 협동조합")), intent: "draft", title: "기억의 공방", summary: "", socialValue: "", budgetWon: "" });
     coopApp = Number((await expectRedirect(draft, /notice=draftSaved/)).match(/applications\/(\d+)/)?.[1]);
+    // Documents go with the draft: checked by their bytes, readable by the host's jurors.
+    const upload = async (name: string, bytes: Uint8Array) => {
+      const body = new FormData();
+      body.set("csrf", await coop.csrfToken());
+      body.set("intent", "upload");
+      body.set("label", "사업계획서");
+      body.set("file", new File([bytes], name));
+      const cookie = [...coop.cookies.entries()].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join("; ");
+      return fetch(`${app.url}/applications/${coopApp}`, { method: "POST", body, redirect: "manual", headers: { Cookie: cookie, Origin: app.url } });
+    };
+    const fake = await upload("plan.pdf", new TextEncoder().encode("<script>alert(1)</script>"));
+    expect(fake.status).toBe(422);
+    expect(await fake.text()).toContain(ko.errors.fileTypeNotAllowed);
+    await expectRedirect(await upload("plan.pdf", new TextEncoder().encode("%PDF-1.4\n%demo\n")));
+    const documents = await t.db.selectFrom("contest_application_documents").select("label").where("application_id", "=", coopApp).execute();
+    expect(documents).toEqual([{ label: "사업계획서" }]);
     // Submitting needs the whole application.
     const incomplete = await coop.post(`/applications/${coopApp}`, { intent: "submit", title: "기억의 공방", summary: "", socialValue: "", budgetWon: "" });
     expect(incomplete.status).toBe(422);
