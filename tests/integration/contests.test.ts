@@ -182,7 +182,7 @@ describe("a whole contest, from the call for projects to selection", () => {
     const draft = await coop.post(`/contests/${slug}/apply`, { enterpriseId: String(await enterpriseId(t, "함께 크는 나무 협동조합")), intent: "draft", title: "기억의 공방", summary: "", socialValue: "", budgetWon: "" });
     coopApp = Number((await expectRedirect(draft, /notice=draftSaved/)).match(/applications\/(\d+)/)?.[1]);
     // Documents go with the draft: checked by their bytes, readable by the host's jurors.
-    const upload = async (name: string, bytes: Uint8Array) => {
+    const upload = async (name: string, bytes: Uint8Array<ArrayBuffer>) => {
       const body = new FormData();
       body.set("csrf", await coop.csrfToken());
       body.set("intent", "upload");
