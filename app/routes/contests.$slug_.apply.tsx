@@ -73,8 +73,14 @@ export default function ApplyToContest() {
           </div>
         ) : (
           <>
-            <FormAlert failure={failure} />
-            {reasons.length > 0 ? <IneligibilityReasons codes={reasons} regions={contest.eligible_regions} types={contest.eligible_types} ageMin={contest.age_min} ageMax={contest.age_max} /> : null}
+            {reasons.length > 0 ? (
+              <div className="alert alert-error" role="alert" data-testid="form-error">
+                {m.errors.notEligible}
+                <IneligibilityReasons codes={reasons} regions={contest.eligible_regions} types={contest.eligible_types} ageMin={contest.age_min} ageMax={contest.age_max} />
+              </div>
+            ) : (
+              <FormAlert failure={failure} />
+            )}
             <AppForm className="form" noValidate>
               <SelectField name="enterpriseId" label={w.app.enterprise} required failure={failure} options={enterprises.map((e) => ({ value: String(e.id), label: e.name }))} />
               <ApplicationFields failure={failure} askBirthDate={contest.age_min !== null || contest.age_max !== null} />
