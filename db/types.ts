@@ -207,6 +207,18 @@ export interface ContestsTable {
   created_by: number | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+  // 20261125_0601_contest_workflow
+  fields: Generated<string[]>;
+  eligible_regions: Generated<string[]>;
+  eligible_types: Generated<EnterpriseType[]>;
+  age_min: number | null;
+  age_max: number | null;
+  applications_open_on: string | null;
+  applications_close_on: string | null;
+  jury_weight_pct: Generated<number>;
+  peer_weight_pct: Generated<number>;
+  selected_at: Timestamp | null;
+  selected_by: number | null;
 }
 
 export interface ContestStagesTable {
@@ -491,6 +503,142 @@ export interface StoredFilesTable {
   created_at: CreatedAt;
 }
 
+// 20261125_0601_contest_workflow: applications, screening, jury and peer scores, events, grant rules.
+export type ContestEventKind = "workshop" | "briefing";
+export type ApplicationStatus = "draft" | "submitted";
+export type ApplicationOutcome = "selected" | "not_selected" | "screened_out";
+export type ScreeningStepKind = "document_review" | "interview" | "on_site_inspection";
+/** numeric columns arrive as strings. */
+type Numeric = ColumnType<string, number | string, number | string>;
+
+export interface ContestCriteriaTable {
+  id: Id;
+  contest_id: number;
+  position: number;
+  label: string;
+  weight_pct: number;
+}
+
+export interface ContestEventsTable {
+  id: Id;
+  contest_id: number;
+  kind: ContestEventKind;
+  title: string;
+  starts_at: Timestamp;
+  location: string;
+  seats: number;
+  seats_taken: ColumnType<number, never, never>;
+  created_at: CreatedAt;
+}
+
+export interface ContestEventRegistrationsTable {
+  event_id: number;
+  user_id: number;
+  registered_at: Timestamp;
+}
+
+export interface ContestApplicationsTable {
+  id: Id;
+  contest_id: number;
+  enterprise_id: number;
+  title: string;
+  summary: Generated<string>;
+  social_value: Generated<string>;
+  budget_won: number | null;
+  residence_district: string | null;
+  representative_birth_date: string | null;
+  status: Generated<ApplicationStatus>;
+  eligible: Generated<boolean>;
+  ineligibility_reasons: Generated<string[]>;
+  submitted_at: Timestamp | null;
+  submitted_by: number | null;
+  outcome: ApplicationOutcome | null;
+  rank: number | null;
+  final_score: Numeric | null;
+  jury_score: Numeric | null;
+  peer_score: Numeric | null;
+  campaign_id: number | null;
+  created_by: number | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ContestApplicationDocumentsTable {
+  id: Id;
+  application_id: number;
+  file_id: number;
+  label: string;
+  created_at: CreatedAt;
+}
+
+export interface ContestScreeningStepsTable {
+  id: Id;
+  contest_id: number;
+  position: number;
+  kind: ScreeningStepKind;
+  title: string;
+  window_from: string | null;
+  window_to: string | null;
+}
+
+export interface ContestScreeningResultsTable {
+  step_id: number;
+  application_id: number;
+  passed: boolean;
+  note: Generated<string>;
+  decided_by: number;
+  decided_at: Timestamp;
+}
+
+export interface ContestJurorsTable {
+  contest_id: number;
+  user_id: number;
+  assigned_by: number;
+  assigned_at: Timestamp;
+}
+
+export interface ContestConflictsTable {
+  application_id: number;
+  juror_id: number;
+  reason: string;
+  declared_at: Timestamp;
+}
+
+export interface ContestJuryScoresTable {
+  application_id: number;
+  juror_id: number;
+  criterion_id: number;
+  score: number;
+  comment: Generated<string>;
+  scored_at: Timestamp;
+}
+
+export interface ContestPeerScoresTable {
+  application_id: number;
+  evaluator_application_id: number;
+  evaluator_user_id: number;
+  criterion_id: number;
+  score: number;
+  comment: Generated<string>;
+  scored_at: Timestamp;
+}
+
+export interface ContestGrantRulesTable {
+  id: Id;
+  contest_id: number;
+  version: number;
+  title: string;
+  pool_won: number;
+  cap_per_awardee_won: number;
+  funding_source: string;
+  eligible_expenses: string[];
+  period_from: string | null;
+  period_to: string | null;
+  is_current: Generated<boolean>;
+  created_by: number | null;
+  created_at: CreatedAt;
+}
+
 export interface DB {
   host_organisations: HostOrganisationsTable;
   users: UsersTable;
@@ -528,4 +676,16 @@ export interface DB {
   disbursement_receipts: DisbursementReceiptsTable;
   campaign_reports: CampaignReportsTable;
   campaign_report_photos: CampaignReportPhotosTable;
+  contest_criteria: ContestCriteriaTable;
+  contest_events: ContestEventsTable;
+  contest_event_registrations: ContestEventRegistrationsTable;
+  contest_applications: ContestApplicationsTable;
+  contest_application_documents: ContestApplicationDocumentsTable;
+  contest_screening_steps: ContestScreeningStepsTable;
+  contest_screening_results: ContestScreeningResultsTable;
+  contest_jurors: ContestJurorsTable;
+  contest_conflicts: ContestConflictsTable;
+  contest_jury_scores: ContestJuryScoresTable;
+  contest_peer_scores: ContestPeerScoresTable;
+  contest_grant_rules: ContestGrantRulesTable;
 }

@@ -36,3 +36,43 @@ export async function getPublishedContest(db: DbOrTx, slug: string) {
   if (!contest) return null;
   return { ...contest, stages: await listStages(db, [contest.id]) };
 }
+
+/** What the public page adds to the timeline: who may apply, when, events, grant rules. */
+export async function getPublicContestDetails(db: DbOrTx, contestId: number) {
+  const [rules, events, grant] = await Promise.all([
+    db
+      .selectFrom("contests")
+      .select(["fields", "eligible_regions", "eligible_types", "age_min", "age_max", "applications_open_on", "applications_close_on", "selected_at", "jury_weight_pct", "peer_weight_pct"])
+      .where("id", "=", contestId)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom("contest_events")
+      .select(["id", "kind", "title", "starts_at", "location", "seats", "seats_taken"])
+      .where("contest_id", "=", contestId)
+      .orderBy("starts_at")
+      .execute(),
+    db
+      .selectFrom("contest_grant_rules")
+      .select(["title", "version", "pool_won", "cap_per_awardee_won", "funding_source", "eligible_expenses", "period_from", "period_to"])
+      .where("contest_id", "=", contestId)
+      .where("is_current", "=", true)
+      .executeTakeFirst(),
+  ]);
+  return { rules, events, grant: grant ?? null };
+}
+
+export async function listUserEventRegistrations(db: DbOrTx, userId: number, eventIds: number[]): Promise<number[]> {
+  if (eventIds.length === 0) return [];
+  const rows = await db.selectFrom("contest_event_registrations").select("event_id").where("user_id", "=", userId).where("event_id", "in", eventIds).execute();
+  return rows.map((r) => r.event_id);
+}
+
+export async function listApplicationsOfEnterprises(db: DbOrTx, contestId: number, enterpriseIds: number[]) {
+  if (enterpriseIds.length === 0) return [];
+  return db
+    .selectFrom("contest_applications")
+    .select(["id", "enterprise_id", "status"])
+    .where("contest_id", "=", contestId)
+    .where("enterprise_id", "in", enterpriseIds)
+    .execute();
+}

@@ -6,6 +6,7 @@ import { ledger } from "./messages/ledger";
 import { auth } from "./messages/auth";
 import { common } from "./messages/common";
 import { contests } from "./messages/contests";
+import { contestWork } from "./messages/contest-work";
 import { dev } from "./messages/dev";
 import { enterprises } from "./messages/enterprises";
 import { errors } from "./messages/errors";
@@ -17,7 +18,7 @@ import { staffCampaigns } from "./messages/staff-campaigns";
 import { staff } from "./messages/staff";
 
 // One group per area of the product; each group is checked to have the same keys in both languages.
-const groups = { common, auth, errors, notices, enterprises, home, staff, account, dev, contests, campaigns, ledger, fund, pledges, staffCampaigns, spending };
+const groups = { common, auth, errors, notices, enterprises, home, staff, account, dev, contests, campaigns, ledger, fund, pledges, staffCampaigns, spending, contestWork };
 
 type Groups = typeof groups;
 export type Messages = { [K in keyof Groups]: Groups[K]["ko"] };

