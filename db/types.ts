@@ -409,8 +409,10 @@ export interface PlatformSettingsTable {
 
 export interface DisbursementsTable {
   id: Id;
-  campaign_id: number;
-  budget_line_id: number;
+  campaign_id: number | null;
+  budget_line_id: number | null;
+  grant_award_id: number | null;
+  expense_category: string | null;
   kind: Generated<"expense" | "delivery">;
   payee: string;
   description: string;
@@ -457,6 +459,81 @@ export interface CampaignReportPhotosTable {
   campaign_id: number;
   file_id: number;
   caption: Generated<string>;
+}
+
+export interface CampaignConsultantsTable {
+  campaign_id: number;
+  consultant_id: number;
+  assigned_by: number;
+  assigned_at: CreatedAt;
+}
+
+export type ConsultationTopic = "direction" | "content" | "rewards" | "other";
+
+export interface CampaignConsultationsTable {
+  id: Id;
+  campaign_id: number;
+  author_id: number;
+  topic: ConsultationTopic;
+  body: string;
+  requests_changes: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+export interface MatchingPoolsTable {
+  id: Id;
+  contest_id: number;
+  sponsor_name: string;
+  total_won: number;
+  committed_won: Generated<number>;
+  created_by: number;
+  created_at: CreatedAt;
+  closed_at: Timestamp | null;
+}
+
+export interface MatchingRuleVersionsTable {
+  pool_id: number;
+  version: number;
+  factor_bp: number;
+  cap_per_pledge_won: number | null;
+  cap_per_campaign_won: number | null;
+  cap_per_backer_won: number | null;
+  min_distinct_backers: Generated<number>;
+  threshold_bp: Generated<number>;
+  allocation: "first_come" | "reserved";
+  published_by: number;
+  published_at: CreatedAt;
+}
+
+export interface MatchesTable {
+  id: Id;
+  pool_id: number;
+  pledge_id: number;
+  campaign_id: number;
+  backer_id: number;
+  amount_won: number;
+  rules_version: number;
+  state: Generated<"committed" | "released" | "returned">;
+  created_at: CreatedAt;
+  resolved_at: Timestamp | null;
+}
+
+export interface GrantAwardsTable {
+  id: Id;
+  contest_id: number;
+  application_id: number;
+  enterprise_id: number;
+  rules_id: number;
+  amount_won: number;
+  awarded_by: number;
+  awarded_at: CreatedAt;
+  ledger_seq: number;
+}
+
+export interface GrantAwardLinesTable {
+  award_id: number;
+  expense_category: string;
+  amount_won: number;
 }
 
 export interface FundsTable {
@@ -676,6 +753,13 @@ export interface DB {
   disbursement_receipts: DisbursementReceiptsTable;
   campaign_reports: CampaignReportsTable;
   campaign_report_photos: CampaignReportPhotosTable;
+  campaign_consultants: CampaignConsultantsTable;
+  campaign_consultations: CampaignConsultationsTable;
+  matching_pools: MatchingPoolsTable;
+  matching_rule_versions: MatchingRuleVersionsTable;
+  matches: MatchesTable;
+  grant_awards: GrantAwardsTable;
+  grant_award_lines: GrantAwardLinesTable;
   contest_criteria: ContestCriteriaTable;
   contest_events: ContestEventsTable;
   contest_event_registrations: ContestEventRegistrationsTable;

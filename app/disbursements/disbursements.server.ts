@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import { campaignMoney } from "../campaigns/totals.server";
 import { enqueueEmail } from "../email/outbox.server";
 import { storeUpload } from "../files/files.server";
-import { campaignEscrow, campaignLineSpent } from "../ledger/accounts";
+import { campaignEscrow, campaignLineSpent, grantCategorySpent, grantEscrow } from "../ledger/accounts";
 import { appendEntry } from "../ledger/ledger.server";
 import type { Services } from "../server/services";
 import { AppError } from "../utils/app-error";
@@ -84,15 +84,19 @@ export async function requestDisbursement(services: Services, input: Disbursemen
 }
 
 async function lockDisbursement(trx: Tx, id: number) {
-  return trx
+  const row = await trx
     .selectFrom("disbursements")
-    .innerJoin("campaigns", "campaigns.id", "disbursements.campaign_id")
-    .innerJoin("budget_lines", "budget_lines.id", "disbursements.budget_line_id")
+    .leftJoin("campaigns", "campaigns.id", "disbursements.campaign_id")
+    .leftJoin("budget_lines", "budget_lines.id", "disbursements.budget_line_id")
+    .leftJoin("grant_awards", "grant_awards.id", "disbursements.grant_award_id")
+    .leftJoin("contests", "contests.id", "grant_awards.contest_id")
     .innerJoin("users", "users.id", "disbursements.requested_by")
     .select([
       "disbursements.id",
       "disbursements.campaign_id",
       "disbursements.budget_line_id",
+      "disbursements.grant_award_id",
+      "disbursements.expense_category",
       "disbursements.amount_won",
       "disbursements.payee",
       "disbursements.kind",
@@ -101,12 +105,29 @@ async function lockDisbursement(trx: Tx, id: number) {
       "campaigns.slug as campaign_slug",
       "campaigns.title as campaign_title",
       "budget_lines.name as line_name",
+      "contests.slug as contest_slug",
+      "contests.title as contest_title",
       "users.email",
       "users.locale",
     ])
     .where("disbursements.id", "=", id)
     .forUpdate("disbursements")
     .executeTakeFirst();
+  if (!row) return undefined;
+  // Where the money comes from and which line it is spent on: a campaign's budget line or a grant's category.
+  const fromCampaign = row.campaign_id !== null && row.budget_line_id !== null;
+  const source = fromCampaign ? campaignEscrow(row.campaign_id ?? 0) : grantEscrow(row.grant_award_id ?? 0);
+  const target = fromCampaign ? campaignLineSpent(row.campaign_id ?? 0, row.budget_line_id ?? 0) : grantCategorySpent(row.grant_award_id ?? 0, row.expense_category ?? "");
+  const ref: Record<string, string | number> = fromCampaign ? { campaign: row.campaign_slug ?? "" } : { contest: row.contest_slug ?? "", grant: row.grant_award_id ?? 0 };
+  return {
+    ...row,
+    source,
+    target,
+    label: (fromCampaign ? row.line_name : row.expense_category) ?? "",
+    title: (fromCampaign ? row.campaign_title : row.contest_title) ?? "",
+    ref,
+    url: fromCampaign ? `/campaigns/${row.campaign_slug}/spending` : `/grants/${row.grant_award_id}`,
+  };
 }
 
 /**
@@ -124,27 +145,27 @@ export async function approveDisbursement(services: Services, input: { disbursem
       await trx.insertInto("disbursement_approvals").values({ disbursement_id: disbursement.id, approver_id: input.approverId, approved_at: now }).execute();
       const approvals = await trx.selectFrom("disbursement_approvals").select(sql<number>`count(*)::int`.as("n")).where("disbursement_id", "=", disbursement.id).executeTakeFirstOrThrow();
       if (approvals.n < disbursement.required_approvals) return { paid: false };
-      const entry = await appendEntry(trx, {
-        kind: disbursement.kind === "delivery" ? "disbursement.delivered" : "disbursement.paid",
-        occurredAt: now,
-        memo: `${disbursement.line_name} · ${disbursement.payee}`,
-        refs: { campaign: disbursement.campaign_slug, disbursement: disbursement.id },
-        idempotencyKey: `disbursement:${disbursement.id}:paid`,
-        lines: [
-          { account: campaignEscrow(disbursement.campaign_id), amountWon: -disbursement.amount_won },
-          { account: campaignLineSpent(disbursement.campaign_id, disbursement.budget_line_id), amountWon: disbursement.amount_won },
-        ],
-      });
-      await trx.updateTable("disbursements").set({ state: "paid", ledger_seq: entry.seq, paid_at: now, updated_at: now }).where("id", "=", disbursement.id).execute();
       await enqueueEmail(trx, disbursement.email, "disbursementDecided", {
         locale: disbursement.locale,
-        campaignTitle: disbursement.campaign_title,
-        lineName: disbursement.line_name,
+        campaignTitle: disbursement.title,
+        lineName: disbursement.label,
         amountWon: disbursement.amount_won,
         paid: true,
         reason: "",
-        campaignUrl: `${services.origin}/campaigns/${disbursement.campaign_slug}/spending`,
+        campaignUrl: `${services.origin}${disbursement.url}`,
       });
+      const entry = await appendEntry(trx, {
+        kind: disbursement.kind === "delivery" ? "disbursement.delivered" : "disbursement.paid",
+        occurredAt: now,
+        memo: `${disbursement.label} · ${disbursement.payee}`,
+        refs: { ...disbursement.ref, disbursement: disbursement.id },
+        idempotencyKey: `disbursement:${disbursement.id}:paid`,
+        lines: [
+          { account: disbursement.source, amountWon: -disbursement.amount_won },
+          { account: disbursement.target, amountWon: disbursement.amount_won },
+        ],
+      });
+      await trx.updateTable("disbursements").set({ state: "paid", ledger_seq: entry.seq, paid_at: now, updated_at: now }).where("id", "=", disbursement.id).execute();
       return { paid: true };
     });
   } catch (error) {
@@ -166,12 +187,12 @@ export async function rejectDisbursement(services: Services, input: { disburseme
         .execute();
       await enqueueEmail(trx, disbursement.email, "disbursementDecided", {
         locale: disbursement.locale,
-        campaignTitle: disbursement.campaign_title,
-        lineName: disbursement.line_name,
+        campaignTitle: disbursement.title,
+        lineName: disbursement.label,
         amountWon: disbursement.amount_won,
         paid: false,
         reason: input.reason,
-        campaignUrl: `${services.origin}/campaigns/${disbursement.campaign_slug}/spending`,
+        campaignUrl: `${services.origin}${disbursement.url}`,
       });
     });
   } catch (error) {

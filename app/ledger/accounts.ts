@@ -64,3 +64,40 @@ export function campaignLineSpent(campaignId: number, budgetLineId: number): Acc
     mayGoNegative: true,
   };
 }
+
+/** A grant award's money, held until spent on its eligible categories. */
+export function grantEscrow(awardId: number): AccountSpec {
+  return { code: `grant:${awardId}:escrow`, kind: "grant_escrow", nameKo: `지원금 #${awardId} 예치금`, nameEn: `Grant #${awardId} held` };
+}
+
+export function grantCategorySpent(awardId: number, category: string): AccountSpec {
+  const slug = [...category].map((ch) => ch.codePointAt(0)?.toString(36)).join("-");
+  return {
+    code: `grant:${awardId}:spent:${slug}`.slice(0, 120),
+    kind: "disbursed",
+    nameKo: `지원금 #${awardId} ${category} 집행`,
+    nameEn: `Grant #${awardId} spent on ${category}`,
+    mayGoNegative: true,
+  };
+}
+
+/** Where a contest's grant money comes from (e.g. district funds, 구비). */
+export function contestGrantSource(contestId: number): AccountSpec {
+  return { code: `contest:${contestId}:grants:in`, kind: "source_grant", nameKo: `공모전 #${contestId} 지원금 재원`, nameEn: `Contest #${contestId} grant funds`, mayGoNegative: true };
+}
+
+export function poolSource(poolId: number): AccountSpec {
+  return { code: `pool:${poolId}:in`, kind: "source_matching", nameKo: `매칭 기금 #${poolId} 출연`, nameEn: `Matching pool #${poolId} contributions`, mayGoNegative: true };
+}
+
+export function poolAvailable(poolId: number): AccountSpec {
+  return { code: `pool:${poolId}:available`, kind: "matching_pool", nameKo: `매칭 기금 #${poolId} 잔액`, nameEn: `Matching pool #${poolId} available` };
+}
+
+export function poolCommitted(poolId: number): AccountSpec {
+  return { code: `pool:${poolId}:committed`, kind: "matching_committed", nameKo: `매칭 기금 #${poolId} 약정분`, nameEn: `Matching pool #${poolId} committed` };
+}
+
+export function poolReturned(poolId: number): AccountSpec {
+  return { code: `pool:${poolId}:out:returned`, kind: "refunds", nameKo: `매칭 기금 #${poolId} 반환`, nameEn: `Matching pool #${poolId} returned to sponsor`, mayGoNegative: true };
+}

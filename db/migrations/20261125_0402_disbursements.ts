@@ -15,10 +15,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     INSERT INTO platform_settings (key, value_bigint) VALUES ('dual_approval_threshold_won', 1000000);
     REVOKE INSERT, DELETE, TRUNCATE ON platform_settings FROM hamkke_app;
 
+    -- Money spent from a campaign (against one of its budget lines) or from a grant award
+    -- (against one of its eligible expense categories).
     CREATE TABLE disbursements (
       id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-      campaign_id bigint NOT NULL REFERENCES campaigns,
-      budget_line_id bigint NOT NULL REFERENCES budget_lines,
+      campaign_id bigint REFERENCES campaigns,
+      budget_line_id bigint REFERENCES budget_lines,
+      grant_award_id bigint,
+      expense_category text CHECK (length(expense_category) BETWEEN 1 AND 100),
       kind text NOT NULL DEFAULT 'expense' CHECK (kind IN ('expense', 'delivery')),
       payee text NOT NULL CHECK (length(payee) BETWEEN 1 AND 120),
       description text NOT NULL CHECK (length(description) BETWEEN 1 AND 2000),
@@ -34,9 +38,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       created_at timestamptz NOT NULL DEFAULT now(),
       updated_at timestamptz NOT NULL DEFAULT now(),
       CHECK ((state = 'paid') = (ledger_seq IS NOT NULL AND paid_at IS NOT NULL)),
-      CHECK ((state = 'rejected') = (rejected_by IS NOT NULL))
+      CHECK ((state = 'rejected') = (rejected_by IS NOT NULL)),
+      CHECK ((campaign_id IS NOT NULL AND budget_line_id IS NOT NULL AND grant_award_id IS NULL AND expense_category IS NULL)
+          OR (campaign_id IS NULL AND budget_line_id IS NULL AND grant_award_id IS NOT NULL AND expense_category IS NOT NULL))
     );
     CREATE INDEX disbursements_campaign_idx ON disbursements (campaign_id, id);
+    CREATE INDEX disbursements_grant_idx ON disbursements (grant_award_id, id);
     CREATE INDEX disbursements_open_idx ON disbursements (state) WHERE state = 'requested';
     REVOKE DELETE, TRUNCATE ON disbursements FROM hamkke_app;
 
@@ -68,7 +75,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     BEGIN
       SELECT value_bigint INTO threshold FROM platform_settings WHERE key = 'dual_approval_threshold_won';
       NEW.required_approvals := CASE WHEN NEW.amount_won > coalesce(threshold, 1000000) THEN 2 ELSE 1 END;
-      IF NOT EXISTS (SELECT 1 FROM budget_lines WHERE id = NEW.budget_line_id AND campaign_id = NEW.campaign_id) THEN
+      IF NEW.campaign_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM budget_lines WHERE id = NEW.budget_line_id AND campaign_id = NEW.campaign_id) THEN
         RAISE EXCEPTION 'budget line % is not a line of campaign %', NEW.budget_line_id, NEW.campaign_id USING ERRCODE = 'check_violation';
       END IF;
       IF NEW.state <> 'requested' THEN
@@ -82,7 +89,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     DECLARE
       approvals integer;
     BEGIN
-      IF NEW.amount_won <> OLD.amount_won OR NEW.campaign_id <> OLD.campaign_id OR NEW.budget_line_id <> OLD.budget_line_id
+      IF NEW.amount_won <> OLD.amount_won OR NEW.campaign_id IS DISTINCT FROM OLD.campaign_id OR NEW.budget_line_id IS DISTINCT FROM OLD.budget_line_id
+         OR NEW.grant_award_id IS DISTINCT FROM OLD.grant_award_id OR NEW.expense_category IS DISTINCT FROM OLD.expense_category
          OR NEW.requested_by <> OLD.requested_by OR NEW.required_approvals <> OLD.required_approvals OR NEW.payee <> OLD.payee THEN
         RAISE EXCEPTION 'disbursement % terms cannot change', OLD.id USING ERRCODE = 'check_violation';
       END IF;
@@ -107,13 +115,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE FUNCTION disbursement_approvals_before_insert() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $f$
     DECLARE
       d record;
-      host bigint;
     BEGIN
-      SELECT ds.requested_by, ds.state, c.enterprise_id, coalesce(ct.host_id, e.host_id) AS host_id INTO d
+      -- The spender and the host: the campaign's enterprise and its contest's (or its own) host, or
+      -- the grant award's enterprise and its contest's host.
+      SELECT ds.requested_by, ds.state,
+             coalesce(c.enterprise_id, ga.enterprise_id) AS enterprise_id,
+             coalesce(ct.host_id, e.host_id, gct.host_id) AS host_id INTO d
         FROM disbursements ds
-        JOIN campaigns c ON c.id = ds.campaign_id
-        JOIN enterprises e ON e.id = c.enterprise_id
+        LEFT JOIN campaigns c ON c.id = ds.campaign_id
+        LEFT JOIN enterprises e ON e.id = c.enterprise_id
         LEFT JOIN contests ct ON ct.id = c.contest_id
+        LEFT JOIN grant_awards ga ON ga.id = ds.grant_award_id
+        LEFT JOIN contests gct ON gct.id = ga.contest_id
         WHERE ds.id = NEW.disbursement_id
         FOR UPDATE OF ds;
       IF d IS NULL OR d.state <> 'requested' THEN
