@@ -3,6 +3,7 @@ import { account } from "./messages/account";
 import { campaigns } from "./messages/campaigns";
 import { fund } from "./messages/fund";
 import { ledger } from "./messages/ledger";
+import { loans } from "./messages/loans";
 import { auth } from "./messages/auth";
 import { common } from "./messages/common";
 import { contests } from "./messages/contests";
@@ -14,7 +15,7 @@ import { notices } from "./messages/notices";
 import { staff } from "./messages/staff";
 
 // One group per area of the product; each group is checked to have the same keys in both languages.
-const groups = { common, auth, errors, notices, enterprises, home, staff, account, dev, contests, campaigns, ledger, fund };
+const groups = { common, auth, errors, notices, enterprises, home, staff, account, dev, contests, campaigns, ledger, fund, loans };
 
 type Groups = typeof groups;
 export type Messages = { [K in keyof Groups]: Groups[K]["ko"] };

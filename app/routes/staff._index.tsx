@@ -18,11 +18,12 @@ export async function loader(args: LoaderFunctionArgs) {
     roles: user.staffRoles.map((r) => ({ ...r, hostName: hostNames.get(r.hostId) ?? "" })),
     pendingCount: pending.length,
     isOperator: staffHostIds(user, ["operator"]).length > 0,
+    isFundStaff: staffHostIds(user, ["fund_admin", "auditor"]).length > 0,
   });
 }
 
 export default function StaffDashboard() {
-  const { roles, pendingCount, isOperator } = useLoaderData<typeof loader>();
+  const { roles, pendingCount, isOperator, isFundStaff } = useLoaderData<typeof loader>();
   const m = useMessages();
   return (
     <div className="container page">
@@ -49,6 +50,15 @@ export default function StaffDashboard() {
             </p>
             <Link to="/staff/enterprises" className="button button-secondary">
               {m.staff.enterpriseQueueTitle}
+            </Link>
+          </section>
+        ) : null}
+        {isFundStaff ? (
+          <section className="card">
+            <h2>{m.loans.staffCard}</h2>
+            <p className="muted small">{m.fund.indexIntro}</p>
+            <Link to="/staff/fund" className="button button-secondary" data-testid="staff-fund-link">
+              {m.loans.openFund}
             </Link>
           </section>
         ) : null}
