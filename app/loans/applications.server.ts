@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import type { LoanDocumentType, LoanVote } from "../../db/types";
 import { enqueueEmail } from "../email/outbox.server";
 import { storeUpload } from "../files/files.server";
-import { fundMoney, lockFund } from "../fund/fund.server";
+import { fundMoney, inTransaction, lockFund } from "../fund/fund.server";
 import { dictionaries } from "../i18n/messages";
 import { AppError } from "../utils/app-error";
 import { seoulDate } from "../utils/dates";
@@ -164,7 +164,7 @@ export interface SubmitRequest {
 }
 
 /** Checks eligibility, the cap and the fund's available money, then records the application. */
-export async function submitApplication(db: Database, request: SubmitRequest): Promise<{ id: number; duplicate: boolean }> {
+export async function submitApplication(db: DbOrTx, request: SubmitRequest): Promise<{ id: number; duplicate: boolean }> {
   const { input } = request;
   const existing = await db
     .selectFrom("loan_applications")
@@ -187,7 +187,7 @@ export async function submitApplication(db: Database, request: SubmitRequest): P
   const tooMuch = amountProblem(input.amountWon, product.cap_won, money.availableWon);
   if (tooMuch) throw new AppError(tooMuch, 422, "amountWon");
   try {
-    return await db.transaction().execute(async (trx) => {
+    return await inTransaction(db, async (trx) => {
       const row = await trx
         .insertInto("loan_applications")
         .values({
@@ -214,7 +214,7 @@ export async function submitApplication(db: Database, request: SubmitRequest): P
       return { id: row.id, duplicate: false };
     });
   } catch (error) {
-    if (isUniqueViolation(error)) {
+    if (isUniqueViolation(error) && !db.isTransaction) {
       const again = await db
         .selectFrom("loan_applications")
         .select("id")
@@ -261,10 +261,8 @@ async function lockApplication(trx: Tx, id: number) {
   return trx.selectFrom("loan_applications").selectAll().where("id", "=", id).forUpdate().executeTakeFirstOrThrow();
 }
 
-export async function startReview(db: Database, applicationId: number, reviewerId: number, now: Date): Promise<void> {
-  await db
-    .transaction()
-    .execute(async (trx) => {
+export async function startReview(db: DbOrTx, applicationId: number, reviewerId: number, now: Date): Promise<void> {
+  await inTransaction(db, async (trx) => {
       const app = await lockApplication(trx, applicationId);
       if (app.state !== "submitted") throw new AppError("applicationStateChanged", 409);
       if (app.submitted_by === reviewerId || (await isMember(trx, app.enterprise_id, reviewerId))) throw new AppError("memberCannotVote", 403);
@@ -295,6 +293,7 @@ export async function applicantRecipients(db: DbOrTx, enterpriseId: number, subm
 }
 
 export interface ReviewRequest {
+  silent?: boolean;
   applicationId: number;
   reviewerId: number;
   decision: "pass" | "reject";
@@ -304,10 +303,8 @@ export interface ReviewRequest {
 }
 
 /** Documents complete → before the committee (its rule fixed now); or rejected with a letter. */
-export async function reviewDocuments(db: Database, request: ReviewRequest): Promise<"committee" | "rejected"> {
-  return db
-    .transaction()
-    .execute(async (trx) => {
+export async function reviewDocuments(db: DbOrTx, request: ReviewRequest): Promise<"committee" | "rejected"> {
+  return inTransaction(db, async (trx) => {
       const app = await lockApplication(trx, request.applicationId);
       if (app.state !== "in_review") throw new AppError("applicationStateChanged", 409);
       if (app.submitted_by === request.reviewerId || (await isMember(trx, app.enterprise_id, request.reviewerId))) throw new AppError("memberCannotVote", 403);
@@ -337,16 +334,14 @@ export async function reviewDocuments(db: Database, request: ReviewRequest): Pro
         .set({ state: "rejected", reviewer_id: request.reviewerId, reviewed_at: request.now, review_note: request.note, decided_by: request.reviewerId, decided_at: request.now, decision_note: request.note, updated_at: request.now })
         .where("id", "=", app.id)
         .execute();
-      await sendDecisionLetters(trx, app.id, request.origin, request.now, "review");
+      if (!request.silent) await sendDecisionLetters(trx, app.id, request.origin, request.now, "review");
       return "rejected" as const;
     })
     .catch((error: unknown) => translateGuard(error));
 }
 
-export async function declareConflict(db: Database, request: { applicationId: number; userId: number; reason: string; now: Date }): Promise<void> {
-  await db
-    .transaction()
-    .execute(async (trx) => {
+export async function declareConflict(db: DbOrTx, request: { applicationId: number; userId: number; reason: string; now: Date }): Promise<void> {
+  await inTransaction(db, async (trx) => {
       const app = await lockApplication(trx, request.applicationId);
       if (!["submitted", "in_review", "committee"].includes(app.state)) throw new AppError("applicationStateChanged", 409);
       const voted = await trx.selectFrom("loan_votes").select("voter_id").where("application_id", "=", app.id).where("voter_id", "=", request.userId).executeTakeFirst();
@@ -360,9 +355,9 @@ export async function declareConflict(db: Database, request: { applicationId: nu
     .catch(translateGuard);
 }
 
-export async function castVote(db: Database, request: { applicationId: number; voterId: number; vote: LoanVote; comment: string; now: Date }): Promise<void> {
+export async function castVote(db: DbOrTx, request: { applicationId: number; voterId: number; vote: LoanVote; comment: string; now: Date }): Promise<void> {
   try {
-    await db.transaction().execute(async (trx) => {
+    await inTransaction(db, async (trx) => {
       const app = await trx.selectFrom("loan_applications").select(["state", "enterprise_id", "submitted_by"]).where("id", "=", request.applicationId).forShare().executeTakeFirstOrThrow();
       if (app.state !== "committee") throw new AppError("applicationStateChanged", 409);
       if (app.submitted_by === request.voterId || (await isMember(trx, app.enterprise_id, request.voterId))) throw new AppError("memberCannotVote", 403);
@@ -393,10 +388,8 @@ export async function eligibleVotes(db: DbOrTx, applicationId: number): Promise<
 }
 
 /** Records the committee's result (computed from the votes, not chosen) and sends the letters. */
-export async function closeCommittee(db: Database, request: { applicationId: number; deciderId: number; note: string; origin: string; now: Date }): Promise<"approved" | "rejected"> {
-  return db
-    .transaction()
-    .execute(async (trx) => {
+export async function closeCommittee(db: DbOrTx, request: { applicationId: number; deciderId: number; note: string; origin: string; now: Date; silent?: boolean }): Promise<"approved" | "rejected"> {
+  return inTransaction(db, async (trx) => {
       const app = await lockApplication(trx, request.applicationId);
       if (app.state !== "committee" || app.committee_quorum === null || app.committee_majority_pct === null) throw new AppError("applicationStateChanged", 409);
       if (app.submitted_by === request.deciderId || (await isMember(trx, app.enterprise_id, request.deciderId))) throw new AppError("memberCannotVote", 403);
@@ -413,7 +406,7 @@ export async function closeCommittee(db: Database, request: { applicationId: num
         .set({ state: outcome, decided_by: request.deciderId, decided_at: request.now, decision_note: request.note, updated_at: request.now })
         .where("id", "=", app.id)
         .execute();
-      await sendDecisionLetters(trx, app.id, request.origin, request.now, "committee");
+      if (!request.silent) await sendDecisionLetters(trx, app.id, request.origin, request.now, "committee");
       return outcome;
     })
     .catch((error: unknown) => translateGuard(error));

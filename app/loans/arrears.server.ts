@@ -4,8 +4,8 @@ import type { Services } from "../server/services";
 import { seoulDate } from "../utils/dates";
 import type { Tx } from "../utils/db.server";
 import { applicantRecipients } from "./applications.server";
-import { contractTerms, loadInstalments } from "./loans.server";
-import { addDays, penaltyRateBp } from "./schedule";
+import { contractTerms, loadInstalments, markDelinquentIfOverdue } from "./loans.server";
+import { penaltyRateBp } from "./schedule";
 import { arrearsAsOf, overdueBase } from "./servicing";
 
 // The daily side of servicing, run by the tick: loans overdue beyond their grace days become
@@ -70,16 +70,9 @@ async function markDelinquent(services: Services, today: string): Promise<number
   let changed = 0;
   for (const { id } of candidates) {
     const done = await db.transaction().execute(async (trx) => {
-      const loan = await trx.selectFrom("loans").select(["state", "delinquency_grace_days"]).where("id", "=", id).forUpdate().executeTakeFirstOrThrow();
-      if (loan.state !== "disbursed" && loan.state !== "repaying") return false;
-      const oldest = await trx.selectFrom("loan_instalments").select("due_date").where("loan_id", "=", id).where("paid_off_on", "is", null).orderBy("due_date").limit(1).executeTakeFirst();
-      if (!oldest || oldest.due_date >= addDays(today, -loan.delinquency_grace_days)) return false;
-      await trx.updateTable("loans").set({ state: "delinquent", updated_at: services.clock.now() }).where("id", "=", id).execute();
-      await trx
-        .insertInto("loan_events")
-        .values({ loan_id: id, kind: "delinquent", effective_on: today, reason: "", details: JSON.stringify({ oldest_due_date: oldest.due_date }), actor_id: null, occurred_at: services.clock.now() })
-        .execute();
-      await notify(trx, services, id, "delinquent", oldest.due_date, today);
+      const oldestDue = await markDelinquentIfOverdue(trx, id, today, services.clock.now());
+      if (oldestDue === null) return false;
+      await notify(trx, services, id, "delinquent", oldestDue, today);
       return true;
     });
     if (done) changed += 1;

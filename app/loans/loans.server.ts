@@ -12,7 +12,7 @@ import type { Database, DbOrTx, Tx } from "../utils/db.server";
 import { isCheckViolation, isUniqueViolation } from "../utils/pg-errors";
 import { applicantRecipients } from "./applications.server";
 import { SERVICED_LOAN_STATES } from "./loans";
-import { buildSchedule, penaltyRateBp } from "./schedule";
+import { addDays, buildSchedule, penaltyRateBp } from "./schedule";
 import {
   allocateRepayment,
   arrearsAsOf,
@@ -161,10 +161,10 @@ function assertNotFuture(date: string, today: string, field: string): void {
 }
 
 /** Makes the contract: the approved application's terms, frozen from its product version. */
-export async function contractLoan(db: Database, request: { applicationId: number; userId: number; contractedOn: string; today: string; now: Date }): Promise<number> {
+export async function contractLoan(db: DbOrTx, request: { applicationId: number; userId: number; contractedOn: string; today: string; now: Date }): Promise<number> {
   assertNotFuture(request.contractedOn, request.today, "contractedOn");
   try {
-    return await db.transaction().execute(async (trx) => {
+    return await inTransaction(db, async (trx) => {
       const app = await trx.selectFrom("loan_applications").selectAll().where("id", "=", request.applicationId).forUpdate().executeTakeFirstOrThrow();
       if (app.state !== "approved") throw new AppError("applicationStateChanged", 409);
       if (app.decided_at && request.contractedOn < seoulDate(app.decided_at)) throw new AppError("invalidDate", 422, "contractedOn");
@@ -198,7 +198,7 @@ export async function contractLoan(db: Database, request: { applicationId: numbe
       return loan.id;
     });
   } catch (error) {
-    if (isUniqueViolation(error) || isCheckViolation(error)) throw new AppError("applicationStateChanged", 409);
+    if (!db.isTransaction && (isUniqueViolation(error) || isCheckViolation(error))) throw new AppError("applicationStateChanged", 409);
     throw error;
   }
 }
@@ -393,6 +393,8 @@ async function existingRepayment(db: DbOrTx, request: RepaymentRequest): Promise
  * it once; the same key with a different request is refused.
  */
 export async function recordRepayment(db: DbOrTx, request: RepaymentRequest): Promise<RepaymentResult> {
+  if (!/^[A-Za-z0-9_:.-]{8,100}$/.test(request.idempotencyKey)) throw new AppError("invalid", 422, "idempotencyKey");
+  if (!Number.isSafeInteger(request.amountWon) || request.amountWon < 1) throw new AppError("invalidAmount", 422, "amountWon");
   assertNotFuture(request.paidOn, request.today, "paidOn");
   try {
     return await inTransaction(db, async (trx) => {
@@ -573,6 +575,20 @@ async function notifyStatus(
       loanUrl: `${origin}/enterprises/${loan.enterprise_id}/loans/${loan.id}`,
     });
   }
+}
+
+/**
+ * Marks the loan delinquent when its oldest unpaid instalment is more than its grace days overdue
+ * on `today`. Returns the oldest overdue due date when it changed the loan, null otherwise.
+ */
+export async function markDelinquentIfOverdue(trx: Tx, loanId: number, today: string, now: Date): Promise<string | null> {
+  const loan = await trx.selectFrom("loans").select(["state", "delinquency_grace_days"]).where("id", "=", loanId).forUpdate().executeTakeFirstOrThrow();
+  if (loan.state !== "disbursed" && loan.state !== "repaying") return null;
+  const oldest = await trx.selectFrom("loan_instalments").select("due_date").where("loan_id", "=", loanId).where("paid_off_on", "is", null).orderBy("due_date").limit(1).executeTakeFirst();
+  if (!oldest || oldest.due_date >= addDays(today, -loan.delinquency_grace_days)) return null;
+  await trx.updateTable("loans").set({ state: "delinquent", updated_at: now }).where("id", "=", loanId).execute();
+  await addEvent(trx, loanId, "delinquent", today, null, now, "", { oldest_due_date: oldest.due_date });
+  return oldest.due_date;
 }
 
 export interface LoanPosition {
