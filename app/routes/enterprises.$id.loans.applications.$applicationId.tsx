@@ -65,7 +65,7 @@ export default function ApplicationPage() {
         <h1>{l.applicationTitle(app.id)}</h1>
       </header>
       <div className="two-col">
-        <section className="card">
+        <section className="card" style={{ alignSelf: "start" }}>
           <ApplicationFacts app={app} />
           {app.loan_id ? (
             <p style={{ marginTop: 16 }}>
@@ -90,11 +90,13 @@ export default function ApplicationPage() {
               {l.missingDocuments}: {missing.map((d) => l.documentTypes[d]).join(", ")}
             </div>
           ) : (
-            <p className="muted small">{l.allDocuments}</p>
+            <p className="muted small" style={{ marginTop: 8 }}>
+              {l.allDocuments}
+            </p>
           )}
           {open ? (
-            <AppForm className="form" encType="multipart/form-data" noValidate>
-              <h3>{l.uploadDocument}</h3>
+            <AppForm className="form" encType="multipart/form-data" noValidate style={{ marginTop: 20, borderTop: "1px solid var(--line)", paddingTop: 16 }}>
+              <h3 style={{ margin: 0 }}>{l.uploadDocument}</h3>
               <FormAlert failure={failure} />
               <SelectField
                 name="docType"

@@ -94,7 +94,7 @@ export default function PortfolioPage() {
             <tbody>
               {portfolio.loans.map((loan) => (
                 <tr key={loan.id} data-testid="portfolio-loan" className={loan.daysOverdue > 0 ? "row-overdue" : undefined}>
-                  <td>
+                  <td className="nowrap">
                     <Link to={`/staff/fund/${fundId}/loans/${loan.id}`}>#{loan.id}</Link>
                   </td>
                   <td>
