@@ -46,7 +46,7 @@ export function LoanSummary({ loan, position, payoffWon }: { loan: SummaryLoan; 
             <Stat
               label={position.next.overdue ? m.loans.nextPaymentOverdue : m.loans.nextPayment}
               value={formatWon(position.next.amountWon, locale)}
-              hint={m.loans.dueOn(formatDate(position.next.dueDate, locale))}
+              hint={position.next.overdue ? m.loans.dueSince(formatDate(position.next.dueDate, locale)) : m.loans.dueOn(formatDate(position.next.dueDate, locale))}
               testId="loan-next-payment"
               tone={position.next.overdue ? "danger" : undefined}
             />
@@ -60,7 +60,7 @@ export function LoanSummary({ loan, position, payoffWon }: { loan: SummaryLoan; 
         </div>
       ) : null}
       <section className="card section">
-        <dl className="facts" data-testid="loan-terms">
+        <dl className="facts facts-wide" data-testid="loan-terms">
           <dt>{f.state}</dt>
           <dd>
             <LoanStateBadge state={loan.state} />
@@ -138,7 +138,7 @@ export function RepaymentsTable({ repayments, showReference }: { repayments: Rep
   if (repayments.length === 0) return <p className="muted">{m.loans.noRepayments}</p>;
   return (
     <div className="table-wrap">
-      <table data-testid="repayments">
+      <table className="schedule" data-testid="repayments">
         <thead>
           <tr>
             <th>{c.paidOn}</th>

@@ -128,7 +128,7 @@ export default function FundPage() {
                 <tbody>
                   {grants.map((g) => (
                     <tr key={g.id}>
-                      <td className="small">{formatDate(g.granted_on, locale)}</td>
+                      <td className="small nowrap">{formatDate(g.granted_on, locale)}</td>
                       <td>{l.grantCategories[g.category]}</td>
                       <td>
                         {g.recipient}
@@ -196,13 +196,14 @@ export default function FundPage() {
               bars={overview.sources.filter((s) => s.amountWon > 0).map((s) => ({ key: s.kind, label: l.contributionKinds[s.kind], value: s.amountWon, display: formatWonShort(s.amountWon, locale) }))}
             />
             <h3 style={{ marginTop: 16 }}>{f.recentSources}</h3>
-            <ul className="doc-list small" data-testid="fund-sources">
+            <ul className="source-list small" data-testid="fund-sources">
               {contributions.map((c) => (
                 <li key={c.id}>
                   <span>
-                    {formatDate(c.received_on, locale)} · {c.contributor}
+                    {c.contributor}
+                    <span className="muted"> · {formatDate(c.received_on, locale)}</span>
                   </span>
-                  <strong>{formatWon(c.amount_won, locale)}</strong>
+                  <strong className="nowrap">{formatWon(c.amount_won, locale)}</strong>
                 </li>
               ))}
             </ul>

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { useLoaderData, useLocation } from "@remix-run/react";
 import { Bars, Stat } from "../components/bars";
 import { AppForm, Field, FormAlert, SelectField, SubmitButton, TextAreaField, useFormFailure } from "../components/form";
 import { withNotice } from "../components/notice";
@@ -76,6 +76,8 @@ export default function FundOverviewPage() {
   const gf = l.grantFields;
   const sf = l.settingsFields;
   const failed = (intent: string) => (failure?.values.intent === intent ? failure : null);
+  // The index route's own action, without the last notice in the query.
+  const action = `${useLocation().pathname}?index`;
   return (
     <>
       <div className="stats">
@@ -120,7 +122,7 @@ export default function FundOverviewPage() {
             <tbody>
               {contributions.map((c) => (
                 <tr key={c.id}>
-                  <td className="small">{formatDate(c.received_on, locale)}</td>
+                  <td className="small nowrap">{formatDate(c.received_on, locale)}</td>
                   <td>
                     {c.contributor}
                     {c.note ? <div className="muted small">{c.note}</div> : null}
@@ -156,7 +158,7 @@ export default function FundOverviewPage() {
             <tbody>
               {grants.map((g) => (
                 <tr key={g.id}>
-                  <td className="small">{formatDate(g.granted_on, locale)}</td>
+                  <td className="small nowrap">{formatDate(g.granted_on, locale)}</td>
                   <td>{l.grantCategories[g.category]}</td>
                   <td>
                     {g.recipient}
@@ -173,7 +175,7 @@ export default function FundOverviewPage() {
 
       {canWrite ? (
         <div className="action-grid section">
-          <AppForm className="card form" encType="multipart/form-data" noValidate data-testid="contribution-form">
+          <AppForm action={action} className="card form" encType="multipart/form-data" noValidate data-testid="contribution-form">
             <h2>{l.recordContribution}</h2>
             <FormAlert failure={failed("contribution")} />
             <input type="hidden" name="intent" value="contribution" />
@@ -191,7 +193,7 @@ export default function FundOverviewPage() {
             <SubmitButton>{l.record}</SubmitButton>
           </AppForm>
 
-          <AppForm className="card form" encType="multipart/form-data" noValidate data-testid="grant-form">
+          <AppForm action={action} className="card form" encType="multipart/form-data" noValidate data-testid="grant-form">
             <h2>{l.recordGrant}</h2>
             <FormAlert failure={failed("grant")} />
             <input type="hidden" name="intent" value="grant" />
@@ -212,7 +214,7 @@ export default function FundOverviewPage() {
             <SubmitButton>{l.record}</SubmitButton>
           </AppForm>
 
-          <AppForm className="card form" noValidate data-testid="settings-form">
+          <AppForm action={action} className="card form" noValidate data-testid="settings-form">
             <h2>{l.settings}</h2>
             <FormAlert failure={failed("settings")} />
             <input type="hidden" name="intent" value="settings" />

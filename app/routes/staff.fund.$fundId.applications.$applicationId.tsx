@@ -1,5 +1,5 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, useLocation } from "@remix-run/react";
 import { idParam, membershipOf } from "../auth/guards.server";
 import { ApplicationFacts } from "../components/application-facts";
 import { AppForm, Field, FormAlert, SubmitButton, TextAreaField, useFormFailure } from "../components/form";
@@ -120,6 +120,8 @@ export default function StaffApplication() {
   const c = l.committee;
   const failed = (intent: string) => (failure?.values.intent === intent ? failure : null);
   const mayAct = canWrite && !me.isMember;
+  // Post to the bare path, so a notice from the last step never shows beside a new error.
+  const action = useLocation().pathname;
   return (
     <>
       <p className="small">
@@ -129,7 +131,7 @@ export default function StaffApplication() {
       <FormAlert failure={failure} />
       {me.isMember ? <div className="alert alert-info">{c.memberNotice}</div> : null}
       <div className="two-col">
-        <section className="card">
+        <section className="card" style={{ alignSelf: "start" }}>
           <ApplicationFacts app={app} />
           {app.loan_id ? (
             <p style={{ marginTop: 16 }}>
@@ -162,7 +164,7 @@ export default function StaffApplication() {
               <h3>{l.review.title}</h3>
               <p className="muted small">{l.review.waiting}</p>
               {mayAct ? (
-                <AppForm>
+                <AppForm action={action}>
                   <input type="hidden" name="intent" value="take_review" />
                   <SubmitButton>{l.review.take}</SubmitButton>
                 </AppForm>
@@ -171,7 +173,7 @@ export default function StaffApplication() {
           ) : null}
 
           {app.state === "in_review" && mayAct ? (
-            <AppForm className="card form" noValidate data-testid="review-form">
+            <AppForm action={action} className="card form" noValidate data-testid="review-form">
               <h3>{l.review.title}</h3>
               <input type="hidden" name="intent" value="review" />
               <TextAreaField name="note" label={l.review.note} rows={3} failure={failed("review")} />
@@ -226,7 +228,7 @@ export default function StaffApplication() {
           ) : null}
 
           {app.state === "committee" && mayAct && !me.vote && !me.recused ? (
-            <AppForm className="card form" noValidate data-testid="vote-form">
+            <AppForm action={action} className="card form" noValidate data-testid="vote-form">
               <h3>{c.vote}</h3>
               <input type="hidden" name="intent" value="vote" />
               <TextAreaField name="comment" label={c.comment} rows={2} failure={failed("vote")} />
@@ -247,7 +249,7 @@ export default function StaffApplication() {
           ) : null}
 
           {["submitted", "in_review", "committee"].includes(app.state) && canWrite && !me.vote && !me.recused ? (
-            <AppForm className="card form" noValidate data-testid="conflict-form">
+            <AppForm action={action} className="card form" noValidate data-testid="conflict-form">
               <h3>{c.conflict}</h3>
               <input type="hidden" name="intent" value="conflict" />
               <Field name="reason" label={c.conflictReason} required failure={failed("conflict")} />
@@ -256,7 +258,7 @@ export default function StaffApplication() {
           ) : null}
 
           {app.state === "committee" && mayAct ? (
-            <AppForm className="card form" noValidate data-testid="close-form">
+            <AppForm action={action} className="card form" noValidate data-testid="close-form">
               <input type="hidden" name="intent" value="close" />
               <TextAreaField name="note" label={c.closeNote} rows={2} failure={failed("close")} />
               <SubmitButton variant="secondary">{c.close}</SubmitButton>
@@ -264,7 +266,7 @@ export default function StaffApplication() {
           ) : null}
 
           {app.state === "approved" && mayAct ? (
-            <AppForm className="card form" noValidate data-testid="contract-form">
+            <AppForm action={action} className="card form" noValidate data-testid="contract-form">
               <h3>{l.contract.title}</h3>
               <p className="muted small">{l.contract.intro}</p>
               <input type="hidden" name="intent" value="contract" />

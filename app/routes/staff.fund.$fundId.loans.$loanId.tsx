@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, useLocation } from "@remix-run/react";
 import { idParam } from "../auth/guards.server";
 import { AppForm, Field, FormAlert, SelectField, SubmitButton, TextAreaField, useFormFailure } from "../components/form";
 import { ScheduleTable } from "../components/loan-parts";
@@ -98,6 +98,8 @@ export default function StaffLoan() {
   const { loan } = view;
   const failed = (intent: string) => (failure?.values.intent === intent ? failure : null);
   const serviced = ["disbursed", "repaying", "delinquent", "defaulted"].includes(loan.state);
+  // Post to the bare path, so a notice from the last step never shows beside a new error.
+  const action = useLocation().pathname;
   return (
     <>
       <p className="small">
@@ -112,7 +114,7 @@ export default function StaffLoan() {
       {canWrite ? (
         <div className="action-grid section">
           {loan.state === "contracted" ? (
-            <AppForm className="card form" noValidate data-testid="disburse-form">
+            <AppForm action={action} className="card form" noValidate data-testid="disburse-form">
               <h3>{l.disburse.title}</h3>
               <p className="muted small">{l.disburse.intro(loan.landlord_name)}</p>
               <input type="hidden" name="intent" value="disburse" />
@@ -123,7 +125,7 @@ export default function StaffLoan() {
           ) : null}
 
           {serviced ? (
-            <AppForm className="card form" noValidate data-testid="repayment-form">
+            <AppForm action={action} className="card form" noValidate data-testid="repayment-form">
               <h3>{l.repay.title}</h3>
               <p className="muted small">{l.repay.intro}</p>
               {view.position?.next ? (
@@ -156,8 +158,12 @@ export default function StaffLoan() {
             </AppForm>
           ) : null}
 
+          {["disbursed", "repaying", "delinquent", "defaulted"].includes(loan.state) ? (
+            <details className="card decisions" open={failure !== null && ["extend", "default", "write_off"].includes(failure.values.intent ?? "")}>
+              <summary>{l.decisions}</summary>
+              <div className="stack" style={{ marginTop: 12 }}>
           {loan.state === "disbursed" || loan.state === "repaying" ? (
-            <AppForm className="card form" noValidate data-testid="extend-form">
+            <AppForm action={action} className="form subform" noValidate data-testid="extend-form">
               <h3>{l.extend.title}</h3>
               <input type="hidden" name="intent" value="extend" />
               <Field name="months" label={l.extend.months} inputMode="numeric" defaultValue="12" required failure={failed("extend")} />
@@ -167,7 +173,7 @@ export default function StaffLoan() {
           ) : null}
 
           {["disbursed", "repaying", "delinquent"].includes(loan.state) ? (
-            <AppForm className="card form" noValidate data-testid="default-form">
+            <AppForm action={action} className="form subform" noValidate data-testid="default-form">
               <h3>{l.defaultDecision.title}</h3>
               <input type="hidden" name="intent" value="default" />
               <TextAreaField name="reason" label={l.defaultDecision.reason} rows={2} required failure={failed("default")} />
@@ -176,13 +182,16 @@ export default function StaffLoan() {
           ) : null}
 
           {loan.state === "defaulted" ? (
-            <AppForm className="card form" noValidate data-testid="write-off-form">
+            <AppForm action={action} className="form subform" noValidate data-testid="write-off-form">
               <h3>{l.writeOff.title}</h3>
               <p className="muted small">{l.writeOff.intro}</p>
               <input type="hidden" name="intent" value="write_off" />
               <TextAreaField name="reason" label={l.writeOff.reason} rows={2} required failure={failed("write_off")} />
               <SubmitButton variant="danger">{l.writeOff.submit}</SubmitButton>
             </AppForm>
+          ) : null}
+              </div>
+            </details>
           ) : null}
         </div>
       ) : null}

@@ -1,5 +1,5 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { useLoaderData, useLocation } from "@remix-run/react";
 import { AppForm, Field, FormAlert, SelectField, SubmitButton, TextAreaField, useFormFailure } from "../components/form";
 import { percent } from "../components/loan-parts";
 import { withNotice } from "../components/notice";
@@ -44,6 +44,7 @@ export default function ProductsPage() {
   const l = m.loans;
   const f = l.productFields;
   const current = versions.find((v) => v.is_current);
+  const action = useLocation().pathname;
   const kept = (name: string, fallback: string[]) => (failure ? (failure.values[name] !== undefined ? [failure.values[name]] : []) : fallback);
   return (
     <>
@@ -84,7 +85,7 @@ export default function ProductsPage() {
       </section>
 
       {canWrite && current ? (
-        <AppForm className="card form section" noValidate data-testid="product-form">
+        <AppForm action={action} className="card form section" noValidate data-testid="product-form">
           <h3>{l.newVersion}</h3>
           <FormAlert failure={failure} />
           <input type="hidden" name="code" value={current.code} />
