@@ -103,14 +103,3 @@ export const fundSettingsSchema = z.object({
   expectedEffects: optionalText(5000),
 });
 export type FundSettingsInput = z.output<typeof fundSettingsSchema>;
-
-export interface CategoryTotal<K extends string> {
-  key: K;
-  amountWon: number;
-}
-
-/** Shares of a total for bar charts, in whole percent (0 when the total is 0). */
-export function sharesOf<T extends { amountWon: number }>(items: readonly T[]): (T & { percent: number })[] {
-  const max = items.reduce((m, i) => Math.max(m, i.amountWon), 0);
-  return items.map((i) => ({ ...i, percent: max > 0 ? Math.round((i.amountWon * 100) / max) : 0 }));
-}

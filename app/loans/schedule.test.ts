@@ -200,6 +200,19 @@ const termsArb: fc.Arbitrary<LoanTerms> = fc
   .map(({ graceFraction, ...t }) => ({ ...t, graceMonths: Math.floor(graceFraction * t.termMonths) }));
 
 describe("schedule properties (fast-check)", () => {
+  it("truncates interest exactly, as integer arithmetic would", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10_000_000_000 }), fc.integer({ min: 0, max: 2000 }), fc.integer({ min: 0, max: 400 }), (principal, rate, days) => {
+        const exact = principal > 0 && rate > 0 && days > 0 ? Number((BigInt(principal) * BigInt(rate) * BigInt(days)) / 3_650_000n) : 0;
+        expect(periodInterest(principal, rate, days)).toBe(exact);
+      }),
+      { seed, numRuns: 2000 },
+    );
+    // Exact multiples of the divisor and one below.
+    expect(periodInterest(36_500_000, 100, 365)).toBe(365_000);
+    expect(periodInterest(36_499_999, 100, 365)).toBe(364_999);
+  });
+
   it("Σ principal = principal, balances never negative, interest within the rate's bound", () => {
     fc.assert(
       fc.property(termsArb, (terms) => {

@@ -47,10 +47,12 @@ export interface ScheduledInstalment {
 
 // ---- calendar ------------------------------------------------------------------------------
 
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Dates are validated where they enter (forms, terms); inside the maths they are read by position. */
 function parseIsoDate(iso: string): { y: number; m: number; d: number } {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  if (!match) throw new RangeError(`Not a YYYY-MM-DD date: ${iso}`);
-  return { y: Number(match[1]), m: Number(match[2]), d: Number(match[3]) };
+  if (iso.length !== 10 || !ISO_DATE.test(iso)) throw new RangeError(`Not a YYYY-MM-DD date: ${iso}`);
+  return { y: Number(iso.slice(0, 4)), m: Number(iso.slice(5, 7)), d: Number(iso.slice(8, 10)) };
 }
 
 function toIso(y: number, m: number, d: number): string {
@@ -94,12 +96,21 @@ export function monthlyDueDates(startDate: string, months: number, firstMonth = 
 
 /**
  * Interest on `principalWon` for `days` days at `rateBp` a year, actual/365, truncated to the won.
- * BigInt so that even 10 billion won at 20 % over a year never leaves exact integer arithmetic.
+ * Exact integer arithmetic throughout (BigInt beyond 2^53, e.g. 10 billion won at 20 % for a year).
  */
+const INTEREST_DIVISOR = BP_PER_UNIT * DAY_COUNT_BASIS;
+
 export function periodInterest(principalWon: number, rateBp: number, days: number): number {
   if (principalWon <= 0 || rateBp <= 0 || days <= 0) return 0;
-  const numerator = BigInt(principalWon) * BigInt(rateBp) * BigInt(days);
-  return Number(numerator / BigInt(BP_PER_UNIT * DAY_COUNT_BASIS));
+  const numerator = principalWon * rateBp * days;
+  if (Number.isSafeInteger(numerator)) {
+    // Exact integers: the floating quotient is within one of the true one; settle it with integer checks.
+    let quotient = Math.floor(numerator / INTEREST_DIVISOR);
+    if (quotient * INTEREST_DIVISOR > numerator) quotient -= 1;
+    else if ((quotient + 1) * INTEREST_DIVISOR <= numerator) quotient += 1;
+    return quotient;
+  }
+  return Number((BigInt(principalWon) * BigInt(rateBp) * BigInt(days)) / BigInt(INTEREST_DIVISOR));
 }
 
 /**

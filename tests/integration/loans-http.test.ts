@@ -258,6 +258,21 @@ describe("over HTTP", () => {
     expect(await t.db.selectFrom("loan_repayments").select("id").where("idempotency_key", "=", "http-double-submit-1").execute()).toHaveLength(1);
   });
 
+  it("configures the committee's quorum and majority for applications that reach it later", async () => {
+    const admin = await clientFor("fund1@hamkke.demo", "ko");
+    const saved = await admin.post(`/staff/fund/${fundId}?index`, { intent: "settings", committeeQuorum: "3", committeeMajorityPct: "66", reminderDaysBefore: "5", expectedEffects: "자활기업 점포 확보" });
+    expect(saved.headers.get("Location")).toContain("notice=fundSettingsSaved");
+    expect(await t.db.selectFrom("funds").select(["committee_quorum", "committee_majority_pct", "reminder_days_before"]).where("id", "=", fundId).executeTakeFirstOrThrow()).toEqual({
+      committee_quorum: 3,
+      committee_majority_pct: 66,
+      reminder_days_before: 5,
+    });
+    // The application already before the committee keeps the rule it opened with.
+    expect(await t.db.selectFrom("loan_applications").select(["committee_quorum", "committee_majority_pct"]).where("id", "=", committeeApplication).executeTakeFirstOrThrow()).toEqual({ committee_quorum: 2, committee_majority_pct: 50 });
+    const refused = await admin.post(`/staff/fund/${fundId}?index`, { intent: "settings", committeeQuorum: "1", committeeMajorityPct: "40", reminderDaysBefore: "5", expectedEffects: "" });
+    expect(refused.status).toBe(422);
+  });
+
   it("exports the portfolio as CSV and shows the fund's public page from the ledger", async () => {
     const admin = await clientFor("fund1@hamkke.demo", "ko");
     const csv = await admin.get(`/staff/fund/${fundId}/portfolio.csv`);
@@ -274,7 +289,7 @@ describe("over HTTP", () => {
     expect(html).toContain(formatWon(await getBalance(t.db, fundCash(fundId).code), "ko"));
     for (const category of Object.values(dictionaries.ko.loans.grantCategories)) expect(html).toContain(category);
     expect(html).toContain("전북 18개 지역자활센터");
-    expect(html).toContain("전문인력 양성사업 연 약 200명");
+    expect(html).toContain("자활기업 점포 확보");
     // The public page never shows evidence files or who the landlords are.
     expect(html).not.toContain("/files/");
     expect(html).not.toContain("임대인 (데모)");
