@@ -14,6 +14,9 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export async function linkFromLatestEmail(page: Page, base: string, to: string, pathPart: string): Promise<string> {
   await page.goto(`${base}/dev/outbox?to=${encodeURIComponent(to)}`);
   await page.locator("[data-testid=outbox] tbody tr a").first().click();
+  // Wait for the message page itself, not the list it was opened from.
+  await page.waitForURL(/\/dev\/outbox\/\d+/);
+  await page.locator("[data-testid=email-links] a").first().waitFor();
   const links = await page.locator("[data-testid=email-links] a").allTextContents();
   const link = links.find((href) => href.includes(pathPart));
   if (!link) throw new Error(`no link containing ${pathPart} in the e-mail to ${to}`);

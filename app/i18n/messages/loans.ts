@@ -110,7 +110,7 @@ export const loans = defineMessages({
       landlord_account: "임대인 통장 사본",
       tax_certificate: "국세·지방세 완납증명서",
     },
-    instalmentKinds: { scheduled: "", prepayment: "중도상환" },
+    instalmentKinds: { scheduled: "정기", prepayment: "중도상환" },
     repaymentKinds: { instalment: "정기 상환", prepayment: "중도상환" },
     channels: { bank_transfer: "계좌이체", online: "온라인 결제" },
     eventKinds: {
@@ -401,7 +401,7 @@ export const loans = defineMessages({
       landlord_account: "Landlord's bank account",
       tax_certificate: "Tax clearance certificate",
     },
-    instalmentKinds: { scheduled: "", prepayment: "Prepayment" },
+    instalmentKinds: { scheduled: "Scheduled", prepayment: "Prepayment" },
     repaymentKinds: { instalment: "Instalment", prepayment: "Prepayment" },
     channels: { bank_transfer: "Bank transfer", online: "Online payment" },
     eventKinds: {
