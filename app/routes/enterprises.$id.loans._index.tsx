@@ -62,7 +62,7 @@ export default function EnterpriseLoans() {
               {loan.position?.next ? (
                 <div className={loan.position.next.overdue ? "alert alert-error" : "alert alert-info"} style={{ margin: 0 }} data-testid="next-payment">
                   {loan.position.next.overdue ? l.nextPaymentOverdue : l.nextPayment}: {formatWon(loan.position.next.amountWon, locale)} ·{" "}
-                  {l.dueOn(formatDate(loan.position.next.dueDate, locale))}
+                  {loan.position.next.overdue ? l.dueSince(formatDate(loan.position.next.dueDate, locale)) : l.dueOn(formatDate(loan.position.next.dueDate, locale))}
                 </div>
               ) : null}
               {loan.position ? (
@@ -117,7 +117,7 @@ export default function EnterpriseLoans() {
         {applications.length === 0 ? (
           <p className="muted">{l.noApplications}</p>
         ) : (
-          <table>
+          <table className="schedule">
             <thead>
               <tr>
                 <th>#</th>

@@ -49,7 +49,7 @@ export default function FundApplications() {
                   </div>
                 </td>
                 <td className="num">{formatWon(a.amount_won, locale)}</td>
-                <td className="small">{formatDateTime(a.submitted_at, locale)}</td>
+                <td className="small nowrap">{formatDateTime(a.submitted_at, locale)}</td>
                 <td className="num">{Number(a.votes ?? 0)}</td>
                 <td>
                   <ApplicationStateBadge state={a.state} />

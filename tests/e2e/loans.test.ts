@@ -86,6 +86,8 @@ describe.runIf(inject("chromium"))("a lease-deposit loan in the browser", () => 
     const first = await logIn("fund1@hamkke.demo");
     await first.goto(`${server.url}/staff`);
     await first.getByTestId("staff-fund-link").click();
+    await expect.poll(() => first.getByTestId("staff-fund-balance").textContent()).toMatch(/원$/);
+    await screenshot(first, "fund-staff-overview-ko");
     await first.getByRole("link", { name: l.tabs.applications }).click();
     const row = first.getByTestId("application-row").filter({ hasText: "커피마루 운암점" }).filter({ hasText: "80,000,000원" });
     await row.getByRole("link", { name: l.view }).click();
@@ -182,6 +184,7 @@ describe.runIf(inject("chromium"))("a lease-deposit loan in the browser", () => 
     await owner.goto(`${server.url}${applicationPath.replace(/applications\/\d+$/, "")}`);
     const card = owner.getByTestId("my-loan").filter({ hasText: "80,000,000원" });
     expect(await card.getByTestId("next-payment").textContent()).toContain(l.nextPaymentOverdue);
+    await screenshot(owner, "loan-enterprise-list-mobile-ko");
     await card.click();
     await expect.poll(() => owner.getByTestId("loan-next-payment").textContent()).toMatch(/원$/);
     expect(await owner.locator('[data-testid="instalment"][data-status="overdue"]').count()).toBe(1);
