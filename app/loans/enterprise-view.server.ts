@@ -1,3 +1,4 @@
+import type { EnterpriseStatus, EnterpriseType } from "../../db/types";
 import { fundMoney } from "../fund/fund.server";
 import type { DbOrTx } from "../utils/db.server";
 import { hasOpenApplicationOrLoan } from "./applications.server";
@@ -5,7 +6,7 @@ import { eligibilityProblems } from "./loans";
 import { listLoansForEnterprise, loadInstalments, loanPosition } from "./loans.server";
 
 /** Current products of every fund, with why this enterprise may not apply for each (if it may not). */
-export async function productsForEnterprise(db: DbOrTx, enterprise: { id: number; status: "pending" | "verified" | "rejected"; type: Parameters<typeof eligibilityProblems>[0]["enterprise"]["type"] }) {
+export async function productsForEnterprise(db: DbOrTx, enterprise: { id: number; status: EnterpriseStatus; type: EnterpriseType }) {
   const products = await db
     .selectFrom("loan_products as p")
     .innerJoin("funds as f", "f.id", "p.fund_id")

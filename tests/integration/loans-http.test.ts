@@ -247,7 +247,72 @@ describe("who may see and do what", () => {
   });
 });
 
+/** A browser's multipart form post (files and fields), with the client's cookies and CSRF token. */
+async function postMultipart(client: TestClient, path: string, fields: Record<string, string>, files: Record<string, File>): Promise<Response> {
+  const form = new FormData();
+  form.set("csrf", await client.csrfToken());
+  for (const [key, value] of Object.entries(fields)) form.set(key, value);
+  for (const [key, file] of Object.entries(files)) form.set(key, file);
+  const cookie = [...client.cookies.entries()].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join("; ");
+  return fetch(`${client.base}${path}`, { method: "POST", body: form, redirect: "manual", headers: { Cookie: cookie, Origin: client.base } });
+}
+
 describe("over HTTP", () => {
+  it("records a contribution with its evidence file (private) and a grant, each once, in the ledger", async () => {
+    const admin = await clientFor("fund1@hamkke.demo", "ko");
+    const before = await getBalance(t.db, fundCash(fundId).code);
+    const fields = { intent: "contribution", contributor: "전라북도 추가 출연금", kind: "government", amountWon: "50,000,000", receivedOn: "2026-11-20", note: "2026년 추경", idempotencyKey: "http-contribution-1" };
+    const evidence = new File([demoPdf("bank confirmation")], "입금확인서.pdf", { type: "application/pdf" });
+    const first = await postMultipart(admin, `/staff/fund/${fundId}?index`, fields, { evidence });
+    expect(first.headers.get("Location")).toContain("notice=contributionRecorded");
+    const again = await postMultipart(admin, `/staff/fund/${fundId}?index`, fields, { evidence });
+    expect(again.status).toBe(302);
+    expect(await getBalance(t.db, fundCash(fundId).code)).toBe(before + 50_000_000);
+    const row = await t.db
+      .selectFrom("fund_contributions")
+      .innerJoin("stored_files", "stored_files.id", "fund_contributions.evidence_file_id")
+      .select(["stored_files.public_id", "stored_files.visibility", "fund_contributions.ledger_seq"])
+      .where("fund_contributions.idempotency_key", "=", "http-contribution-1")
+      .executeTakeFirstOrThrow();
+    expect(row.visibility).toBe("private");
+    expect((await app.client().get(`/files/${row.public_id}`)).status).toBe(404);
+    expect((await (await clientFor("auditor@hamkke.demo", "ko")).get(`/files/${row.public_id}`)).status).toBe(200);
+    const entry = await t.db.selectFrom("journal_entries").select(["kind", "canonical"]).where("seq", "=", row.ledger_seq).executeTakeFirstOrThrow();
+    expect(entry.kind).toBe("fund.contribution");
+    expect(entry.canonical).not.toContain("전라북도");
+
+    const grant = await admin.post(`/staff/fund/${fundId}?index`, { intent: "grant", category: "equipment", recipient: "바로바로택배", area: "광주", purpose: "배송 차량 냉장 설비", expectedEffect: "신선식품 배송", amountWon: "3000000", grantedOn: "2026-11-21", idempotencyKey: "http-grant-1" });
+    expect(grant.headers.get("Location")).toContain("notice=grantRecorded");
+    expect(await getBalance(t.db, fundCash(fundId).code)).toBe(before + 50_000_000 - 3_000_000);
+  });
+
+  it("rejects an application at the document review with a reason, in a decision letter", async () => {
+    const express = await enterpriseId(t, "바로바로택배");
+    const companyUser = await userId(t, "company@hamkke.demo");
+    await t.db.insertInto("enterprise_members").values({ enterprise_id: express, user_id: companyUser, role: "owner" }).execute();
+    const owner = app.client();
+    await owner.logIn("company@hamkke.demo", DEMO_PASSWORD);
+    const applied = await postMultipart(
+      owner,
+      `/enterprises/${express}/loans/new`,
+      { productId: String(productV2), amountWon: "30000000", purpose: "택배 물류 거점 임대보증금", storeAddress: "광주 광산구", landlordName: "최임대", leaseDepositWon: "30000000", leaseStartsOn: "2027-01-01", leaseEndsOn: "2028-12-31", idempotencyKey: "http-express-application" },
+      { document_business_registration: new File([demoPdf("registration")], "사업자등록증.pdf") },
+    );
+    expect(applied.status).toBe(302);
+    const applicationPath = new URL(applied.headers.get("Location") ?? "", app.url).pathname;
+    const applicationId = Number(applicationPath.split("/").at(-1));
+    expect(await t.db.selectFrom("loan_application_documents").select("doc_type").where("application_id", "=", applicationId).execute()).toEqual([{ doc_type: "business_registration" }]);
+    const admin = await clientFor("fund2@hamkke.demo", "ko");
+    expect((await admin.post(`/staff/fund/${fundId}/applications/${applicationId}`, { intent: "take_review" })).status).toBe(302);
+    const rejected = await admin.post(`/staff/fund/${fundId}/applications/${applicationId}`, { intent: "review", decision: "reject", note: "임대차계약서의 보증금과 신청 금액 근거가 부족합니다." });
+    expect(rejected.headers.get("Location")).toContain("notice=applicationRejected");
+    const letter = await t.db.selectFrom("email_outbox").select(["subject", "text_body"]).where("to_address", "=", "company@hamkke.demo").where("template", "=", "loanDecision").executeTakeFirstOrThrow();
+    expect(letter.subject).toContain("승인되지 않았습니다");
+    expect(letter.text_body).toContain("임대차계약서의 보증금과 신청 금액 근거가 부족합니다.");
+    const page = await owner.get(applicationPath);
+    expect(await page.text()).toContain(dictionaries.ko.loans.applicationStates.rejected);
+  });
+
   it("records a double-submitted repayment once", async () => {
     const admin = await clientFor("fund2@hamkke.demo", "ko");
     const fields = repayment({ amountWon: "5000", idempotencyKey: "http-double-submit-1", reference: "BANK-DOUBLE" })();
