@@ -543,6 +543,10 @@ export interface FundsTable {
   name: string;
   description: Generated<string>;
   created_at: CreatedAt;
+  expected_effects: Generated<string>;
+  committee_quorum: Generated<number>;
+  committee_majority_pct: Generated<number>;
+  reminder_days_before: Generated<number>;
 }
 
 export interface LoanProductsTable {
@@ -562,6 +566,8 @@ export interface LoanProductsTable {
   is_current: Generated<boolean>;
   created_by: number | null;
   created_at: CreatedAt;
+  required_documents: Generated<LoanDocumentType[]>;
+  delinquency_grace_days: Generated<number>;
 }
 
 export type StoredContentType = "image/jpeg" | "image/png" | "image/webp" | "application/pdf";
@@ -716,6 +722,201 @@ export interface ContestGrantRulesTable {
   created_at: CreatedAt;
 }
 
+// ---- Self-sufficiency fund and loans (20261125_0701_fund_loans) ----
+
+export type LoanDocumentType =
+  | "business_registration"
+  | "self_sufficiency_designation"
+  | "lease_contract"
+  | "business_plan"
+  | "landlord_account"
+  | "tax_certificate";
+export type ContributionKind = "government" | "donation" | "returned_grant" | "other";
+export type GrantCategory = "design_packaging" | "equipment" | "organising" | "professional_training" | "case_management_vehicles";
+export type LoanApplicationState = "submitted" | "in_review" | "committee" | "approved" | "rejected" | "contracted";
+export type LoanState = "contracted" | "disbursed" | "repaying" | "delinquent" | "defaulted" | "written_off" | "closed";
+export type LoanVote = "approve" | "reject";
+export type RepaymentKind = "instalment" | "prepayment";
+export type RepaymentChannel = "bank_transfer" | "online";
+export type InstalmentKind = "scheduled" | "prepayment";
+export type LoanEventKind = "contracted" | "disbursed" | "prepaid" | "extended" | "delinquent" | "cured" | "defaulted" | "written_off" | "closed";
+
+export interface FundContributionsTable {
+  id: Id;
+  fund_id: number;
+  contributor: string;
+  kind: ContributionKind;
+  amount_won: number;
+  received_on: string;
+  note: Generated<string>;
+  evidence_file_id: number | null;
+  evidence_note: Generated<string>;
+  recorded_by: number;
+  idempotency_key: string;
+  ledger_seq: number;
+  created_at: CreatedAt;
+}
+
+export interface FundGrantsTable {
+  id: Id;
+  fund_id: number;
+  category: GrantCategory;
+  recipient: string;
+  enterprise_id: number | null;
+  area: string;
+  purpose: string;
+  expected_effect: Generated<string>;
+  amount_won: number;
+  granted_on: string;
+  evidence_file_id: number | null;
+  recorded_by: number;
+  idempotency_key: string;
+  ledger_seq: number;
+  created_at: CreatedAt;
+}
+
+export interface LoanApplicationsTable {
+  id: Id;
+  fund_id: number;
+  product_id: number;
+  enterprise_id: number;
+  submitted_by: number;
+  idempotency_key: string;
+  amount_won: number;
+  purpose: string;
+  store_address: string;
+  landlord_name: string;
+  lease_deposit_won: number;
+  lease_starts_on: string;
+  lease_ends_on: string;
+  state: Generated<LoanApplicationState>;
+  reviewer_id: number | null;
+  review_started_at: Timestamp | null;
+  reviewed_at: Timestamp | null;
+  review_note: Generated<string>;
+  committee_opened_at: Timestamp | null;
+  committee_quorum: number | null;
+  committee_majority_pct: number | null;
+  decided_by: number | null;
+  decided_at: Timestamp | null;
+  decision_note: Generated<string>;
+  submitted_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface LoanApplicationDocumentsTable {
+  id: Id;
+  application_id: number;
+  doc_type: LoanDocumentType;
+  file_id: number;
+  uploaded_by: number;
+  uploaded_at: CreatedAt;
+}
+
+export interface LoanConflictsTable {
+  application_id: number;
+  user_id: number;
+  reason: string;
+  declared_at: Timestamp;
+}
+
+export interface LoanVotesTable {
+  application_id: number;
+  voter_id: number;
+  vote: LoanVote;
+  comment: Generated<string>;
+  no_conflict_affirmed: boolean;
+  voted_at: Timestamp;
+}
+
+export interface LoansTable {
+  id: Id;
+  application_id: number;
+  fund_id: number;
+  enterprise_id: number;
+  product_id: number;
+  principal_won: number;
+  rate_bp: number;
+  penalty_bp: number;
+  term_months: number;
+  original_term_months: number;
+  repayment_method: RepaymentMethod;
+  grace_months: number;
+  delinquency_grace_days: number;
+  landlord_name: string;
+  store_address: string;
+  contracted_on: string;
+  contracted_by: number;
+  disbursed_on: string | null;
+  disbursed_by: number | null;
+  disbursement_reference: string | null;
+  disbursement_seq: number | null;
+  maturity_on: string | null;
+  state: Generated<LoanState>;
+  state_reason: Generated<string>;
+  closed_on: string | null;
+  written_off_won: Generated<number>;
+  written_off_seq: number | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface LoanInstalmentsTable {
+  loan_id: number;
+  number: number;
+  kind: Generated<InstalmentKind>;
+  period_start: string;
+  due_date: string;
+  principal_due_won: number;
+  interest_due_won: number;
+  principal_paid_won: Generated<number>;
+  interest_paid_won: Generated<number>;
+  penalty_accrued_won: Generated<number>;
+  penalty_paid_won: Generated<number>;
+  penalty_through: string;
+  paid_off_on: string | null;
+  reminder_sent_at: Timestamp | null;
+  overdue_notice_sent_at: Timestamp | null;
+}
+
+export interface LoanRepaymentsTable {
+  id: Id;
+  loan_id: number;
+  idempotency_key: string;
+  request_fingerprint: string;
+  kind: RepaymentKind;
+  method: RepaymentChannel;
+  external_reference: string;
+  paid_on: string;
+  amount_won: number;
+  penalty_won: number;
+  interest_won: number;
+  principal_won: number;
+  recorded_by: number | null;
+  ledger_seq: number;
+  recorded_at: Timestamp;
+}
+
+export interface LoanRepaymentAllocationsTable {
+  repayment_id: number;
+  loan_id: number;
+  instalment_number: number;
+  penalty_won: number;
+  interest_won: number;
+  principal_won: number;
+}
+
+export interface LoanEventsTable {
+  id: Id;
+  loan_id: number;
+  kind: LoanEventKind;
+  effective_on: string;
+  reason: Generated<string>;
+  details: Generated<unknown>;
+  actor_id: number | null;
+  occurred_at: Timestamp;
+}
+
 export interface DB {
   host_organisations: HostOrganisationsTable;
   users: UsersTable;
@@ -739,6 +940,17 @@ export interface DB {
   funds: FundsTable;
   loan_products: LoanProductsTable;
   stored_files: StoredFilesTable;
+  fund_contributions: FundContributionsTable;
+  fund_grants: FundGrantsTable;
+  loan_applications: LoanApplicationsTable;
+  loan_application_documents: LoanApplicationDocumentsTable;
+  loan_conflicts: LoanConflictsTable;
+  loan_votes: LoanVotesTable;
+  loans: LoansTable;
+  loan_instalments: LoanInstalmentsTable;
+  loan_repayments: LoanRepaymentsTable;
+  loan_repayment_allocations: LoanRepaymentAllocationsTable;
+  loan_events: LoanEventsTable;
   budget_lines: BudgetLinesTable;
   rewards: RewardsTable;
   campaign_reviews: CampaignReviewsTable;

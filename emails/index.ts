@@ -2,6 +2,9 @@ import { render } from "@react-email/render";
 import { createElement, type ComponentType } from "react";
 import EnterpriseInvitationEmail, { enterpriseInvitationSubject, type EnterpriseInvitationProps } from "./enterprise-invitation";
 import EnterpriseReviewedEmail, { enterpriseReviewedSubject, type EnterpriseReviewedProps } from "./enterprise-reviewed";
+import LoanDecisionEmail, { loanDecisionSubject, type LoanDecisionProps } from "./loan-decision";
+import LoanPaymentNoticeEmail, { loanPaymentNoticeSubject, type LoanPaymentNoticeProps } from "./loan-payment-notice";
+import LoanStatusEmail, { loanStatusSubject, type LoanStatusProps } from "./loan-status";
 import PasswordResetEmail, { passwordResetSubject, type PasswordResetProps } from "./password-reset";
 import WelcomeEmail, { welcomeSubject, type WelcomeProps } from "./welcome";
 import CampaignOutcomeEmail, { campaignOutcomeSubject, type CampaignOutcomeProps } from "./campaign-outcome";
@@ -32,6 +35,9 @@ export const emailTemplates = {
   refundIssued: template<RefundIssuedProps>(RefundIssuedEmail, refundIssuedSubject),
   campaignReviewed: template<CampaignReviewedProps>(CampaignReviewedEmail, campaignReviewedSubject),
   disbursementDecided: template<DisbursementDecidedProps>(DisbursementDecidedEmail, disbursementDecidedSubject),
+  loanDecision: template<LoanDecisionProps>(LoanDecisionEmail, loanDecisionSubject),
+  loanPaymentNotice: template<LoanPaymentNoticeProps>(LoanPaymentNoticeEmail, loanPaymentNoticeSubject),
+  loanStatus: template<LoanStatusProps>(LoanStatusEmail, loanStatusSubject),
 };
 
 export type EmailTemplateName = keyof typeof emailTemplates;

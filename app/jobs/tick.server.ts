@@ -6,6 +6,7 @@ import {
   reconcilePledges,
   settleChargingCampaigns,
 } from "../campaigns/settlement.server";
+import { sweepLoans } from "../loans/arrears.server";
 import type { Services } from "../server/services";
 
 /** Idempotent work that becomes due as the clock moves: run every minute and after a clock move. */
@@ -34,6 +35,7 @@ export const sweepers: Sweeper[] = [
   { name: "campaigns.settle", run: settleChargingCampaigns },
   { name: "pledges.refund", run: (services) => processRefunds(services) },
   { name: "pledges.reconcile", run: reconcilePledges },
+  { name: "loans.servicing", run: sweepLoans },
 ];
 
 export interface TickReport {

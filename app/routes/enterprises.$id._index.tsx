@@ -51,14 +51,21 @@ export default function EnterprisePage() {
           <h1 style={{ marginTop: 10 }}>{enterprise.name}</h1>
           <p>{enterprise.business}</p>
         </div>
-        {myRole === "owner" ? (
+        {myRole ? (
           <div className="button-row">
+            <Link to="loans" className="button button-secondary" data-testid="enterprise-loans">
+              {m.loans.myLoansTitle}
+            </Link>
+            {myRole === "owner" ? (
+              <>
             <Link to="edit" className="button button-secondary" data-testid="edit-enterprise">
               {e.edit}
             </Link>
             <Link to="members" className="button button-secondary">
               {e.manageMembers}
             </Link>
+              </>
+            ) : null}
           </div>
         ) : null}
       </header>

@@ -19,11 +19,12 @@ export async function loader(args: LoaderFunctionArgs) {
     pendingCount: pending.length,
     isOperator: staffHostIds(user, ["operator"]).length > 0,
     isJuror: staffHostIds(user, ["juror"]).length > 0,
+    isFundStaff: staffHostIds(user, ["fund_admin", "auditor"]).length > 0,
   });
 }
 
 export default function StaffDashboard() {
-  const { roles, pendingCount, isOperator, isJuror } = useLoaderData<typeof loader>();
+  const { roles, pendingCount, isOperator, isJuror, isFundStaff } = useLoaderData<typeof loader>();
   const m = useMessages();
   return (
     <div className="container page">
@@ -75,6 +76,15 @@ export default function StaffDashboard() {
             <p className="muted small">{m.contestWork.jurorIntro}</p>
             <Link to="/jury" className="button button-secondary">
               {m.contestWork.jurorHome}
+            </Link>
+          </section>
+        ) : null}
+        {isFundStaff ? (
+          <section className="card">
+            <h2>{m.loans.staffCard}</h2>
+            <p className="muted small">{m.fund.indexIntro}</p>
+            <Link to="/staff/fund" className="button button-secondary" data-testid="staff-fund-link">
+              {m.loans.openFund}
             </Link>
           </section>
         ) : null}

@@ -1,8 +1,10 @@
+import { resolve } from "node:path";
 import { sql, type Kysely, type Transaction } from "kysely";
 import { hashPassword } from "../../app/auth/password.server";
 import type { ContestStageKind, DB, EnterpriseType, StaffRole } from "../types";
 import { seedCampaigns, upsertDemoBackers } from "./campaigns";
 import { seedContestWorkflow } from "./contest-seed";
+import { seedFundDemo } from "./fund-demo";
 import { seedCases, type SeedEnterprise } from "./seed-cases";
 
 // Demo data from the real cases. Idempotent: every row is found by a natural key first, so
@@ -51,6 +53,8 @@ const demoUsers: DemoUser[] = [
   { email: "mom@hamkke.demo", name: "엄마 손길 대표", label: "enterprise owner (child-care)", owns: ["병원아동보호사 협동조합 엄마 손길"] },
   { email: "play@hamkke.demo", name: "누럭놀이단 대표", label: "enterprise owner (Seo-gu coop)", owns: ["누럭놀이단"] },
   { email: "jahwal@hamkke.demo", name: "커피마루 대표", label: "self-sufficiency enterprise", owns: ["커피마루 운암점"] },
+  { email: "chan@hamkke.demo", name: "찬찬찬 대표", label: "self-sufficiency (loan repaying)", owns: ["찬찬찬"] },
+  { email: "cafe@hamkke.demo", name: "우리동구카페 대표", label: "self-sufficiency (loan in arrears)", owns: ["우리동구카페"] },
   { email: "citizen@hamkke.demo", name: "시민 후원자", label: "citizen backer" },
   { email: "company@hamkke.demo", name: "㈜광산상사", label: "company backer" },
 ];
@@ -278,7 +282,13 @@ async function upsertFund(trx: Trx, hosts: Map<string, number>, adminId: number)
   }
 }
 
-export async function seedDemoData(db: Kysely<DB>, today = new Date().toISOString().slice(0, 10)): Promise<DemoAccount[]> {
+export async function seedDemoData(
+  db: Kysely<DB>,
+  today = new Date().toISOString().slice(0, 10),
+  options: { uploadDir?: string } = {},
+): Promise<DemoAccount[]> {
+  // Where the demo loan documents go: the server's default upload directory unless told otherwise.
+  const uploadDir = options.uploadDir ?? process.env.UPLOAD_DIR ?? resolve(import.meta.dirname, "../../.data/uploads");
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   await db.transaction().execute(async (trx) => {
     // One seeding process at a time, even if two servers start together.
@@ -295,6 +305,8 @@ export async function seedDemoData(db: Kysely<DB>, today = new Date().toISOStrin
     await seedCampaigns(trx, { enterprises, contests, users: everyone, today });
     await upsertFund(trx, hosts, adminId);
     await seedContestWorkflow(trx, adminId, passwordHash);
+    const fund = await trx.selectFrom("funds").select(["id", "host_id"]).where("slug", "=", seedCases.fund.key).executeTakeFirst();
+    if (fund) await seedFundDemo(trx, { fundId: fund.id, hostId: fund.host_id, users, enterprises }, today, uploadDir);
   });
   return demoUsers.map((u) => ({ role: u.label, email: u.email }));
 }

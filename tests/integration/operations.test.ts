@@ -59,6 +59,8 @@ describe("demo seed", () => {
 
 describe("verify-ledger script", () => {
   it("passes an intact ledger and names the first bad seq of a tampered one", async () => {
+    // Its own database: the demo seed above writes ledger entries of its own (the fund's history).
+    const t = await createTestDatabase();
     const world = { code: "external:test", kind: "external", nameKo: "외부", nameEn: "World", mayGoNegative: true };
     const escrow = { code: "campaign:9:escrow", kind: "campaign_escrow", nameKo: "예치금", nameEn: "Escrow" };
     await ensureAccounts(t.db, [world, escrow]);
@@ -79,6 +81,7 @@ describe("verify-ledger script", () => {
     const failed = await run(process.execPath, ["--import", "tsx", "scripts/verify-ledger.ts"], { cwd: root, env }).catch((error: { code: number; stderr: string }) => error);
     expect(failed).toMatchObject({ code: 1 });
     expect("stderr" in failed ? failed.stderr : "").toContain(`FAILED at seq ${before + 5}`);
+    await t.drop();
   });
 });
 

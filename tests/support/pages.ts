@@ -14,6 +14,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export async function linkFromLatestEmail(page: Page, base: string, to: string, pathPart: string): Promise<string> {
   await page.goto(`${base}/dev/outbox?to=${encodeURIComponent(to)}`);
   await page.locator("[data-testid=outbox] tbody tr a").first().click();
+  // Wait for the message page itself, not the list it was opened from.
   await page.waitForURL(/\/dev\/outbox\/\d+$/);
   await page.getByTestId("email-subject").waitFor();
   const links = await page.locator("[data-testid=email-links] a").allTextContents();

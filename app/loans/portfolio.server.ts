@@ -1,0 +1,106 @@
+import { fundInterestIncome, fundPenaltyIncome, fundWriteOffs, loanReceivable } from "../fund/fund";
+import { getBalances } from "../ledger/ledger.server";
+import type { DbOrTx } from "../utils/db.server";
+import { contractTerms } from "./loans.server";
+import { LOAN_STATES, type Portfolio, type PortfolioLoan } from "./portfolio";
+import { ARREARS_BUCKETS, arrearsAsOf, arrearsBucket, nextPayment, type InstalmentState } from "./servicing";
+
+/** The fund's loan book on `asOf`: outstanding from the ledger, arrears and penalty from the schedules. */
+export async function loadPortfolio(db: DbOrTx, fundId: number, asOf: string): Promise<Portfolio> {
+  const loans = await db
+    .selectFrom("loans as l")
+    .innerJoin("enterprises as e", "e.id", "l.enterprise_id")
+    .select([
+      "l.id",
+      "l.enterprise_id",
+      "l.state",
+      "l.principal_won",
+      "l.rate_bp",
+      "l.penalty_bp",
+      "l.repayment_method",
+      "l.grace_months",
+      "l.term_months",
+      "l.disbursed_on",
+      "l.maturity_on",
+      "e.name as enterprise_name",
+      "e.district",
+    ])
+    .where("l.fund_id", "=", fundId)
+    .orderBy("l.id")
+    .execute();
+  const ids = loans.map((l) => l.id);
+  const instalmentRows = ids.length
+    ? await db.selectFrom("loan_instalments").selectAll().where("loan_id", "in", ids).orderBy("loan_id").orderBy("number").execute()
+    : [];
+  const byLoan = new Map<number, InstalmentState[]>();
+  for (const r of instalmentRows) {
+    const list = byLoan.get(r.loan_id) ?? [];
+    list.push({
+      number: r.number,
+      kind: r.kind,
+      periodStart: r.period_start,
+      dueDate: r.due_date,
+      principalDueWon: r.principal_due_won,
+      interestDueWon: r.interest_due_won,
+      principalPaidWon: r.principal_paid_won,
+      interestPaidWon: r.interest_paid_won,
+      penaltyAccruedWon: r.penalty_accrued_won,
+      penaltyPaidWon: r.penalty_paid_won,
+      penaltyThrough: r.penalty_through,
+      paidOffOn: r.paid_off_on,
+    });
+    byLoan.set(r.loan_id, list);
+  }
+  const balances = await getBalances(db, [
+    ...loans.map((l) => loanReceivable(l.id).code),
+    fundInterestIncome(fundId).code,
+    fundPenaltyIncome(fundId).code,
+    fundWriteOffs(fundId).code,
+  ]);
+  const portfolioLoans: PortfolioLoan[] = loans.map((loan) => {
+    const instalments = byLoan.get(loan.id) ?? [];
+    const outstandingWon = balances.get(loanReceivable(loan.id).code) ?? 0;
+    const serviced = loan.disbursed_on !== null && loan.state !== "closed" && loan.state !== "written_off";
+    const terms = loan.disbursed_on ? contractTerms(loan) : null;
+    const arrears = serviced && terms ? arrearsAsOf(instalments, asOf, terms) : null;
+    const next = serviced && terms ? nextPayment(instalments, asOf, terms) : null;
+    return {
+      id: loan.id,
+      enterpriseId: loan.enterprise_id,
+      enterpriseName: loan.enterprise_name,
+      district: loan.district,
+      state: loan.state,
+      method: loan.repayment_method,
+      rateBp: loan.rate_bp,
+      principalWon: loan.principal_won,
+      outstandingWon,
+      disbursedOn: loan.disbursed_on,
+      maturityOn: loan.maturity_on,
+      arrearsWon: arrears?.totalWon ?? 0,
+      penaltyWon: arrears?.penaltyWon ?? 0,
+      daysOverdue: arrears?.daysOverdue ?? 0,
+      bucket: arrears ? arrearsBucket(arrears.daysOverdue) : null,
+      nextDueDate: next?.dueDate ?? null,
+      nextDueWon: next?.amountWon ?? null,
+    };
+  });
+  return {
+    asOf,
+    outstandingWon: portfolioLoans.reduce((s, l) => s + l.outstandingWon, 0),
+    disbursedWon: portfolioLoans.filter((l) => l.disbursedOn !== null).reduce((s, l) => s + l.principalWon, 0),
+    interestIncomeWon: -(balances.get(fundInterestIncome(fundId).code) ?? 0),
+    penaltyIncomeWon: -(balances.get(fundPenaltyIncome(fundId).code) ?? 0),
+    writtenOffWon: balances.get(fundWriteOffs(fundId).code) ?? 0,
+    arrearsWon: portfolioLoans.reduce((s, l) => s + l.arrearsWon, 0),
+    byState: LOAN_STATES.map((state) => {
+      const matching = portfolioLoans.filter((l) => l.state === state);
+      return { state, count: matching.length, outstandingWon: matching.reduce((s, l) => s + l.outstandingWon, 0) };
+    }),
+    buckets: ARREARS_BUCKETS.map((bucket) => {
+      const matching = portfolioLoans.filter((l) => l.bucket === bucket);
+      return { bucket, count: matching.length, arrearsWon: matching.reduce((s, l) => s + l.arrearsWon, 0), outstandingWon: matching.reduce((s, l) => s + l.outstandingWon, 0) };
+    }),
+    loans: portfolioLoans,
+  };
+}
+
