@@ -7,6 +7,7 @@ import { migrateToLatest } from "../db/migrate";
 import { seedDemoData } from "../db/seed/seed";
 import { createSmtpTransport, deliverPendingEmails } from "../app/email/outbox.server";
 import { inlineJobQueue, startJobs } from "../app/jobs/jobs.server";
+import { loadLedgerSigner } from "../app/ledger/checkpoints.server";
 import { createHttpApp } from "../app/server/http-server";
 import type { Services } from "../app/server/services";
 import { createOffsetClock } from "../app/utils/clock.server";
@@ -48,7 +49,11 @@ const origin = env.APP_ORIGIN ?? `http://localhost:${env.PORT}`;
 const allowedOrigins = env.APP_ORIGIN ? [env.APP_ORIGIN] : [origin, `http://127.0.0.1:${env.PORT}`];
 
 const uploadDir = env.UPLOAD_DIR ?? resolve(root, ".data/uploads");
-const services: Services = { db, clock, env, origin, devTools, uploadDir, jobs: { send: async () => {} } };
+const ledgerSigner = await loadLedgerSigner(ownerDb, env, { origin, devTools }).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});
+const services: Services = { db, clock, env, origin, devTools, uploadDir, ledgerSigner, jobs: { send: async () => {} } };
 const jobs = env.JOBS === "on" ? await startJobs(databaseUrl, () => services, log) : null;
 services.jobs = jobs?.queue ?? inlineJobQueue(() => services);
 

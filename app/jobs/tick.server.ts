@@ -1,3 +1,4 @@
+import { createCheckpointIfDue } from "../ledger/checkpoints.server";
 import type { Services } from "../server/services";
 
 /** Idempotent work that becomes due as the clock moves: run every minute and after a clock move. */
@@ -17,7 +18,10 @@ async function purgeExpiredAuthRecords(services: Services): Promise<number> {
   return Number(failures.numDeletedRows) + Number(sessions.numDeletedRows);
 }
 
-export const sweepers: Sweeper[] = [{ name: "auth.purge", run: purgeExpiredAuthRecords }];
+export const sweepers: Sweeper[] = [
+  { name: "auth.purge", run: purgeExpiredAuthRecords },
+  { name: "ledger.checkpoint", run: createCheckpointIfDue },
+];
 
 export interface TickReport {
   name: string;

@@ -1,3 +1,4 @@
+import type { LedgerSigner } from "../ledger/checkpoints";
 import type { Clock } from "../utils/clock";
 import type { Database } from "../utils/db.server";
 import type { Env } from "../utils/env.server";
@@ -19,6 +20,8 @@ export interface Services {
   devTools: boolean;
   /** Where uploaded files are kept (content-addressed). */
   uploadDir: string;
+  /** Signs ledger checkpoints (LEDGER_SIGNING_KEY, or the generated development key). */
+  ledgerSigner: LedgerSigner;
 }
 
 declare module "@remix-run/node" {

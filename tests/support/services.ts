@@ -1,6 +1,8 @@
+import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createSigner } from "../../app/ledger/checkpoints";
 import type { JobQueue, Services } from "../../app/server/services";
 import { fixedClock } from "../../app/utils/clock";
 import type { Database } from "../../app/utils/db.server";
@@ -28,6 +30,7 @@ export function createTestServices(db: Database, now = "2026-11-24T03:00:00Z"): 
     uploadDir: mkdtempSync(join(tmpdir(), "hamkke-uploads-")),
     jobs,
     sentJobs,
+    ledgerSigner: createSigner("localhost:3000/ledger", generateKeyPairSync("ed25519").privateKey),
     clock: {
       now: clock.now,
       set: clock.set,
