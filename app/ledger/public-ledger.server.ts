@@ -254,7 +254,7 @@ export async function listKinds(db: DbOrTx): Promise<string[]> {
 export async function findEntriesByBacker(db: DbOrTx, commitment: string, limit = 200): Promise<LedgerEntryView[]> {
   const result = await sql<{ seq: number }>`
     SELECT seq FROM journal_entries
-    WHERE ((canonical::jsonb) -> 'refs') @> ${JSON.stringify({ backer: commitment })}::jsonb
+    WHERE ((canonical::jsonb) -> 'refs') @> jsonb_build_object('backer', ${commitment}::text)
     ORDER BY seq LIMIT ${limit}`.execute(db);
   return loadEntryViews(
     db,
