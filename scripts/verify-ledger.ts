@@ -14,6 +14,8 @@ const USAGE = `Usage:
       at its size. Give archived checkpoint files too: a rewritten history disagrees with them.
       --key       trust only this signing key (vkey, PEM or base64 of the 32 raw bytes, or a file)
       --balances  print the recomputed balance of every account
+      --workers   threads checking batches in parallel (default: the cores, up to 4; 0 = this thread)
+      --batch-kb  size of a batch in KiB (default 4096)
   npm run ledger:verify
       Verifies the local database (DATABASE_URL or the embedded one) and its stored checkpoints.
 
@@ -55,7 +57,13 @@ const { values, positionals } = (() => {
   try {
     return parseArgs({
       allowPositionals: true,
-      options: { key: { type: "string", multiple: true }, balances: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      options: {
+        key: { type: "string", multiple: true },
+        balances: { type: "boolean" },
+        workers: { type: "string" },
+        "batch-kb": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
     });
   } catch (error) {
     return usageError(error instanceof Error ? error.message : String(error));
@@ -83,7 +91,14 @@ if (exportPath) {
     console.error(`${at}: ${checkpoints.problem.reason}`);
     process.exit(1);
   }
-  const result = await verifyExportFile(exportPath, checkpoints);
+  const whole = (name: string, value: string | undefined, min: number) => {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    return Number.isSafeInteger(n) && n >= min ? n : usageError(`--${name} takes a whole number ≥ ${min}`);
+  };
+  const workers = whole("workers", values.workers, 0);
+  const batchKb = whole("batch-kb", values["batch-kb"], 1);
+  const result = await verifyExportFile(exportPath, checkpoints, { workers, batchBytes: batchKb === undefined ? undefined : batchKb * 1024 });
   report(result, [describeCheckpoints(checkpoints, result.checkpointsChecked, result.latestCheckpoint)], values.balances ?? false);
 } else {
   const { startEmbeddedPostgres } = await import("../db/embedded");
