@@ -45,7 +45,7 @@ export default function AccountPage() {
           <dt>{a.kind}</dt>
           <dd>{m.ledger.accountKindNames[account.kind] ?? account.kind}</dd>
         </dl>
-        <p className="small">{a.balanceHint}</p>
+        <p className="muted small section-gap">{a.balanceHint}</p>
       </header>
       {Object.keys(errors).length > 0 ? (
         <div className="alert alert-error" role="alert" data-testid="filter-errors">

@@ -2,6 +2,7 @@ import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { accountHref, accountName, kindLabel, SignedWon } from "../components/ledger-entries";
 import { useLocale, useMessages } from "../i18n/use-messages";
+import { getLedgerHead } from "../ledger/ledger.server";
 import { parseSeq } from "../ledger/ledger-query";
 import { getEntryDetail } from "../ledger/public-ledger.server";
 import { formatDateTime } from "../utils/dates";
@@ -15,11 +16,12 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   if (typeof seq !== "number") throw notFound();
   const entry = await getEntryDetail(context.services.db, seq);
   if (!entry) throw notFound();
-  return json({ entry });
+  const head = await getLedgerHead(context.services.db);
+  return json({ entry, headSeq: head.seq });
 }
 
 export default function EntryPage() {
-  const { entry } = useLoaderData<typeof loader>();
+  const { entry, headSeq } = useLoaderData<typeof loader>();
   const m = useMessages();
   const locale = useLocale();
   const e = m.ledger.entry;
@@ -62,7 +64,7 @@ export default function EntryPage() {
             </>
           ) : null}
         </section>
-        <aside className="card stack">
+        <aside className="card stack align-start">
           <p className="small" data-testid="entry-checkpoint">
             {entry.checkpoint ? (
               <Link to="/ledger/checkpoints">{e.coveredBy(entry.checkpoint.size.toLocaleString("ko-KR"), formatDateTime(entry.checkpoint.signedAt, locale))}</Link>
@@ -105,9 +107,11 @@ export default function EntryPage() {
         ) : (
           <span />
         )}
-        <Link className="button button-secondary button-small" to={`/ledger/entries/${entry.seq + 1}`}>
-          #{entry.seq + 1} →
-        </Link>
+        {entry.seq < headSeq ? (
+          <Link className="button button-secondary button-small" to={`/ledger/entries/${entry.seq + 1}`}>
+            #{entry.seq + 1} →
+          </Link>
+        ) : null}
       </nav>
     </>
   );
