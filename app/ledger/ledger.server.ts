@@ -186,10 +186,10 @@ export async function* streamEntries(db: DbOrTx, afterSeq = 0, pageSize = 5000):
 /**
  * Re-computes every hash from the stored canonical texts, checks seq is gapless, that the stored
  * lines are the ones each canonical text commits to, that the chain ends at the head, and that
- * the stored balances equal the sum of the lines. Names the first bad seq.
+ * the stored balances and totals by kind equal the sums of the lines. Names the first bad seq.
  */
 export async function verifyStoredLedger(db: DbOrTx, pageSize = 5000): Promise<VerifyResult> {
-  const verifier = new LedgerVerifier();
+  const verifier = new LedgerVerifier({ trackKindTotals: true });
   let cursor = 0;
   for (;;) {
     const page = await db
@@ -241,7 +241,13 @@ export async function verifyStoredLedger(db: DbOrTx, pageSize = 5000): Promise<V
     };
   }
   const accounts = await db.selectFrom("ledger_accounts").select(["code", "balance_won"]).execute();
-  verifier.checkBalances(new Map(accounts.map((a) => [a.code, a.balance_won])));
+  if (!verifier.checkBalances(new Map(accounts.map((a) => [a.code, a.balance_won])))) return verifier.finish();
+  const totals = await db
+    .selectFrom("ledger_kind_totals")
+    .innerJoin("ledger_accounts", "ledger_accounts.id", "ledger_kind_totals.account_id")
+    .select(["ledger_accounts.code", "ledger_kind_totals.kind", "ledger_kind_totals.entry_count", "ledger_kind_totals.in_won", "ledger_kind_totals.out_won"])
+    .execute();
+  verifier.checkKindTotals(new Map(totals.map((t) => [`${t.code}\0${t.kind}`, { entries: t.entry_count, inWon: t.in_won, outWon: t.out_won }])));
   return verifier.finish();
 }
 

@@ -147,6 +147,12 @@ export interface VerifyProblem {
   reason: string;
 }
 
+export interface KindTotal {
+  entries: number;
+  inWon: number;
+  outWon: number;
+}
+
 export interface VerifyResult {
   ok: boolean;
   entries: number;
@@ -161,6 +167,7 @@ export function seqProblem(expected: number, found: number): string {
 }
 
 export interface CheckedEntry {
+  kind: string;
   leaf: Buffer;
   /** The chain hash after this entry: computed, or as stated when no previous hash was given. */
   chain: Buffer;
@@ -196,10 +203,11 @@ export function checkEntryContent(entry: ExportedEntry, previous: Buffer | null)
   if (!isCanonicalText(parsed, entry.canonical)) return "canonical text is not in canonical form";
   const leaf = leafHash(entry.canonical);
   if (leaf.toString("hex") !== entry.leaf_hash) return "leaf_hash does not match the canonical text";
-  if (previous === null) return { leaf, chain: Buffer.from(entry.chain_hash, "hex"), lines };
+  const kind = String(parsed.kind);
+  if (previous === null) return { kind, leaf, chain: Buffer.from(entry.chain_hash, "hex"), lines };
   const chain = chainHash(previous, leaf);
   if (chain.toString("hex") !== entry.chain_hash) return "chain_hash does not follow from the previous entry";
-  return { leaf, chain, lines };
+  return { kind, leaf, chain, lines };
 }
 
 /**
@@ -212,6 +220,12 @@ export class LedgerVerifier {
   private readonly balances = new Map<string, number>();
   private problem: VerifyProblem | null = null;
   private count = 0;
+  /** Per "<account>\0<kind>": entries, money in, money out (only when asked for). */
+  private readonly kindTotals: Map<string, KindTotal> | null;
+
+  constructor(options: { trackKindTotals?: boolean } = {}) {
+    this.kindTotals = options.trackKindTotals ? new Map() : null;
+  }
 
   push(entry: ExportedEntry): boolean {
     if (this.problem) return false;
@@ -228,6 +242,14 @@ export class LedgerVerifier {
     if (typeof checked === "string") return checked;
     for (const line of checked.lines) {
       this.balances.set(line.account, (this.balances.get(line.account) ?? 0) + line.amountWon);
+      if (this.kindTotals) {
+        const key = `${line.account}\0${checked.kind}`;
+        const total = this.kindTotals.get(key) ?? { entries: 0, inWon: 0, outWon: 0 };
+        total.entries += 1;
+        if (line.amountWon > 0) total.inWon += line.amountWon;
+        else total.outWon -= line.amountWon;
+        this.kindTotals.set(key, total);
+      }
     }
     this.previous = checked.chain;
     this.expectedSeq += 1;
@@ -261,6 +283,25 @@ export class LedgerVerifier {
         this.problem = {
           seq: this.expectedSeq - 1,
           reason: `balance of ${code} is ${stated} but the entries add up to ${recomputed}`,
+        };
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Compares recomputed totals per account and kind with claimed ones (keys "<account>\0<kind>"). */
+  checkKindTotals(claimed: ReadonlyMap<string, KindTotal>): boolean {
+    if (this.problem || !this.kindTotals) return this.problem === null;
+    const keys = new Set([...claimed.keys(), ...this.kindTotals.keys()]);
+    for (const key of [...keys].sort()) {
+      const recomputed = this.kindTotals.get(key) ?? { entries: 0, inWon: 0, outWon: 0 };
+      const stated = claimed.get(key) ?? { entries: 0, inWon: 0, outWon: 0 };
+      if (recomputed.entries !== stated.entries || recomputed.inWon !== stated.inWon || recomputed.outWon !== stated.outWon) {
+        const [account, kind] = key.split("\0");
+        this.problem = {
+          seq: this.expectedSeq - 1,
+          reason: `totals of ${account} for ${kind} are ${JSON.stringify(stated)} but the entries add up to ${JSON.stringify(recomputed)}`,
         };
         return false;
       }

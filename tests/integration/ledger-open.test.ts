@@ -230,6 +230,47 @@ describe("checkpoints", () => {
   });
 });
 
+describe("appendEntries", () => {
+  it("writes exactly what appendEntry would, one by one, and honours idempotency keys", async () => {
+    const [one, batch] = await Promise.all([createTestDatabase(), createTestDatabase()]);
+    try {
+      const drafts = Array.from({ length: 40 }, (_, n) => draftFor(n, new Date("2026-05-01T00:00:00Z"), 3).draft);
+      drafts[7] = { ...drafts[7]!, idempotencyKey: "pledge:7:collect" };
+      drafts[9] = { ...drafts[9]!, idempotencyKey: "pledge:7:collect" };
+      for (const draft of drafts) await one.db.transaction().execute((trx) => appendEntry(trx, draft));
+      const appended = await batch.db.transaction().execute((trx) => appendEntries(trx, drafts));
+      expect(appended[9]).toEqual({ ...appended[7], created: false });
+      expect(await getLedgerHead(batch.db)).toEqual(await getLedgerHead(one.db));
+      expect((await getLedgerHead(batch.db)).seq).toBe(39);
+      const again = await batch.db.transaction().execute((trx) => appendEntries(trx, [drafts[7]!]));
+      expect(again).toEqual([{ ...appended[7], created: false }]);
+      expect(await verifyStoredLedger(batch.db)).toMatchObject({ ok: true, entries: 39 });
+    } finally {
+      await Promise.all([one.drop(), batch.drop()]);
+    }
+  });
+});
+
+describe("cached totals", () => {
+  it("are recomputed by the stored-ledger verifier, which names a total changed behind the triggers' back", async () => {
+    const fresh = await createTestDatabase();
+    try {
+      await writeLedger(fresh.db, 25);
+      expect(await verifyStoredLedger(fresh.db)).toMatchObject({ ok: true, entries: 25 });
+      await fresh.owner.transaction().execute(async (trx) => {
+        await sql`ALTER TABLE ledger_kind_totals DISABLE TRIGGER USER`.execute(trx);
+        await sql`UPDATE ledger_kind_totals SET in_won = in_won + 1 WHERE kind = 'pledge.collected' AND account_id = (SELECT id FROM ledger_accounts WHERE code = 'campaign:2:escrow')`.execute(trx);
+        await sql`ALTER TABLE ledger_kind_totals ENABLE TRIGGER USER`.execute(trx);
+      });
+      const result = await verifyStoredLedger(fresh.db);
+      expect(result.ok).toBe(false);
+      expect(result.problem?.reason).toMatch(/^totals of campaign:2:escrow for pledge\.collected are .* but the entries add up to/);
+    } finally {
+      await fresh.drop();
+    }
+  });
+});
+
 describe("the signing key", () => {
   it("comes from LEDGER_SIGNING_KEY, is required without dev tools, and is generated once for development", async () => {
     const pem = generateKeyPairSync("ed25519").privateKey.export({ format: "pem", type: "pkcs8" }).toString();
