@@ -12,7 +12,10 @@ export const meta = titled((m) => m.ledger.title);
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { db } = context.services;
-  const query = parseLedgerQuery(new URL(request.url).searchParams);
+  const params = new URL(request.url).searchParams;
+  const query = parseLedgerQuery(params);
+  // What the visitor typed, kept in the form even when it was not applied, so it can be corrected.
+  const typed = Object.fromEntries((["kind", "account", "from", "to"] as const).map((name) => [name, params.get(name)?.slice(0, 200) ?? ""])) as Record<"kind" | "account" | "from" | "to", string>;
   const [head, page, kinds, checkpoint] = await Promise.all([
     getLedgerHead(db),
     listLedgerEntries(db, query.filter, query.cursor),
@@ -26,6 +29,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       page,
       kinds,
       filter: query.filter,
+      typed,
       errors: query.errors,
       checkpoint: checkpoint ? { size: checkpoint.tree_size, signedAt: checkpoint.signed_at.toISOString() } : null,
     },
@@ -34,19 +38,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function LedgerPage() {
-  const { head, page, kinds, filter, errors, checkpoint } = useLoaderData<typeof loader>();
+  const { head, page, kinds, filter, typed, errors, checkpoint } = useLoaderData<typeof loader>();
   const m = useMessages();
   const locale = useLocale();
   const f = m.ledger.filters;
-  const errorFor = (field: keyof typeof errors) => {
-    const key = errors[field];
-    return key ? (
-      <span className="field-error" data-testid={`filter-error-${field}`}>
-        {m.errors[key]}
-      </span>
-    ) : null;
-  };
-  const cursorError = errors.before ?? errors.after;
+  const labels: Record<keyof typeof errors, string> = { kind: f.kind, account: f.account, from: f.from, to: f.to, before: m.ledger.seq, after: m.ledger.seq };
+  const invalid = (field: keyof typeof errors) => (errors[field] ? true : undefined);
   return (
     <>
       <header className="page-header">
@@ -79,7 +76,7 @@ export default function LedgerPage() {
         <Form method="get" className="filter-bar ledger-filters" data-testid="ledger-filter">
           <label>
             {f.kind}
-            <select name="kind" defaultValue={filter.kind ?? ""}>
+            <select name="kind" defaultValue={filter.kind ?? ""} aria-invalid={invalid("kind")}>
               <option value="">{f.allKinds}</option>
               {kinds.map((kind) => (
                 <option key={kind} value={kind}>
@@ -87,22 +84,18 @@ export default function LedgerPage() {
                 </option>
               ))}
             </select>
-            {errorFor("kind")}
           </label>
           <label className="grow">
             {f.account}
-            <input name="account" defaultValue={filter.account ?? ""} placeholder="campaign:12" spellCheck={false} autoCapitalize="none" aria-describedby="account-hint" />
-            {errorFor("account")}
+            <input name="account" defaultValue={typed.account} placeholder="campaign:12" spellCheck={false} autoCapitalize="none" aria-describedby="account-hint" aria-invalid={invalid("account")} />
           </label>
           <label>
             {f.from}
-            <input name="from" type="date" defaultValue={filter.from ?? ""} />
-            {errorFor("from")}
+            <input name="from" type="date" defaultValue={typed.from} aria-invalid={invalid("from")} />
           </label>
           <label>
             {f.to}
-            <input name="to" type="date" defaultValue={filter.to ?? ""} />
-            {errorFor("to")}
+            <input name="to" type="date" defaultValue={typed.to} aria-invalid={invalid("to")} />
           </label>
           <div className="button-row">
             <button type="submit" className="button button-primary">
@@ -121,7 +114,13 @@ export default function LedgerPage() {
         {Object.keys(errors).length > 0 ? (
           <div className="alert alert-error" role="alert" data-testid="filter-errors">
             {f.ignored}
-            {cursorError ? <div className="small">{m.errors[cursorError]}</div> : null}
+            <ul className="error-list">
+              {(Object.entries(errors) as [keyof typeof errors, keyof typeof m.errors][]).map(([field, key]) => (
+                <li key={field} data-testid={`filter-error-${field}`}>
+                  <strong>{labels[field]}</strong>: {m.errors[key]}
+                </li>
+              ))}
+            </ul>
           </div>
         ) : null}
         {page.noSuchAccount ? (

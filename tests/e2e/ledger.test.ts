@@ -67,9 +67,14 @@ describe.runIf(inject("chromium"))("the public ledger in the browser", () => {
     for (const text of await page.getByTestId("ledger-entry").allTextContents()) expect(text).toContain("campaign:2:escrow");
     await screenshot(page, "ledger-filtered-ko");
 
+    // A bad value through the form (a client-side navigation) is reported, not a crash.
+    await filter.getByLabel(m.ledger.filters.account).fill("잘못된 코드!");
+    await filter.getByRole("button", { name: m.ledger.filters.apply }).click();
+    await expect.poll(() => page.getByTestId("filter-error-account").textContent()).toBe(`${m.ledger.filters.account}: ${m.errors.invalidAccountCode}`);
+    expect(await filter.getByLabel(m.ledger.filters.account).inputValue()).toBe("잘못된 코드!");
     await page.goto(`${server.url}/ledger?from=2026-13-01&before=abc`);
     expect(await page.getByTestId("filter-errors").textContent()).toContain(m.ledger.filters.ignored);
-    expect(await page.getByTestId("filter-error-from").textContent()).toBe(m.errors.invalidFilterDate);
+    expect(await page.getByTestId("filter-error-from").textContent()).toBe(`${m.ledger.filters.from}: ${m.errors.invalidFilterDate}`);
     await screenshot(page, "ledger-bad-filter-ko");
 
     await page.goto(`${server.url}/ledger`);
