@@ -445,6 +445,16 @@ describe("the ledger pages", () => {
     expect(await account.text()).toContain('data-testid="kind-totals"');
   });
 
+  it("are served without stray NUL bytes, whatever falls on React's 2 KiB write boundaries", async () => {
+    // Shifting the page by one to three bytes (the typed filter is echoed) moves every boundary.
+    const paths = ["/ledger/verify", "/ledger/checkpoints", "/ledger/entries/12", ...["x", "xy", "xyz"].map((a) => `/ledger?account=${a}!`)];
+    for (const path of paths) {
+      const bytes = new Uint8Array(await (await app.client().get(path)).arrayBuffer());
+      expect(bytes.length).toBeGreaterThan(5_000);
+      expect(bytes.indexOf(0), path).toBe(-1);
+    }
+  });
+
   it("are in English too", async () => {
     const client = app.client();
     client.useLocale("en");
