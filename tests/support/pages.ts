@@ -14,6 +14,8 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export async function linkFromLatestEmail(page: Page, base: string, to: string, pathPart: string): Promise<string> {
   await page.goto(`${base}/dev/outbox?to=${encodeURIComponent(to)}`);
   await page.locator("[data-testid=outbox] tbody tr a").first().click();
+  // The click navigates client-side: wait for the message before reading its links.
+  await page.getByTestId("email-subject").waitFor();
   const links = await page.locator("[data-testid=email-links] a").allTextContents();
   const link = links.find((href) => href.includes(pathPart));
   if (!link) throw new Error(`no link containing ${pathPart} in the e-mail to ${to}`);
