@@ -917,6 +917,39 @@ export interface LoanEventsTable {
   occurred_at: Timestamp;
 }
 
+export interface LedgerSigningKeysTable {
+  key_id: string;
+  key_name: string;
+  algorithm: Generated<"ed25519">;
+  public_key: Buffer;
+  first_used_at: CreatedAt;
+}
+
+export interface LedgerCheckpointsTable {
+  tree_size: number;
+  origin: string;
+  chain_hash: Buffer;
+  note: string;
+  key_id: string;
+  signature: Buffer;
+  signed_at: Timestamp;
+  recorded_at: CreatedAt;
+}
+
+export interface LedgerDevSigningKeyTable {
+  id: Generated<boolean>;
+  private_key_pem: string;
+  created_at: CreatedAt;
+}
+
+export interface LedgerKindTotalsTable {
+  account_id: number;
+  kind: string;
+  entry_count: number;
+  in_won: number;
+  out_won: number;
+}
+
 export interface DB {
   host_organisations: HostOrganisationsTable;
   users: UsersTable;
@@ -940,6 +973,10 @@ export interface DB {
   funds: FundsTable;
   loan_products: LoanProductsTable;
   stored_files: StoredFilesTable;
+  ledger_signing_keys: LedgerSigningKeysTable;
+  ledger_checkpoints: LedgerCheckpointsTable;
+  ledger_dev_signing_key: LedgerDevSigningKeyTable;
+  ledger_kind_totals: LedgerKindTotalsTable;
   fund_contributions: FundContributionsTable;
   fund_grants: FundGrantsTable;
   loan_applications: LoanApplicationsTable;

@@ -8,6 +8,7 @@ import { seedDemoData } from "../db/seed/seed";
 import { createSmtpTransport, deliverPendingEmails } from "../app/email/outbox.server";
 import { inlineJobQueue, startJobs } from "../app/jobs/jobs.server";
 import { createPaymentProvider } from "../app/payments/payments.server";
+import { loadLedgerSigner } from "../app/ledger/checkpoints.server";
 import { createHttpApp } from "../app/server/http-server";
 import type { Services } from "../app/server/services";
 import { createOffsetClock } from "../app/utils/clock.server";
@@ -50,7 +51,11 @@ const allowedOrigins = env.APP_ORIGIN ? [env.APP_ORIGIN] : [origin, `http://127.
 
 const uploadDir = env.UPLOAD_DIR ?? resolve(root, ".data/uploads");
 const payments = createPaymentProvider(env, db, clock);
-const services: Services = { db, clock, env, origin, devTools, uploadDir, payments, jobs: { send: async () => {} } };
+const ledgerSigner = await loadLedgerSigner(ownerDb, env, { origin, devTools }).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});
+const services: Services = { db, clock, env, origin, devTools, uploadDir, payments, ledgerSigner, jobs: { send: async () => {} } };
 const jobs = env.JOBS === "on" ? await startJobs(databaseUrl, () => services, log) : null;
 services.jobs = jobs?.queue ?? inlineJobQueue(() => services);
 

@@ -1,53 +1,122 @@
-import { createReadStream } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { createInterface } from "node:readline";
-import { startEmbeddedPostgres } from "../db/embedded";
-import { LedgerVerifier, type ExportedEntry, type VerifyResult } from "../app/ledger/ledger";
+import { parseArgs } from "node:util";
+import { parsePublicKey, type CheckpointCheck } from "../app/ledger/checkpoints";
+import type { VerifyResult } from "../app/ledger/ledger";
+import { verifyStoredCheckpoints } from "../app/ledger/checkpoints.server";
 import { verifyStoredLedger } from "../app/ledger/ledger.server";
-import { createDatabase } from "../app/utils/db.server";
+import { readCheckpointFiles, verifyExportFile } from "../app/ledger/verify-file.server";
 
-// Usage:
-//   npm run ledger:verify                      verify the local database (DATABASE_URL or the embedded one)
-//   npm run ledger:verify -- export.ndjson     verify a downloaded export, offline
-// Exit code 0 when every hash, seq and balance checks out; 1 with the first bad seq otherwise.
+const USAGE = `Usage:
+  npm run ledger:verify -- <export.ndjson> [checkpoints.json ...] [--key <public key>] [--balances]
+      Verifies a downloaded export offline: every leaf and chain hash, gapless seq, balanced
+      entries, every checkpoint's Ed25519 signature and that each checkpoint matches the chain
+      at its size. Give archived checkpoint files too: a rewritten history disagrees with them.
+      --key       trust only this signing key (vkey, PEM or base64 of the 32 raw bytes, or a file)
+      --balances  print the recomputed balance of every account
+      --workers   threads checking batches in parallel (default: the cores, up to 4; 0 = this thread)
+      --batch-kb  size of a batch in KiB (default 4096)
+  npm run ledger:verify
+      Verifies the local database (DATABASE_URL or the embedded one) and its stored checkpoints.
 
-async function verifyFile(path: string): Promise<VerifyResult> {
-  const verifier = new LedgerVerifier();
-  const lines = createInterface({ input: createReadStream(path, "utf8"), crlfDelay: Infinity });
-  let lineNumber = 0;
-  for await (const line of lines) {
-    lineNumber += 1;
-    if (line.trim() === "") continue;
-    let entry: ExportedEntry;
-    try {
-      entry = JSON.parse(line) as ExportedEntry;
-    } catch {
-      return { ...verifier.finish(), ok: false, problem: { seq: verifier.finish().headSeq + 1, reason: `line ${lineNumber} is not JSON` } };
-    }
-    if (!verifier.push(entry)) break;
-  }
-  return verifier.finish();
+Exit code 0 when everything checks out, 1 with the first problem otherwise, 2 for bad usage.`;
+
+function usageError(message: string): never {
+  console.error(`${message}\n\n${USAGE}`);
+  process.exit(2);
 }
 
-async function verifyDatabase(): Promise<VerifyResult> {
+function formatCount(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+function describeCheckpoints(check: CheckpointCheck, checked: number, latest: number | null): string {
+  if (check.claims.length === 0) {
+    return "Checkpoints: none given. Without a signed checkpoint a truncated or rewritten export cannot be told from the real one: also download /api/v1/ledger/checkpoints and keep old copies.";
+  }
+  const keys = [...check.keys.entries()].map(([id, key]) => `${id} (${key.keyName})`).join(", ");
+  return `Checkpoints: ${formatCount(checked)} signature(s) verified with key ${keys}; each matches the chain${latest === null ? "" : ` (latest: size ${formatCount(latest)})`}.`;
+}
+
+function report(result: VerifyResult, extra: string[], printBalances: boolean): never {
+  if (!result.ok) {
+    console.error(`FAILED at seq ${result.problem?.seq}: ${result.problem?.reason}`);
+    process.exit(1);
+  }
+  const range = result.headSeq > 0 ? ` (seq 1–${formatCount(result.headSeq)})` : "";
+  console.log(`OK: ${formatCount(result.entries)} entries verified${range}; chain hash at the end: ${result.headHash}`);
+  for (const line of extra) console.log(line);
+  console.log(`Balances: ${formatCount(result.balances.size)} accounts recomputed from the entries${printBalances ? ":" : " (--balances lists them)."}`);
+  if (printBalances) {
+    for (const [code, balance] of [...result.balances.entries()].sort(([a], [b]) => a.localeCompare(b))) console.log(`  ${code}\t${balance}`);
+  }
+  process.exit(0);
+}
+
+const { values, positionals } = (() => {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: {
+        key: { type: "string", multiple: true },
+        balances: { type: "boolean" },
+        workers: { type: "string" },
+        "batch-kb": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    return usageError(error instanceof Error ? error.message : String(error));
+  }
+})();
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+const [exportPath, ...checkpointPaths] = positionals;
+if (exportPath) {
+  for (const path of [exportPath, ...checkpointPaths]) {
+    if (!existsSync(path)) usageError(`No such file: ${path}`);
+  }
+  let trustedKeys: Buffer[] = [];
+  try {
+    trustedKeys = (values.key ?? []).map((key) => parsePublicKey(existsSync(key) ? readFileSync(key, "utf8") : key));
+  } catch (error) {
+    usageError(`--key: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const checkpoints = await readCheckpointFiles(checkpointPaths, trustedKeys);
+  if (checkpoints.problem) {
+    const at = checkpoints.problem.seq > 0 ? `FAILED at seq ${checkpoints.problem.seq}` : "FAILED";
+    console.error(`${at}: ${checkpoints.problem.reason}`);
+    process.exit(1);
+  }
+  const whole = (name: string, value: string | undefined, min: number) => {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    return Number.isSafeInteger(n) && n >= min ? n : usageError(`--${name} takes a whole number ≥ ${min}`);
+  };
+  const workers = whole("workers", values.workers, 0);
+  const batchKb = whole("batch-kb", values["batch-kb"], 1);
+  const result = await verifyExportFile(exportPath, checkpoints, { workers, batchBytes: batchKb === undefined ? undefined : batchKb * 1024 });
+  report(result, [describeCheckpoints(checkpoints, result.checkpointsChecked, result.latestCheckpoint)], values.balances ?? false);
+} else {
+  const { startEmbeddedPostgres } = await import("../db/embedded");
+  const { createDatabase } = await import("../app/utils/db.server");
   const url =
     process.env.DATABASE_URL ??
-    (await startEmbeddedPostgres({ dataDir: process.env.EMBEDDED_PG_DIR ?? resolve(import.meta.dirname, "../.data/pg"), port: Number(process.env.EMBEDDED_PG_PORT ?? 54329) })).urlFor("postgres");
+    (await startEmbeddedPostgres({ dataDir: process.env.EMBEDDED_PG_DIR ?? resolve(import.meta.dirname, "../.data/pg"), port: Number(process.env.EMBEDDED_PG_PORT ?? 54329) })).urlFor(
+      "postgres",
+    );
   const db = createDatabase(url, { max: 2 });
   try {
-    return await verifyStoredLedger(db);
-  } finally {
+    const result = await verifyStoredLedger(db);
+    const checkpoints = result.ok ? await verifyStoredCheckpoints(db) : null;
+    if (checkpoints?.problem) report({ ...result, ok: false, problem: checkpoints.problem }, [], false);
+    const line = checkpoints ? describeCheckpoints(checkpoints, checkpoints.claims.length, checkpoints.claims.at(-1)?.size ?? null) : "";
     await db.destroy();
+    report(result, line ? [line] : [], values.balances ?? false);
+  } finally {
+    await db.destroy().catch(() => {});
   }
-}
-
-const file = process.argv[2];
-const result = file ? await verifyFile(file) : await verifyDatabase();
-if (result.ok) {
-  console.log(`OK: ${result.entries} entries verified; head seq ${result.headSeq}, chain hash ${result.headHash}`);
-  console.log(`${result.balances.size} account balances recomputed.`);
-  process.exit(0);
-} else {
-  console.error(`FAILED at seq ${result.problem?.seq}: ${result.problem?.reason}`);
-  process.exit(1);
 }

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { enqueueEmail } from "../email/outbox.server";
 import { campaignEscrow, campaignRefunds, feeSubsidy } from "../ledger/accounts";
-import { backerCommitment } from "../ledger/commitment";
+import { backerCommitment } from "../ledger/receipts";
 import { appendEntry } from "../ledger/ledger.server";
 import { isPaymentUnavailable, type ChargeResult } from "../payments/provider";
 import { applyIntentState, lockPledge, recordCollected, releaseReward, type LockedPledge } from "../pledges/pledges.server";

@@ -7,6 +7,7 @@ import {
   settleChargingCampaigns,
 } from "../campaigns/settlement.server";
 import { sweepLoans } from "../loans/arrears.server";
+import { createCheckpointIfDue } from "../ledger/checkpoints.server";
 import type { Services } from "../server/services";
 
 /** Idempotent work that becomes due as the clock moves: run every minute and after a clock move. */
@@ -36,6 +37,7 @@ export const sweepers: Sweeper[] = [
   { name: "pledges.refund", run: (services) => processRefunds(services) },
   { name: "pledges.reconcile", run: reconcilePledges },
   { name: "loans.servicing", run: sweepLoans },
+  { name: "ledger.checkpoint", run: createCheckpointIfDue },
 ];
 
 export interface TickReport {

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { seeded } from "../../tests/support/fast-check";
 import { canonicalJson, type JsonValue } from "./canonical-json";
 
 describe("canonicalJson", () => {
@@ -27,6 +28,7 @@ describe("canonicalJson", () => {
         const text = canonicalJson(value);
         expect(canonicalJson(JSON.parse(text) as JsonValue)).toBe(text);
       }),
+      seeded("canonical JSON fixed point", 100),
     );
   });
 });

@@ -1,4 +1,5 @@
-import { sql } from "kysely";
+import { sql, type Insertable } from "kysely";
+import type { DB } from "../../db/types";
 import type { DbOrTx, Tx } from "../utils/db.server";
 import {
   assertValidLines,
@@ -54,33 +55,60 @@ export async function ensureAccounts(trx: DbOrTx, specs: readonly AccountSpec[])
  * back with the business change it records. Holds the ledger head lock until that commit.
  */
 export async function appendEntry(trx: Tx, draft: EntryDraft): Promise<AppendedEntry> {
-  assertValidLines(draft.lines.map((l) => ({ account: l.account.code, amountWon: l.amountWon })));
+  const [appended] = await appendEntries(trx, [draft]);
+  if (!appended) throw new Error("ledger append returned nothing");
+  return appended;
+}
+
+const INSERT_CHUNK = 1000;
+
+/**
+ * Appends entries in order, in one go (batch settlement, imports): one head lock, one account
+ * lookup, multi-row inserts. Same rules and result as appending them one by one, including
+ * idempotency keys (a key used before, or earlier in the batch, writes nothing).
+ */
+export async function appendEntries(trx: Tx, drafts: readonly EntryDraft[]): Promise<AppendedEntry[]> {
+  for (const draft of drafts) assertValidLines(draft.lines.map((l) => ({ account: l.account.code, amountWon: l.amountWon })));
+  if (drafts.length === 0) return [];
   const head = await sql<{ seq: number; chain_hash: Buffer }>`SELECT seq, chain_hash FROM ledger_lock_head()`
     .execute(trx)
     .then((r) => r.rows[0]);
   if (!head) throw new Error("ledger head row is missing");
 
-  if (draft.idempotencyKey) {
-    const existing = await trx
+  const keys = [...new Set(drafts.flatMap((d) => (d.idempotencyKey ? [d.idempotencyKey] : [])))];
+  const known = new Map<string, AppendedEntry>();
+  for (let i = 0; i < keys.length; i += INSERT_CHUNK) {
+    const rows = await trx
       .selectFrom("journal_entries")
-      .select(["seq", "chain_hash"])
-      .where("idempotency_key", "=", draft.idempotencyKey)
-      .executeTakeFirst();
-    if (existing) return { seq: existing.seq, chainHash: existing.chain_hash.toString("hex"), created: false };
+      .select(["seq", "chain_hash", "idempotency_key"])
+      .where("idempotency_key", "in", keys.slice(i, i + INSERT_CHUNK))
+      .execute();
+    for (const row of rows) if (row.idempotency_key) known.set(row.idempotency_key, { seq: row.seq, chainHash: row.chain_hash.toString("hex"), created: false });
   }
 
-  const accountIds = await ensureAccounts(
-    trx,
-    draft.lines.map((l) => l.account),
-  );
-  const seq = head.seq + 1;
-  const canonical = canonicalText(buildCanonicalEntry(seq, draft));
-  const leaf = leafHash(canonical);
-  const chain = chainHash(head.chain_hash, leaf);
+  const specs = [...new Map(drafts.flatMap((d) => d.lines.map((l) => [l.account.code, l.account] as const))).values()];
+  const accountIds = new Map<string, number>();
+  for (let i = 0; i < specs.length; i += INSERT_CHUNK) {
+    for (const [code, id] of await ensureAccounts(trx, specs.slice(i, i + INSERT_CHUNK))) accountIds.set(code, id);
+  }
 
-  await trx
-    .insertInto("journal_entries")
-    .values({
+  const results: AppendedEntry[] = [];
+  const entries: Insertable<DB["journal_entries"]>[] = [];
+  const lines: Insertable<DB["journal_lines"]>[] = [];
+  let seq = head.seq;
+  let previous = head.chain_hash;
+  for (const draft of drafts) {
+    const existing = draft.idempotencyKey ? known.get(draft.idempotencyKey) : undefined;
+    if (existing) {
+      results.push({ ...existing, created: false });
+      continue;
+    }
+    seq += 1;
+    const canonical = canonicalText(buildCanonicalEntry(seq, draft));
+    const leaf = leafHash(canonical);
+    const chain = chainHash(previous, leaf);
+    previous = chain;
+    entries.push({
       seq,
       kind: draft.kind,
       occurred_at: draft.occurredAt,
@@ -89,19 +117,19 @@ export async function appendEntry(trx: Tx, draft: EntryDraft): Promise<AppendedE
       chain_hash: chain,
       reverses_seq: draft.reversesSeq ?? null,
       idempotency_key: draft.idempotencyKey ?? null,
-    })
-    .execute();
-  await trx
-    .insertInto("journal_lines")
-    .values(
-      draft.lines.map((line, index) => {
-        const accountId = accountIds.get(line.account.code);
-        if (accountId === undefined) throw new Error(`ledger account ${line.account.code} was not created`);
-        return { entry_seq: seq, line_no: index + 1, account_id: accountId, amount_won: line.amountWon };
-      }),
-    )
-    .execute();
-  return { seq, chainHash: chain.toString("hex"), created: true };
+    });
+    draft.lines.forEach((line, index) => {
+      const accountId = accountIds.get(line.account.code);
+      if (accountId === undefined) throw new Error(`ledger account ${line.account.code} was not created`);
+      lines.push({ entry_seq: seq, line_no: index + 1, account_id: accountId, amount_won: line.amountWon });
+    });
+    const appended = { seq, chainHash: chain.toString("hex"), created: true };
+    if (draft.idempotencyKey) known.set(draft.idempotencyKey, appended);
+    results.push(appended);
+  }
+  for (let i = 0; i < entries.length; i += INSERT_CHUNK) await trx.insertInto("journal_entries").values(entries.slice(i, i + INSERT_CHUNK)).execute();
+  for (let i = 0; i < lines.length; i += INSERT_CHUNK * 3) await trx.insertInto("journal_lines").values(lines.slice(i, i + INSERT_CHUNK * 3)).execute();
+  return results;
 }
 
 export async function getBalance(db: DbOrTx, code: string): Promise<number> {
@@ -158,10 +186,10 @@ export async function* streamEntries(db: DbOrTx, afterSeq = 0, pageSize = 5000):
 /**
  * Re-computes every hash from the stored canonical texts, checks seq is gapless, that the stored
  * lines are the ones each canonical text commits to, that the chain ends at the head, and that
- * the stored balances equal the sum of the lines. Names the first bad seq.
+ * the stored balances and totals by kind equal the sums of the lines. Names the first bad seq.
  */
 export async function verifyStoredLedger(db: DbOrTx, pageSize = 5000): Promise<VerifyResult> {
-  const verifier = new LedgerVerifier();
+  const verifier = new LedgerVerifier({ trackKindTotals: true });
   let cursor = 0;
   for (;;) {
     const page = await db
@@ -213,7 +241,13 @@ export async function verifyStoredLedger(db: DbOrTx, pageSize = 5000): Promise<V
     };
   }
   const accounts = await db.selectFrom("ledger_accounts").select(["code", "balance_won"]).execute();
-  verifier.checkBalances(new Map(accounts.map((a) => [a.code, a.balance_won])));
+  if (!verifier.checkBalances(new Map(accounts.map((a) => [a.code, a.balance_won])))) return verifier.finish();
+  const totals = await db
+    .selectFrom("ledger_kind_totals")
+    .innerJoin("ledger_accounts", "ledger_accounts.id", "ledger_kind_totals.account_id")
+    .select(["ledger_accounts.code", "ledger_kind_totals.kind", "ledger_kind_totals.entry_count", "ledger_kind_totals.in_won", "ledger_kind_totals.out_won"])
+    .execute();
+  verifier.checkKindTotals(new Map(totals.map((t) => [`${t.code}\0${t.kind}`, { entries: t.entry_count, inWon: t.in_won, outWon: t.out_won }])));
   return verifier.finish();
 }
 

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { seeded } from "../../tests/support/fast-check";
 import {
   assertValidLines,
   buildCanonicalEntry,
@@ -132,7 +133,7 @@ describe("verifyEntries", () => {
         expect(result.ok).toBe(false);
         expect(result.problem?.seq).toBe(expectedSeq);
       }),
-      { numRuns: 300 },
+      seeded("verifyEntries single mutations", 300),
     );
   });
 });

@@ -1,3 +1,4 @@
+import * as crypto from "node:crypto";
 import { createHash } from "node:crypto";
 import { canonicalJson, type JsonValue } from "./canonical-json";
 
@@ -80,12 +81,57 @@ export function canonicalText(entry: CanonicalEntry): string {
   return canonicalJson(entry as unknown as JsonValue);
 }
 
+// One-shot hashing (node:crypto's hash(), Node 20.12+) into reused buffers: verifying a million
+// entries is dominated by hashing, and a Hash object per call costs more than the hash itself.
+type OneShotHash = (algorithm: string, data: Uint8Array, outputEncoding: "buffer") => Buffer;
+const oneShotHash = (crypto as unknown as { hash?: OneShotHash }).hash;
+const sha256 = (data: Uint8Array): Buffer => (oneShotHash ? oneShotHash("sha256", data, "buffer") : createHash("sha256").update(data).digest());
+const leafInput = Buffer.alloc(1 << 16);
+const chainInput = Buffer.alloc(64);
+
 export function leafHash(canonical: string): Buffer {
+  leafInput[0] = 0;
+  const written = leafInput.write(canonical, 1, "utf8");
+  // A full buffer may mean the text did not fit.
+  if (written < leafInput.length - 1) return sha256(leafInput.subarray(0, written + 1));
   return createHash("sha256").update(Buffer.from([0])).update(canonical, "utf8").digest();
 }
 
 export function chainHash(previous: Buffer, leaf: Buffer): Buffer {
-  return createHash("sha256").update(previous).update(leaf).digest();
+  previous.copy(chainInput, 0, 0, 32);
+  leaf.copy(chainInput, 32, 0, 32);
+  return sha256(chainInput);
+}
+
+/**
+ * True when `text` is exactly canonicalJson(parsed). The fast path holds for every text the ledger
+ * writes: JSON.parse keeps the text's key order, so a canonical text re-stringifies to itself and
+ * has its keys sorted. Anything else (integer-like keys, which JSON objects reorder) takes the
+ * exact, slower path.
+ */
+export function isCanonicalText(parsed: unknown, text: string): boolean {
+  if (JSON.stringify(parsed) === text && keysSortedAndIntegral(parsed)) return true;
+  try {
+    return canonicalJson(parsed as JsonValue) === text;
+  } catch {
+    return false;
+  }
+}
+
+function keysSortedAndIntegral(value: unknown): boolean {
+  if (typeof value === "number") return Number.isSafeInteger(value) && !Object.is(value, -0);
+  if (typeof value !== "object" || value === null) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (!keysSortedAndIntegral(item)) return false;
+    return true;
+  }
+  let previous: string | null = null;
+  for (const key of Object.keys(value)) {
+    if (previous !== null && !(previous < key)) return false;
+    previous = key;
+    if (!keysSortedAndIntegral((value as Record<string, unknown>)[key])) return false;
+  }
+  return true;
 }
 
 /** One entry as exported (NDJSON) and as read back for verification. */
@@ -101,6 +147,12 @@ export interface VerifyProblem {
   reason: string;
 }
 
+export interface KindTotal {
+  entries: number;
+  inWon: number;
+  outWon: number;
+}
+
 export interface VerifyResult {
   ok: boolean;
   entries: number;
@@ -108,6 +160,54 @@ export interface VerifyResult {
   headHash: string;
   balances: Map<string, number>;
   problem: VerifyProblem | null;
+}
+
+export function seqProblem(expected: number, found: number): string {
+  return found > expected ? `seq ${expected} is missing (next entry has seq ${found})` : `seq ${found} appears out of order or twice (expected ${expected})`;
+}
+
+export interface CheckedEntry {
+  kind: string;
+  leaf: Buffer;
+  /** The chain hash after this entry: computed, or as stated when no previous hash was given. */
+  chain: Buffer;
+  lines: { account: string; amountWon: number }[];
+}
+
+/**
+ * Everything about one entry except its place in the sequence: canonical JSON that names its seq,
+ * balanced lines, the leaf hash and, given the previous chain hash, the chain hash. Returns what
+ * is wrong, or the checked entry.
+ */
+export function checkEntryContent(entry: ExportedEntry, previous: Buffer | null): CheckedEntry | string {
+  let parsed: CanonicalEntry;
+  try {
+    parsed = JSON.parse(entry.canonical) as CanonicalEntry;
+  } catch {
+    return "canonical text is not valid JSON";
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return "canonical text is not a JSON object";
+  if (parsed.seq !== entry.seq) return `canonical text names seq ${String(parsed.seq)}`;
+  if (!Array.isArray(parsed.lines)) return "canonical text has no lines";
+  const lines: { account: string; amountWon: number }[] = [];
+  for (const line of parsed.lines as unknown[]) {
+    const { account, amount_won } = (typeof line === "object" && line !== null ? line : {}) as Record<string, unknown>;
+    if (typeof account !== "string" || typeof amount_won !== "number") return "a line lacks its account or amount_won";
+    lines.push({ account, amountWon: amount_won });
+  }
+  try {
+    assertValidLines(lines);
+  } catch (error) {
+    return error instanceof Error ? error.message : "lines are invalid";
+  }
+  if (!isCanonicalText(parsed, entry.canonical)) return "canonical text is not in canonical form";
+  const leaf = leafHash(entry.canonical);
+  if (leaf.toString("hex") !== entry.leaf_hash) return "leaf_hash does not match the canonical text";
+  const kind = String(parsed.kind);
+  if (previous === null) return { kind, leaf, chain: Buffer.from(entry.chain_hash, "hex"), lines };
+  const chain = chainHash(previous, leaf);
+  if (chain.toString("hex") !== entry.chain_hash) return "chain_hash does not follow from the previous entry";
+  return { kind, leaf, chain, lines };
 }
 
 /**
@@ -120,51 +220,56 @@ export class LedgerVerifier {
   private readonly balances = new Map<string, number>();
   private problem: VerifyProblem | null = null;
   private count = 0;
+  /** Per "<account>\0<kind>": entries, money in, money out (only when asked for). */
+  private readonly kindTotals: Map<string, KindTotal> | null;
+
+  constructor(options: { trackKindTotals?: boolean } = {}) {
+    this.kindTotals = options.trackKindTotals ? new Map() : null;
+  }
 
   push(entry: ExportedEntry): boolean {
     if (this.problem) return false;
-    const fail = (reason: string) => {
-      this.problem = { seq: entry.seq === this.expectedSeq ? entry.seq : this.expectedSeq, reason };
-      return false;
-    };
-    if (entry.seq !== this.expectedSeq) {
-      return fail(
-        entry.seq > this.expectedSeq
-          ? `seq ${this.expectedSeq} is missing (next entry has seq ${entry.seq})`
-          : `seq ${entry.seq} appears out of order or twice (expected ${this.expectedSeq})`,
-      );
+    const reason = this.check(entry);
+    if (reason === null) return true;
+    this.problem = { seq: this.expectedSeq, reason };
+    return false;
+  }
+
+  /** Null when the entry is good (and accepted); otherwise what is wrong with it. */
+  private check(entry: ExportedEntry): string | null {
+    if (entry.seq !== this.expectedSeq) return seqProblem(this.expectedSeq, entry.seq);
+    const checked = checkEntryContent(entry, this.previous);
+    if (typeof checked === "string") return checked;
+    for (const line of checked.lines) {
+      this.balances.set(line.account, (this.balances.get(line.account) ?? 0) + line.amountWon);
+      if (this.kindTotals) {
+        const key = `${line.account}\0${checked.kind}`;
+        const total = this.kindTotals.get(key) ?? { entries: 0, inWon: 0, outWon: 0 };
+        total.entries += 1;
+        if (line.amountWon > 0) total.inWon += line.amountWon;
+        else total.outWon -= line.amountWon;
+        this.kindTotals.set(key, total);
+      }
     }
-    let parsed: CanonicalEntry;
-    try {
-      parsed = JSON.parse(entry.canonical) as CanonicalEntry;
-    } catch {
-      return fail("canonical text is not valid JSON");
-    }
-    if (parsed.seq !== entry.seq) return fail(`canonical text names seq ${String(parsed.seq)}`);
-    if (!Array.isArray(parsed.lines)) return fail("canonical text has no lines");
-    try {
-      assertValidLines(parsed.lines.map((l) => ({ account: String(l.account), amountWon: l.amount_won })));
-    } catch (error) {
-      return fail(error instanceof Error ? error.message : "lines are invalid");
-    }
-    let reserialised: string;
-    try {
-      reserialised = canonicalText(parsed);
-    } catch {
-      return fail("canonical text holds a value that is not canonical");
-    }
-    if (reserialised !== entry.canonical) return fail("canonical text is not in canonical form");
-    const leaf = leafHash(entry.canonical);
-    if (leaf.toString("hex") !== entry.leaf_hash) return fail("leaf_hash does not match the canonical text");
-    const chain = chainHash(this.previous, leaf);
-    if (chain.toString("hex") !== entry.chain_hash) return fail("chain_hash does not follow from the previous entry");
-    for (const line of parsed.lines) {
-      this.balances.set(line.account, (this.balances.get(line.account) ?? 0) + line.amount_won);
-    }
-    this.previous = chain;
+    this.previous = checked.chain;
     this.expectedSeq += 1;
     this.count += 1;
-    return true;
+    return null;
+  }
+
+  /** The seq the next entry must have. */
+  get nextSeq(): number {
+    return this.expectedSeq;
+  }
+
+  /** The chain hash after the last accepted entry (hex). */
+  get headHash(): string {
+    return this.previous.toString("hex");
+  }
+
+  /** Records a problem found outside the entries themselves (a checkpoint, the export's framing). */
+  reportProblem(problem: VerifyProblem): void {
+    this.problem ??= problem;
   }
 
   /** Compares recomputed balances with the ones a source claims (e.g. the database's). */
@@ -178,6 +283,25 @@ export class LedgerVerifier {
         this.problem = {
           seq: this.expectedSeq - 1,
           reason: `balance of ${code} is ${stated} but the entries add up to ${recomputed}`,
+        };
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Compares recomputed totals per account and kind with claimed ones (keys "<account>\0<kind>"). */
+  checkKindTotals(claimed: ReadonlyMap<string, KindTotal>): boolean {
+    if (this.problem || !this.kindTotals) return this.problem === null;
+    const keys = new Set([...claimed.keys(), ...this.kindTotals.keys()]);
+    for (const key of [...keys].sort()) {
+      const recomputed = this.kindTotals.get(key) ?? { entries: 0, inWon: 0, outWon: 0 };
+      const stated = claimed.get(key) ?? { entries: 0, inWon: 0, outWon: 0 };
+      if (recomputed.entries !== stated.entries || recomputed.inWon !== stated.inWon || recomputed.outWon !== stated.outWon) {
+        const [account, kind] = key.split("\0");
+        this.problem = {
+          seq: this.expectedSeq - 1,
+          reason: `totals of ${account} for ${kind} are ${JSON.stringify(stated)} but the entries add up to ${JSON.stringify(recomputed)}`,
         };
         return false;
       }

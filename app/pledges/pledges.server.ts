@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { PledgeState } from "../../db/types";
 import { enqueueEmail } from "../email/outbox.server";
 import { campaignEscrow, campaignFees, campaignOnlineSource } from "../ledger/accounts";
-import { backerCommitment, newReceiptSecret } from "../ledger/commitment";
+import { backerCommitment, newReceiptCode } from "../ledger/receipts";
 import { appendEntry } from "../ledger/ledger.server";
 import type { IntentState } from "../payments/provider";
 import type { Services } from "../server/services";
@@ -124,7 +124,7 @@ export async function createPledge(services: Services, input: CreatePledgeInput)
         provider: services.payments.name,
         idempotency_key: input.data.idempotencyKey,
         request_hash: requestHash,
-        receipt_secret: newReceiptSecret(),
+        receipt_secret: newReceiptCode(),
         created_at: now,
         updated_at: now,
       })
@@ -215,7 +215,7 @@ function receiptProps(services: Services, pledge: LockedPledge, charged: boolean
     endsOn: formatDate(pledge.ends_on, pledge.locale),
     receiptCode: pledge.receipt_secret,
     pledgeUrl: `${services.origin}/pledges/${pledge.public_id}`,
-    ledgerFindUrl: `${services.origin}/ledger/find?receipt=${encodeURIComponent(pledge.receipt_secret)}`,
+    ledgerFindUrl: `${services.origin}/ledger/find`,
     rewardTitle: pledge.reward_title,
   };
 }

@@ -1,91 +1,155 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { LedgerEntriesTable, LedgerPager } from "../components/ledger-entries";
 import { useLocale, useMessages } from "../i18n/use-messages";
 import { getLedgerHead } from "../ledger/ledger.server";
+import { isFiltered, ledgerSearch, parseLedgerQuery } from "../ledger/ledger-query";
+import { listKinds, listLedgerEntries } from "../ledger/public-ledger.server";
 import { formatDateTime } from "../utils/dates";
 import { titled } from "../utils/meta";
-import { formatWon } from "../utils/money";
 
 export const meta = titled((m) => m.ledger.title);
 
-export async function loader({ context }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   const { db } = context.services;
-  const head = await getLedgerHead(db);
-  const entries = await db
-    .selectFrom("journal_entries")
-    .select(["seq", "kind", "occurred_at", "canonical", "chain_hash"])
-    .orderBy("seq", "desc")
-    .limit(50)
-    .execute();
-  return json({
-    head,
-    entries: entries.map((e) => {
-      const parsed = JSON.parse(e.canonical) as { memo: string; lines: { account: string; amount_won: number }[] };
-      return { seq: e.seq, kind: e.kind, occurredAt: e.occurred_at, memo: parsed.memo, lines: parsed.lines, hash: e.chain_hash.toString("hex") };
-    }),
-  });
+  const params = new URL(request.url).searchParams;
+  const query = parseLedgerQuery(params);
+  // What the visitor typed, kept in the form even when it was not applied, so it can be corrected.
+  const typed = Object.fromEntries((["kind", "account", "from", "to"] as const).map((name) => [name, params.get(name)?.slice(0, 200) ?? ""])) as Record<"kind" | "account" | "from" | "to", string>;
+  const [head, page, kinds, checkpoint] = await Promise.all([
+    getLedgerHead(db),
+    listLedgerEntries(db, query.filter, query.cursor),
+    listKinds(db),
+    db.selectFrom("ledger_checkpoints").select(["tree_size", "signed_at"]).orderBy("tree_size", "desc").limit(1).executeTakeFirst(),
+  ]);
+  const hasErrors = Object.keys(query.errors).length > 0;
+  return json(
+    {
+      head,
+      page,
+      kinds,
+      filter: query.filter,
+      typed,
+      errors: query.errors,
+      checkpoint: checkpoint ? { size: checkpoint.tree_size, signedAt: checkpoint.signed_at.toISOString() } : null,
+    },
+    { status: hasErrors ? 400 : 200 },
+  );
 }
 
 export default function LedgerPage() {
-  const { head, entries } = useLoaderData<typeof loader>();
+  const { head, page, kinds, filter, typed, errors, checkpoint } = useLoaderData<typeof loader>();
   const m = useMessages();
   const locale = useLocale();
+  const f = m.ledger.filters;
+  const labels: Record<keyof typeof errors, string> = { kind: f.kind, account: f.account, from: f.from, to: f.to, before: m.ledger.seq, after: m.ledger.seq };
+  const invalid = (field: keyof typeof errors) => (errors[field] ? true : undefined);
   return (
-    <div className="container page">
+    <>
       <header className="page-header">
         <h1>{m.ledger.title}</h1>
         <p>{m.ledger.intro}</p>
       </header>
-      <section className="card">
+      <section className="card ledger-head">
         <dl className="facts">
           <dt>{m.ledger.entries}</dt>
           <dd data-testid="ledger-size">{head.seq.toLocaleString("ko-KR")}</dd>
           <dt>{m.ledger.chainHash}</dt>
-          <dd style={{ fontFamily: "monospace", fontSize: "0.85rem", wordBreak: "break-all" }}>{head.chainHash}</dd>
+          <dd>
+            <code className="hash hash-full" data-testid="ledger-head-hash">
+              {head.chainHash}
+            </code>
+          </dd>
+          <dt>{m.ledger.latestCheckpoint}</dt>
+          <dd>
+            {checkpoint ? (
+              <Link to="/ledger/checkpoints">{m.ledger.checkpointLine(checkpoint.size.toLocaleString("ko-KR"), formatDateTime(checkpoint.signedAt, locale))}</Link>
+            ) : (
+              <span className="muted">{m.ledger.noCheckpointYet}</span>
+            )}
+          </dd>
         </dl>
-        <p style={{ marginTop: 12 }}>
-          <Link to="/ledger/verify">{m.ledger.verifyTitle} →</Link>
-        </p>
       </section>
-      <section className="section card table-wrap">
-        {entries.length === 0 ? (
-          <p className="muted">{m.ledger.empty}</p>
-        ) : (
-          <table>
-            <thead>
-              <tr>
-                <th>{m.ledger.seq}</th>
-                <th>{m.ledger.time}</th>
-                <th>{m.ledger.kind}</th>
-                <th>{m.ledger.lines}</th>
-                <th>{m.ledger.hash}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {entries.map((e) => (
-                <tr key={e.seq}>
-                  <td className="num">{e.seq}</td>
-                  <td className="small">{formatDateTime(e.occurredAt, locale)}</td>
-                  <td>
-                    <code>{e.kind}</code>
-                    {e.memo ? <div className="muted small">{e.memo}</div> : null}
-                  </td>
-                  <td className="small">
-                    {e.lines.map((l) => (
-                      <div key={l.account}>
-                        <code>{l.account}</code> {formatWon(l.amount_won, locale)}
-                      </div>
-                    ))}
-                  </td>
-                  <td className="small" style={{ fontFamily: "monospace" }}>
-                    {e.hash.slice(0, 12)}…
-                  </td>
-                </tr>
+
+      <section className="section">
+        <h2 className="visually-hidden">{f.title}</h2>
+        <Form method="get" className="filter-bar ledger-filters" data-testid="ledger-filter">
+          <label>
+            {f.kind}
+            <select name="kind" defaultValue={filter.kind ?? ""} aria-invalid={invalid("kind")}>
+              <option value="">{f.allKinds}</option>
+              {kinds.map((kind) => (
+                <option key={kind} value={kind}>
+                  {m.ledger.kindNames[kind] ?? kind}
+                </option>
               ))}
-            </tbody>
-          </table>
-        )}
+            </select>
+          </label>
+          <label className="grow">
+            {f.account}
+            <input name="account" defaultValue={typed.account} placeholder="campaign:12" spellCheck={false} autoCapitalize="none" aria-describedby="account-hint" aria-invalid={invalid("account")} />
+          </label>
+          <label>
+            {f.from}
+            <input name="from" type="date" defaultValue={typed.from} aria-invalid={invalid("from")} />
+          </label>
+          <label>
+            {f.to}
+            <input name="to" type="date" defaultValue={typed.to} aria-invalid={invalid("to")} />
+          </label>
+          <div className="button-row">
+            <button type="submit" className="button button-primary">
+              {f.apply}
+            </button>
+            {isFiltered(filter) ? (
+              <Link to="/ledger" className="button button-ghost">
+                {f.reset}
+              </Link>
+            ) : null}
+          </div>
+          <p id="account-hint" className="field-hint full-row">
+            {f.accountHint}
+          </p>
+        </Form>
+        {Object.keys(errors).length > 0 ? (
+          <div className="alert alert-error" role="alert" data-testid="filter-errors">
+            {f.ignored}
+            <ul className="error-list">
+              {(Object.entries(errors) as [keyof typeof errors, keyof typeof m.errors][]).map(([field, key]) => (
+                <li key={field} data-testid={`filter-error-${field}`}>
+                  <strong>{labels[field]}</strong>: {m.errors[key]}
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
+        {page.noSuchAccount ? (
+          <div className="alert alert-info" role="status" data-testid="no-such-account">
+            {f.noSuchAccount}
+          </div>
+        ) : null}
       </section>
-    </div>
+
+      <section className="card table-wrap">
+        <LedgerEntriesTable entries={page.entries} emptyText={head.seq === 0 ? m.ledger.empty : m.ledger.noMatches} />
+        <LedgerPager page={page} href={(cursor) => `/ledger${ledgerSearch(filter, cursor ?? {})}`} />
+      </section>
+
+      <section className="section card">
+        <h2>{m.ledger.downloads.title}</h2>
+        <p className="muted small">{m.ledger.downloads.hint}</p>
+        <div className="button-row">
+          <a className="button button-secondary" href={`/ledger.csv${ledgerSearch(filter)}`} download data-testid="download-csv">
+            {m.ledger.downloads.csv}
+          </a>
+          <a className="button button-secondary" href="/api/v1/ledger/entries.ndjson" download="ledger.ndjson">
+            {m.ledger.downloads.ndjson}
+          </a>
+          <a className="button button-secondary" href="/api/v1/ledger/checkpoints" download="checkpoints.json">
+            {m.ledger.downloads.checkpoints}
+          </a>
+        </div>
+      </section>
+    </>
   );
 }

@@ -94,9 +94,13 @@ export default function Receipt() {
         </p>
         <p className="muted small">{p.receiptCodeHelp}</p>
         <div className="button-row">
-          <Link to={`/ledger/find?receipt=${encodeURIComponent(pledge.receiptCode)}`} className="button button-secondary">
-            {p.findInLedger}
-          </Link>
+          {/* Posted, not linked: the code must stay out of URLs, history and Referer headers. */}
+          <AppForm action="/ledger/find" reloadDocument>
+            <input type="hidden" name="code" value={pledge.receiptCode} />
+            <button type="submit" className="button button-secondary">
+              {p.findInLedger}
+            </button>
+          </AppForm>
           {pledge.state === "pending_authorization" || pledge.state === "collection_failed" ? (
             <Link to="pay" className="button button-primary">
               {pledge.state === "collection_failed" ? p.fixCard : p.payTitle}

@@ -1,9 +1,7 @@
-import {
-  createReadableStreamFromReadable,
-  createRequestHandler,
-  writeReadableStreamToWritable,
-  type ServerBuild,
-} from "@remix-run/node";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
+import { createReadableStreamFromReadable, createRequestHandler, type ServerBuild } from "@remix-run/node";
 import express from "express";
 import { checkMutation } from "../utils/csrf.server";
 import type { Services } from "./services";
@@ -58,7 +56,13 @@ async function sendFetchResponse(res: express.Response, response: Response): Pro
   res.status(response.status);
   for (const [key, value] of response.headers.entries()) res.append(key, value);
   if (response.body) {
-    await writeReadableStreamToWritable(response.body, res);
+    // With backpressure: a streamed export is produced only as fast as the client reads it.
+    try {
+      await pipeline(Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>), res);
+    } catch (error) {
+      // The client went away mid-stream: the source was cancelled, nothing more to do.
+      if (!res.headersSent || (error as { code?: string }).code !== "ERR_STREAM_PREMATURE_CLOSE") throw error;
+    }
   } else {
     res.end();
   }

@@ -1,4 +1,5 @@
 import type { PaymentProvider } from "../payments/provider";
+import type { LedgerSigner } from "../ledger/checkpoints";
 import type { Clock } from "../utils/clock";
 import type { Database } from "../utils/db.server";
 import type { Env } from "../utils/env.server";
@@ -22,6 +23,8 @@ export interface Services {
   uploadDir: string;
   /** Card payments: Stripe when configured, otherwise the built-in demo provider. */
   payments: PaymentProvider;
+  /** Signs ledger checkpoints (LEDGER_SIGNING_KEY, or the generated development key). */
+  ledgerSigner: LedgerSigner;
 }
 
 declare module "@remix-run/node" {

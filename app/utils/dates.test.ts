@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { daysLeft, endOfSeoulDay, formatDate, isIsoDate, seoulDate, startOfSeoulDay } from "./dates";
+import { daysLeft, endOfSeoulDay, formatDate, formatDateTime, isIsoDate, seoulDate, startOfSeoulDay } from "./dates";
 
 describe("Seoul calendar dates", () => {
   it("takes the date in Asia/Seoul, not UTC", () => {
@@ -24,5 +24,9 @@ describe("Seoul calendar dates", () => {
   it("formats in both languages", () => {
     expect(formatDate("2016-01-25", "ko")).toBe("2016년 1월 25일");
     expect(formatDate("2016-01-25", "en")).toBe("25 Jan 2016");
+  });
+  it("formats instants in Seoul time on a 24-hour clock, the same in Node and in browsers", () => {
+    expect(formatDateTime("2026-11-22T21:05:00Z", "ko")).toBe("2026. 11. 23. 06:05");
+    expect(formatDateTime("2026-11-22T21:05:00Z", "en")).toBe("23/11/2026, 06:05");
   });
 });

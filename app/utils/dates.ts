@@ -41,6 +41,8 @@ export function formatDate(isoDate: string, locale: Locale): string {
 
 export function formatDateTime(at: Date | string | null, locale: Locale): string {
   if (at === null) return "";
+  // 24-hour clock: the day-period words (오전/오후) depend on the ICU data Node was built with, so
+  // the server and the browser could render the same time differently.
   return new Intl.DateTimeFormat(locale === "ko" ? "ko-KR" : "en-GB", {
     timeZone: SEOUL_TZ,
     year: "numeric",
@@ -48,5 +50,6 @@ export function formatDateTime(at: Date | string | null, locale: Locale): string
     day: "2-digit",
     hour: "2-digit",
     minute: "2-digit",
+    hourCycle: "h23",
   }).format(new Date(at));
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Transaction } from "kysely";
-import { newReceiptSecret } from "../../app/ledger/commitment";
+import { newReceiptCode } from "../../app/ledger/receipts";
 import { lockPledge, recordCollected } from "../../app/pledges/pledges.server";
 import type { BackerKind, CampaignState, DB, FundingModel, PledgeKind } from "../types";
 import { seedCases } from "./seed-cases";
@@ -331,7 +331,7 @@ async function seedPledges(trx: Trx, campaignId: number, seed: CampaignSeed, rew
         card_last4: "4242",
         idempotency_key: `seed-${seed.slug}-${index}`,
         request_hash: "seed",
-        receipt_secret: newReceiptSecret(),
+        receipt_secret: newReceiptCode(),
         created_at: at,
         updated_at: at,
       })

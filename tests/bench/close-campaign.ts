@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { sql } from "kysely";
 import { closeCampaign, chargeDuePledges, settleChargingCampaigns } from "../../app/campaigns/settlement.server";
 import { campaignMoney } from "../../app/campaigns/totals.server";
+import { newReceiptCode } from "../../app/ledger/receipts";
 import { StripePaymentProvider, createStripeClient } from "../../app/payments/stripe-provider.server";
 import { createTestServices } from "../support/services";
 import { memorySampler, startBenchDatabase, type BenchResult } from "./harness";
@@ -35,6 +36,8 @@ export async function benchCloseCampaign(pledgeCount = 100_000): Promise<BenchRe
       .returning("id")
       .executeTakeFirstOrThrow();
     const goal = pledgeCount * 5_000;
+    // One code for every pledge: only the commitment's cost matters here.
+    const receiptCode = newReceiptCode();
     const campaign = await o
       .insertInto("campaigns")
       .values({ slug: "bench-close", enterprise_id: enterprise.id, title: "벤치마크 캠페인", goal_won: goal, funding_model: "all_or_nothing", state: "draft", starts_on: "2026-11-01", ends_on: "2026-11-30" })
@@ -46,7 +49,7 @@ export async function benchCloseCampaign(pledgeCount = 100_000): Promise<BenchRe
       INSERT INTO pledges (public_id, campaign_id, backer_id, backer_kind, kind, amount_won, funding_model, state, provider,
         provider_customer_id, provider_payment_method_id, idempotency_key, request_hash, receipt_secret)
       SELECT substr(md5('p' || i), 1, 22), ${campaign.id}, (SELECT min(id) FROM users) + (i % 1000), 'individual', 'sponsorship',
-        10000, 'all_or_nothing', 'saved', 'stripe', 'cus_bench', 'pm_card_visa', 'bench-key-' || i, 'bench', md5('s' || i)
+        10000, 'all_or_nothing', 'saved', 'stripe', 'cus_bench', 'pm_card_visa', 'bench-key-' || i, 'bench', ${receiptCode}
       FROM generate_series(1, ${pledgeCount}) i`.execute(o);
     await sql`ANALYZE`.execute(o);
 

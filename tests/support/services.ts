@@ -1,8 +1,10 @@
+import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DemoPaymentProvider } from "../../app/payments/demo-provider.server";
 import type { PaymentProvider } from "../../app/payments/provider";
+import { createSigner } from "../../app/ledger/checkpoints";
 import type { JobQueue, Services } from "../../app/server/services";
 import { fixedClock } from "../../app/utils/clock";
 import type { Database } from "../../app/utils/db.server";
@@ -31,6 +33,7 @@ export function createTestServices(db: Database, now = "2026-11-24T03:00:00Z", p
     payments: payments ?? new DemoPaymentProvider(db, clock, 320),
     jobs,
     sentJobs,
+    ledgerSigner: createSigner("localhost:3000/ledger", generateKeyPairSync("ed25519").privateKey),
     clock: {
       now: clock.now,
       set: clock.set,

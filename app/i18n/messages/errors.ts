@@ -118,6 +118,12 @@ export const errors = defineMessages({
     fundBalanceTooLow: "기금 잔액이 부족합니다.",
     graceNotShorterThanTerm: "거치 기간은 융자 기간보다 짧아야 합니다.",
     notFundAdmin: "이 기금의 자활기금 관리자만 할 수 있습니다.",
+    invalidSeq: "순번은 1 이상의 정수여야 합니다. 이 조건은 적용하지 않았습니다.",
+    invalidLedgerKind: "구분은 영문 소문자, 점(.), 밑줄(_)로 된 코드여야 합니다. 이 조건은 적용하지 않았습니다.",
+    invalidAccountCode: "계정 코드는 영문 소문자·숫자와 : . _ - 로 이루어집니다 (예: campaign:12). 이 조건은 적용하지 않았습니다.",
+    invalidFilterDate: "날짜는 YYYY-MM-DD 형식의 실제 날짜여야 합니다. 이 조건은 적용하지 않았습니다.",
+    dateRangeReversed: "끝 날짜가 시작 날짜보다 앞섭니다. 끝 날짜는 적용하지 않았습니다.",
+    invalidReceiptCode: "영수증 코드가 올바르지 않습니다. 영수증에 적힌 25자리 코드(예: 7K3QM-9XD2A-…)를 다시 확인해 주세요.",
   },
   en: {
     required: "This field is required.",
@@ -236,6 +242,12 @@ export const errors = defineMessages({
     fundBalanceTooLow: "The fund's balance is too low.",
     graceNotShorterThanTerm: "The grace period must be shorter than the term.",
     notFundAdmin: "Only fund administrators of this fund can do this.",
+    invalidSeq: "A seq is a whole number of 1 or more. This condition was not applied.",
+    invalidLedgerKind: "A kind is a code of lower-case letters, dots and underscores. This condition was not applied.",
+    invalidAccountCode: "Account codes use lower-case letters, digits and : . _ - (e.g. campaign:12). This condition was not applied.",
+    invalidFilterDate: "Enter a real date as YYYY-MM-DD. This condition was not applied.",
+    dateRangeReversed: "The end date is before the start date. The end date was not applied.",
+    invalidReceiptCode: "This is not a valid receipt code. Check the 25-character code printed on your receipt (e.g. 7K3QM-9XD2A-…).",
   },
 });
 
