@@ -45,89 +45,108 @@ function poolAccountsFor(poolId: number) {
 
 // ── Operator steps ───────────────────────────────────────────────────────────────────────────
 
+export interface NewPool {
+  contestId: number;
+  userId: number;
+  pool: PoolInput;
+  now: Date;
+}
+
 /** Creates the round's pool and moves the sponsor's money into it, in one transaction. */
-export async function createPool(db: Database, input: { contestId: number; userId: number; pool: PoolInput; now: Date }): Promise<number> {
+export async function createPool(db: Database, input: NewPool): Promise<number> {
   try {
-    return await db.transaction().execute(async (trx) => {
-      const contest = await trx
-        .selectFrom("contests")
-        .innerJoin("host_organisations", "host_organisations.id", "contests.host_id")
-        .select(["contests.id", "contests.slug", "contests.kind", "host_organisations.name as host_name"])
-        .where("contests.id", "=", input.contestId)
-        .forUpdate("contests")
-        .executeTakeFirst();
-      if (!contest) throw new AppError("matchingPoolMissing", 404);
-      if (contest.kind !== "crowdfunding") throw new AppError("matchingCrowdfundingOnly", 409);
-      const sponsorName = input.pool.sponsorKind === "host" ? contest.host_name : input.pool.sponsorName;
-      const pool = await trx
-        .insertInto("matching_pools")
-        .values({
-          contest_id: contest.id,
-          sponsor_kind: input.pool.sponsorKind,
-          sponsor_name: sponsorName,
-          total_won: input.pool.total,
-          created_by: input.userId,
-          created_at: input.now,
-        })
-        .onConflict((oc) => oc.column("contest_id").doNothing())
-        .returning("id")
-        .executeTakeFirst();
-      if (!pool) throw new AppError("matchingPoolExists", 409);
-      const accounts = poolAccountsFor(pool.id);
-      await appendEntry(trx, {
-        kind: "matching.pool_funded",
-        occurredAt: input.now,
-        memo: `매칭 기금 출연: ${sponsorName}`,
-        refs: { contest: contest.slug, pool: pool.id },
-        idempotencyKey: `pool:${pool.id}:funded`,
-        lines: [
-          { account: accounts.source, amountWon: -input.pool.total },
-          { account: accounts.available, amountWon: input.pool.total },
-        ],
-      });
-      return pool.id;
-    });
+    return await db.transaction().execute((trx) => createPoolIn(trx, input));
   } catch (error) {
     if (isCheckViolation(error)) throw new AppError("invalidAmount", 422, "total");
     throw error;
   }
 }
 
+/** The same inside the caller's transaction (the demo seed). */
+export async function createPoolIn(trx: Tx, input: NewPool): Promise<number> {
+  const contest = await trx
+    .selectFrom("contests")
+    .innerJoin("host_organisations", "host_organisations.id", "contests.host_id")
+    .select(["contests.id", "contests.slug", "contests.kind", "host_organisations.name as host_name"])
+    .where("contests.id", "=", input.contestId)
+    .forUpdate("contests")
+    .executeTakeFirst();
+  if (!contest) throw new AppError("matchingPoolMissing", 404);
+  if (contest.kind !== "crowdfunding") throw new AppError("matchingCrowdfundingOnly", 409);
+  const sponsorName = input.pool.sponsorKind === "host" ? contest.host_name : input.pool.sponsorName;
+  const pool = await trx
+    .insertInto("matching_pools")
+    .values({
+      contest_id: contest.id,
+      sponsor_kind: input.pool.sponsorKind,
+      sponsor_name: sponsorName,
+      total_won: input.pool.total,
+      created_by: input.userId,
+      created_at: input.now,
+    })
+    .onConflict((oc) => oc.column("contest_id").doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  if (!pool) throw new AppError("matchingPoolExists", 409);
+  const accounts = poolAccountsFor(pool.id);
+  await appendEntry(trx, {
+    kind: "matching.pool_funded",
+    occurredAt: input.now,
+    memo: `매칭 기금 출연: ${sponsorName}`,
+    refs: { contest: contest.slug, pool: pool.id },
+    idempotencyKey: `pool:${pool.id}:funded`,
+    lines: [
+      { account: accounts.source, amountWon: -input.pool.total },
+      { account: accounts.available, amountWon: input.pool.total },
+    ],
+  });
+  return pool.id;
+}
+
+export interface NewRules {
+  poolId: number;
+  userId: number;
+  rules: RulesInput;
+  now: Date;
+}
+
 /** Publishes the next rule version. Earlier versions stay as they were; matches keep theirs. */
-export async function publishRules(db: Database, input: { poolId: number; userId: number; rules: RulesInput; now: Date }): Promise<number> {
+export async function publishRules(db: Database, input: NewRules): Promise<number> {
   try {
-    return await db.transaction().execute(async (trx) => {
-      const pool = await lockPool(trx, input.poolId);
-      if (!pool) throw new AppError("matchingPoolMissing", 404);
-      if (pool.closed_at) throw new AppError("matchingPoolClosed", 409);
-      const latest = await trx
-        .selectFrom("matching_rule_versions")
-        .select((eb) => eb.fn.max("version").as("version"))
-        .where("pool_id", "=", pool.id)
-        .executeTakeFirst();
-      const rules = rulesFromInput(input.rules, (latest?.version ?? 0) + 1);
-      await trx
-        .insertInto("matching_rule_versions")
-        .values({
-          pool_id: pool.id,
-          version: rules.version,
-          factor_bp: rules.factorBp,
-          cap_per_pledge_won: rules.capPerPledgeWon,
-          cap_per_campaign_won: rules.capPerCampaignWon,
-          cap_per_backer_won: rules.capPerBackerWon,
-          min_distinct_backers: rules.minDistinctBackers,
-          threshold_bp: rules.thresholdBp,
-          allocation: rules.allocation,
-          published_by: input.userId,
-          published_at: input.now,
-        })
-        .execute();
-      return rules.version;
-    });
+    return await db.transaction().execute((trx) => publishRulesIn(trx, input));
   } catch (error) {
     if (isCheckViolation(error, "matching_rules_pool_open")) throw new AppError("matchingPoolClosed", 409);
     throw error;
   }
+}
+
+export async function publishRulesIn(trx: Tx, input: NewRules): Promise<number> {
+  const pool = await lockPool(trx, input.poolId);
+  if (!pool) throw new AppError("matchingPoolMissing", 404);
+  if (pool.closed_at) throw new AppError("matchingPoolClosed", 409);
+  const latest = await trx
+    .selectFrom("matching_rule_versions")
+    .select((eb) => eb.fn.max("version").as("version"))
+    .where("pool_id", "=", pool.id)
+    .executeTakeFirst();
+  const rules = rulesFromInput(input.rules, (latest?.version ?? 0) + 1);
+  await trx
+    .insertInto("matching_rule_versions")
+    .values({
+      pool_id: pool.id,
+      version: rules.version,
+      factor_bp: rules.factorBp,
+      cap_per_pledge_won: rules.capPerPledgeWon,
+      cap_per_campaign_won: rules.capPerCampaignWon,
+      cap_per_backer_won: rules.capPerBackerWon,
+      min_distinct_backers: rules.minDistinctBackers,
+      threshold_bp: rules.thresholdBp,
+      allocation: rules.allocation,
+      published_by: input.userId,
+      published_at: input.now,
+    })
+    .execute();
+  return rules.version;
 }
 
 /**

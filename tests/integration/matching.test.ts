@@ -48,6 +48,12 @@ afterAll(async () => {
   await t.drop();
 });
 
+function nth<T>(list: readonly T[], index: number): T {
+  const item = list[index];
+  if (item === undefined) throw new Error(`no item ${index}`);
+  return item;
+}
+
 async function backer(i: number): Promise<number> {
   return userId(t, `matcher${i}@test.example`);
 }
@@ -135,7 +141,7 @@ async function expectPoolConsistent(poolId: number) {
 describe("the pool under concurrent pledges", () => {
   it("never over-commits: 20 pledges at once against a pool for 14½ of them, the last match partial", async () => {
     const { campaigns, poolId } = await round({ poolWon: 100_000 });
-    const campaign = campaigns[0]!;
+    const campaign = nth(campaigns, 0);
     const backers = await Promise.all(Array.from({ length: 20 }, (_, i) => backer(i)));
     const pledges = await Promise.all(backers.map((b) => pledge(b, campaign.id, 7_000)));
 
@@ -153,28 +159,29 @@ describe("caps and start conditions, through the database", () => {
   it("applies the minimum backers, the threshold and every cap, and the database refuses a match above a cap", async () => {
     const rules: RulesInput = { factorPct: 50, capPerPledge: 20_000, capPerCampaign: 50_000, capPerBacker: 30_000, minBackers: 2, thresholdPct: 10, allocation: "first_come" };
     const { campaigns, poolId } = await round({ poolWon: 1_000_000, rules, campaigns: [{ goal: 200_000 }, { goal: 200_000 }] });
-    const [a, b] = campaigns as [{ id: number }, { id: number }];
-    const [b1, b2, b3, b4, b5] = await Promise.all([20, 21, 22, 23, 0].map(backer));
+    const [a, b] = [nth(campaigns, 0), nth(campaigns, 1)];
+    const backers = await Promise.all([20, 21, 22, 23, 0].map(backer));
+    const [b1, b2, b3, b4, b5] = [0, 1, 2, 3, 4].map((i) => nth(backers, i)) as [number, number, number, number, number];
 
-    const first = await pledge(b1!, a.id, 10_000); // one backer: below the minimum of two
+    const first = await pledge(b1, a.id, 10_000); // one backer: below the minimum of two
     expect(await matchOf(first.id)).toBeUndefined();
-    const second = await pledge(b2!, a.id, 5_000); // 15,000 < 10% of 200,000
+    const second = await pledge(b2, a.id, 5_000); // 15,000 < 10% of 200,000
     expect(await matchOf(second.id)).toBeUndefined();
-    const third = await pledge(b3!, a.id, 100_000); // 50% = 50,000, capped per pledge
+    const third = await pledge(b3, a.id, 100_000); // 50% = 50,000, capped per pledge
     expect(await matchOf(third.id)).toMatchObject({ amount_won: 20_000, rules_version: 1 });
-    const fourth = await pledge(b3!, a.id, 30_000); // 15,000, capped by the backer's 30,000 in the round
+    const fourth = await pledge(b3, a.id, 30_000); // 15,000, capped by the backer's 30,000 in the round
     expect(await matchOf(fourth.id)).toMatchObject({ amount_won: 10_000 });
-    const fifth = await pledge(b4!, a.id, 30_000); // the factor: 15,000
+    const fifth = await pledge(b4, a.id, 30_000); // the factor: 15,000
     expect(await matchOf(fifth.id)).toMatchObject({ amount_won: 15_000 });
-    const sixth = await pledge(b5!, a.id, 40_000); // 20,000, but only 5,000 left of the campaign's 50,000
+    const sixth = await pledge(b5, a.id, 40_000); // 20,000, but only 5,000 left of the campaign's 50,000
     expect(await matchOf(sixth.id)).toMatchObject({ amount_won: 5_000 });
-    const seventh = await pledge(b4!, a.id, 10_000); // campaign cap reached
+    const seventh = await pledge(b4, a.id, 10_000); // campaign cap reached
     expect(await matchOf(seventh.id)).toBeUndefined();
     expect((await campaignMatching(t.db, [a.id])).get(a.id)).toEqual({ matchedWon: 50_000, committedWon: 50_000, releasedWon: 0 });
 
     // The backer cap counts across the round: b3 has 30,000 on campaign a, so nothing on b.
-    await pledge(b1!, b.id, 30_000);
-    const acrossRound = await pledge(b3!, b.id, 30_000);
+    await pledge(b1, b.id, 30_000);
+    const acrossRound = await pledge(b3, b.id, 30_000);
     expect(await matchOf(acrossRound.id)).toBeUndefined();
     await expectPoolConsistent(poolId);
 
@@ -190,7 +197,7 @@ describe("caps and start conditions, through the database", () => {
 describe("allocation modes", () => {
   it("first_come lets the first campaign take the whole pool; reserved keeps an equal share for each", async () => {
     const firstCome = await round({ poolWon: 30_000, campaigns: [{ goal: 500_000 }, { goal: 500_000 }] });
-    const [fa, fb] = firstCome.campaigns as [{ id: number }, { id: number }];
+    const [fa, fb] = [nth(firstCome.campaigns, 0), nth(firstCome.campaigns, 1)];
     await pledge(await backer(1), fa.id, 20_000);
     await pledge(await backer(2), fa.id, 20_000);
     const late = await pledge(await backer(3), fb.id, 20_000);
@@ -199,7 +206,7 @@ describe("allocation modes", () => {
     await expectPoolConsistent(firstCome.poolId);
 
     const reserved = await round({ poolWon: 30_001, rules: { ...oneToOne, allocation: "reserved" }, campaigns: [{ goal: 500_000 }, { goal: 500_000 }] });
-    const [ra, rb] = reserved.campaigns as [{ id: number }, { id: number }];
+    const [ra, rb] = [nth(reserved.campaigns, 0), nth(reserved.campaigns, 1)];
     // The odd won goes to the first campaign: reserves 15,001 and 15,000.
     const withinReserve = await pledge(await backer(1), ra.id, 20_000);
     expect(await matchOf(withinReserve.id)).toMatchObject({ amount_won: 15_001 });
@@ -231,7 +238,7 @@ async function escrowOf(campaignId: number): Promise<number> {
 describe("matches returned", () => {
   it("a cancelled pledge gives its match back and a later pledge can use it", async () => {
     const { campaigns, poolId } = await round({ poolWon: 10_000 });
-    const campaign = campaigns[0]!;
+    const campaign = nth(campaigns, 0);
     const first = await backer(4);
     const p1 = await pledge(first, campaign.id, 10_000);
     expect(await matchOf(p1.id)).toMatchObject({ amount_won: 10_000, state: "committed" });
@@ -248,7 +255,7 @@ describe("matches returned", () => {
 
   it("a failed all-or-nothing campaign returns every match; an operator's cancellation too", async () => {
     const { campaigns, poolId } = await round({ poolWon: 40_000, campaigns: [{ goal: 1_000_000 }, { goal: 1_000_000, endsOn: "2026-12-20" }, { goal: 1_000_000, endsOn: "2026-12-20" }] });
-    const [short, later, cancelled] = campaigns as [{ id: number }, { id: number }, { id: number }];
+    const [short, later, cancelled] = [nth(campaigns, 0), nth(campaigns, 1), nth(campaigns, 2)];
     const p1 = await pledge(await backer(13), short.id, 30_000);
     const p2 = await pledge(await backer(14), cancelled.id, 10_000);
     const p3 = await pledge(await backer(15), later.id, 10_000);
@@ -273,7 +280,7 @@ describe("matches returned", () => {
 describe("matches released on success", () => {
   it("keep-it-all: a refund returns the match; at close the campaign's matches go into its escrow", async () => {
     const { campaigns, poolId } = await round({ poolWon: 50_000, campaigns: [{ goal: 30_000, model: "keep_it_all" }] });
-    const campaign = campaigns[0]!;
+    const campaign = nth(campaigns, 0);
     const p1 = await pledge(await backer(7), campaign.id, 20_000);
     const p2 = await pledge(await backer(8), campaign.id, 15_000);
     expect(await matchOf(p1.id)).toMatchObject({ amount_won: 20_000 });
@@ -309,7 +316,7 @@ describe("matches released on success", () => {
 
   it("all-or-nothing: success is judged on backers' money; a failed collection returns its match, the rest is released", async () => {
     const { campaigns, poolId } = await round({ poolWon: 100_000, campaigns: [{ goal: 30_000 }] });
-    const campaign = campaigns[0]!;
+    const campaign = nth(campaigns, 0);
     const p1 = await pledge(await backer(10), campaign.id, 20_000);
     const p2 = await pledge(await backer(11), campaign.id, 15_000, FAILS_ON_CHARGE);
     const p3 = await pledge(await backer(12), campaign.id, 10_000);
@@ -330,7 +337,7 @@ describe("matches released on success", () => {
 
   it("does not count matches toward the all-or-nothing goal: a campaign short on backers' money fails", async () => {
     const { campaigns, poolId } = await round({ poolWon: 100_000, rules: { ...oneToOne, factorPct: 300 }, campaigns: [{ goal: 30_000 }] });
-    const campaign = campaigns[0]!;
+    const campaign = nth(campaigns, 0);
     const p1 = await pledge(await backer(17), campaign.id, 20_000); // 60,000 matched: goal + match would pass
     expect(await matchOf(p1.id)).toMatchObject({ amount_won: 60_000 });
     await settleAll(campaign.id);
@@ -343,7 +350,7 @@ describe("matches released on success", () => {
 describe("round close", () => {
   it("returns the leftover to the sponsor exactly once, even asked twice at once; later returns go to the sponsor too", async () => {
     const { contest, campaigns, poolId } = await round({ poolWon: 50_000, campaigns: [{ goal: 1_000_000, endsOn: "2026-12-20" }] });
-    const campaign = campaigns[0]!;
+    const campaign = nth(campaigns, 0);
     const first = await backer(18);
     const p1 = await pledge(first, campaign.id, 20_000);
     expect(await matchOf(p1.id)).toMatchObject({ amount_won: 20_000 });
@@ -371,7 +378,7 @@ describe("round close", () => {
 describe("rule versions", () => {
   it("a change is a new version; each match keeps the version it was made under", async () => {
     const { poolId, campaigns } = await round({ poolWon: 100_000 });
-    const campaign = campaigns[0]!;
+    const campaign = nth(campaigns, 0);
     const p1 = await pledge(await backer(1), campaign.id, 10_000);
     services.clock.set("2026-11-25T03:00:00Z");
     expect(await publishRules(t.db, { poolId, userId: operator, rules: { ...oneToOne, factorPct: 50 }, now: services.clock.now() })).toBe(2);
@@ -390,7 +397,7 @@ describe("rule versions", () => {
 describe("the simulator", () => {
   it("replays the current pledges through draft rules and writes nothing", async () => {
     const { contest, poolId, campaigns } = await round({ poolWon: 100_000, campaigns: [{ goal: 500_000 }, { goal: 500_000 }] });
-    const [a, b] = campaigns as [{ id: number }, { id: number }];
+    const [a, b] = [nth(campaigns, 0), nth(campaigns, 1)];
     await pledge(await backer(1), a.id, 10_000);
     await pledge(await backer(2), a.id, 20_000);
     await pledge(await backer(3), b.id, 30_000);
