@@ -337,7 +337,7 @@ async function settleCampaign(services: Services, campaignId: number): Promise<b
     if (reachedGoal) {
       await releaseUncharged(services, trx, campaign, now);
       await trx.updateTable("campaigns").set({ settlement: "settled", settled_at: now, updated_at: now }).where("id", "=", campaign.id).execute();
-      // Success is judged on backers' money alone; the matches are added now (decision 23).
+      // Success is judged on backers' money alone; the matches are added now (README decision "Matches are added on success").
       await settleCampaignMatches(trx, campaign.id, "succeeded", now);
       return true;
     }

@@ -67,7 +67,7 @@ export function RulesFields({ failure, initial }: { failure: FormFailure | null;
   const m = useMessages();
   const x = m.matching;
   return (
-    <div className="form-grid">
+    <div className="form">
       <Field name="factorPct" label={x.factorField} hint={x.factorHint} inputMode="numeric" required failure={failure} defaultValue={initial.factorPct ?? "100"} />
       <SelectField
         name="allocation"
@@ -98,7 +98,8 @@ export interface CampaignPoolPanelView {
 }
 
 /** The campaign page's card: who matches, what this campaign got, what is left in the pool. */
-export function CampaignMatchingCard({ panel, raisedWon }: { panel: CampaignPoolPanelView; raisedWon: number }) {
+/** `backedWon`: raised plus pledged and not yet charged, as the progress bar counts it. */
+export function CampaignMatchingCard({ panel, backedWon }: { panel: CampaignPoolPanelView; backedWon: number }) {
   const m = useMessages();
   const x = m.matching;
   const locale = useLocale();
@@ -114,7 +115,7 @@ export function CampaignMatchingCard({ panel, raisedWon }: { panel: CampaignPool
           <strong>{formatWon(panel.matching.matchedWon, locale)}</strong>
         </dd>
         <dt>{x.raisedWithMatch}</dt>
-        <dd data-testid="raised-with-match">{formatWon(raisedWon + panel.matching.matchedWon, locale)}</dd>
+        <dd data-testid="raised-with-match">{formatWon(backedWon + panel.matching.matchedWon, locale)}</dd>
         <dt>{x.remaining}</dt>
         <dd data-testid="pool-remaining">
           {formatWon(panel.remainingWon, locale)} <span className="muted small">/ {formatWon(panel.totalWon, locale)}</span>

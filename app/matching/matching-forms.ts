@@ -30,7 +30,8 @@ function percent(min: number, max: number, message: "factorRange" | "thresholdRa
   return z
     .string({ error: "required" })
     .transform((s) => s.trim().replace(/%$/, "").trim())
-    .pipe(z.string().min(1, "required").regex(/^\d{1,6}$/, message))
+    .pipe(z.string().min(1, "required"))
+    .pipe(z.string().regex(/^\d{1,6}$/, message))
     .transform(Number)
     .pipe(z.number().int().min(min, message).max(max, message));
 }

@@ -195,7 +195,7 @@ export default function CampaignPage() {
               <p className="muted small">{c.notOpen}</p>
             )}
           </section>
-          {matching ? <CampaignMatchingCard panel={matching} raisedWon={money.raisedWon} /> : null}
+          {matching ? <CampaignMatchingCard panel={matching} backedWon={towardGoal} /> : null}
           {campaign.rewards.length > 0 ? (
             <section className="card">
               <h2>{c.rewards}</h2>
@@ -252,12 +252,12 @@ export default function CampaignPage() {
                 {m.spending.viewSpending} →
               </Link>
               <Link to={`/ledger?campaign=${campaign.slug}`}>{c.ledgerLink} →</Link>
-              <span>
+              <div>
                 <a href={`/api/v1/campaigns/${campaign.slug}/summary.csv`} download data-testid="summary-csv">
                   CSV
                 </a>{" "}
                 · <a href={`/api/v1/campaigns/${campaign.slug}`}>JSON</a>
-              </span>
+              </div>
             </div>
           </section>
           <section className="card">

@@ -54,6 +54,22 @@ export default function ContestMatchingPage() {
             </p>
           </section>
           <div className="two-col">
+            <section className="card" data-testid="rule-versions">
+              <h2>{x.rulesTitle}</h2>
+              <p className="muted small">{x.rulesIntro}</p>
+              {pool.versions.length === 0 ? <p className="alert alert-info">{x.noRules}</p> : null}
+              {pool.versions.map((v, i) => (
+                <article key={v.version} style={{ marginTop: 16 }}>
+                  <h3>
+                    {x.version(v.version)} {i === 0 ? <span className="badge badge-brand">{x.current}</span> : null}
+                  </h3>
+                  <p className="muted small">
+                    {x.publishedAt} {formatDateTime(v.published_at, locale)}
+                  </p>
+                  <RulesFacts rules={v.rules} />
+                </article>
+              ))}
+            </section>
             <section className="card">
               <h2>{x.campaignsTitle}</h2>
               {campaigns.length === 0 ? (
@@ -80,22 +96,6 @@ export default function ContestMatchingPage() {
                   </table>
                 </div>
               )}
-            </section>
-            <section className="card" data-testid="rule-versions">
-              <h2>{x.rulesTitle}</h2>
-              <p className="muted small">{x.rulesIntro}</p>
-              {pool.versions.length === 0 ? <p className="alert alert-info">{x.noRules}</p> : null}
-              {pool.versions.map((v, i) => (
-                <article key={v.version} style={{ marginTop: 16 }}>
-                  <h3>
-                    {x.version(v.version)} {i === 0 ? <span className="badge badge-brand">{x.current}</span> : null}
-                  </h3>
-                  <p className="muted small">
-                    {x.publishedAt} {formatDateTime(v.published_at, locale)}
-                  </p>
-                  <RulesFacts rules={v.rules} />
-                </article>
-              ))}
             </section>
           </div>
         </div>

@@ -54,7 +54,7 @@ export default function MatchingSimulator() {
   const locale = useLocale();
   const limitsText = (limits: Partial<Record<MatchLimit, number>>) =>
     Object.entries(limits)
-      .map(([limit, n]) => `${x.limits[limit as MatchLimit]} ${n}`)
+      .map(([limit, n]) => x.limitCount(x.limits[limit as MatchLimit], n))
       .join(" · ");
   return (
     <div className="container page">

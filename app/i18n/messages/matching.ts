@@ -89,7 +89,7 @@ export const matching = defineMessages({
     actual: "실제 매칭",
     simulated: "시뮬레이션 매칭",
     bindingLimit: "주로 적용된 제한",
-    limitCounts: "제한별 후원 수",
+    limitCount: (limit: string, n: number) => `${limit} ${n}건`,
     simulatedTotal: (used: string, pool: string) => `기금 ${pool} 중 ${used} 매칭`,
     limits: {
       factor: "매칭 비율",
@@ -103,7 +103,7 @@ export const matching = defineMessages({
     },
     // Campaign page, pledge form and receipt
     campaignCardTitle: "매칭 기금",
-    campaignCardBody: (sponsor: string) => `${sponsor}이(가) 이 캠페인의 후원금에 매칭 기금을 더합니다.`,
+    campaignCardBody: (sponsor: string) => `${sponsor}의 매칭 기금이 이 캠페인의 후원금에 더해집니다.`,
     reserveLeft: "이 캠페인 배정 잔액",
     raisedWithMatch: "후원 + 매칭",
     matchNotInGoal: "목표 달성 여부는 후원금만으로 판단하고, 매칭은 성공하면 더해집니다.",
@@ -199,7 +199,7 @@ export const matching = defineMessages({
     actual: "Matched now",
     simulated: "Simulated match",
     bindingLimit: "Binding limit",
-    limitCounts: "Pledges by limit",
+    limitCount: (limit: string, n: number) => `${limit}: ${n}`,
     simulatedTotal: (used: string, pool: string) => `${used} matched of a ${pool} pool`,
     limits: {
       factor: "Match factor",
