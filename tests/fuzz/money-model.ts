@@ -568,15 +568,30 @@ class ChargeCommand implements Cmd {
   toString = () => "chargeAndSettle()";
 }
 
+/** Refunds asked for and not yet made: the escrow still owes them (net of the fee the platform bears). */
+function pendingRefundsNet(model: MoneyModel, campaign: number): number {
+  return model.pledges.filter((p) => p.campaign === campaign && p.state === "collected" && p.refundRequested).reduce((s, p) => s + p.amount - p.feeWon, 0);
+}
+
+function pendingDisbursements(model: MoneyModel, campaign: number): number {
+  return model.disbursements.filter((d) => d.campaign === campaign && d.state === "requested").reduce((s, d) => s + d.amount, 0);
+}
+
 class RequestRefundCommand implements Cmd {
   constructor(readonly pledge: number) {}
   check = (m: Readonly<MoneyModel>) => m.pledges.length > 0;
   async run(model: MoneyModel, world: World): Promise<void> {
     const pledge = model.pledges[this.pledge % model.pledges.length];
-    if (!pledge) return;
-    const accepted = await requestRefund(world.services, pledge.id, "후원자 요청");
-    expectEqual(`refund request for pledge ${pledge.id}`, accepted, pledge.state === "collected" && !pledge.refundRequested);
-    if (accepted) pledge.refundRequested = true;
+    const c = pledge ? model.campaigns[pledge.campaign] : undefined;
+    if (!pledge || !c) return;
+    const before = await fingerprint(world);
+    const outcome = await requestRefund(world.services, pledge.id, "후원자 요청");
+    const covered = pledge.amount - pledge.feeWon <= c.money.escrowWon - pendingRefundsNet(model, pledge.campaign) - pendingDisbursements(model, pledge.campaign);
+    const expected = pledge.state !== "collected" || pledge.refundRequested ? "notRefundable" : covered ? "requested" : "exceedsEscrow";
+    expectEqual(`refund request for pledge ${pledge.id}`, outcome, expected);
+    reached(`refund request ${outcome}`);
+    if (outcome !== "requested") return expectUnchanged(world, before, "refund request");
+    pledge.refundRequested = true;
   }
   toString = () => `requestRefund(pledge #${this.pledge})`;
 }
@@ -585,13 +600,25 @@ class ProcessRefundsCommand implements Cmd {
   check = (m: Readonly<MoneyModel>) => m.pledges.some((p) => p.refundRequested && p.state === "collected");
   async run(model: MoneyModel, world: World): Promise<void> {
     await processRefunds(world.services);
-    for (const p of model.pledges) {
-      const c = model.campaigns[p.campaign];
-      if (!c || p.state !== "collected" || !p.refundRequested) continue;
-      p.state = "refunded";
-      reached("pledge refunded");
-      c.money.refundedWon += p.amount;
-      c.money.escrowWon -= p.amount - p.feeWon;
+    for (const [i, c] of model.campaigns.entries()) {
+      const pending = model.pledges.filter((p) => p.campaign === i && p.state === "collected" && p.refundRequested);
+      if (pending.length === 0) continue;
+      // All fit: all are refunded. Otherwise the sweeper refunds what the escrow still covers, in
+      // its order, and flags the rest: read which, then check that no skipped one would have fit.
+      const fits = pending.reduce((s, p) => s + p.amount - p.feeWon, 0) <= c.money.escrowWon;
+      const states = fits ? null : new Map((await world.db.selectFrom("pledges").select(["id", "state"]).where("id", "in", pending.map((p) => p.id)).execute()).map((r) => [r.id, r.state]));
+      for (const p of pending) {
+        if (states && states.get(p.id) !== "refunded") continue;
+        p.state = "refunded";
+        reached("pledge refunded");
+        c.money.refundedWon += p.amount;
+        c.money.escrowWon -= p.amount - p.feeWon;
+      }
+      for (const p of pending) {
+        if (p.state === "refunded") continue;
+        reached("refund held: escrow spent");
+        if (p.amount - p.feeWon <= c.money.escrowWon) throw new InvariantViolation(`pledge ${p.id}'s refund fits the escrow but was not made`);
+      }
     }
   }
   toString = () => "processRefunds()";
@@ -633,8 +660,8 @@ class RequestDisbursementCommand implements Cmd {
       expectEqual("disbursement replay", result, { id: reused.id, created: false });
       return expectUnchanged(world, before, "disbursement replay");
     }
-    const pending = model.disbursements.filter((d) => d.campaign === this.campaign && d.state === "requested").reduce((s, d) => s + d.amount, 0);
-    const expected = !canSpend(c.state, setup.fundingModel) ? "campaignCannotSpend" : this.amount > c.money.escrowWon - pending ? "insufficientFunds" : null;
+    const owed = pendingDisbursements(model, this.campaign) + pendingRefundsNet(model, this.campaign);
+    const expected = !canSpend(c.state, setup.fundingModel) ? "campaignCannotSpend" : this.amount > c.money.escrowWon - owed ? "insufficientFunds" : null;
     expectRefusal("disbursement request", code, expected);
     reached(`disbursement request ${expected ?? "accepted"}`);
     if (expected || !result) return expectUnchanged(world, before, "disbursement request");
