@@ -46,6 +46,11 @@ export async function action(args: ActionFunctionArgs) {
   }
   const campaign = await services.db.selectFrom("campaigns").select("id").where("slug", "=", params.slug ?? "").executeTakeFirst();
   if (!campaign) return fail(request, 404, "campaignNotOpen");
+  // JSON has types: an amount is a whole number, a card an object (forms send text, the API not).
+  const typeErrors: Record<string, ErrorKey[]> = {};
+  if (typeof body.amount !== "number" || !Number.isSafeInteger(body.amount)) typeErrors.amount = ["invalidAmount"];
+  if (body.card !== undefined && (typeof body.card !== "object" || body.card === null || Array.isArray(body.card))) typeErrors.card = ["invalid"];
+  if (Object.keys(typeErrors).length > 0) return fail(request, 422, "invalid", typeErrors);
   const parsed = parseForm(pledgeSchema, asFormData(body, idempotencyKey));
   if (!parsed.ok) return fail(request, 422, parsed.formError ?? "invalid", parsed.fieldErrors);
   try {
