@@ -93,6 +93,19 @@ describe("round results of the Gwangsan 2016 contest", () => {
     expect(html).toContain("원룸 주거환경 개선 프로젝트 (데모)");
   });
 
+  it("lead from a project's page to its own entries in the public ledger", async () => {
+    const campaign = await t.db.selectFrom("campaigns").select("id").where("slug", "=", "gwangsan-2016-sharing-memories").executeTakeFirstOrThrow();
+    const page = await (await app.client().get("/campaigns/gwangsan-2016-sharing-memories")).text();
+    const href = `/ledger?account=campaign:${campaign.id}`;
+    expect(page).toContain(`href="${href}"`);
+    const ledger = await app.client().get(href);
+    expect(ledger.status).toBe(200);
+    const html = await ledger.text();
+    // The exhibition box and the delivery to the families are both on this campaign's accounts.
+    expect(html).toContain(`campaign:${campaign.id}:in:offline`);
+    expect(html).toContain("세월호 유가족");
+  });
+
   it("say so when a round has no public campaign yet", async () => {
     const response = await app.client().get("/contests/seogu-2017/results");
     expect(response.status).toBe(200);
