@@ -1,25 +1,37 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { Bars, Stat } from "../components/bars";
+import { LedgerEntriesTable, LedgerPager } from "../components/ledger-entries";
 import { stateBadgeClass } from "../components/campaign-card";
 import { getPublishedContest } from "../contests/contests.server";
 import { getRoundResults } from "../contests/results.server";
 import { useLocale, useMessages } from "../i18n/use-messages";
+import { campaignEscrow } from "../ledger/accounts";
+import { EMPTY_FILTER, ledgerSearch, parseLedgerQuery } from "../ledger/ledger-query";
+import { getAccountActivity } from "../ledger/public-ledger.server";
 import { notFound } from "../utils/http.server";
 import { titled } from "../utils/meta";
 import { formatWon, formatWonShort, percentOf } from "../utils/money";
 
 export const meta = titled<typeof loader>((m, data) => (data ? `${m.results.title} · ${data.contest.title}` : m.results.title));
 
-export async function loader({ params, context }: LoaderFunctionArgs) {
+export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const { db } = context.services;
   const contest = await getPublishedContest(db, params.slug ?? "");
   if (!contest) throw notFound();
-  return json({ contest, results: await getRoundResults(db, contest.id) });
+  const results = await getRoundResults(db, contest.id);
+  // Every won of the round passes through its campaigns' escrow accounts: in, fees, refunds, out.
+  const { cursor } = parseLedgerQuery(new URL(request.url).searchParams);
+  const activity = await getAccountActivity(
+    db,
+    results.campaigns.map((c) => campaignEscrow(c.id).code),
+    { cursor, limit: 20 },
+  );
+  return json({ contest, results, entries: activity.page });
 }
 
 export default function RoundResultsPage() {
-  const { contest, results } = useLoaderData<typeof loader>();
+  const { contest, results, entries } = useLoaderData<typeof loader>();
   const m = useMessages();
   const locale = useLocale();
   const r = m.results;
@@ -173,6 +185,12 @@ export default function RoundResultsPage() {
               </tbody>
             </table>
             <p className="muted small">{r.ledgerNote}</p>
+          </section>
+
+          <section className="card section table-wrap" id="ledger">
+            <h2>{r.ledgerEntries}</h2>
+            <LedgerEntriesTable entries={entries.entries} emptyText={m.ledger.noMatches} />
+            <LedgerPager page={entries} href={(cursor) => `/contests/${contest.slug}/results${ledgerSearch(EMPTY_FILTER, cursor ?? {})}#ledger`} />
           </section>
         </>
       )}

@@ -57,6 +57,9 @@ describe("round results of the Gwangsan 2016 contest", () => {
     expect(html).toContain(dictionaries.ko.results.outcome(6, 277, "9,600,000원"));
     expect(html).toContain("기억을 나누다 · 기억을 더하다");
     expect(html).toContain("1,280,000원");
+    // The round's own entries in the public ledger, newest first: the delivery is among them.
+    expect(html).toContain('data-testid="ledger-entries"');
+    expect(html).toContain("세월호 유가족");
     const client = app.client();
     client.useLocale("en");
     const en = await client.get("/contests/gwangsan-2016-1/results");

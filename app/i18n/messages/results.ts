@@ -42,6 +42,7 @@ export const results = defineMessages({
     programmeReport: "사업 보고서 (인쇄용)",
     ledgerNote: "모든 금액은 공개 장부의 계정 잔액에서 계산합니다. 후원자 수는 한 사람이 여러 프로젝트를 후원해도 한 번만 셉니다.",
     backToContest: "공모전으로",
+    ledgerEntries: "이 라운드의 장부 기록",
     // Programme report (print)
     reportTitle: (contest: string) => `${contest} 사업 결과 보고서`,
     reportHost: "주관",
@@ -92,6 +93,7 @@ export const results = defineMessages({
     programmeReport: "Programme report (print)",
     ledgerNote: "Every amount is computed from account balances in the public ledger. A person who backed several projects is counted once.",
     backToContest: "Back to the contest",
+    ledgerEntries: "This round in the ledger",
     reportTitle: (contest: string) => `${contest}: programme results report`,
     reportHost: "Host",
     reportPeriod: "Campaign window",
