@@ -10,6 +10,7 @@ import type { Services } from "../server/services";
 import { formatDate, seoulDate } from "../utils/dates";
 import type { Tx } from "../utils/db.server";
 import { campaignMoney } from "./totals.server";
+import { createCheckpoint } from "../ledger/checkpoints.server";
 
 // Go-live, close, charge, settle, refund and reconcile: sweepers run by the minute tick (and at
 // once when the demo clock moves). Each is idempotent and safe on several workers at once: rows
@@ -297,6 +298,8 @@ export async function settleChargingCampaigns(services: Services): Promise<numbe
   const campaigns = await services.db.selectFrom("campaigns").select("id").where("settlement", "=", "charging").execute();
   let changed = 0;
   for (const { id } of campaigns) if (await settleCampaign(services, id)) changed += 1;
+  // A close is a moment outsiders want pinned: sign the ledger's head now, not at the next interval.
+  if (changed > 0) await createCheckpoint(services);
   return changed;
 }
 

@@ -247,7 +247,7 @@ export default function CampaignPage() {
               <Link to="spending" data-testid="spending-link">
                 {m.spending.viewSpending} →
               </Link>
-              <Link to={`/ledger?campaign=${campaign.slug}`}>{c.ledgerLink} →</Link>
+              <Link to={`/ledger?account=campaign:${campaign.id}`}>{c.ledgerLink} →</Link>
             </div>
           </section>
           <section className="card">

@@ -5,6 +5,7 @@ import type { ContestStageKind, DB, EnterpriseType, StaffRole } from "../types";
 import { seedCampaigns, upsertDemoBackers } from "./campaigns";
 import { seedContestWorkflow } from "./contest-seed";
 import { seedFundDemo } from "./fund-demo";
+import { seedGwangsanAftermath } from "./gwangsan-aftermath";
 import { seedCases, type SeedEnterprise } from "./seed-cases";
 
 // Demo data from the real cases. Idempotent: every row is found by a natural key first, so
@@ -308,5 +309,7 @@ export async function seedDemoData(
     const fund = await trx.selectFrom("funds").select(["id", "host_id"]).where("slug", "=", seedCases.fund.key).executeTakeFirst();
     if (fund) await seedFundDemo(trx, { fundId: fund.id, hostId: fund.host_id, users, enterprises }, today, uploadDir);
   });
+  // Through the product's own service functions, which open their own transactions.
+  await seedGwangsanAftermath(db, uploadDir);
   return demoUsers.map((u) => ({ role: u.label, email: u.email }));
 }
