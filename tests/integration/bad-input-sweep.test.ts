@@ -302,6 +302,7 @@ describe("bad input on every form (S6)", () => {
     const after = await snapshot();
     if (after !== before) problems.push(`the pledge API's refusals changed ${changedTables(before, after)}`);
 
+    console.log(`[S6] ${formsSeen} forms on ${pages.length} pages and the pledge API: ${sent} bad submissions`);
     expect(problems).toEqual([]);
     expect(formsSeen).toBeGreaterThan(20);
     expect(sent).toBeGreaterThan(200);
