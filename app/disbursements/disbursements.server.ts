@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { pendingRefundsNetWon } from "../campaigns/settlement.server";
 import { campaignMoney } from "../campaigns/totals.server";
 import { enqueueEmail } from "../email/outbox.server";
 import { storeUpload } from "../files/files.server";
@@ -58,7 +59,8 @@ export async function requestDisbursement(services: Pick<Services, "db" | "clock
       .where("campaign_id", "=", campaign.id)
       .where("state", "=", "requested")
       .executeTakeFirstOrThrow();
-    if (input.amount > escrow - Number(pending.total)) throw new AppError("insufficientFunds", 409, "amount");
+    // Refunds already asked for are owed from the same escrow.
+    if (input.amount > escrow - Number(pending.total) - (await pendingRefundsNetWon(trx, campaign.id))) throw new AppError("insufficientFunds", 409, "amount");
     const row = await trx
       .insertInto("disbursements")
       .values({

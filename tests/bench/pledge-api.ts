@@ -30,7 +30,7 @@ function pgbenchTps(url: string, seconds: number): number | null {
   return match?.[1] ? Number(match[1]) : null;
 }
 
-async function startServer(databaseUrl: string) {
+export async function startServer(databaseUrl: string) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/start-server.ts"], {

@@ -176,7 +176,7 @@ describe("keep-it-all campaign", () => {
     expect(money).toMatchObject({ onlineWon: 40_000, offlineWon: 45_000, raisedWon: 85_000, feesWon: 1_280 });
 
     const pledgeRow = await t.db.selectFrom("pledges").select("id").where("public_id", "=", p.publicId).executeTakeFirstOrThrow();
-    expect(await requestRefund(services, pledgeRow.id, "후원자 요청")).toBe(true);
+    expect(await requestRefund(services, pledgeRow.id, "후원자 요청")).toBe("requested");
     await runTick(services);
     expect(await pledgeState(p.publicId)).toBe("refunded");
     money = (await campaignMoney(t.db, [id])).get(id);
