@@ -210,7 +210,7 @@ export interface OfflineDonationInput {
 }
 
 /** Money received outside the card flow (e.g. exhibition donations), into escrow and the ledger, once. */
-export async function recordOfflineDonation(services: Services, input: OfflineDonationInput): Promise<{ created: boolean }> {
+export async function recordOfflineDonation(services: Pick<Services, "db" | "clock">, input: OfflineDonationInput): Promise<{ created: boolean }> {
   const now = services.clock.now();
   if (input.receivedOn > seoulDate(now)) throw new AppError("dateInFuture", 422, "receivedOn");
   return services.db.transaction().execute(async (trx) => {

@@ -1,5 +1,4 @@
 import { getSpending } from "../disbursements/disbursements.server";
-import { csvRow } from "../ledger/export";
 import { campaignMatching } from "../matching/matching.server";
 import { toCsv } from "../utils/csv";
 import type { DbOrTx } from "../utils/db.server";
@@ -87,12 +86,11 @@ const SUMMARY_COLUMNS = [
   "backers_companies",
 ] as const;
 
-/** The campaign's totals in one row (the CSV beside the budget's); text cells are safe from spreadsheet formulas. */
+/** The campaign's totals in one row (the CSV beside the budget's). */
 export function summaryCsv(data: CampaignOpenData): string {
   const { raised, matching, backers } = data;
-  return (
-    csvRow(SUMMARY_COLUMNS) +
-    csvRow([
+  return toCsv(SUMMARY_COLUMNS, [
+    [
       data.slug,
       data.title,
       data.state,
@@ -113,6 +111,6 @@ export function summaryCsv(data: CampaignOpenData): string {
       data.escrowWon,
       backers.individuals,
       backers.companies,
-    ])
-  );
+    ],
+  ]);
 }

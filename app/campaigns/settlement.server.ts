@@ -11,6 +11,7 @@ import type { Services } from "../server/services";
 import { formatDate, seoulDate } from "../utils/dates";
 import type { Tx } from "../utils/db.server";
 import { campaignMoney } from "./totals.server";
+import { createCheckpoint } from "../ledger/checkpoints.server";
 
 // Go-live, close, charge, settle, refund and reconcile: sweepers run by the minute tick (and at
 // once when the demo clock moves). Each is idempotent and safe on several workers at once: rows
@@ -297,6 +298,8 @@ export async function settleChargingCampaigns(services: Services): Promise<numbe
   const campaigns = await services.db.selectFrom("campaigns").select("id").where("settlement", "=", "charging").execute();
   let changed = 0;
   for (const { id } of campaigns) if (await settleCampaign(services, id)) changed += 1;
+  // A close is a moment outsiders want pinned: sign the ledger's head now, not at the next interval.
+  if (changed > 0) await createCheckpoint(services);
   return changed;
 }
 
@@ -355,17 +358,44 @@ async function settleCampaign(services: Services, campaignId: number): Promise<b
   });
 }
 
-/** Asks for a refund (an operator's decision, or a failed campaign); the refund sweeper carries it out. */
-export async function requestRefund(services: Services, pledgeId: number, reason: string): Promise<boolean> {
-  const now = services.clock.now();
-  const updated = await services.db
-    .updateTable("pledges")
-    .set({ refund_requested_at: now, refund_reason: reason })
-    .where("id", "=", pledgeId)
+/** What the escrow must still cover: refunds asked for and not yet made, net of the fees the platform bears. */
+export async function pendingRefundsNetWon(trx: Tx, campaignId: number): Promise<number> {
+  const row = await trx
+    .selectFrom("pledges")
+    .select(sql<number>`coalesce(sum(amount_won - coalesce(fee_won, 0)), 0)::bigint`.as("total"))
+    .where("campaign_id", "=", campaignId)
     .where("state", "=", "collected")
-    .where("refund_requested_at", "is", null)
-    .executeTakeFirst();
-  return Number(updated.numUpdatedRows) > 0;
+    .where("refund_requested_at", "is not", null)
+    .executeTakeFirstOrThrow();
+  return Number(row.total);
+}
+
+/**
+ * Asks for a refund (an operator's decision); the refund sweeper carries it out. Refused when the
+ * escrow, after the refunds already asked for, no longer covers it (the money was spent): a
+ * refund the processor made must always be recordable in the ledger.
+ */
+export async function requestRefund(services: Services, pledgeId: number, reason: string): Promise<"requested" | "notRefundable" | "exceedsEscrow"> {
+  const now = services.clock.now();
+  return services.db.transaction().execute(async (trx) => {
+    const pledge = await trx.selectFrom("pledges").select(["campaign_id"]).where("id", "=", pledgeId).executeTakeFirst();
+    if (!pledge) return "notRefundable";
+    // The campaign row serialises this with disbursement requests, which check the same sum.
+    await trx.selectFrom("campaigns").select("id").where("id", "=", pledge.campaign_id).forUpdate().execute();
+    const locked = await trx.selectFrom("pledges").select(["amount_won", "fee_won", "state", "refund_requested_at"]).where("id", "=", pledgeId).forUpdate().executeTakeFirstOrThrow();
+    if (locked.state !== "collected" || locked.refund_requested_at !== null) return "notRefundable";
+    const escrow = (await campaignMoney(trx, [pledge.campaign_id])).get(pledge.campaign_id)?.escrowWon ?? 0;
+    const pendingDisbursements = await trx
+      .selectFrom("disbursements")
+      .select(sql<number>`coalesce(sum(amount_won), 0)::bigint`.as("total"))
+      .where("campaign_id", "=", pledge.campaign_id)
+      .where("state", "=", "requested")
+      .executeTakeFirstOrThrow();
+    const net = locked.amount_won - (locked.fee_won ?? 0);
+    if (net > escrow - (await pendingRefundsNetWon(trx, pledge.campaign_id)) - Number(pendingDisbursements.total)) return "exceedsEscrow";
+    await trx.updateTable("pledges").set({ refund_requested_at: now, refund_reason: reason }).where("id", "=", pledgeId).execute();
+    return "requested";
+  });
 }
 
 /** Returns the money: gross back to the backer, from escrow net of the fee the platform absorbs. */
@@ -392,7 +422,7 @@ export async function recordRefund(trx: Tx, pledge: LockedPledge, now: Date): Pr
 export async function processRefunds(services: Services, batchSize = 100): Promise<number> {
   const due = await services.db
     .selectFrom("pledges")
-    .select(["id", "amount_won", "provider_payment_intent_id"])
+    .select(["id", "campaign_id", "amount_won", "fee_won", "provider_payment_intent_id"])
     .where("state", "=", "collected")
     .where("refund_requested_at", "is not", null)
     .orderBy("refund_requested_at")
@@ -401,6 +431,13 @@ export async function processRefunds(services: Services, batchSize = 100): Promi
   let refunded = 0;
   for (const pledge of due) {
     if (!pledge.provider_payment_intent_id) continue;
+    // Never ask the processor for money the ledger could not record as returned (it was spent):
+    // the refund waits, flagged, instead of failing the whole sweep after the processor paid.
+    const escrow = (await campaignMoney(services.db, [pledge.campaign_id])).get(pledge.campaign_id)?.escrowWon ?? 0;
+    if (pledge.amount_won - (pledge.fee_won ?? 0) > escrow) {
+      await services.db.updateTable("pledges").set({ last_error: "refund_exceeds_escrow" }).where("id", "=", pledge.id).where("state", "=", "collected").execute();
+      continue;
+    }
     let status: "succeeded" | "pending" | "failed";
     try {
       status = (await services.payments.refund({ paymentIntentId: pledge.provider_payment_intent_id, amountWon: pledge.amount_won, idempotencyKey: `pledge:${pledge.id}:refund` })).status;

@@ -4,6 +4,7 @@ import type { Database, DbOrTx, Tx } from "../utils/db.server";
 import { isCheckViolation } from "../utils/pg-errors";
 import type { ScoreInput } from "./contests";
 import { rankApplications, type Candidate, type ScoreSheet } from "./scoring";
+import { CSV_BOM, toCsv } from "../utils/csv";
 
 // Jury scores, conflicts of interest, peer evaluation, selection and the published results.
 // The database refuses a conflicted or unassigned juror, a self peer-score and any change
@@ -289,13 +290,6 @@ export async function getApplicantResults(db: DbOrTx, applicationId: number) {
   return { jury: anonymise(jury), peer: anonymise(peer) };
 }
 
-function csvCell(value: string | number | null): string {
-  const text = value === null ? "" : String(value);
-  // Quote everything; neutralise spreadsheet formulas in free text.
-  const safe = /^[=+\-@\t\r]/.test(text) && typeof value === "string" ? `'${text}` : text;
-  return `"${safe.replace(/"/g, '""')}"`;
-}
-
 /** The operator's score sheet: one row per application × evaluator × criterion, then the totals. */
 export async function scoreSheetCsv(db: DbOrTx, contestId: number): Promise<string> {
   const rows = await db
@@ -331,11 +325,15 @@ export async function scoreSheetCsv(db: DbOrTx, contestId: number): Promise<stri
     .orderBy((eb) => eb.fn.coalesce("a.rank", eb.val(1_000_000)))
     .orderBy("a.id")
     .execute();
-  const lines = [["application_id", "title", "enterprise", "kind", "evaluator", "criterion", "weight_pct", "score", "comment"].map(csvCell).join(",")];
-  for (const r of rows) lines.push([r.id, r.title, r.enterprise, r.kind, r.evaluator, r.label, r.weight_pct, r.score, r.comment].map(csvCell).join(","));
-  lines.push("");
-  lines.push(["application_id", "title", "enterprise", "rank", "outcome", "jury_score", "peer_score", "final_score"].map(csvCell).join(","));
   const score = (value: string | null) => (value === null ? null : Number(value));
-  for (const r of ranking) lines.push([r.id, r.title, r.enterprise, r.rank, r.outcome, score(r.jury_score), score(r.peer_score), score(r.final_score)].map(csvCell).join(","));
-  return `\uFEFF${lines.join("\r\n")}\r\n`;
+  const scores = toCsv(
+    ["application_id", "title", "enterprise", "kind", "evaluator", "criterion", "weight_pct", "score", "comment"],
+    rows.map((r) => [r.id, r.title, r.enterprise, r.kind, r.evaluator, r.label, r.weight_pct, r.score, r.comment]),
+  );
+  const totals = toCsv(
+    ["application_id", "title", "enterprise", "rank", "outcome", "jury_score", "peer_score", "final_score"],
+    ranking.map((r) => [r.id, r.title, r.enterprise, r.rank, r.outcome, score(r.jury_score), score(r.peer_score), score(r.final_score)]),
+  );
+  // Two tables in one file, a blank line between them.
+  return `${CSV_BOM}${scores}\r\n${totals}`;
 }

@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { pendingRefundsNetWon } from "../campaigns/settlement.server";
 import { campaignMoney } from "../campaigns/totals.server";
 import { enqueueEmail } from "../email/outbox.server";
 import { storeUpload } from "../files/files.server";
@@ -34,7 +35,7 @@ export interface DisbursementRequest {
 }
 
 /** Records a request (with private receipts); the same idempotency key records it once. */
-export async function requestDisbursement(services: Services, input: DisbursementRequest): Promise<{ id: number; created: boolean }> {
+export async function requestDisbursement(services: Pick<Services, "db" | "clock" | "uploadDir">, input: DisbursementRequest): Promise<{ id: number; created: boolean }> {
   const { db, clock, uploadDir } = services;
   const existing = await db.selectFrom("disbursements").select("id").where("idempotency_key", "=", input.idempotencyKey).executeTakeFirst();
   if (existing) return { id: existing.id, created: false };
@@ -58,7 +59,8 @@ export async function requestDisbursement(services: Services, input: Disbursemen
       .where("campaign_id", "=", campaign.id)
       .where("state", "=", "requested")
       .executeTakeFirstOrThrow();
-    if (input.amount > escrow - Number(pending.total)) throw new AppError("insufficientFunds", 409, "amount");
+    // Refunds already asked for are owed from the same escrow.
+    if (input.amount > escrow - Number(pending.total) - (await pendingRefundsNetWon(trx, campaign.id))) throw new AppError("insufficientFunds", 409, "amount");
     const row = await trx
       .insertInto("disbursements")
       .values({
@@ -135,7 +137,7 @@ async function lockDisbursement(trx: Tx, id: number) {
  * in the same transaction; concurrent approvals are serialised on the request's row, so it is
  * paid once.
  */
-export async function approveDisbursement(services: Services, input: { disbursementId: number; approverId: number }): Promise<{ paid: boolean }> {
+export async function approveDisbursement(services: Pick<Services, "db" | "clock" | "origin">, input: { disbursementId: number; approverId: number }): Promise<{ paid: boolean }> {
   const now = services.clock.now();
   try {
     return await services.db.transaction().execute(async (trx) => {
@@ -287,7 +289,7 @@ export async function getThreshold(db: DbOrTx): Promise<number> {
 
 /** The enterprise's results report after success (progress, impressions, plans, photos). */
 export async function publishReport(
-  services: Services,
+  services: Pick<Services, "db" | "clock" | "uploadDir">,
   input: { campaignId: number; authorId: number; enterpriseId: number; progress: string; impressions: string; followUp: string; photos: File[] },
 ): Promise<void> {
   const now = services.clock.now();

@@ -125,35 +125,8 @@ export async function recordContribution(db: Database, request: ContributionRequ
   try {
     return await db.transaction().execute(async (trx) => {
       const file = await storeUpload(trx, request.uploadDir, evidence, "document", { hostId: request.hostId, uploadedBy: request.recordedBy }, "evidence");
-      const entry = await appendEntry(trx, {
-        kind: "fund.contribution",
-        occurredAt: startOfSeoulDay(input.receivedOn),
-        memo: `자활기금 재원 출연 (${input.kind})`,
-        refs: { fund: fundId, kind: input.kind },
-        idempotencyKey: `fund-contribution:${input.idempotencyKey}`,
-        lines: [
-          { account: fundContributions(fundId), amountWon: -input.amountWon },
-          { account: fundCash(fundId), amountWon: input.amountWon },
-        ],
-      });
-      const row = await trx
-        .insertInto("fund_contributions")
-        .values({
-          fund_id: fundId,
-          contributor: input.contributor,
-          kind: input.kind,
-          amount_won: input.amountWon,
-          received_on: input.receivedOn,
-          note: input.note,
-          evidence_file_id: file.id,
-          recorded_by: request.recordedBy,
-          idempotency_key: input.idempotencyKey,
-          ledger_seq: entry.seq,
-          created_at: request.now,
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      return { id: row.id, duplicate: false };
+      const id = await writeContribution(trx, fundId, input, { evidence_file_id: file.id }, request.recordedBy, request.now);
+      return { id, duplicate: false };
     });
   } catch (error) {
     if (isUniqueViolation(error)) {
@@ -168,6 +141,18 @@ export async function recordContribution(db: Database, request: ContributionRequ
 export async function recordContributionWithoutFile(trx: Tx, fundId: number, input: ContributionInput, evidenceNote: string, recordedBy: number, now: Date): Promise<number> {
   const existing = await trx.selectFrom("fund_contributions").select("id").where("idempotency_key", "=", input.idempotencyKey).executeTakeFirst();
   if (existing) return existing.id;
+  return writeContribution(trx, fundId, input, { evidence_note: evidenceNote }, recordedBy, now);
+}
+
+/** The contribution row and its ledger entry (fund's contributions source → fund cash). */
+async function writeContribution(
+  trx: Tx,
+  fundId: number,
+  input: ContributionInput,
+  evidence: { evidence_file_id: number } | { evidence_note: string },
+  recordedBy: number,
+  now: Date,
+): Promise<number> {
   const entry = await appendEntry(trx, {
     kind: "fund.contribution",
     occurredAt: startOfSeoulDay(input.receivedOn),
@@ -188,7 +173,7 @@ export async function recordContributionWithoutFile(trx: Tx, fundId: number, inp
       amount_won: input.amountWon,
       received_on: input.receivedOn,
       note: input.note,
-      evidence_note: evidenceNote,
+      ...evidence,
       recorded_by: recordedBy,
       idempotency_key: input.idempotencyKey,
       ledger_seq: entry.seq,

@@ -45,10 +45,21 @@ export interface TickReport {
   changed: number;
 }
 
+/**
+ * Runs every sweeper even when one fails (a stuck campaign must not stop loan servicing); the
+ * first failure is thrown at the end so the job runner retries and it is logged.
+ */
 export async function runTick(services: Services): Promise<TickReport[]> {
   const report: TickReport[] = [];
+  const failures: unknown[] = [];
   for (const sweeper of sweepers) {
-    report.push({ name: sweeper.name, changed: await sweeper.run(services) });
+    try {
+      report.push({ name: sweeper.name, changed: await sweeper.run(services) });
+    } catch (error) {
+      console.error(`sweeper ${sweeper.name} failed`, error);
+      failures.push(error);
+    }
   }
+  if (failures.length > 0) throw failures[0];
   return report;
 }

@@ -3,7 +3,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { seeded } from "../../tests/support/fast-check";
 import { checkCheckpointDocuments, checkpointJson, createSigner, publicKeyJson, signCheckpoint, type CheckpointClaim, type CheckpointsDocument, type LedgerSigner } from "./checkpoints";
-import { csvCell, csvRow, exportLine, parseCsv, verifyExportText } from "./export";
+import { csvCell, csvRow, parseCsv } from "../utils/csv";
+import { exportLine, verifyExportText } from "./export";
 import { buildCanonicalEntry, canonicalText, chainHash, GENESIS_HASH, leafHash, type AccountSpec, type ExportedEntry } from "./ledger";
 import { backerRefs, newReceiptCode } from "./receipts";
 

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import type { LoanEventKind, LoanState, RepaymentChannel, RepaymentKind } from "../../db/types";
+import type { Selectable } from "kysely";
+import type { LoanEventKind, LoanInstalmentsTable, LoanState, RepaymentChannel, RepaymentKind } from "../../db/types";
 import { enqueueEmail } from "../email/outbox.server";
 import { fundCash, fundInterestIncome, fundPenaltyIncome, fundWriteOffs, loanReceivable } from "../fund/fund";
 import { fundMoney, inTransaction, lockFund } from "../fund/fund.server";
@@ -94,9 +95,9 @@ export function contractTerms(loan: LoanTermsRow): ContractTerms {
   };
 }
 
-export async function loadInstalments(db: DbOrTx, loanId: number): Promise<InstalmentState[]> {
-  const rows = await db.selectFrom("loan_instalments").selectAll().where("loan_id", "=", loanId).orderBy("number").execute();
-  return rows.map((r) => ({
+/** A stored instalment as the servicing maths reads it. */
+export function instalmentFromRow(r: Selectable<LoanInstalmentsTable>): InstalmentState {
+  return {
     number: r.number,
     kind: r.kind,
     periodStart: r.period_start,
@@ -109,7 +110,12 @@ export async function loadInstalments(db: DbOrTx, loanId: number): Promise<Insta
     penaltyPaidWon: r.penalty_paid_won,
     penaltyThrough: r.penalty_through,
     paidOffOn: r.paid_off_on,
-  }));
+  };
+}
+
+export async function loadInstalments(db: DbOrTx, loanId: number): Promise<InstalmentState[]> {
+  const rows = await db.selectFrom("loan_instalments").selectAll().where("loan_id", "=", loanId).orderBy("number").execute();
+  return rows.map(instalmentFromRow);
 }
 
 export async function listRepayments(db: DbOrTx, loanId: number) {

@@ -1,7 +1,7 @@
 import { fundInterestIncome, fundPenaltyIncome, fundWriteOffs, loanReceivable } from "../fund/fund";
 import { getBalances } from "../ledger/ledger.server";
 import type { DbOrTx } from "../utils/db.server";
-import { contractTerms } from "./loans.server";
+import { contractTerms, instalmentFromRow } from "./loans.server";
 import { LOAN_STATES, type Portfolio, type PortfolioLoan } from "./portfolio";
 import { ARREARS_BUCKETS, arrearsAsOf, arrearsBucket, nextPayment, type InstalmentState } from "./servicing";
 
@@ -35,20 +35,7 @@ export async function loadPortfolio(db: DbOrTx, fundId: number, asOf: string): P
   const byLoan = new Map<number, InstalmentState[]>();
   for (const r of instalmentRows) {
     const list = byLoan.get(r.loan_id) ?? [];
-    list.push({
-      number: r.number,
-      kind: r.kind,
-      periodStart: r.period_start,
-      dueDate: r.due_date,
-      principalDueWon: r.principal_due_won,
-      interestDueWon: r.interest_due_won,
-      principalPaidWon: r.principal_paid_won,
-      interestPaidWon: r.interest_paid_won,
-      penaltyAccruedWon: r.penalty_accrued_won,
-      penaltyPaidWon: r.penalty_paid_won,
-      penaltyThrough: r.penalty_through,
-      paidOffOn: r.paid_off_on,
-    });
+    list.push(instalmentFromRow(r));
     byLoan.set(r.loan_id, list);
   }
   const balances = await getBalances(db, [

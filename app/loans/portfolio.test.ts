@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { csvCell, portfolioCsv, type Portfolio } from "./portfolio";
+import { csvCell } from "../utils/csv";
+import { portfolioCsv, type Portfolio } from "./portfolio";
 
 describe("portfolio CSV", () => {
   it("quotes what needs quoting and never lets a spreadsheet run a formula", () => {
@@ -9,7 +10,7 @@ describe("portfolio CSV", () => {
     expect(csvCell("커피마루 운암점")).toBe("커피마루 운암점");
     expect(csvCell('a "b", c')).toBe('"a ""b"", c"');
     expect(csvCell("=HYPERLINK(\"x\")")).toBe('"\'=HYPERLINK(""x"")"');
-    expect(csvCell("-1+1")).toBe("\"'-1+1\"");
+    expect(csvCell("-1+1")).toBe("'-1+1");
   });
 
   it("writes one row per loan after the header, with a byte-order mark", () => {

@@ -1,5 +1,6 @@
 import type { LoanState, RepaymentMethod } from "../../db/types";
 import type { ArrearsBucket } from "./servicing";
+import { csvCell } from "../utils/csv";
 
 export const LOAN_STATES: LoanState[] = ["contracted", "disbursed", "repaying", "delinquent", "defaulted", "written_off", "closed"];
 
@@ -34,13 +35,6 @@ export interface Portfolio {
   byState: { state: LoanState; count: number; outstandingWon: number }[];
   buckets: { bucket: ArrearsBucket; count: number; arrearsWon: number; outstandingWon: number }[];
   loans: PortfolioLoan[];
-}
-
-/** One CSV cell: quoted, and never read as a formula by a spreadsheet. */
-export function csvCell(value: string | number | null): string {
-  if (value === null) return "";
-  const text = typeof value === "number" ? String(value) : /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\n\r]/.test(text) || text !== String(value) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export const PORTFOLIO_CSV_COLUMNS = [

@@ -3,9 +3,11 @@ import { optionalUser } from "../auth/guards.server";
 import { localeOf } from "../i18n/locale.server";
 import { dictionaries } from "../i18n/messages";
 import type { ErrorKey } from "../i18n/messages/errors";
+import { checkCard } from "../payments/demo-cards";
 import { confirmDemoCard } from "../payments/demo-checkout.server";
 import { pledgeSchema } from "../pledges/pledge";
 import { createPledge } from "../pledges/pledges.server";
+import { seoulDate } from "../utils/dates";
 import { parseForm } from "../utils/forms";
 
 // The pledge API: what the pledge form does, in one JSON request. Authenticated by the session
@@ -46,16 +48,25 @@ export async function action(args: ActionFunctionArgs) {
   }
   const campaign = await services.db.selectFrom("campaigns").select("id").where("slug", "=", params.slug ?? "").executeTakeFirst();
   if (!campaign) return fail(request, 404, "campaignNotOpen");
+  // JSON has types: an amount is a whole number, a card an object (forms send text, the API not).
+  const typeErrors: Record<string, ErrorKey[]> = {};
+  if (typeof body.amount !== "number" || !Number.isSafeInteger(body.amount)) typeErrors.amount = ["invalidAmount"];
+  if (body.card !== undefined && (typeof body.card !== "object" || body.card === null || Array.isArray(body.card))) typeErrors.card = ["invalid"];
+  if (Object.keys(typeErrors).length > 0) return fail(request, 422, "invalid", typeErrors);
+  const card = body.card as { number?: unknown; expiry?: unknown; cvc?: unknown } | undefined;
+  const cardInput = card ? { number: String(card.number ?? ""), expiry: String(card.expiry ?? ""), cvc: String(card.cvc ?? "") } : null;
+  // A card that cannot be valid is refused before anything is written.
+  const checkedCard = cardInput ? checkCard(cardInput, seoulDate(services.clock.now())) : null;
+  if (checkedCard && !checkedCard.ok) return fail(request, 422, checkedCard.error, { [checkedCard.field]: [checkedCard.error] });
   const parsed = parseForm(pledgeSchema, asFormData(body, idempotencyKey));
   if (!parsed.ok) return fail(request, 422, parsed.formError ?? "invalid", parsed.fieldErrors);
   try {
     const { publicId, replayed } = await createPledge(services, { backerId: user.id, campaignId: campaign.id, data: parsed.data });
-    const card = body.card as { number?: unknown; expiry?: unknown; cvc?: unknown } | undefined;
     const current = await services.db.selectFrom("pledges").select("state").where("public_id", "=", publicId).executeTakeFirstOrThrow();
     let state: string = current.state;
     // A retry pays only what is still unpaid; a paid pledge is simply returned.
-    if (card && typeof card === "object" && current.state === "pending_authorization") {
-      const result = await confirmDemoCard(services, publicId, { number: String(card.number ?? ""), expiry: String(card.expiry ?? ""), cvc: String(card.cvc ?? "") });
+    if (cardInput && current.state === "pending_authorization") {
+      const result = await confirmDemoCard(services, publicId, cardInput);
       state = result.requiresAction ? "requires_action" : (result.state ?? current.state);
     }
     return json({ pledge: publicId, state, replayed }, { status: replayed ? 200 : 201 });

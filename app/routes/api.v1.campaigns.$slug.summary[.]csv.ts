@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { campaignOpenData, summaryCsv } from "../campaigns/open-data.server";
-import { CSV_BOM } from "../ledger/export";
+import { CSV_BOM } from "../utils/csv";
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const data = await campaignOpenData(context.services.db, params.slug ?? "");

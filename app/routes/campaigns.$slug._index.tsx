@@ -251,7 +251,7 @@ export default function CampaignPage() {
               <Link to="spending" data-testid="spending-link">
                 {m.spending.viewSpending} →
               </Link>
-              <Link to={`/ledger?campaign=${campaign.slug}`}>{c.ledgerLink} →</Link>
+              <Link to={`/ledger?account=campaign:${campaign.id}`}>{c.ledgerLink} →</Link>
               <div>
                 <a href={`/api/v1/campaigns/${campaign.slug}/summary.csv`} download data-testid="summary-csv">
                   CSV

@@ -216,7 +216,14 @@ export default function ContestPage() {
             })}
           </div>
 
-          <h2 className="section">{m.contests.campaigns}</h2>
+          <div className="section page-header-row">
+            <h2>{m.contests.campaigns}</h2>
+            {campaigns.length > 0 ? (
+              <Link to={`/contests/${contest.slug}/results`} className="button button-secondary button-small" data-testid="round-results-link">
+                {m.results.link}
+              </Link>
+            ) : null}
+          </div>
           {campaigns.length === 0 ? <p className="muted">{m.contests.noCampaigns}</p> : null}
           <div className="grid">
             {campaigns.map((c) => (

@@ -10,7 +10,11 @@ export async function loader(args: LoaderFunctionArgs) {
   const [user, file] = await Promise.all([optionalUser(args), findStoredFile(db, publicId)]);
   // A private file someone may not see is reported as missing, not as forbidden.
   if (!file || !canReadFile(user, file)) throw notFound();
-  const bytes = await readStoredBytes(uploadDir, file.sha256);
+  // A row whose bytes are gone (a restore without the upload directory) is missing, not a 500.
+  const bytes = await readStoredBytes(uploadDir, file.sha256).catch((error: unknown) => {
+    if (error instanceof Error && "code" in error && error.code === "ENOENT") throw notFound();
+    throw error;
+  });
   return new Response(new Uint8Array(bytes), {
     headers: {
       "Content-Type": file.content_type,

@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { dictionaries } from "../i18n/messages";
 import { localeOf } from "../i18n/locale.server";
-import { CSV_BOM, csvRow, LEDGER_CSV_COLUMNS } from "../ledger/export";
+import { LEDGER_CSV_COLUMNS } from "../ledger/export";
+import { CSV_BOM, csvRow } from "../utils/csv";
 import { parseLedgerQuery, type LedgerFilter } from "../ledger/ledger-query";
 import { streamLedgerEntries } from "../ledger/public-ledger.server";
 import type { DbOrTx } from "../utils/db.server";

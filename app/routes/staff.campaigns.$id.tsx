@@ -81,7 +81,8 @@ export async function action(args: ActionFunctionArgs) {
         if (!parsed.ok) return invalid(parsed);
         const pledge = await services.db.selectFrom("pledges").select("campaign_id").where("id", "=", parsed.data.pledgeId).executeTakeFirst();
         if (!pledge || pledge.campaign_id !== id) throw notFound();
-        if (!(await requestRefund(services, parsed.data.pledgeId, parsed.data.reason || "operator"))) return invalid(formFailure(formData, "pledgeNotRefundable"), 409);
+        const requested = await requestRefund(services, parsed.data.pledgeId, parsed.data.reason || "operator");
+        if (requested !== "requested") return invalid(formFailure(formData, requested === "exceedsEscrow" ? "refundExceedsEscrow" : "pledgeNotRefundable"), 409);
         await processRefunds(services);
         return redirect(withNotice(here, "refundRequested"));
       }

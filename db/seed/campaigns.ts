@@ -3,6 +3,7 @@ import type { Transaction } from "kysely";
 import { newReceiptCode } from "../../app/ledger/receipts";
 import { lockPledge, recordCollected } from "../../app/pledges/pledges.server";
 import type { BackerKind, CampaignState, DB, FundingModel, PledgeKind } from "../types";
+import { gwangsanPledges, gwangsanProjects, gwangsanResidents } from "./gwangsan-plan";
 import { seedCases } from "./seed-cases";
 
 // Demo campaigns with their budgets, rewards and pledges. The hospital child-care rounds carry
@@ -16,7 +17,7 @@ interface PledgeSeed {
   backer: string;
   amount: number;
   kind?: PledgeKind;
-  state: "collected" | "saved";
+  state: "collected" | "saved" | "released";
   on: string;
   message?: string;
   anonymous?: boolean;
@@ -32,7 +33,7 @@ interface CampaignSeed {
   fundingModel: FundingModel;
   startsOn: string;
   endsOn: string;
-  state: Extract<CampaignState, "live" | "succeeded">;
+  state: Extract<CampaignState, "live" | "succeeded" | "failed">;
   contest?: string;
   series?: { slug: string; round: number };
   budget: { name: string; amount: number; required?: boolean }[];
@@ -49,10 +50,13 @@ export interface DemoBacker {
   kind: BackerKind;
 }
 
-export const demoBackers: DemoBacker[] = [
+/** The backers of the hospital child-care rounds and the live demo campaigns. */
+const everydayBackers: DemoBacker[] = [
   ...individualNames.map((name, i) => ({ email: `backer${String(i + 1).padStart(2, "0")}@hamkke.demo`, name, kind: "individual" as const })),
   ...companyNames.map((name, i) => ({ email: `company${String(i + 1).padStart(2, "0")}@hamkke.demo`, name, kind: "company" as const })),
 ];
+
+export const demoBackers: DemoBacker[] = [...everydayBackers, ...gwangsanResidents()];
 
 function addDays(isoDate: string, days: number): string {
   const date = new Date(`${isoDate}T00:00:00Z`);
@@ -69,10 +73,14 @@ function campaignSeeds(today: string): CampaignSeed[] {
   const window = gwangsan?.stages.find((s) => s.kind === "campaign_window");
   const series = seedCases.series[0];
   const seeds: CampaignSeed[] = [];
-  const individuals = demoBackers.filter((b) => b.kind === "individual").map((b) => b.email);
-  const companies = demoBackers.filter((b) => b.kind === "company").map((b) => b.email);
+  const individuals = everydayBackers.filter((b) => b.kind === "individual").map((b) => b.email);
+  const companies = everydayBackers.filter((b) => b.kind === "company").map((b) => b.email);
 
   if (gwangsan && window?.from && window.to) {
+    const windowFrom = window.from;
+    const plan = gwangsanPledges();
+    const roundPledges = (slug: string, succeeded: boolean): PledgeSeed[] =>
+      (plan.get(slug) ?? []).map((p) => ({ backer: p.backer, amount: p.amount, state: succeeded ? "collected" : "released", on: addDays(windowFrom, p.day) }));
     const [library, memory] = gwangsan.named_projects;
     if (library) {
       seeds.push({
@@ -92,7 +100,7 @@ function campaignSeeds(today: string): CampaignSeed[] {
           { name: "도서 구입", amount: 600_000 },
           { name: "책 나눔 행사", amount: 200_000, required: false },
         ],
-        pledges: [],
+        pledges: roundPledges("gwangsan-2016-muyang-library", true),
       });
     }
     if (memory?.enterprise) {
@@ -112,7 +120,25 @@ function campaignSeeds(today: string): CampaignSeed[] {
           { name: "전시 준비 (가죽·캘리그라피 재료)", amount: 500_000 },
           { name: "유가족 전달 기금", amount: 1_000_000 },
         ],
-        pledges: [],
+        pledges: roundPledges("gwangsan-2016-sharing-memories", true),
+      });
+    }
+    // The six projects the source does not name (see gwangsan-plan.ts).
+    for (const project of gwangsanProjects.filter((p) => p.budget.length > 0)) {
+      seeds.push({
+        slug: project.slug,
+        enterprise: project.enterprise,
+        title: project.title,
+        summary: "출처 문서에 이름이 나오지 않는 선정 프로젝트입니다. 제목, 목표와 금액은 데모 데이터입니다.",
+        story: `## ${project.title}\n\n제1차 광산구 사회적경제 크라우드펀딩 콘테스트에서 선정된 프로젝트입니다. (데모 데이터)`,
+        goalWon: project.goalWon,
+        fundingModel: "all_or_nothing",
+        startsOn: window.from,
+        endsOn: window.to,
+        state: project.succeeded ? "succeeded" : "failed",
+        contest: gwangsan.key,
+        budget: project.budget,
+        pledges: roundPledges(project.slug, project.succeeded),
       });
     }
   }
@@ -229,20 +255,18 @@ function campaignSeeds(today: string): CampaignSeed[] {
 }
 
 export async function upsertDemoBackers(trx: Trx, passwordHash: string): Promise<Map<string, number>> {
-  for (const backer of demoBackers) {
-    await trx
-      .insertInto("users")
-      .values({ email: backer.email, display_name: backer.name, password_hash: passwordHash })
-      .onConflict((oc) => oc.column("email").doNothing())
-      .execute();
-  }
+  await trx
+    .insertInto("users")
+    .values(demoBackers.map((backer) => ({ email: backer.email, display_name: backer.name, password_hash: passwordHash })))
+    .onConflict((oc) => oc.column("email").doNothing())
+    .execute();
   const rows = await trx.selectFrom("users").select(["id", "email"]).where("email", "like", "%@hamkke.demo").execute();
   return new Map(rows.map((r) => [r.email, r.id]));
 }
 
 /** Walks a fresh campaign through the state machine the way the product does. */
 async function advanceTo(trx: Trx, campaignId: number, target: CampaignSeed["state"]) {
-  const path: CampaignState[] = target === "live" ? ["in_review", "approved", "live"] : ["in_review", "approved", "live", "succeeded"];
+  const path: CampaignState[] = target === "live" ? ["in_review", "approved", "live"] : ["in_review", "approved", "live", target];
   for (const state of path) await trx.updateTable("campaigns").set({ state }).where("id", "=", campaignId).execute();
 }
 
@@ -292,7 +316,7 @@ export async function seedCampaigns(
       rewardIds.push(row.id);
     }
     await advanceTo(trx, campaign.id, seed.state);
-    if (seed.state === "succeeded") {
+    if (seed.state === "succeeded" || seed.state === "failed") {
       const closedAt = new Date(`${seed.endsOn}T15:00:00Z`);
       await trx.updateTable("campaigns").set({ settlement: "settled", closed_at: closedAt, settled_at: closedAt }).where("id", "=", campaign.id).execute();
     }
@@ -324,7 +348,7 @@ async function seedPledges(trx: Trx, campaignId: number, seed: CampaignSeed, rew
         message: pledge.message ?? "",
         anonymous: pledge.anonymous ?? false,
         funding_model: seed.fundingModel,
-        state: pledge.state === "saved" ? "saved" : "pending_authorization",
+        state: pledge.state === "collected" ? "pending_authorization" : "saved",
         provider: "demo",
         provider_customer_id: `cus_demo_seed${index}`,
         provider_payment_method_id: "pm_demo_succeeds_4242",
@@ -343,6 +367,10 @@ async function seedPledges(trx: Trx, campaignId: number, seed: CampaignSeed, rew
         .set((eb) => ({ claimed_count: eb("claimed_count", "+", 1) }))
         .where("id", "=", rewardId)
         .execute();
+    }
+    if (pledge.state === "released") {
+      // All-or-nothing below the goal: the saved card was never charged.
+      await trx.updateTable("pledges").set({ state: "released", updated_at: at }).where("id", "=", row.id).execute();
     }
     if (pledge.state === "collected") {
       const locked = await lockPledge(trx, { id: row.id });

@@ -1,6 +1,7 @@
 import type { Transaction } from "kysely";
 import { runSelectionInTransaction } from "../../app/contests/jury.server";
 import type { DB, EnterpriseType } from "../types";
+import { gwangsanProjects } from "./gwangsan-plan";
 import { seedCases } from "./seed-cases";
 
 // The two contests of the seeds as the platform would have run them: the Gwangsan 2016
@@ -126,13 +127,15 @@ async function seedGwangsan(trx: Trx, adminId: number) {
     ["쌍쌍일촌 맥가이버", "원룸 주거환경 개선 프로젝트 (데모)"],
   ];
   others.forEach(([enterprise, title], i) => {
+    const project = gwangsanProjects.find((p) => p.enterprise === enterprise);
     applications.push({
       enterprise,
       title,
       summary: "출처 문서에 이름이 나오지 않는 선정 프로젝트입니다. (데모 데이터)",
       socialValue: "데모 데이터",
-      budgetWon: 1_000_000,
+      budgetWon: project?.goalWon ?? 1_000_000,
       submittedAt: `2016-01-0${(i % 6) + 2}T11:00:00+09:00`,
+      campaignSlug: project?.slug,
     });
   });
   const ids: number[] = [];

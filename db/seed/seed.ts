@@ -6,6 +6,7 @@ import { seedCampaigns, upsertDemoBackers } from "./campaigns";
 import { seedContestWorkflow } from "./contest-seed";
 import { seedFundDemo } from "./fund-demo";
 import { seedMatchingDemo } from "./matching-seed";
+import { seedGwangsanAftermath } from "./gwangsan-aftermath";
 import { seedCases, type SeedEnterprise } from "./seed-cases";
 
 // Demo data from the real cases. Idempotent: every row is found by a natural key first, so
@@ -310,5 +311,7 @@ export async function seedDemoData(
     if (fund) await seedFundDemo(trx, { fundId: fund.id, hostId: fund.host_id, users, enterprises }, today, uploadDir);
     await seedMatchingDemo(trx, today);
   });
+  // Through the product's own service functions, which open their own transactions.
+  await seedGwangsanAftermath(db, uploadDir);
   return demoUsers.map((u) => ({ role: u.label, email: u.email }));
 }

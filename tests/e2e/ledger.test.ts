@@ -15,7 +15,8 @@ describe.runIf(inject("chromium"))("the public ledger in the browser", () => {
   let written: WrittenLedger;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+    // No demo data: the assertions below count seqs from an empty ledger.
+    [server, browser] = await Promise.all([startTestServer({ DEMO_DATA: "off" }), launchBrowser()]);
     // Entries as pledges, refunds and disbursements write them (the ledger module, same database).
     written = await writeLedger(server.database.db, ENTRIES, { start: new Date("2026-11-01T00:00:00Z") });
   });

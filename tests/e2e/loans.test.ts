@@ -163,11 +163,12 @@ describe.runIf(inject("chromium"))("a lease-deposit loan in the browser", () => 
     const clock = await logIn("fund1@hamkke.demo");
     await clock.goto(`${server.url}/dev/clock`);
     await clock.waitForLoadState("networkidle");
-    await clock.getByLabel(m.dev.advanceDays).fill("65");
+    // Two instalments were paid above; the third falls due about three months after disbursement.
+    await clock.getByLabel(m.dev.advanceDays).fill("100");
     await clock.getByRole("button", { name: m.dev.advance }).click();
     await expect.poll(() => notice(clock)).toBe(m.notices.clockAdvanced);
     await clock.context().close();
-    // Sessions expire as the clock moves: log in again, 65 days later.
+    // Sessions expire as the clock moves: log in again, 100 days later.
     const admin = await logIn("fund1@hamkke.demo");
     await admin.goto(`${server.url}${loanPath.replace(/loans\/\d+$/, "portfolio")}`);
     const row = admin.getByTestId("portfolio-loan").filter({ hasText: "커피마루 운암점" }).filter({ hasText: "80,000,000원" });

@@ -129,6 +129,10 @@ describe("all-or-nothing campaign, from draft to succeeded", () => {
     const fees = [30_000, 30_000, 50_000].reduce((sum, amount) => sum + Math.floor((amount * 320) / 10_000), 0);
     expect(money).toMatchObject({ onlineWon: 110_000, raisedWon: 110_000, feesWon: fees, escrowWon: 110_000 - fees });
     expect((await verifyStoredLedger(t.db)).ok).toBe(true);
+    // The close was signed at once, not at the next checkpoint interval.
+    const head = await t.db.selectFrom("ledger_head").select("seq").executeTakeFirstOrThrow();
+    const latest = await t.db.selectFrom("ledger_checkpoints").select(["tree_size"]).orderBy("tree_size", "desc").executeTakeFirstOrThrow();
+    expect(latest.tree_size).toBe(head.seq);
 
     // Running every sweeper again changes nothing.
     const again = await runTick(services);
@@ -172,7 +176,7 @@ describe("keep-it-all campaign", () => {
     expect(money).toMatchObject({ onlineWon: 40_000, offlineWon: 45_000, raisedWon: 85_000, feesWon: 1_280 });
 
     const pledgeRow = await t.db.selectFrom("pledges").select("id").where("public_id", "=", p.publicId).executeTakeFirstOrThrow();
-    expect(await requestRefund(services, pledgeRow.id, "후원자 요청")).toBe(true);
+    expect(await requestRefund(services, pledgeRow.id, "후원자 요청")).toBe("requested");
     await runTick(services);
     expect(await pledgeState(p.publicId)).toBe("refunded");
     money = (await campaignMoney(t.db, [id])).get(id);

@@ -5,6 +5,7 @@ import { seedDemoData } from "../../db/seed/seed";
 import { startApp, type TestApp, type TestClient } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { DEMO_PASSWORD, enterpriseId, seedDemo, userId } from "../support/seed";
+import { parseCsv } from "../../app/utils/csv";
 
 // A whole contest on real PostgreSQL over HTTP: set-up, events, applications, screening, jury
 // with a conflict, peer evaluation, selection and results; plus what the database refuses.
@@ -314,8 +315,9 @@ describe("a whole contest, from the call for projects to selection", () => {
     const csv = await operator.get(`/staff/contests/${contestId}/scores.csv`);
     expect(csv.headers.get("Content-Type")).toContain("text/csv");
     const text = await csv.text();
-    expect(text).toContain('"비밀 의견 하나"');
-    expect(text).toContain('"88.7"');
+    const cells = parseCsv(text).flat();
+    expect(cells).toContain("비밀 의견 하나");
+    expect(cells).toContain("88.7");
     expect((await (await as("juror1@hamkke.demo")).get(`/staff/contests/${contestId}/scores.csv`)).status).toBe(403);
   });
 

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
 import { resolve } from "node:path";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,6 +14,8 @@ import { seedDemo } from "../support/seed";
 // be there exactly once, and the ledger must balance and verify.
 
 const root = resolve(import.meta.dirname, "../..");
+// Production mode needs a configured checkpoint key.
+const signingKey = generateKeyPairSync("ed25519").privateKey.export({ format: "der", type: "pkcs8" }).toString("base64");
 let t: TestDatabase;
 
 beforeAll(async () => {
@@ -27,7 +30,7 @@ async function startServer(port: number): Promise<ChildProcess> {
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/start-server.ts"], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: t.url, PORT: String(port), HOST: "127.0.0.1", APP_ORIGIN: url, DEMO_DATA: "off", DEV_TOOLS: "off", JOBS: "off" },
+    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: t.url, PORT: String(port), HOST: "127.0.0.1", APP_ORIGIN: url, DEMO_DATA: "off", DEV_TOOLS: "off", JOBS: "off", LEDGER_SIGNING_KEY: signingKey },
     stdio: "ignore",
   });
   for (let i = 0; i < 300; i++) {

@@ -113,7 +113,7 @@ describe(`query plans with ${ENTRIES.toLocaleString("en-US")} entries`, () => {
       expect(await listKinds(logged)).toEqual(["disbursement.paid", "pledge.collected", "pledge.refunded"]);
       expect(await getEntryDetail(logged, 6_789)).not.toBeNull();
       expect((await listCheckpoints(logged, { limit: 10 })).length).toBe(1);
-      const activity = await getAccountActivity(logged, ["campaign:9:in:online", "campaign:9:escrow", "platform:processor-fees"], { cursor: { before: 15_000, after: null } });
+      const activity = await getAccountActivity(logged, ["campaign:9:in:online", "campaign:9:escrow", "campaign:9:fees"], { cursor: { before: 15_000, after: null } });
       expect(activity.accounts).toHaveLength(3);
     });
     expect(result.queries).toBeGreaterThan(8);

@@ -72,7 +72,7 @@ describe("npm run ledger:verify", () => {
       expect(result.stdout).toContain(`Checkpoints: 2 signature(s) verified with key ${services.ledgerSigner.keyId}`);
       expect(result.stdout).toContain("(latest: size 1,500)");
     }
-    expect(parallel.stdout).toMatch(/^ {2}platform:processor-fees\t\d+$/m);
+    expect(parallel.stdout).toMatch(/^ {2}campaign:\d+:fees\t\d+$/m);
   });
 
   it("names the first bad seq of a tampered export and exits 1", async () => {

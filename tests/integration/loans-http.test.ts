@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { renderedEmailsTo } from "../../app/email/outbox.server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fundCash } from "../../app/fund/fund";
 import { dictionaries } from "../../app/i18n/messages";
@@ -306,7 +307,8 @@ describe("over HTTP", () => {
     expect((await admin.post(`/staff/fund/${fundId}/applications/${applicationId}`, { intent: "take_review" })).status).toBe(302);
     const rejected = await admin.post(`/staff/fund/${fundId}/applications/${applicationId}`, { intent: "review", decision: "reject", note: "임대차계약서의 보증금과 신청 금액 근거가 부족합니다." });
     expect(rejected.headers.get("Location")).toContain("notice=applicationRejected");
-    const letter = await t.db.selectFrom("email_outbox").select(["subject", "text_body"]).where("to_address", "=", "company@hamkke.demo").where("template", "=", "loanDecision").executeTakeFirstOrThrow();
+    const [letter] = await renderedEmailsTo(t.db, "company@hamkke.demo", "loanDecision");
+    if (!letter) throw new Error("no decision letter");
     expect(letter.subject).toContain("승인되지 않았습니다");
     expect(letter.text_body).toContain("임대차계약서의 보증금과 신청 금액 근거가 부족합니다.");
     const page = await owner.get(applicationPath);

@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { renderedEmailsTo } from "../../app/email/outbox.server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fundCash, fundWriteOffs, loanReceivable } from "../../app/fund/fund";
 import { runTick } from "../../app/jobs/tick.server";
@@ -174,7 +175,8 @@ describe("a lease-deposit loan from application to closure, month by month", () 
     await expectRefusal(closeCommittee(t.db, { applicationId, deciderId: fund1, note: "", origin: ORIGIN, now: services.clock.now() }), "quorumNotMet");
     await castVote(t.db, { applicationId, voterId: fund2, vote: "approve", comment: "", now: services.clock.now() });
     expect(await closeCommittee(t.db, { applicationId, deciderId: fund2, note: "승인", origin: ORIGIN, now: services.clock.now() })).toBe("approved");
-    const letter = await t.db.selectFrom("email_outbox").select(["subject", "text_body"]).where("to_address", "=", "jahwal@hamkke.demo").where("template", "=", "loanDecision").executeTakeFirstOrThrow();
+    const [letter] = await renderedEmailsTo(t.db, "jahwal@hamkke.demo", "loanDecision");
+    if (!letter) throw new Error("no decision letter");
     expect(letter.subject).toContain("승인되었습니다");
     expect(letter.text_body).toContain("100,000,000원");
     expect(letter.text_body).toContain("찬성 2 · 반대 0");

@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dictionaries } from "../../app/i18n/messages";
 import type { ErrorKey } from "../../app/i18n/messages/errors";
-import { parseCsv } from "../../app/ledger/export";
+import { parseCsv } from "../../app/utils/csv";
 import { closePool, createPool, publishRules } from "../../app/matching/matching.server";
 import { DEMO_MATCHING_CONTEST } from "../../db/seed/matching-seed";
 import { startApp, type TestApp, type TestClient } from "../support/app";

@@ -5,6 +5,7 @@ import { approveDisbursement, requestDisbursement } from "../../app/disbursement
 import { runTick } from "../../app/jobs/tick.server";
 import { confirmDemoCard } from "../../app/payments/demo-checkout.server";
 import { createPledge } from "../../app/pledges/pledges.server";
+import { parseCsv } from "../../app/utils/csv";
 import { startApp, type TestApp } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { enterpriseId, seedDemo, userId } from "../support/seed";
@@ -21,35 +22,6 @@ afterAll(async () => {
   await app.close();
   await t.drop();
 });
-
-/** Minimal RFC 4180 reader for the test: quoted cells, doubled quotes, CRLF rows. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") {
-      row.push(cell);
-      cell = "";
-    } else if (ch === "\r") continue;
-    else if (ch === "\n") {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = "";
-    } else cell += ch;
-  }
-  return rows;
-}
 
 async function openData(slug: string): Promise<CampaignOpenData> {
   const response = await app.client().get(`/api/v1/campaigns/${slug}`);

@@ -1,0 +1,67 @@
+import { loadavg } from "node:os";
+import { generateBenchData } from "./data";
+import { percentile, startBenchDatabase, type BenchResult } from "./harness";
+import { startServer } from "./pledge-api";
+
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
+
+/**
+ * P4: public pages under 50 concurrent clients with 10,000 campaigns and 1,000,000 pledges in the
+ * database: a campaign page (random campaign), the campaign index, the ledger page and a campaign
+ * escrow account page. Times are client-side on localhost (server time plus loopback).
+ */
+export async function benchPublicPages(sizes = { campaigns: 10_000, pledges: 1_000_000, ledgerEntries: 100_000 }, seconds = 15): Promise<BenchResult> {
+  const bench = await startBenchDatabase("pages");
+  try {
+    const data = await generateBenchData(bench.owner, sizes);
+    console.log(`  generated ${sizes.campaigns} campaigns, ${sizes.pledges} pledges in ${data.seconds.rows.toFixed(0)} s; ${sizes.ledgerEntries} ledger entries (real append path) in ${data.seconds.ledger.toFixed(0)} s`);
+    const server = await startServer(bench.url);
+    try {
+      const pages: Record<string, (i: number) => string> = {
+        campaign: (i) => `/campaigns/${data.slugs(i * 7919)}`,
+        index: () => "/campaigns",
+        ledger: () => "/ledger",
+        account: (i) => `/ledger/accounts/${encodeURIComponent(`campaign:${1 + ((i * 104_729) % sizes.campaigns)}:escrow`)}`,
+      };
+      const names = Object.keys(pages);
+      const timings = new Map<string, number[]>(names.map((n) => [n, []]));
+      let errors = 0;
+      const statuses = new Map<number, number>();
+      // Warm-up: the first requests compile the bundle's routes and fill PostgreSQL's caches.
+      for (const name of names) await (await fetch(`${server.url}${pages[name]?.(0)}`)).arrayBuffer();
+      const deadline = performance.now() + seconds * 1000;
+      let n = 0;
+      await Promise.all(
+        Array.from({ length: CLIENTS }, async () => {
+          while (performance.now() < deadline) {
+            const i = n++;
+            const name = names[i % names.length] ?? "index";
+            const started = performance.now();
+            const response = await fetch(`${server.url}${pages[name]?.(i)}`);
+            await response.arrayBuffer();
+            if (response.status !== 200) {
+              errors += 1;
+              statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+            }
+            timings.get(name)?.push(performance.now() - started);
+          }
+        }),
+      );
+      const p95 = new Map(names.map((name) => [name, percentile([...(timings.get(name) ?? [])].sort((a, b) => a - b), 95)]));
+      const worst = Math.max(...p95.values());
+      const total = [...timings.values()].reduce((s, t) => s + t.length, 0);
+      return {
+        id: "P4",
+        name: `public pages, ${CLIENTS} clients, ${sizes.campaigns.toLocaleString("en-US")} campaigns / ${sizes.pledges.toLocaleString("en-US")} pledges`,
+        figures: `p95 ${names.map((name) => `${name} ${p95.get(name)?.toFixed(0)} ms`).join(", ")}; ${Math.round(total / seconds)} req/s, ${errors} errors (load ${loadavg()[0]?.toFixed(2)})`,
+        goal: "p95 < 50 ms; no seq scan on large tables (integration test)",
+        met: errors === 0 && worst < 50,
+        notes: errors > 0 ? `non-200 answers: ${JSON.stringify(Object.fromEntries(statuses))}` : undefined,
+      };
+    } finally {
+      server.stop();
+    }
+  } finally {
+    await bench.stop();
+  }
+}

@@ -1,0 +1,310 @@
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addBudgetLine, createCampaign } from "../../app/campaigns/campaigns.server";
+import { createPledge } from "../../app/pledges/pledges.server";
+import { postJson, startApp, type TestApp, type TestClient } from "../support/app";
+import { createTestDatabase, type TestDatabase } from "../support/db";
+import { DEMO_PASSWORD, enterpriseId, seedDemo, userId } from "../support/seed";
+
+// S6: every POST form on the product's pages, found in the pages' own HTML, is sent with one bad
+// field at a time (the others filled in plausibly): a text of 100,000 characters, a negative,
+// fractional, non-numeric or overflowing number, an impossible date, a choice that is not offered.
+// Each must be answered with a 4xx and a message, never a 500 or a success, and write nothing.
+
+let t: TestDatabase;
+let app: TestApp;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  await seedDemo(t);
+  app = await startApp(t.db);
+});
+afterAll(async () => {
+  await app.close();
+  await t.drop();
+});
+
+async function snapshot(): Promise<string> {
+  const tables = await sql<{ name: string }>`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('sessions', 'auth_failures', 'app_clock', 'demo_payment_intents') ORDER BY 1`.execute(t.owner);
+  const parts: string[] = [];
+  for (const { name } of tables.rows) {
+    const row = await sql<{ digest: string }>`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS digest FROM ${sql.table(name)} t`.execute(t.owner);
+    parts.push(`${name}:${row.rows[0]?.digest}`);
+  }
+  return parts.join(",");
+}
+
+function changedTables(before: string, after: string): string {
+  const old = new Set(before.split(","));
+  return after
+    .split(",")
+    .filter((part) => !old.has(part))
+    .map((part) => part.split(":")[0])
+    .join(", ");
+}
+
+interface FormField {
+  name: string;
+  kind: "text" | "number" | "date" | "choice" | "checkbox" | "file" | "hidden" | "email" | "password";
+  value: string;
+  options: string[];
+  required: boolean;
+}
+
+interface PageForm {
+  action: string;
+  multipart: boolean;
+  fields: FormField[];
+}
+
+function decode(text: string): string {
+  return text
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;|&#39;/g, "'")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
+}
+
+function attribute(tag: string, name: string): string | null {
+  const match = new RegExp(`\\s${name}="([^"]*)"`).exec(tag);
+  return match ? decode(match[1] ?? "") : new RegExp(`\\s${name}(\\s|>|/)`).test(tag) ? "" : null;
+}
+
+const NUMBER_NAME = /amount|won$|goal|quantity|employees|seats|months|weight|score|rate|Bp$|limit|threshold|Id$|^id$|days|percent|pct/i;
+const DATE_NAME = /On$|date$|Date$|Until$|^from$|^to$|deliveryMonth/;
+
+/** The POST forms of a page, from its HTML (React renders plain attributes). */
+function formsOn(html: string, pageUrl: string): PageForm[] {
+  const forms: PageForm[] = [];
+  for (const match of html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)) {
+    const attributes = match[1] ?? "";
+    const body = match[2] ?? "";
+    if ((attribute(`<form${attributes}>`, "method") ?? "get").toLowerCase() !== "post") continue;
+    const fields: FormField[] = [];
+    for (const input of body.matchAll(/<input\b[^>]*>/g)) {
+      const tag = input[0];
+      const name = attribute(tag, "name");
+      if (!name || name === "csrf") continue;
+      const type = (attribute(tag, "type") ?? "text").toLowerCase();
+      const value = attribute(tag, "value") ?? "";
+      const required = attribute(tag, "required") !== null;
+      if (type === "checkbox" || type === "radio") {
+        const existing = fields.find((f) => f.name === name);
+        if (existing) existing.options.push(value);
+        else fields.push({ name, kind: type === "radio" ? "choice" : "checkbox", value: attribute(tag, "checked") !== null || type === "radio" ? value : "", options: [value], required });
+        continue;
+      }
+      const kind: FormField["kind"] =
+        type === "file" ? "file" : type === "hidden" ? "hidden" : type === "date" || type === "month" ? "date" : type === "email" ? "email" : type === "password" ? "password" : type === "number" || attribute(tag, "inputmode") === "numeric" || NUMBER_NAME.test(name) ? "number" : DATE_NAME.test(name) ? "date" : "text";
+      fields.push({ name, kind, value, options: [], required });
+    }
+    for (const select of body.matchAll(/<select\b([^>]*)>([\s\S]*?)<\/select>/g)) {
+      const name = attribute(`<select${select[1]}>`, "name");
+      if (!name) continue;
+      const options = [...(select[2] ?? "").matchAll(/<option\b([^>]*)>/g)].map((o) => attribute(`<option${o[1]}>`, "value") ?? "");
+      const selected = [...(select[2] ?? "").matchAll(/<option\b([^>]*)>/g)].find((o) => /\sselected/.test(o[1] ?? ""));
+      const value = selected ? (attribute(`<option${selected[1]}>`, "value") ?? "") : (options.find((o) => o !== "") ?? "");
+      fields.push({ name, kind: "choice", value, options, required: attribute(`<select${select[1]}>`, "required") !== null });
+    }
+    for (const area of body.matchAll(/<textarea\b([^>]*)>([\s\S]*?)<\/textarea>/g)) {
+      const name = attribute(`<textarea${area[1]}>`, "name");
+      if (name) fields.push({ name, kind: "text", value: decode(area[2] ?? ""), options: [], required: attribute(`<textarea${area[1]}>`, "required") !== null });
+    }
+    const action = attribute(`<form${attributes}>`, "action") ?? pageUrl;
+    forms.push({ action: action === "" ? pageUrl : action, multipart: /multipart/.test(attributes), fields });
+  }
+  return forms;
+}
+
+/** A plausible value for a field the page left empty, so only the bad field is wrong. */
+function plausible(field: FormField): string {
+  if (field.value !== "") return field.value;
+  switch (field.kind) {
+    case "number":
+      return "10000";
+    case "date":
+      return /Month/.test(field.name) ? "2027-01" : "2026-11-24";
+    case "email":
+      return "someone@example.com";
+    case "password":
+      return "a-long-enough-password";
+    case "choice":
+      return field.options.find((o) => o !== "") ?? "";
+    case "checkbox":
+    case "file":
+      return "";
+    default:
+      return "테스트 입력";
+  }
+}
+
+function badValues(field: FormField): string[] {
+  switch (field.kind) {
+    case "number":
+      return ["-1000", "1.5", "열", "99999999999999999999", "1e6"];
+    case "date":
+      return /Month/.test(field.name) ? ["2027-13", "never"] : ["2026-02-30", "tomorrow", "99999-01-01"];
+    case "choice":
+      return ["__not_offered__"];
+    case "hidden":
+      return field.name === "intent" ? ["__unknown_intent__"] : NUMBER_NAME.test(field.name) ? ["-1", "x".repeat(100_001)] : ["x".repeat(100_001)];
+    case "checkbox":
+    case "file":
+      return [];
+    default:
+      return ["가".repeat(100_001)];
+  }
+}
+
+type Persona = "anonymous" | "citizen@" | "coop@" | "jahwal@" | "operator@" | "fund1@" | "admin@";
+
+const clients = new Map<Persona, TestClient>();
+async function as(persona: Persona): Promise<TestClient> {
+  const known = clients.get(persona);
+  if (known) return known;
+  const client = app.client();
+  if (persona !== "anonymous") await client.logIn(`${persona}hamkke.demo`, DEMO_PASSWORD);
+  clients.set(persona, client);
+  return client;
+}
+
+describe("bad input on every form (S6)", () => {
+  it("is refused with a 4xx and a message, never a 500 or a success, and writes nothing", { timeout: 600_000 }, async () => {
+    const coop = await enterpriseId(t, "함께 크는 나무 협동조합");
+    const jahwal = await enterpriseId(t, "커피마루 운암점");
+    const coopOwner = await userId(t, "coop@hamkke.demo");
+    const draft = await createCampaign(t.db, {
+      enterpriseId: coop,
+      userId: coopOwner,
+      now: new Date("2026-11-24T03:00:00Z"),
+      basics: { title: "입력 검사용 초안", summary: "요약", story: "", goal: 100_000, fundingModel: "all_or_nothing", startsOn: "2026-12-01", endsOn: "2026-12-20" },
+    });
+    await addBudgetLine(t.db, draft.id, { name: "재료비", amount: 100_000, required: true });
+    const live = await t.db.selectFrom("campaigns").select(["id", "slug"]).where("slug", "=", "demo-local-food-cafe").executeTakeFirstOrThrow();
+    const succeeded = await t.db.selectFrom("campaigns").select(["id", "slug"]).where("slug", "=", "gwangsan-2016-sharing-memories").executeTakeFirstOrThrow();
+    const pledge = await createPledge(app.services, {
+      backerId: await userId(t, "citizen@hamkke.demo"),
+      campaignId: live.id,
+      data: { amount: 12_000, kind: "sponsorship", rewardId: null, message: "", anonymous: false, backerKind: "individual", companyName: "", businessNumber: null, idempotencyKey: "bad-input-pledge-1" },
+    });
+    const application = await t.db.selectFrom("contest_applications").select(["id", "contest_id"]).where("enterprise_id", "=", coop).executeTakeFirstOrThrow();
+    const fund = await t.db.selectFrom("funds").select("id").executeTakeFirstOrThrow();
+    const loan = await t.db.selectFrom("loans").select(["id", "application_id"]).where("state", "=", "repaying").executeTakeFirstOrThrow();
+
+    const pages: [Persona, string][] = [
+      ["anonymous", "/signup"],
+      ["anonymous", "/login"],
+      ["anonymous", "/forgot-password"],
+      ["anonymous", "/ledger/find"],
+      ["citizen@", `/campaigns/${live.slug}/pledge`],
+      ["citizen@", `/pledges/${pledge.publicId}/pay`],
+      ["citizen@", `/pledges/${pledge.publicId}`],
+      ["citizen@", "/enterprises/new"],
+      ["coop@", `/enterprises/${coop}/edit`],
+      ["coop@", `/enterprises/${coop}/members`],
+      ["coop@", `/enterprises/${coop}/campaigns/new`],
+      ["coop@", `/campaigns/${draft.slug}/edit`],
+      ["coop@", `/campaigns/${succeeded.slug}/spending`],
+      ["coop@", `/campaigns/${succeeded.slug}/report`],
+      ["jahwal@", `/enterprises/${jahwal}/loans/new`],
+      ["operator@", `/staff/campaigns/${succeeded.id}`],
+      ["operator@", `/staff/campaigns/${live.id}`],
+      ["operator@", "/staff/contests/new"],
+      ["operator@", `/staff/contests/${application.contest_id}`],
+      ["operator@", `/staff/contests/${application.contest_id}/applications`],
+      ["operator@", `/staff/contests/${application.contest_id}/events`],
+      ["operator@", `/staff/contests/${application.contest_id}/jury`],
+      ["fund1@", `/staff/fund/${fund.id}`],
+      ["fund1@", `/staff/fund/${fund.id}/products`],
+      ["fund1@", `/staff/fund/${fund.id}/loans/${loan.id}`],
+      ["admin@", "/admin/roles"],
+    ];
+
+    const problems: string[] = [];
+    let sent = 0;
+    let formsSeen = 0;
+    for (const [persona, url] of pages) {
+      const client = await as(persona);
+      const page = await client.get(url);
+      const html = await page.text();
+      if (page.status !== 200) {
+        problems.push(`${url} as ${persona}: the page answers ${page.status}`);
+        continue;
+      }
+      const forms = formsOn(html, url).filter((f) => !/^\/(logout|locale)\b/.test(f.action));
+      if (forms.length === 0) problems.push(`${url}: no POST form found`);
+      let before = await snapshot();
+      for (const form of forms) {
+        formsSeen += 1;
+        const base: Record<string, string> = {};
+        for (const field of form.fields) if (field.kind !== "file" && (field.kind !== "checkbox" || field.value !== "")) base[field.name] = plausible(field);
+        for (const field of form.fields) {
+          for (const bad of badValues(field)) {
+            sent += 1;
+            const response = await client.post(form.action, { ...base, [field.name]: bad });
+            const body = await response.text();
+            const label = `POST ${form.action} (${url}, intent ${base.intent ?? "-"}) ${field.name}=${bad.length > 30 ? `${bad.slice(0, 10)}…(${bad.length})` : bad}`;
+            if (response.status >= 500) problems.push(`${label}: ${response.status}`);
+            else if (response.status < 400) {
+              problems.push(`${label}: accepted (${response.status})`);
+              before = await snapshot();
+            } else if (
+              // Hidden fields (intent, ids) are not typed by a person: a 4xx is enough for them.
+              field.kind !== "hidden" &&
+              (response.status === 400 || response.status === 422) &&
+              (response.headers.get("Content-Type") ?? "").includes("text/html") &&
+              !body.includes('role="alert"') &&
+              !body.includes("field-error")
+            ) {
+              problems.push(`${label}: ${response.status} without a message`);
+            }
+          }
+        }
+      }
+      const after = await snapshot();
+      if (after !== before) problems.push(`${url}: refused bad input changed ${changedTables(before, after)}`);
+    }
+
+    // The JSON pledge API: wrong types, missing fields, huge strings, bad amounts.
+    const citizen = await as("citizen@");
+    const good = { amount: 10_000, kind: "donation", backerKind: "individual", card: { number: "4242424242424242", expiry: "12/30", cvc: "123" } };
+    const badBodies: unknown[] = [
+      { ...good, amount: -10_000 },
+      { ...good, amount: 0 },
+      { ...good, amount: 1.5 },
+      { ...good, amount: "10000원" },
+      { ...good, amount: 1e21 },
+      { ...good, amount: Number.MAX_SAFE_INTEGER + 2 },
+      { ...good, kind: "gift" },
+      { ...good, backerKind: ["individual"] },
+      { ...good, message: "가".repeat(100_001) },
+      { ...good, card: { number: "1234", expiry: "13/99", cvc: "x" } },
+      { ...good, card: "4242424242424242" },
+      { amount: 10_000 },
+      [],
+      "not an object",
+    ];
+    const before = await snapshot();
+    for (const [i, body] of badBodies.entries()) {
+      sent += 1;
+      const response = await postJson(citizen, `/api/v1/campaigns/${live.slug}/pledges`, body, { "Idempotency-Key": `bad-input-api-${i}-0001` });
+      const text = await response.text();
+      if (response.status < 400 || response.status >= 500) problems.push(`API pledge body #${i}: ${response.status}`);
+      else if (!text.includes('"error"')) problems.push(`API pledge body #${i}: ${response.status} without an error message`);
+    }
+    const raw = await fetch(`${citizen.base}/api/v1/campaigns/${live.slug}/pledges`, {
+      method: "POST",
+      body: "{ not json",
+      headers: { "Content-Type": "application/json", Origin: citizen.base, Cookie: [...citizen.cookies.entries()].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join("; "), "X-CSRF-Token": await citizen.csrfToken(), "Idempotency-Key": "bad-input-api-raw-0001" },
+    });
+    if (raw.status !== 400) problems.push(`API pledge with broken JSON: ${raw.status}`);
+    const after = await snapshot();
+    if (after !== before) problems.push(`the pledge API's refusals changed ${changedTables(before, after)}`);
+
+    console.log(`[S6] ${formsSeen} forms on ${pages.length} pages and the pledge API: ${sent} bad submissions`);
+    expect(problems).toEqual([]);
+    expect(formsSeen).toBeGreaterThan(20);
+    expect(sent).toBeGreaterThan(200);
+  });
+});
