@@ -484,6 +484,8 @@ export interface MatchingPoolsTable {
   id: Id;
   contest_id: number;
   sponsor_name: string;
+  /** 20261125_0603_matching */
+  sponsor_kind: Generated<"host" | "company">;
   total_won: number;
   committed_won: Generated<number>;
   created_by: number;

@@ -5,6 +5,7 @@ import type { CampaignState } from "../../db/types";
 import { enqueueEmail } from "../email/outbox.server";
 import { campaignEscrow, campaignOfflineSource } from "../ledger/accounts";
 import { appendEntry } from "../ledger/ledger.server";
+import { settleCampaignMatches } from "../matching/matching.server";
 import { releaseReward } from "../pledges/pledges.server";
 import type { Services } from "../server/services";
 import { AppError } from "../utils/app-error";
@@ -276,6 +277,7 @@ export async function cancelCampaign(services: Services, campaignId: number): Pr
         .where("state", "=", "collected")
         .where("refund_requested_at", "is", null)
         .execute();
+      await settleCampaignMatches(trx, campaignId, "failed", now);
     });
   } catch (error) {
     if (isCheckViolation(error)) throw new AppError("campaignNotEditable", 409);

@@ -1,4 +1,5 @@
 import { getSpending } from "../disbursements/disbursements.server";
+import { campaignMatching } from "../matching/matching.server";
 import { toCsv } from "../utils/csv";
 import type { DbOrTx } from "../utils/db.server";
 import { getPublicCampaign } from "./campaign-page.server";
@@ -7,7 +8,8 @@ import { getPublicCampaign } from "./campaign-page.server";
 export async function campaignOpenData(db: DbOrTx, slug: string) {
   const campaign = await getPublicCampaign(db, slug);
   if (!campaign) return null;
-  const spending = await getSpending(db, campaign.id, { insider: false });
+  const [spending, matched] = await Promise.all([getSpending(db, campaign.id, { insider: false }), campaignMatching(db, [campaign.id])]);
+  const matching = matched.get(campaign.id) ?? { matchedWon: 0, committedWon: 0, releasedWon: 0 };
   const money = campaign.money ?? { onlineWon: 0, offlineWon: 0, refundedWon: 0, feesWon: 0, escrowWon: 0, raisedWon: 0 };
   const stats = campaign.stats ?? { pledgedWon: 0, individuals: 0, companies: 0 };
   return {
@@ -24,6 +26,9 @@ export async function campaignOpenData(db: DbOrTx, slug: string) {
     raisedWon: money.raisedWon,
     raised: { onlineWon: money.onlineWon, offlineWon: money.offlineWon, refundedWon: money.refundedWon },
     pledgedUnchargedWon: stats.pledgedWon,
+    /** Matching funds drawn by the campaign's pledges: committed (awaiting the outcome) + released (into escrow). */
+    matchedWon: matching.matchedWon,
+    matching: { committedWon: matching.committedWon, releasedWon: matching.releasedWon },
     feesWon: money.feesWon,
     escrowWon: money.escrowWon,
     backers: { individuals: stats.individuals, companies: stats.companies },
@@ -56,4 +61,56 @@ export function budgetCsv(data: CampaignOpenData): string {
     ["budget_line", "planned_won", "disbursed_won", "variance_won", "explanation"],
     data.budgetLines.map((line) => [line.name, line.plannedWon, line.disbursedWon, line.varianceWon, line.explanation]),
   );
+}
+
+const SUMMARY_COLUMNS = [
+  "slug",
+  "title",
+  "state",
+  "funding_model",
+  "starts_on",
+  "ends_on",
+  "contest",
+  "goal_won",
+  "raised_won",
+  "raised_online_won",
+  "raised_offline_won",
+  "refunded_won",
+  "pledged_uncharged_won",
+  "matched_won",
+  "matched_committed_won",
+  "matched_released_won",
+  "fees_won",
+  "escrow_won",
+  "backers_individuals",
+  "backers_companies",
+] as const;
+
+/** The campaign's totals in one row (the CSV beside the budget's). */
+export function summaryCsv(data: CampaignOpenData): string {
+  const { raised, matching, backers } = data;
+  return toCsv(SUMMARY_COLUMNS, [
+    [
+      data.slug,
+      data.title,
+      data.state,
+      data.fundingModel,
+      data.startsOn,
+      data.endsOn,
+      data.contest ?? "",
+      data.goalWon,
+      data.raisedWon,
+      raised.onlineWon,
+      raised.offlineWon,
+      raised.refundedWon,
+      data.pledgedUnchargedWon,
+      data.matchedWon,
+      matching.committedWon,
+      matching.releasedWon,
+      data.feesWon,
+      data.escrowWon,
+      backers.individuals,
+      backers.companies,
+    ],
+  ]);
 }

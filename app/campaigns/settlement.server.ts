@@ -3,6 +3,7 @@ import { enqueueEmail } from "../email/outbox.server";
 import { campaignEscrow, campaignRefunds, feeSubsidy } from "../ledger/accounts";
 import { backerCommitment } from "../ledger/receipts";
 import { appendEntry } from "../ledger/ledger.server";
+import { returnMatchOfPledge, settleCampaignMatches } from "../matching/matching.server";
 import { isPaymentUnavailable, type ChargeResult } from "../payments/provider";
 import { applyIntentState, lockPledge, recordCollected, releaseReward, type LockedPledge } from "../pledges/pledges.server";
 import { COLLECTION_RETRY_DAYS, RETRY_INTERVAL_MS } from "../pledges/pledge";
@@ -100,11 +101,9 @@ export async function closeCampaign(services: Services, campaignId: number): Pro
     const collected = await collectedWon(trx, campaign.id);
 
     if (campaign.funding_model === "keep_it_all") {
-      await trx
-        .updateTable("campaigns")
-        .set({ state: collected >= campaign.goal_won ? "succeeded" : "failed", settlement: "settled", closed_at: now, settled_at: now, updated_at: now })
-        .where("id", "=", campaign.id)
-        .execute();
+      const outcome = collected >= campaign.goal_won ? "succeeded" : "failed";
+      await trx.updateTable("campaigns").set({ state: outcome, settlement: "settled", closed_at: now, settled_at: now, updated_at: now }).where("id", "=", campaign.id).execute();
+      await settleCampaignMatches(trx, campaign.id, outcome, now);
       return true;
     }
 
@@ -117,6 +116,7 @@ export async function closeCampaign(services: Services, campaignId: number): Pro
     if (Number(pledged.total) + collected < campaign.goal_won) {
       await releaseUncharged(services, trx, campaign, now);
       await trx.updateTable("campaigns").set({ state: "failed", settlement: "settled", closed_at: now, settled_at: now, updated_at: now }).where("id", "=", campaign.id).execute();
+      await settleCampaignMatches(trx, campaign.id, "failed", now);
       return true;
     }
     await trx
@@ -340,6 +340,8 @@ async function settleCampaign(services: Services, campaignId: number): Promise<b
     if (reachedGoal) {
       await releaseUncharged(services, trx, campaign, now);
       await trx.updateTable("campaigns").set({ settlement: "settled", settled_at: now, updated_at: now }).where("id", "=", campaign.id).execute();
+      // Success is judged on backers' money alone; the matches are added now (README decision "Matches are added on success").
+      await settleCampaignMatches(trx, campaign.id, "succeeded", now);
       return true;
     }
     await releaseUncharged(services, trx, campaign, now);
@@ -351,6 +353,7 @@ async function settleCampaign(services: Services, campaignId: number): Promise<b
       .where("refund_requested_at", "is", null)
       .execute();
     await trx.updateTable("campaigns").set({ state: "failed", settlement: "settled", settled_at: now, updated_at: now }).where("id", "=", campaign.id).execute();
+    await settleCampaignMatches(trx, campaign.id, "failed", now);
     return true;
   });
 }
@@ -400,6 +403,7 @@ export async function recordRefund(trx: Tx, pledge: LockedPledge, now: Date): Pr
   const fee = pledge.fee_won ?? 0;
   await trx.updateTable("pledges").set({ state: "refunded", updated_at: now }).where("id", "=", pledge.id).execute();
   await releaseReward(trx, pledge.reward_id);
+  await returnMatchOfPledge(trx, pledge.id, now);
   const lines = [
     { account: campaignEscrow(pledge.campaign_id), amountWon: -(pledge.amount_won - fee) },
     { account: campaignRefunds(pledge.campaign_id), amountWon: pledge.amount_won },

@@ -15,6 +15,7 @@ export function StaffContestNav({ contestId, title }: { contestId: number; title
     { to: `/staff/contests/${contestId}/events`, label: m.contestWork.tabs.events, end: false },
     { to: `/staff/contests/${contestId}/applications`, label: m.contestWork.tabs.applications, end: false },
     { to: `/staff/contests/${contestId}/jury`, label: m.contestWork.tabs.jury, end: false },
+    { to: `/staff/contests/${contestId}/matching`, label: m.matching.tab, end: false },
   ];
   return (
     <header className="page-header">

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { PUBLIC_CAMPAIGN_STATES } from "../campaigns/campaign-cards.server";
 import { campaignMoney, distinctBackers, pledgeStats } from "../campaigns/totals.server";
+import { campaignMatching } from "../matching/matching.server";
 import type { DbOrTx } from "../utils/db.server";
 import { summariseRound, type RoundCampaignFigures, type RoundSummary } from "./results";
 
@@ -24,10 +25,11 @@ export async function getRoundResults(db: DbOrTx, contestId: number): Promise<Ro
     .where("campaigns.state", "in", PUBLIC_CAMPAIGN_STATES)
     .execute();
   const ids = rows.map((r) => r.id);
-  const [money, stats, distinct, paid] = await Promise.all([
+  const [money, stats, distinct, matched, paid] = await Promise.all([
     campaignMoney(db, ids),
     pledgeStats(db, ids),
     distinctBackers(db, ids),
+    campaignMatching(db, ids),
     ids.length === 0
       ? Promise.resolve([])
       : db
@@ -54,7 +56,8 @@ export async function getRoundResults(db: DbOrTx, contestId: number): Promise<Ro
       offlineWon: m?.offlineWon ?? 0,
       refundedWon: m?.refundedWon ?? 0,
       raisedWon: m?.raisedWon ?? 0,
-      matchedWon: 0,
+      // Live matches: committed while a campaign runs, released into its escrow once it succeeded.
+      matchedWon: matched.get(r.id)?.matchedWon ?? 0,
       individuals: s?.individuals ?? 0,
       companies: s?.companies ?? 0,
       deliveredWon: paidOf(r.id, "delivery"),

@@ -4,6 +4,7 @@ import { campaigns } from "./messages/campaigns";
 import { fund } from "./messages/fund";
 import { ledger } from "./messages/ledger";
 import { loans } from "./messages/loans";
+import { matching } from "./messages/matching";
 import { auth } from "./messages/auth";
 import { common } from "./messages/common";
 import { contests } from "./messages/contests";
@@ -20,7 +21,7 @@ import { staffCampaigns } from "./messages/staff-campaigns";
 import { staff } from "./messages/staff";
 
 // One group per area of the product; each group is checked to have the same keys in both languages.
-const groups = { common, auth, errors, notices, enterprises, home, staff, account, dev, contests, campaigns, ledger, fund, pledges, staffCampaigns, spending, contestWork, loans, results };
+const groups = { common, auth, errors, notices, enterprises, home, staff, account, dev, contests, campaigns, ledger, fund, pledges, staffCampaigns, spending, contestWork, loans, results, matching };
 
 type Groups = typeof groups;
 export type Messages = { [K in keyof Groups]: Groups[K]["ko"] };

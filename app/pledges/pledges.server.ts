@@ -4,6 +4,7 @@ import { enqueueEmail } from "../email/outbox.server";
 import { campaignEscrow, campaignFees, campaignOnlineSource } from "../ledger/accounts";
 import { backerCommitment, newReceiptCode } from "../ledger/receipts";
 import { appendEntry } from "../ledger/ledger.server";
+import { matchPledge, returnMatchOfPledge } from "../matching/matching.server";
 import type { IntentState } from "../payments/provider";
 import type { Services } from "../server/services";
 import { AppError } from "../utils/app-error";
@@ -238,6 +239,8 @@ export async function recordCollected(trx: Tx, pledge: LockedPledge, payment: { 
     })
     .where("id", "=", pledge.id)
     .execute();
+  // A keep-it-all pledge becomes live money now; an all-or-nothing one was matched when saved.
+  if (pledge.funding_model === "keep_it_all") await matchPledge(trx, pledge, now);
   await appendEntry(trx, {
     kind: "pledge.collected",
     occurredAt: now,
@@ -287,6 +290,7 @@ export async function applyIntentStateIn(trx: Tx, services: Services, pledgeId: 
     if (pledge.state === "pending_authorization") {
       await moveTo(trx, pledge.id, "saved", now, { provider_payment_method_id: state.paymentMethodId, card_last4: state.cardLast4, last_error: null });
       await enqueueEmail(trx, pledge.email, "pledgeReceipt", receiptProps(services, pledge, false));
+      await matchPledge(trx, pledge, now);
       return "saved";
     }
     if (pledge.state === "collection_failed") {
@@ -338,6 +342,7 @@ export async function cancelPledge(services: Services, backerId: number, publicI
     if (!canCancel(pledge.state, pledge.campaign_state, seoulDate(now), pledge.ends_on)) throw new AppError("pledgeNotCancellable", 409);
     await moveTo(trx, pledge.id, "cancelled", now);
     await releaseReward(trx, pledge.reward_id);
+    await returnMatchOfPledge(trx, pledge.id, now);
   });
 }
 

@@ -7,6 +7,8 @@ import { canSpend } from "../disbursements/disbursement";
 import { getReport } from "../disbursements/disbursements.server";
 import { ProgressBar, stateBadgeClass } from "../components/campaign-card";
 import { Markdown } from "../components/markdown";
+import { CampaignMatchingCard } from "../components/matching-parts";
+import { campaignPoolPanel } from "../matching/matching.server";
 import { ShareLink } from "../components/share-link";
 import { useLocale, useMessages } from "../i18n/use-messages";
 import { rewardRemaining } from "../pledges/pledge";
@@ -21,11 +23,12 @@ export async function loader(args: LoaderFunctionArgs) {
   const { db, clock, origin } = args.context.services;
   const campaign = await getPublicCampaign(db, args.params.slug ?? "");
   if (!campaign) throw notFound();
-  const [report, user] = await Promise.all([getReport(db, campaign.id), optionalUser(args)]);
+  const [report, user, matching] = await Promise.all([getReport(db, campaign.id), optionalUser(args), campaignPoolPanel(db, campaign.id, clock.now())]);
   const member = membershipOf(user, campaign.enterprise_id) !== null;
   return json({
     campaign,
     report,
+    matching,
     canReport: member && canSpend(campaign.state, campaign.funding_model),
     today: seoulDate(clock.now()),
     url: `${origin}/campaigns/${campaign.slug}`,
@@ -33,7 +36,7 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 export default function CampaignPage() {
-  const { campaign, report, canReport, today, url } = useLoaderData<typeof loader>();
+  const { campaign, report, matching, canReport, today, url } = useLoaderData<typeof loader>();
   const m = useMessages();
   const c = m.campaigns;
   const locale = useLocale();
@@ -192,6 +195,7 @@ export default function CampaignPage() {
               <p className="muted small">{c.notOpen}</p>
             )}
           </section>
+          {matching ? <CampaignMatchingCard panel={matching} backedWon={towardGoal} /> : null}
           {campaign.rewards.length > 0 ? (
             <section className="card">
               <h2>{c.rewards}</h2>
@@ -248,6 +252,12 @@ export default function CampaignPage() {
                 {m.spending.viewSpending} →
               </Link>
               <Link to={`/ledger?account=campaign:${campaign.id}`}>{c.ledgerLink} →</Link>
+              <div>
+                <a href={`/api/v1/campaigns/${campaign.slug}/summary.csv`} download data-testid="summary-csv">
+                  CSV
+                </a>{" "}
+                · <a href={`/api/v1/campaigns/${campaign.slug}`}>JSON</a>
+              </div>
             </div>
           </section>
           <section className="card">

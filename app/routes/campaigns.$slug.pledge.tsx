@@ -3,6 +3,8 @@ import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireUser } from "../auth/guards.server";
 import { getPublicCampaign } from "../campaigns/campaign-page.server";
 import { AppForm, Field, FormAlert, SubmitButton, TextAreaField, useFormFailure } from "../components/form";
+import { MatchEstimate } from "../components/matching-parts";
+import { matchEstimateContext } from "../matching/matching.server";
 import { useLocale, useMessages } from "../i18n/use-messages";
 import { pledgeSchema, PLEDGE_KINDS, rewardRemaining } from "../pledges/pledge";
 import { createPledge } from "../pledges/pledges.server";
@@ -16,12 +18,14 @@ import { formatWon } from "../utils/money";
 export const meta = titled<typeof loader>((m, data) => `${m.pledges.formTitle} · ${data?.campaign.title ?? ""}`);
 
 export async function loader(args: LoaderFunctionArgs) {
-  await requireUser(args);
+  const user = await requireUser(args);
   const { db, clock } = args.context.services;
   const campaign = await getPublicCampaign(db, args.params.slug ?? "");
   if (!campaign) throw notFound();
   const today = seoulDate(clock.now());
+  const matchEstimate = await matchEstimateContext(db, campaign.id, user.id, clock.now());
   return json({
+    matchEstimate,
     campaign: {
       slug: campaign.slug,
       title: campaign.title,
@@ -51,7 +55,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function PledgeForm() {
-  const { campaign, idempotencyKey } = useLoaderData<typeof loader>();
+  const { campaign, idempotencyKey, matchEstimate } = useLoaderData<typeof loader>();
   const failure = useFormFailure();
   const [params] = useSearchParams();
   const m = useMessages();
@@ -112,7 +116,13 @@ export default function PledgeForm() {
               ) : null}
             </fieldset>
           ) : null}
-          <Field name="amount" label={p.amount} hint={p.amountHint} inputMode="numeric" required failure={failure} />
+          {matchEstimate ? (
+            <MatchEstimate context={matchEstimate}>
+              <Field name="amount" label={p.amount} hint={p.amountHint} inputMode="numeric" required failure={failure} />
+            </MatchEstimate>
+          ) : (
+            <Field name="amount" label={p.amount} hint={p.amountHint} inputMode="numeric" required failure={failure} />
+          )}
           <fieldset className="field">
             <legend style={{ fontWeight: 600 }}>{p.kind}</legend>
             <div className="choice-list">

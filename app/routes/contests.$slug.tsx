@@ -11,6 +11,7 @@ import { windowState } from "../contests/applications.server";
 import { registrationClosesAt } from "../contests/contests";
 import { getPublicContestDetails, getPublishedContest, listApplicationsOfEnterprises, listUserEventRegistrations } from "../contests/contests.server";
 import { listRanking } from "../contests/jury.server";
+import { getPool } from "../matching/matching.server";
 import { cancelRegistration, findEvent, registerForEvent } from "../contests/setup.server";
 import { useLocale, useMessages } from "../i18n/use-messages";
 import { formatDate, formatDateTime, seoulDate } from "../utils/dates";
@@ -32,6 +33,8 @@ export async function loader(args: LoaderFunctionArgs) {
     listCampaignCards(db, { contestId: contest.id, states: PUBLIC_CAMPAIGN_STATES, limit: 100 }),
     getPublicContestDetails(db, contest.id),
   ]);
+  const pool = await getPool(db, contest.id);
+  const matchingPool = pool ? { sponsorName: pool.sponsor_name, figures: pool.figures, closed: pool.closed_at !== null } : null;
   const ranking = details.rules.selected_at ? await listRanking(db, contest.id) : [];
   const registered = user ? await listUserEventRegistrations(db, user.id, details.events.map((e) => e.id)) : [];
   const mine = user ? await listApplicationsOfEnterprises(db, contest.id, user.memberships.map((mb) => mb.enterpriseId)) : [];
@@ -47,6 +50,7 @@ export async function loader(args: LoaderFunctionArgs) {
     window: windowState(details.rules, now),
     myApplication: mine[0] ?? null,
     signedIn: user !== null,
+    matchingPool,
   });
 }
 
@@ -73,7 +77,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function ContestPage() {
-  const { contest, campaigns, today, rules, grant, events, ranking, window, myApplication, signedIn } = useLoaderData<typeof loader>();
+  const { contest, campaigns, today, rules, grant, events, ranking, window, myApplication, signedIn, matchingPool } = useLoaderData<typeof loader>();
   const failure = useFormFailure();
   const m = useMessages();
   const locale = useLocale();
@@ -251,6 +255,21 @@ export default function ContestPage() {
               </Link>
             ) : null}
           </div>
+          {matchingPool ? (
+            <div className="card" data-testid="matching-box">
+              <h2>{m.matching.title}</h2>
+              <p className="small">{m.matching.campaignCardBody(matchingPool.sponsorName)}</p>
+              <dl className="facts">
+                <dt>{m.matching.total}</dt>
+                <dd>{formatWon(matchingPool.figures.totalWon, locale)}</dd>
+                <dt>{m.matching.remaining}</dt>
+                <dd>{formatWon(matchingPool.figures.remainingWon, locale)}</dd>
+              </dl>
+              <Link to={`/contests/${contest.slug}/matching`} className="small">
+                {m.matching.rulesLink} →
+              </Link>
+            </div>
+          ) : null}
           <div className="card">
             <h2>{m.contests.timeline}</h2>
             <StageTimeline stages={contest.stages} />

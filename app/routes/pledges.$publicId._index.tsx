@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { AppForm, FormAlert, SubmitButton, useFormFailure } from "../components/form";
 import { withNotice } from "../components/notice";
 import { useLocale, useMessages } from "../i18n/use-messages";
+import { matchOfPledge } from "../matching/matching.server";
 import { canCancel } from "../pledges/pledge";
 import { cancelPledge } from "../pledges/pledges.server";
 import { requireOwnPledge } from "../pledges/access.server";
@@ -16,7 +17,9 @@ export const meta = titled((m) => m.pledges.receiptTitle);
 export async function loader(args: LoaderFunctionArgs) {
   const { pledge } = await requireOwnPledge(args);
   const today = seoulDate(args.context.services.clock.now());
+  const match = await matchOfPledge(args.context.services.db, pledge.id);
   return json({
+    match,
     pledge: {
       publicId: pledge.public_id,
       amount: pledge.amount_won,
@@ -47,7 +50,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function Receipt() {
-  const { pledge, cancellable } = useLoaderData<typeof loader>();
+  const { pledge, match, cancellable } = useLoaderData<typeof loader>();
   const failure = useFormFailure();
   const m = useMessages();
   const p = m.pledges;
@@ -77,6 +80,17 @@ export default function Receipt() {
             <>
               <dt>{p.payTitle}</dt>
               <dd>{p.card(pledge.cardLast4)}</dd>
+            </>
+          ) : null}
+          {match ? (
+            <>
+              <dt>{m.matching.pledgeMatch}</dt>
+              <dd data-testid="pledge-match">
+                <strong>{formatWon(match.amount_won, locale)}</strong> · {m.matching.pledgeMatchState[match.state]}
+                <div className="muted small">
+                  <Link to={`/contests/${match.contest_slug}/matching`}>{m.matching.pledgeMatchDetail(match.sponsor_name, match.rules_version)}</Link>
+                </div>
+              </dd>
             </>
           ) : null}
           <dt>{p.createdAt}</dt>

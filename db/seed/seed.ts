@@ -5,6 +5,7 @@ import type { ContestStageKind, DB, EnterpriseType, StaffRole } from "../types";
 import { seedCampaigns, upsertDemoBackers } from "./campaigns";
 import { seedContestWorkflow } from "./contest-seed";
 import { seedFundDemo } from "./fund-demo";
+import { seedMatchingDemo } from "./matching-seed";
 import { seedGwangsanAftermath } from "./gwangsan-aftermath";
 import { seedCases, type SeedEnterprise } from "./seed-cases";
 
@@ -308,6 +309,7 @@ export async function seedDemoData(
     await seedContestWorkflow(trx, adminId, passwordHash);
     const fund = await trx.selectFrom("funds").select(["id", "host_id"]).where("slug", "=", seedCases.fund.key).executeTakeFirst();
     if (fund) await seedFundDemo(trx, { fundId: fund.id, hostId: fund.host_id, users, enterprises }, today, uploadDir);
+    await seedMatchingDemo(trx, today);
   });
   // Through the product's own service functions, which open their own transactions.
   await seedGwangsanAftermath(db, uploadDir);

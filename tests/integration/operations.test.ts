@@ -37,7 +37,8 @@ describe("demo seed", () => {
     const accounts = await seedDemoData(t.owner, "2026-11-24");
     const first = await counts();
     // 18 from the real cases + 5 demo community teams of the Seo-gu pitch contest (db/seed/contest-seed.ts).
-    expect(first).toMatchObject({ host_organisations: 4, enterprises: 18 + 5, contests: 2, campaign_series: 1, funds: 1, loan_products: 1 });
+    // Contests: the two of the real cases + the demo matching round (db/seed/matching-seed.ts).
+    expect(first).toMatchObject({ host_organisations: 4, enterprises: 18 + 5, contests: 2 + 1, campaign_series: 1, funds: 1, loan_products: 1 });
     expect(accounts.map((a) => a.email)).toContain("fund1@hamkke.demo");
     await seedDemoData(t.owner, "2026-11-24");
     expect(await counts()).toEqual(first);

@@ -4,6 +4,12 @@ import type { Page } from "playwright-core";
 
 const screensDir = resolve(import.meta.dirname, "../../test-results/screens");
 
+/** Where a screenshot of that name goes (for element screenshots). */
+export function screenPath(name: string): string {
+  mkdirSync(screensDir, { recursive: true });
+  return resolve(screensDir, `${name}.png`);
+}
+
 /** Saves a full-page screenshot under test-results/screens for people to look at. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(screensDir, { recursive: true });

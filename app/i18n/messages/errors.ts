@@ -125,6 +125,15 @@ export const errors = defineMessages({
     invalidFilterDate: "날짜는 YYYY-MM-DD 형식의 실제 날짜여야 합니다. 이 조건은 적용하지 않았습니다.",
     dateRangeReversed: "끝 날짜가 시작 날짜보다 앞섭니다. 끝 날짜는 적용하지 않았습니다.",
     invalidReceiptCode: "영수증 코드가 올바르지 않습니다. 영수증에 적힌 25자리 코드(예: 7K3QM-9XD2A-…)를 다시 확인해 주세요.",
+    // Matching funds
+    matchingPoolMissing: "이 공모전에는 아직 매칭 기금이 없습니다. 먼저 기금을 만들어 주세요.",
+    matchingPoolExists: "이 공모전에는 이미 매칭 기금이 있습니다. 한 라운드에 기금은 하나입니다.",
+    matchingPoolClosed: "매칭 기금이 이미 마감되었습니다. 규칙을 바꾸거나 새로 매칭할 수 없습니다.",
+    matchingCrowdfundingOnly: "매칭 기금은 크라우드펀딩 공모전에만 둘 수 있습니다.",
+    poolTooSmall: "기금 총액은 10,000원 이상이어야 합니다.",
+    sponsorNameRequired: "후원 기업의 이름을 입력해 주세요.",
+    factorRange: "매칭 비율은 1%에서 1,000% 사이의 정수로 입력해 주세요 (100 = 1:1).",
+    thresholdRange: "목표 대비 기준은 0%에서 100% 사이의 정수로 입력해 주세요.",
   },
   en: {
     required: "This field is required.",
@@ -250,6 +259,15 @@ export const errors = defineMessages({
     invalidFilterDate: "Enter a real date as YYYY-MM-DD. This condition was not applied.",
     dateRangeReversed: "The end date is before the start date. The end date was not applied.",
     invalidReceiptCode: "This is not a valid receipt code. Check the 25-character code printed on your receipt (e.g. 7K3QM-9XD2A-…).",
+    // Matching funds
+    matchingPoolMissing: "This contest has no matching pool yet. Create the pool first.",
+    matchingPoolExists: "This contest already has a matching pool. A round has one pool.",
+    matchingPoolClosed: "The matching pool is closed. Its rules cannot change and nothing new is matched.",
+    matchingCrowdfundingOnly: "Matching pools are for crowdfunding contests only.",
+    poolTooSmall: "The pool must be at least ₩10,000.",
+    sponsorNameRequired: "Enter the sponsoring company's name.",
+    factorRange: "Enter the match factor as a whole percent from 1% to 1,000% (100 = 1:1).",
+    thresholdRange: "Enter the threshold as a whole percent of the goal from 0% to 100%.",
   },
 });
 
