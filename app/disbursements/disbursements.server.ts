@@ -59,28 +59,84 @@ export async function requestDisbursement(services: Services, input: Disbursemen
       .where("state", "=", "requested")
       .executeTakeFirstOrThrow();
     if (input.amount > escrow - Number(pending.total)) throw new AppError("insufficientFunds", 409, "amount");
-    const row = await trx
-      .insertInto("disbursements")
-      .values({
-        campaign_id: campaign.id,
-        budget_line_id: line.id,
-        kind: input.kind,
-        payee: input.payee,
-        description: input.description,
-        amount_won: input.amount,
-        requested_by: input.requestedBy,
-        idempotency_key: input.idempotencyKey,
-        created_at: now,
-        updated_at: now,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    for (const file of input.receipts) {
-      const stored = await storeUpload(trx, uploadDir, file, "document", { enterpriseId: campaign.enterprise_id, hostId: campaign.host_id, uploadedBy: input.requestedBy }, "receipts");
-      await trx.insertInto("disbursement_receipts").values({ disbursement_id: row.id, file_id: stored.id }).execute();
-    }
-    return { id: row.id, created: true };
+    const id = await insertRequest(trx, uploadDir, now, input, { campaign_id: campaign.id, budget_line_id: line.id }, { enterpriseId: campaign.enterprise_id, hostId: campaign.host_id });
+    return { id, created: true };
   });
+}
+
+type RequestTerms = Pick<DisbursementRequest, "requestedBy" | "kind" | "amount" | "payee" | "description" | "idempotencyKey" | "receipts">;
+
+/** The request row and its private receipts, for a campaign's budget line or a grant's category. */
+async function insertRequest(
+  trx: Tx,
+  uploadDir: string,
+  now: Date,
+  terms: RequestTerms,
+  target: { campaign_id: number; budget_line_id: number } | { grant_award_id: number; expense_category: string },
+  owner: { enterpriseId: number; hostId: number },
+): Promise<number> {
+  const row = await trx
+    .insertInto("disbursements")
+    .values({
+      ...target,
+      kind: terms.kind,
+      payee: terms.payee,
+      description: terms.description,
+      amount_won: terms.amount,
+      requested_by: terms.requestedBy,
+      idempotency_key: terms.idempotencyKey,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  for (const file of terms.receipts) {
+    const stored = await storeUpload(trx, uploadDir, file, "document", { enterpriseId: owner.enterpriseId, hostId: owner.hostId, uploadedBy: terms.requestedBy }, "receipts");
+    await trx.insertInto("disbursement_receipts").values({ disbursement_id: row.id, file_id: stored.id }).execute();
+  }
+  return row.id;
+}
+
+export interface GrantDisbursementRequest extends RequestTerms {
+  grantAwardId: number;
+  expenseCategory: string;
+}
+
+/**
+ * A request against one of a grant award's expense categories, through the same four-eyes flow
+ * as a campaign's: never more than is left of the category's plan once open requests count
+ * (the database checks the same under the award's lock).
+ */
+export async function requestGrantDisbursement(services: Services, input: GrantDisbursementRequest): Promise<{ id: number; created: boolean }> {
+  const { db, clock, uploadDir } = services;
+  const existing = await db.selectFrom("disbursements").select("id").where("idempotency_key", "=", input.idempotencyKey).executeTakeFirst();
+  if (existing) return { id: existing.id, created: false };
+  const award = await db
+    .selectFrom("grant_awards")
+    .innerJoin("contests", "contests.id", "grant_awards.contest_id")
+    .select(["grant_awards.id", "grant_awards.enterprise_id", "contests.host_id"])
+    .where("grant_awards.id", "=", input.grantAwardId)
+    .executeTakeFirst();
+  if (!award) throw new AppError("invalidChoice", 404);
+  const line = await db.selectFrom("grant_award_lines").select("amount_won").where("award_id", "=", award.id).where("expense_category", "=", input.expenseCategory).executeTakeFirst();
+  if (!line) throw new AppError("invalidChoice", 422, "expenseCategory");
+  const committed = await db
+    .selectFrom("disbursements")
+    .select(sql<number>`coalesce(sum(amount_won), 0)::bigint`.as("total"))
+    .where("grant_award_id", "=", award.id)
+    .where("expense_category", "=", input.expenseCategory)
+    .where("state", "in", ["requested", "paid"])
+    .executeTakeFirstOrThrow();
+  if (input.amount > line.amount_won - Number(committed.total)) throw new AppError("grantCategoryOverspent", 409, "amount");
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const id = await insertRequest(trx, uploadDir, clock.now(), input, { grant_award_id: award.id, expense_category: input.expenseCategory }, { enterpriseId: award.enterprise_id, hostId: award.host_id });
+      return { id, created: true };
+    });
+  } catch (error) {
+    if (isCheckViolation(error, "disbursements_grant_category_limit")) throw new AppError("grantCategoryOverspent", 409, "amount");
+    throw error;
+  }
 }
 
 async function lockDisbursement(trx: Tx, id: number) {
@@ -210,13 +266,20 @@ export async function publishRedactedReceipt(services: Services, input: { receip
     .execute();
 }
 
-/** Everything the spending page shows, for the public (published receipts only) or insiders. */
-export async function getSpending(db: DbOrTx, campaignId: number, options: { insider: boolean }) {
-  const [lines, disbursements, receipts, money] = await Promise.all([
-    db.selectFrom("budget_lines").select(["id", "name", "amount_won", "explanation"]).where("campaign_id", "=", campaignId).orderBy("position").execute(),
+/** What a disbursement belongs to: a campaign (budget lines) or a grant award (expense categories). */
+export type DisbursementSubject = { campaignId: number } | { grantAwardId: number };
+
+/**
+ * The disbursements of a campaign or a grant award, newest first, with their receipts: the
+ * public sees paid ones and only the redacted copies an operator published; insiders see all.
+ */
+export async function listDisbursements(db: DbOrTx, subject: DisbursementSubject, options: { insider: boolean }) {
+  const [column, subjectId] =
+    "campaignId" in subject ? (["disbursements.campaign_id", subject.campaignId] as const) : (["disbursements.grant_award_id", subject.grantAwardId] as const);
+  const [disbursements, receipts] = await Promise.all([
     db
       .selectFrom("disbursements")
-      .innerJoin("budget_lines", "budget_lines.id", "disbursements.budget_line_id")
+      .leftJoin("budget_lines", "budget_lines.id", "disbursements.budget_line_id")
       .select([
         "disbursements.id",
         "disbursements.kind",
@@ -230,10 +293,10 @@ export async function getSpending(db: DbOrTx, campaignId: number, options: { ins
         "disbursements.paid_at",
         "disbursements.created_at",
         "disbursements.requested_by",
-        "budget_lines.name as line_name",
+        sql<string>`coalesce(budget_lines.name, disbursements.expense_category)`.as("line_name"),
         (eb) => eb.selectFrom("disbursement_approvals").select(sql<number>`count(*)::int`.as("n")).whereRef("disbursement_approvals.disbursement_id", "=", "disbursements.id").as("approvals"),
       ])
-      .where("disbursements.campaign_id", "=", campaignId)
+      .where(column, "=", subjectId)
       .where((eb) => (options.insider ? eb.val(true) : eb("disbursements.state", "=", "paid")))
       .orderBy("disbursements.id", "desc")
       .execute(),
@@ -249,8 +312,25 @@ export async function getSpending(db: DbOrTx, campaignId: number, options: { ins
         "original.original_name",
         "redacted.public_id as redacted_id",
       ])
-      .where("disbursements.campaign_id", "=", campaignId)
+      .where(column, "=", subjectId)
       .execute(),
+  ]);
+  return disbursements.map((d) => ({
+    ...d,
+    approvals: Number(d.approvals ?? 0),
+    // The public sees only redacted copies an operator published; insiders see the originals.
+    receipts: receipts
+      .filter((r) => r.disbursement_id === d.id)
+      .map((r) => ({ id: r.id, name: r.original_name, originalId: options.insider ? r.original_id : null, redactedId: r.redacted_id }))
+      .filter((r) => options.insider || r.redactedId !== null),
+  }));
+}
+
+/** Everything the spending page shows, for the public (published receipts only) or insiders. */
+export async function getSpending(db: DbOrTx, campaignId: number, options: { insider: boolean }) {
+  const [lines, disbursements, money] = await Promise.all([
+    db.selectFrom("budget_lines").select(["id", "name", "amount_won", "explanation"]).where("campaign_id", "=", campaignId).orderBy("position").execute(),
+    listDisbursements(db, { campaignId }, options),
     db
       .selectFrom("ledger_accounts")
       .select(["code", "balance_won"])
@@ -262,18 +342,7 @@ export async function getSpending(db: DbOrTx, campaignId: number, options: { ins
     lines.map((l) => ({ id: l.id, name: l.name, amountWon: l.amount_won, explanation: l.explanation })),
     spent,
   );
-  return {
-    plan,
-    disbursements: disbursements.map((d) => ({
-      ...d,
-      approvals: Number(d.approvals ?? 0),
-      // The public sees only redacted copies an operator published; insiders see the originals.
-      receipts: receipts
-        .filter((r) => r.disbursement_id === d.id)
-        .map((r) => ({ id: r.id, name: r.original_name, originalId: options.insider ? r.original_id : null, redactedId: r.redacted_id }))
-        .filter((r) => options.insider || r.redactedId !== null),
-    })),
-  };
+  return { plan, disbursements };
 }
 
 export async function saveLineExplanation(db: DbOrTx, campaignId: number, lineId: number, explanation: string): Promise<void> {

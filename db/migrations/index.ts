@@ -7,6 +7,7 @@ import * as campaignsPledges from "./20261125_0401_campaigns_pledges";
 import * as disbursements from "./20261125_0402_disbursements";
 import * as contestWorkflow from "./20261125_0601_contest_workflow";
 import * as rounds from "./20261125_0602_rounds";
+import * as consultingGrants from "./20261125_0604_consulting_grants";
 import * as fundLoans from "./20261125_0701_fund_loans";
 import * as ledgerOpen from "./20261125_0501_ledger_open";
 
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   "20261125_0402_disbursements": disbursements,
   "20261125_0601_contest_workflow": contestWorkflow,
   "20261125_0602_rounds": rounds,
+  "20261125_0604_consulting_grants": consultingGrants,
   "20261125_0701_fund_loans": fundLoans,
   "20261125_0501_ledger_open": ledgerOpen,
 };
