@@ -2,7 +2,7 @@ import { jsonArrayFrom } from "kysely/helpers/postgres";
 import { enqueueEmail } from "../email/outbox.server";
 import type { Services } from "../server/services";
 import { AppError } from "../utils/app-error";
-import type { DbOrTx } from "../utils/db.server";
+import type { DbOrTx, Tx } from "../utils/db.server";
 import { isCheckViolation } from "../utils/pg-errors";
 import { isOpenForConsulting, stateAfterChangeRequest, type ConsultationTopic } from "./consulting";
 
@@ -82,43 +82,51 @@ export async function getCampaignForConsultant(db: DbOrTx, slug: string) {
  * A consultant's comment. Asking for changes on a campaign under review sends it back to the
  * enterprise, and every member is e-mailed; the database refuses anyone not assigned to it.
  */
-export async function postConsultation(
-  services: Services,
-  input: { campaignId: number; consultantId: number; topic: ConsultationTopic; body: string; requestsChanges: boolean },
-): Promise<void> {
-  const now = services.clock.now();
+export async function postConsultation(services: Services, input: ConsultationInput): Promise<void> {
   try {
-    await services.db.transaction().execute(async (trx) => {
-      const campaign = await trx.selectFrom("campaigns").select(["id", "state", "slug", "title", "enterprise_id"]).where("id", "=", input.campaignId).forUpdate().executeTakeFirst();
-      if (!campaign) throw new AppError("invalidChoice", 404);
-      if (!isOpenForConsulting(campaign.state)) throw new AppError("consultingClosed", 409);
-      await trx
-        .insertInto("campaign_consultations")
-        .values({ campaign_id: campaign.id, author_id: input.consultantId, topic: input.topic, body: input.body, requests_changes: input.requestsChanges, created_at: now })
-        .execute();
-      if (!input.requestsChanges) return;
-      const next = stateAfterChangeRequest(campaign.state);
-      if (next !== campaign.state) await trx.updateTable("campaigns").set({ state: next, updated_at: now }).where("id", "=", campaign.id).execute();
-      const consultant = await trx.selectFrom("users").select("display_name").where("id", "=", input.consultantId).executeTakeFirstOrThrow();
-      const members = await trx
-        .selectFrom("enterprise_members")
-        .innerJoin("users", "users.id", "enterprise_members.user_id")
-        .select(["users.email", "users.locale"])
-        .where("enterprise_members.enterprise_id", "=", campaign.enterprise_id)
-        .execute();
-      for (const member of members) {
-        await enqueueEmail(trx, member.email, "consultationChangesRequested", {
-          locale: member.locale,
-          campaignTitle: campaign.title,
-          consultantName: consultant.display_name,
-          topic: input.topic,
-          comment: input.body,
-          editUrl: `${services.origin}/campaigns/${campaign.slug}/edit`,
-        });
-      }
-    });
+    await services.db.transaction().execute((trx) => postConsultationIn(trx, { origin: services.origin, now: services.clock.now() }, input));
   } catch (error) {
-    if (isCheckViolation(error)) throw new AppError("notAssignedConsultant", 403);
+    if (isCheckViolation(error) && error instanceof Error && /only a consultant assigned/.test(error.message)) throw new AppError("notAssignedConsultant", 403);
     throw error;
+  }
+}
+
+export interface ConsultationInput {
+  campaignId: number;
+  consultantId: number;
+  topic: ConsultationTopic;
+  body: string;
+  requestsChanges: boolean;
+}
+
+/** The comment inside the caller's transaction (the demo seed writes its history this way). */
+export async function postConsultationIn(trx: Tx, context: { origin: string; now: Date }, input: ConsultationInput): Promise<void> {
+  const { now } = context;
+  const campaign = await trx.selectFrom("campaigns").select(["id", "state", "slug", "title", "enterprise_id"]).where("id", "=", input.campaignId).forUpdate().executeTakeFirst();
+  if (!campaign) throw new AppError("invalidChoice", 404);
+  if (!isOpenForConsulting(campaign.state)) throw new AppError("consultingClosed", 409);
+  await trx
+    .insertInto("campaign_consultations")
+    .values({ campaign_id: campaign.id, author_id: input.consultantId, topic: input.topic, body: input.body, requests_changes: input.requestsChanges, created_at: now })
+    .execute();
+  if (!input.requestsChanges) return;
+  const next = stateAfterChangeRequest(campaign.state);
+  if (next !== campaign.state) await trx.updateTable("campaigns").set({ state: next, updated_at: now }).where("id", "=", campaign.id).execute();
+  const consultant = await trx.selectFrom("users").select("display_name").where("id", "=", input.consultantId).executeTakeFirstOrThrow();
+  const members = await trx
+    .selectFrom("enterprise_members")
+    .innerJoin("users", "users.id", "enterprise_members.user_id")
+    .select(["users.email", "users.locale"])
+    .where("enterprise_members.enterprise_id", "=", campaign.enterprise_id)
+    .execute();
+  for (const member of members) {
+    await enqueueEmail(trx, member.email, "consultationChangesRequested", {
+      locale: member.locale,
+      campaignTitle: campaign.title,
+      consultantName: consultant.display_name,
+      topic: input.topic,
+      comment: input.body,
+      editUrl: `${context.origin}/campaigns/${campaign.slug}/edit`,
+    });
   }
 }

@@ -108,19 +108,28 @@ export interface GrantDisbursementRequest extends RequestTerms {
  * (the database checks the same under the award's lock).
  */
 export async function requestGrantDisbursement(services: Services, input: GrantDisbursementRequest): Promise<{ id: number; created: boolean }> {
-  const { db, clock, uploadDir } = services;
-  const existing = await db.selectFrom("disbursements").select("id").where("idempotency_key", "=", input.idempotencyKey).executeTakeFirst();
+  try {
+    return await services.db.transaction().execute((trx) => requestGrantDisbursementIn(trx, { uploadDir: services.uploadDir, now: services.clock.now() }, input));
+  } catch (error) {
+    if (isCheckViolation(error, "disbursements_grant_category_limit")) throw new AppError("grantCategoryOverspent", 409, "amount");
+    throw error;
+  }
+}
+
+/** The request inside the caller's transaction (the demo seed writes its history this way). */
+export async function requestGrantDisbursementIn(trx: Tx, context: { uploadDir: string; now: Date }, input: GrantDisbursementRequest): Promise<{ id: number; created: boolean }> {
+  const existing = await trx.selectFrom("disbursements").select("id").where("idempotency_key", "=", input.idempotencyKey).executeTakeFirst();
   if (existing) return { id: existing.id, created: false };
-  const award = await db
+  const award = await trx
     .selectFrom("grant_awards")
     .innerJoin("contests", "contests.id", "grant_awards.contest_id")
     .select(["grant_awards.id", "grant_awards.enterprise_id", "contests.host_id"])
     .where("grant_awards.id", "=", input.grantAwardId)
     .executeTakeFirst();
   if (!award) throw new AppError("invalidChoice", 404);
-  const line = await db.selectFrom("grant_award_lines").select("amount_won").where("award_id", "=", award.id).where("expense_category", "=", input.expenseCategory).executeTakeFirst();
+  const line = await trx.selectFrom("grant_award_lines").select("amount_won").where("award_id", "=", award.id).where("expense_category", "=", input.expenseCategory).executeTakeFirst();
   if (!line) throw new AppError("invalidChoice", 422, "expenseCategory");
-  const committed = await db
+  const committed = await trx
     .selectFrom("disbursements")
     .select(sql<number>`coalesce(sum(amount_won), 0)::bigint`.as("total"))
     .where("grant_award_id", "=", award.id)
@@ -128,15 +137,8 @@ export async function requestGrantDisbursement(services: Services, input: GrantD
     .where("state", "in", ["requested", "paid"])
     .executeTakeFirstOrThrow();
   if (input.amount > line.amount_won - Number(committed.total)) throw new AppError("grantCategoryOverspent", 409, "amount");
-  try {
-    return await db.transaction().execute(async (trx) => {
-      const id = await insertRequest(trx, uploadDir, clock.now(), input, { grant_award_id: award.id, expense_category: input.expenseCategory }, { enterpriseId: award.enterprise_id, hostId: award.host_id });
-      return { id, created: true };
-    });
-  } catch (error) {
-    if (isCheckViolation(error, "disbursements_grant_category_limit")) throw new AppError("grantCategoryOverspent", 409, "amount");
-    throw error;
-  }
+  const id = await insertRequest(trx, context.uploadDir, context.now, input, { grant_award_id: award.id, expense_category: input.expenseCategory }, { enterpriseId: award.enterprise_id, hostId: award.host_id });
+  return { id, created: true };
 }
 
 async function lockDisbursement(trx: Tx, id: number) {
@@ -194,39 +196,43 @@ async function lockDisbursement(trx: Tx, id: number) {
 export async function approveDisbursement(services: Services, input: { disbursementId: number; approverId: number }): Promise<{ paid: boolean }> {
   const now = services.clock.now();
   try {
-    return await services.db.transaction().execute(async (trx) => {
-      const disbursement = await lockDisbursement(trx, input.disbursementId);
-      if (!disbursement) throw new AppError("disbursementNotOpen", 404);
-      if (disbursement.state !== "requested") throw new AppError("disbursementNotOpen", 409);
-      await trx.insertInto("disbursement_approvals").values({ disbursement_id: disbursement.id, approver_id: input.approverId, approved_at: now }).execute();
-      const approvals = await trx.selectFrom("disbursement_approvals").select(sql<number>`count(*)::int`.as("n")).where("disbursement_id", "=", disbursement.id).executeTakeFirstOrThrow();
-      if (approvals.n < disbursement.required_approvals) return { paid: false };
-      await enqueueEmail(trx, disbursement.email, "disbursementDecided", {
-        locale: disbursement.locale,
-        campaignTitle: disbursement.title,
-        lineName: disbursement.label,
-        amountWon: disbursement.amount_won,
-        paid: true,
-        reason: "",
-        campaignUrl: `${services.origin}${disbursement.url}`,
-      });
-      const entry = await appendEntry(trx, {
-        kind: disbursement.kind === "delivery" ? "disbursement.delivered" : "disbursement.paid",
-        occurredAt: now,
-        memo: `${disbursement.label} · ${disbursement.payee}`,
-        refs: { ...disbursement.ref, disbursement: disbursement.id },
-        idempotencyKey: `disbursement:${disbursement.id}:paid`,
-        lines: [
-          { account: disbursement.source, amountWon: -disbursement.amount_won },
-          { account: disbursement.target, amountWon: disbursement.amount_won },
-        ],
-      });
-      await trx.updateTable("disbursements").set({ state: "paid", ledger_seq: entry.seq, paid_at: now, updated_at: now }).where("id", "=", disbursement.id).execute();
-      return { paid: true };
-    });
+    return await services.db.transaction().execute((trx) => approveDisbursementIn(trx, { origin: services.origin, now }, input));
   } catch (error) {
     return translate(error);
   }
+}
+
+/** The approval inside the caller's transaction (the demo seed writes its history this way). */
+export async function approveDisbursementIn(trx: Tx, context: { origin: string; now: Date }, input: { disbursementId: number; approverId: number }): Promise<{ paid: boolean }> {
+  const { now } = context;
+  const disbursement = await lockDisbursement(trx, input.disbursementId);
+  if (!disbursement) throw new AppError("disbursementNotOpen", 404);
+  if (disbursement.state !== "requested") throw new AppError("disbursementNotOpen", 409);
+  await trx.insertInto("disbursement_approvals").values({ disbursement_id: disbursement.id, approver_id: input.approverId, approved_at: now }).execute();
+  const approvals = await trx.selectFrom("disbursement_approvals").select(sql<number>`count(*)::int`.as("n")).where("disbursement_id", "=", disbursement.id).executeTakeFirstOrThrow();
+  if (approvals.n < disbursement.required_approvals) return { paid: false };
+  await enqueueEmail(trx, disbursement.email, "disbursementDecided", {
+    locale: disbursement.locale,
+    campaignTitle: disbursement.title,
+    lineName: disbursement.label,
+    amountWon: disbursement.amount_won,
+    paid: true,
+    reason: "",
+    campaignUrl: `${context.origin}${disbursement.url}`,
+  });
+  const entry = await appendEntry(trx, {
+    kind: disbursement.kind === "delivery" ? "disbursement.delivered" : "disbursement.paid",
+    occurredAt: now,
+    memo: `${disbursement.label} · ${disbursement.payee}`,
+    refs: { ...disbursement.ref, disbursement: disbursement.id },
+    idempotencyKey: `disbursement:${disbursement.id}:paid`,
+    lines: [
+      { account: disbursement.source, amountWon: -disbursement.amount_won },
+      { account: disbursement.target, amountWon: disbursement.amount_won },
+    ],
+  });
+  await trx.updateTable("disbursements").set({ state: "paid", ledger_seq: entry.seq, paid_at: now, updated_at: now }).where("id", "=", disbursement.id).execute();
+  return { paid: true };
 }
 
 export async function rejectDisbursement(services: Services, input: { disbursementId: number; operatorId: number; reason: string }): Promise<void> {

@@ -75,6 +75,8 @@ export interface AwardInput {
   award: GrantAward;
   awardedBy: number;
   now: Date;
+  /** Added to the ledger memo, e.g. "데모 금액" for the demo history. */
+  note?: string;
 }
 
 /**
@@ -117,7 +119,7 @@ export async function recordGrantAwardIn(trx: Tx, input: AwardInput): Promise<{ 
   const entry = await appendEntry(trx, {
     kind: "grant.awarded",
     occurredAt: input.now,
-    memo: `${rules.title} · ${rules.fundingSource}`,
+    memo: [rules.title, rules.fundingSource, input.note ?? ""].filter((part) => part !== "").join(" · "),
     refs: { contest: contest.slug, grant: id },
     idempotencyKey: `grant:application:${input.award.applicationId}:awarded`,
     lines: [

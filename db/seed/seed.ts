@@ -5,6 +5,7 @@ import type { ContestStageKind, DB, EnterpriseType, StaffRole } from "../types";
 import { seedCampaigns, upsertDemoBackers } from "./campaigns";
 import { seedContestWorkflow } from "./contest-seed";
 import { seedFundDemo } from "./fund-demo";
+import { seedGrantsAndConsulting } from "./grants-seed";
 import { seedCases, type SeedEnterprise } from "./seed-cases";
 
 // Demo data from the real cases. Idempotent: every row is found by a natural key first, so
@@ -37,7 +38,15 @@ const demoUsers: DemoUser[] = [
       { host: "seogu", role: "operator" },
     ],
   },
-  { email: "operator2@hamkke.demo", name: "이운영 (광산구)", label: "second operator (광산구)", roles: [{ host: "gwangsan", role: "operator" }] },
+  {
+    email: "operator2@hamkke.demo",
+    name: "이운영 (광산구)",
+    label: "second operator (광산구, 서구)",
+    roles: [
+      { host: "gwangsan", role: "operator" },
+      { host: "seogu", role: "operator" },
+    ],
+  },
   { email: "juror1@hamkke.demo", name: "박심사", label: "juror (광산구, 서구)", roles: [{ host: "gwangsan", role: "juror" }, { host: "seogu", role: "juror" }] },
   { email: "juror2@hamkke.demo", name: "최심사", label: "juror (광산구, 서구)", roles: [{ host: "gwangsan", role: "juror" }, { host: "seogu", role: "juror" }] },
   { email: "consultant@hamkke.demo", name: "정펀드매니저", label: "consultant (광산구)", roles: [{ host: "gwangsan", role: "consultant" }] },
@@ -305,6 +314,7 @@ export async function seedDemoData(
     await seedCampaigns(trx, { enterprises, contests, users: everyone, today });
     await upsertFund(trx, hosts, adminId);
     await seedContestWorkflow(trx, adminId, passwordHash);
+    await seedGrantsAndConsulting(trx, today, uploadDir);
     const fund = await trx.selectFrom("funds").select(["id", "host_id"]).where("slug", "=", seedCases.fund.key).executeTakeFirst();
     if (fund) await seedFundDemo(trx, { fundId: fund.id, hostId: fund.host_id, users, enterprises }, today, uploadDir);
   });
