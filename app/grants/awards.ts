@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { disbursementRequestSchema } from "../disbursements/disbursement";
 import type { AwardProblem, GrantAward, GrantRules, GrantRulesProblem } from "../contests/grants";
 import type { ErrorKey } from "../i18n/messages/errors";
 import { optionalIsoDateField, requiredText, wholeNumber, wonAmount, whenFieldsValid } from "../utils/fields";
@@ -107,3 +108,6 @@ export function rulesProblemMessage(problem: GrantRulesProblem): { key: ErrorKey
       return { key: "closeBeforeOpen", field: "periodTo" };
   }
 }
+
+/** A request against one of the award's categories: the campaign request form with a category for the line. */
+export const grantDisbursementRequestSchema = disbursementRequestSchema.omit({ budgetLineId: true }).extend({ expenseCategory: requiredText(100) });

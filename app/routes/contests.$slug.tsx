@@ -18,6 +18,8 @@ import { formatWon } from "../utils/money";
 import { formFailure } from "../utils/forms";
 import { invalid, notFound, refusal } from "../utils/http.server";
 import { titled } from "../utils/meta";
+import { GrantAwardsSection } from "../components/grant-awards";
+import { listContestAwards } from "../grants/awards.server";
 
 export const meta = titled<typeof loader>((m, data) => data?.contest.title ?? m.contests.indexTitle);
 
@@ -33,6 +35,7 @@ export async function loader(args: LoaderFunctionArgs) {
     getPublicContestDetails(db, contest.id),
   ]);
   const ranking = details.rules.selected_at ? await listRanking(db, contest.id) : [];
+  const awards = details.grant ? await listContestAwards(db, contest.id) : [];
   const registered = user ? await listUserEventRegistrations(db, user.id, details.events.map((e) => e.id)) : [];
   const mine = user ? await listApplicationsOfEnterprises(db, contest.id, user.memberships.map((mb) => mb.enterpriseId)) : [];
   const events = details.events.map((e) => ({ ...e, registered: registered.includes(e.id), open: now < registrationClosesAt(new Date(e.starts_at)) }));
@@ -42,6 +45,7 @@ export async function loader(args: LoaderFunctionArgs) {
     today: seoulDate(now),
     rules: details.rules,
     grant: details.grant,
+    awards,
     events,
     ranking,
     window: windowState(details.rules, now),
@@ -73,7 +77,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function ContestPage() {
-  const { contest, campaigns, today, rules, grant, events, ranking, window, myApplication, signedIn } = useLoaderData<typeof loader>();
+  const { contest, campaigns, today, rules, grant, awards, events, ranking, window, myApplication, signedIn } = useLoaderData<typeof loader>();
   const failure = useFormFailure();
   const m = useMessages();
   const locale = useLocale();
@@ -165,6 +169,7 @@ export default function ContestPage() {
               </p>
             </div>
           ) : null}
+          {awards.length > 0 ? <GrantAwardsSection awards={awards} /> : null}
 
           <h2 className="section">{w.eventsTitle}</h2>
           <FormAlert failure={failure} />
