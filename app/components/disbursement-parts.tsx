@@ -4,6 +4,7 @@ import { useLocale, useMessages } from "../i18n/use-messages";
 import { formatDateTime } from "../utils/dates";
 import type { FormFailure } from "../utils/forms";
 import { formatWon } from "../utils/money";
+import { FormErrorList } from "./contest-parts";
 import { AppForm, Field, FormAlert, SelectField, SubmitButton, TextAreaField } from "./form";
 
 // The four-eyes disbursement pieces shared by a campaign's spending page and a grant award's
@@ -77,6 +78,7 @@ export function OpenRequests({ requests, canDecide, failure }: { requests: Disbu
     <section className="card section">
       <h2>{s.requests}</h2>
       <FormAlert failure={failure} />
+      <FormErrorList failure={failure} />
       {requests.length === 0 ? <p className="muted">{s.noRequests}</p> : null}
       <div className="stack" data-testid="open-requests">
         {requests.map((d) => (

@@ -87,8 +87,17 @@ export interface AwardInput {
 export async function recordGrantAwardIn(trx: Tx, input: AwardInput): Promise<{ id: number; created: boolean }> {
   const contest = await trx.selectFrom("contests").select(["id", "slug"]).where("id", "=", input.contestId).forUpdate().executeTakeFirst();
   if (!contest) throw new AppError("invalidChoice", 404);
-  const existing = await trx.selectFrom("grant_awards").select("id").where("application_id", "=", input.award.applicationId).where("contest_id", "=", contest.id).executeTakeFirst();
-  if (existing) return { id: existing.id, created: false };
+  const existing = await trx.selectFrom("grant_awards").select(["id", "amount_won"]).where("application_id", "=", input.award.applicationId).where("contest_id", "=", contest.id).executeTakeFirst();
+  if (existing) {
+    // The same award again (a retry) returns it; a different one for the same team is refused.
+    const lines = await trx.selectFrom("grant_award_lines").select(["expense_category", "amount_won"]).where("award_id", "=", existing.id).execute();
+    const same =
+      existing.amount_won === input.award.amountWon &&
+      lines.length === input.award.lines.length &&
+      input.award.lines.every((line) => lines.some((l) => l.expense_category === line.category && l.amount_won === line.amountWon));
+    if (!same) throw new AppError("grantAlreadyAwarded", 409, "applicationId");
+    return { id: existing.id, created: false };
+  }
   const rules = await getCurrentGrantRules(trx, contest.id);
   if (!rules) throw new AppError("grantRulesMissing", 409);
   const [awarded, awardedLines, selected] = await Promise.all([

@@ -121,7 +121,10 @@ export default function ConsultingCampaign() {
                 </AppForm>
               </>
             ) : (
-              <p className="muted">{r.closed}</p>
+              <>
+                <FormAlert failure={failure} />
+                <p className="muted">{r.closed}</p>
+              </>
             )}
           </section>
         </div>

@@ -86,7 +86,10 @@ export default function StaffGrants() {
                 {r.awardIntro(formatWon(rules.capPerAwardeeWon, locale), formatWon(rules.poolWon - awardedWon, locale))}
               </p>
             ) : (
-              <p className="warn-text">{r.noRules}</p>
+              <>
+                <FormAlert failure={awardFailure} />
+                <p className="warn-text">{r.noRules}</p>
+              </>
             )}
             {awards.length === 0 ? <p className="muted">{r.noAwards}</p> : null}
             {awards.length > 0 ? (
@@ -194,7 +197,10 @@ export default function StaffGrants() {
           </section>
           <section className="card">
             {awards.length > 0 ? (
-              <p className="muted">{r.rulesLocked}</p>
+              <>
+                <FormAlert failure={rulesFailure} />
+                <p className="muted">{r.rulesLocked}</p>
+              </>
             ) : (
               <>
                 <FormAlert failure={rulesFailure} />

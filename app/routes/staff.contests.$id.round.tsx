@@ -2,7 +2,7 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Link, useLoaderData } from "@remix-run/react";
 import { idParam } from "../auth/guards.server";
 import { stateBadgeClass } from "../components/campaign-card";
-import { StaffContestNav } from "../components/contest-parts";
+import { FormErrorList, StaffContestNav } from "../components/contest-parts";
 import { AppForm, FormAlert, SubmitButton, useFormFailure } from "../components/form";
 import { withNotice } from "../components/notice";
 import { assignConsultantSchema } from "../consulting/consulting";
@@ -80,6 +80,7 @@ export default function StaffRound() {
 
       <section className="card section table-wrap">
         <FormAlert failure={assignFailure} />
+        <FormErrorList failure={assignFailure} />
         {round.applications.length === 0 ? (
           <p className="muted">{r.noSelected}</p>
         ) : (

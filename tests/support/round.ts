@@ -12,6 +12,8 @@ export interface SelectedContestOptions {
   selected: number;
   campaignWindow?: { from: string; to: string } | null;
   grantRules?: { pool: number; cap: number; expenses: string[] } | null;
+  /** Shown on /contests/<slug>. */
+  published?: boolean;
 }
 
 export interface SelectedContest {
@@ -35,7 +37,7 @@ export async function createSelectedContest(owner: Database, options: SelectedCo
       select_count: options.selected,
       applications_open_on: "2026-10-01",
       applications_close_on: "2026-10-31",
-      published: false,
+      published: options.published ?? false,
       created_by: admin.id,
     })
     .returning("id")
