@@ -23,7 +23,12 @@ export interface DisbursementView {
   paid_at: string | null;
   ledger_seq: number | null;
   line_name: string;
-  receipts: { id: number; name: string; originalId: string | null; redactedId: string | null }[];
+  receipts: {
+    id: number;
+    name: string;
+    originalId: string | null;
+    redactedId: string | null;
+  }[];
 }
 
 export interface PlanRow {
@@ -127,64 +132,67 @@ export function PaidDisbursements({ paid, canPublish, lineLabel }: { paid: Disbu
   const s = useMessages().spending;
   const locale = useLocale();
   return (
-    <section className="card section table-wrap">
+    <section className="card section">
       <h2>{s.paid}</h2>
       {paid.length === 0 ? (
         <p className="muted">{s.none}</p>
       ) : (
-        <table data-testid="paid-disbursements">
-          <thead>
-            <tr>
-              <th>{s.date}</th>
-              <th>{lineLabel}</th>
-              <th>{s.payee}</th>
-              <th className="num">{s.amount}</th>
-              <th>{s.receipts}</th>
-              <th>{s.ledgerSeq}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {paid.map((d) => (
-              <tr key={d.id}>
-                <td className="small">{formatDateTime(d.paid_at, locale)}</td>
-                <td>
-                  {d.line_name}
-                  <div className="muted small">{d.description}</div>
-                </td>
-                <td>{d.payee}</td>
-                <td className="num">{formatWon(d.amount_won, locale)}</td>
-                <td className="small">
-                  {d.receipts.map((r) => (
-                    <div key={r.id}>
-                      {r.redactedId ? <a href={`/files/${r.redactedId}`}>{s.redacted}</a> : null}
-                      {r.originalId ? (
-                        <>
-                          {" "}
-                          <a href={`/files/${r.originalId}`} className="muted">
-                            {s.private}
-                          </a>
-                        </>
-                      ) : null}
-                      {canPublish && !r.redactedId ? (
-                        <AppForm encType="multipart/form-data" className="inline-form">
-                          <input type="hidden" name="intent" value="publish" />
-                          <input type="hidden" name="receiptId" value={r.id} />
-                          <input type="file" name="redacted" aria-label={s.publishRedacted} />
-                          <button type="submit" className="button button-ghost button-small">
-                            {s.publishRedacted}
-                          </button>
-                        </AppForm>
-                      ) : null}
-                    </div>
-                  ))}
-                </td>
-                <td className="num">
-                  <Link to={`/ledger?from=${d.ledger_seq}`}>#{d.ledger_seq}</Link>
-                </td>
+        <div className="table-wrap">
+          {/* Wide enough to read on a phone; the wrapper scrolls sideways. */}
+          <table data-testid="paid-disbursements" style={{ minWidth: 640 }}>
+            <thead>
+              <tr>
+                <th>{s.date}</th>
+                <th>{lineLabel}</th>
+                <th>{s.payee}</th>
+                <th className="num">{s.amount}</th>
+                <th>{s.receipts}</th>
+                <th>{s.ledgerSeq}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {paid.map((d) => (
+                <tr key={d.id}>
+                  <td className="small">{formatDateTime(d.paid_at, locale)}</td>
+                  <td>
+                    {d.line_name}
+                    <div className="muted small">{d.description}</div>
+                  </td>
+                  <td>{d.payee}</td>
+                  <td className="num">{formatWon(d.amount_won, locale)}</td>
+                  <td className="small">
+                    {d.receipts.map((r) => (
+                      <div key={r.id}>
+                        {r.redactedId ? <a href={`/files/${r.redactedId}`}>{s.redacted}</a> : null}
+                        {r.originalId ? (
+                          <>
+                            {" "}
+                            <a href={`/files/${r.originalId}`} className="muted">
+                              {s.private}
+                            </a>
+                          </>
+                        ) : null}
+                        {canPublish && !r.redactedId ? (
+                          <AppForm encType="multipart/form-data" className="inline-form">
+                            <input type="hidden" name="intent" value="publish" />
+                            <input type="hidden" name="receiptId" value={r.id} />
+                            <input type="file" name="redacted" aria-label={s.publishRedacted} />
+                            <button type="submit" className="button button-ghost button-small">
+                              {s.publishRedacted}
+                            </button>
+                          </AppForm>
+                        ) : null}
+                      </div>
+                    ))}
+                  </td>
+                  <td className="num">
+                    <Link to={`/ledger?from=${d.ledger_seq}`}>#{d.ledger_seq}</Link>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );
@@ -204,7 +212,11 @@ export function DisbursementRequestForm({
   intent: string;
   idempotencyKey: string;
   failure: FormFailure | null;
-  target: { name: string; label: string; options: { value: string; label: string }[] };
+  target: {
+    name: string;
+    label: string;
+    options: { value: string; label: string }[];
+  };
   withReceipts: boolean;
   submitLabel: string;
   variant?: "primary" | "secondary";

@@ -25,45 +25,36 @@ export function GrantAwardsSection({ awards }: { awards: GrantAwardSummary[] }) 
       <p>
         <strong>{r.totals(formatWon(awarded, locale), formatWon(spent, locale))}</strong>
       </p>
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>{r.team}</th>
-              <th>{r.category}</th>
-              <th className="num">{r.awarded}</th>
-              <th className="num">{r.spent}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {awards.flatMap((award) => [
-              <tr key={`a${award.id}`}>
-                <td rowSpan={award.lines.length + 1}>
-                  <Link to={`/grants/${award.id}`}>
-                    <strong>{award.enterprise_name}</strong>
-                  </Link>
-                  <div className="muted small">{award.application_title}</div>
-                </td>
-                <td>
-                  <strong>{r.awardTitle}</strong>
-                </td>
-                <td className="num">
-                  <strong>{formatWon(award.amount_won, locale)}</strong>
-                </td>
-                <td className="num">
-                  <strong>{formatWon(award.spentWon, locale)}</strong>
-                </td>
-              </tr>,
-              ...award.lines.map((line) => (
-                <tr key={`a${award.id}-${line.category}`}>
-                  <td className="small">{line.category}</td>
-                  <td className="num small">{formatWon(line.plannedWon, locale)}</td>
-                  <td className="num small">{formatWon(line.spentWon, locale)}</td>
-                </tr>
-              )),
-            ])}
-          </tbody>
-        </table>
+      <div className="stack">
+        {awards.map((award) => (
+          <article key={award.id} className="reward" data-testid={`grant-award-${award.id}`}>
+            <div className="reward-head">
+              <Link to={`/grants/${award.id}`}>
+                <strong>{award.enterprise_name}</strong>
+              </Link>
+              <span className="small">
+                {r.awarded} <strong>{formatWon(award.amount_won, locale)}</strong> · {r.spent} <strong>{formatWon(award.spentWon, locale)}</strong>
+              </span>
+            </div>
+            <div className="muted small">{award.application_title}</div>
+            <ul className="plain-list small" style={{ marginTop: 6 }}>
+              <li className="row-between muted">
+                <span>{r.category}</span>
+                <span>
+                  {m.spending.spent} / {m.spending.planned}
+                </span>
+              </li>
+              {award.lines.map((line) => (
+                <li key={line.category} className="row-between">
+                  <span>{line.category}</span>
+                  <span>
+                    {formatWon(line.spentWon, locale)} / {formatWon(line.plannedWon, locale)}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </article>
+        ))}
       </div>
     </section>
   );

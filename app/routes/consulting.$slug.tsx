@@ -111,7 +111,7 @@ export default function ConsultingCampaign() {
             {open ? (
               <>
                 <FormAlert failure={failure} />
-                <AppForm className="form" noValidate>
+                <AppForm className="form" noValidate key={consultations.length}>
                   <SelectField name="topic" label={r.topic} required failure={failure} defaultValue="direction" options={CONSULTATION_TOPICS.map((t) => ({ value: t, label: r.topics[t] }))} />
                   <TextAreaField name="body" label={r.body} rows={5} required failure={failure} />
                   <label className="inline-check">

@@ -142,7 +142,7 @@ export default function StaffGrants() {
               ) : (
                 <>
                   <FormAlert failure={awardFailure} />
-                  <AppForm className="form" noValidate>
+                  <AppForm className="form" noValidate key={awards.length}>
                     <input type="hidden" name="intent" value="award" />
                     <SelectField
                       name="applicationId"

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { reviewCampaign, submitForReview } from "../../app/campaigns/campaigns.server";
+import { reviewCampaign, submitForReview, updateCampaignBasics } from "../../app/campaigns/campaigns.server";
 import { goLiveDueCampaigns } from "../../app/campaigns/settlement.server";
 import { postConsultation } from "../../app/consulting/consulting.server";
 import { assignConsultant, createRoundDrafts } from "../../app/contests/round.server";
@@ -66,6 +66,19 @@ describe("campaign drafts of the round", () => {
       const lines = await t.db.selectFrom("budget_lines").select("amount_won").where("campaign_id", "=", campaign.id).execute();
       expect(lines.reduce((s, l) => s + l.amount_won, 0)).toBe(campaign.goal_won);
     }
+    // The enterprise edits its draft, but the round's window stays, so all open together.
+    const edited = campaigns[2]!;
+    await updateCampaignBasics(
+      t.db,
+      edited.id,
+      { title: "고친 제목", summary: "", story: "", goal: edited.goal_won, fundingModel: "all_or_nothing", startsOn: "2026-12-01", endsOn: "2026-12-31" },
+      services.clock.now(),
+    );
+    expect(await t.db.selectFrom("campaigns").select(["title", "starts_on", "ends_on"]).where("id", "=", edited.id).executeTakeFirstOrThrow()).toEqual({
+      title: "고친 제목",
+      starts_on: "2026-12-10",
+      ends_on: "2027-01-31",
+    });
     const applications = await t.db.selectFrom("contest_applications").select(["id", "campaign_id", "title", "budget_won"]).where("contest_id", "=", round.id).orderBy("id").execute();
     // The three selected applications point at their drafts, prefilled from them; the fourth has none.
     expect(applications.map((a) => a.campaign_id !== null)).toEqual([true, true, true, false]);
