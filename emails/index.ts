@@ -12,6 +12,7 @@ import CampaignReviewedEmail, { campaignReviewedSubject, type CampaignReviewedPr
 import CollectionFailedEmail, { collectionFailedSubject, type CollectionFailedProps } from "./collection-failed";
 import PledgeReceiptEmail, { pledgeReceiptSubject, type PledgeReceiptProps } from "./pledge-receipt";
 import RefundIssuedEmail, { refundIssuedSubject, type RefundIssuedProps } from "./refund-issued";
+import ConsultationChangesRequestedEmail, { consultationChangesRequestedSubject, type ConsultationChangesRequestedProps } from "./consultation-changes-requested";
 import DisbursementDecidedEmail, { disbursementDecidedSubject, type DisbursementDecidedProps } from "./disbursement-decided";
 
 interface Template<P> {
@@ -35,6 +36,7 @@ export const emailTemplates = {
   refundIssued: template<RefundIssuedProps>(RefundIssuedEmail, refundIssuedSubject),
   campaignReviewed: template<CampaignReviewedProps>(CampaignReviewedEmail, campaignReviewedSubject),
   disbursementDecided: template<DisbursementDecidedProps>(DisbursementDecidedEmail, disbursementDecidedSubject),
+  consultationChangesRequested: template<ConsultationChangesRequestedProps>(ConsultationChangesRequestedEmail, consultationChangesRequestedSubject),
   loanDecision: template<LoanDecisionProps>(LoanDecisionEmail, loanDecisionSubject),
   loanPaymentNotice: template<LoanPaymentNoticeProps>(LoanPaymentNoticeEmail, loanPaymentNoticeSubject),
   loanStatus: template<LoanStatusProps>(LoanStatusEmail, loanStatusSubject),

@@ -66,6 +66,15 @@ async function lockEditable(trx: Tx, campaignId: number): Promise<{ id: number; 
 export async function updateCampaignBasics(db: Database, campaignId: number, basics: CampaignBasics, now: Date): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await lockEditable(trx, campaignId);
+    // A contest round's campaigns keep the contest's campaign window, so they open together.
+    const window = await trx
+      .selectFrom("campaigns")
+      .innerJoin("contest_stages", "contest_stages.contest_id", "campaigns.contest_id")
+      .select(["contest_stages.starts_on", "contest_stages.ends_on"])
+      .where("campaigns.id", "=", campaignId)
+      .where("contest_stages.kind", "=", "campaign_window")
+      .executeTakeFirst();
+    if (window?.ends_on) basics = { ...basics, startsOn: window.starts_on, endsOn: window.ends_on };
     await trx
       .updateTable("campaigns")
       .set({

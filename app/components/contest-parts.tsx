@@ -16,6 +16,8 @@ export function StaffContestNav({ contestId, title }: { contestId: number; title
     { to: `/staff/contests/${contestId}/applications`, label: m.contestWork.tabs.applications, end: false },
     { to: `/staff/contests/${contestId}/jury`, label: m.contestWork.tabs.jury, end: false },
     { to: `/staff/contests/${contestId}/matching`, label: m.matching.tab, end: false },
+    { to: `/staff/contests/${contestId}/round`, label: m.round.tabs.round, end: false },
+    { to: `/staff/contests/${contestId}/grants`, label: m.round.tabs.grants, end: false },
   ];
   return (
     <header className="page-header">

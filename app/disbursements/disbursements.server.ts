@@ -61,28 +61,86 @@ export async function requestDisbursement(services: Pick<Services, "db" | "clock
       .executeTakeFirstOrThrow();
     // Refunds already asked for are owed from the same escrow.
     if (input.amount > escrow - Number(pending.total) - (await pendingRefundsNetWon(trx, campaign.id))) throw new AppError("insufficientFunds", 409, "amount");
-    const row = await trx
-      .insertInto("disbursements")
-      .values({
-        campaign_id: campaign.id,
-        budget_line_id: line.id,
-        kind: input.kind,
-        payee: input.payee,
-        description: input.description,
-        amount_won: input.amount,
-        requested_by: input.requestedBy,
-        idempotency_key: input.idempotencyKey,
-        created_at: now,
-        updated_at: now,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    for (const file of input.receipts) {
-      const stored = await storeUpload(trx, uploadDir, file, "document", { enterpriseId: campaign.enterprise_id, hostId: campaign.host_id, uploadedBy: input.requestedBy }, "receipts");
-      await trx.insertInto("disbursement_receipts").values({ disbursement_id: row.id, file_id: stored.id }).execute();
-    }
-    return { id: row.id, created: true };
+    const id = await insertRequest(trx, uploadDir, now, input, { campaign_id: campaign.id, budget_line_id: line.id }, { enterpriseId: campaign.enterprise_id, hostId: campaign.host_id });
+    return { id, created: true };
   });
+}
+
+type RequestTerms = Pick<DisbursementRequest, "requestedBy" | "kind" | "amount" | "payee" | "description" | "idempotencyKey" | "receipts">;
+
+/** The request row and its private receipts, for a campaign's budget line or a grant's category. */
+async function insertRequest(
+  trx: Tx,
+  uploadDir: string,
+  now: Date,
+  terms: RequestTerms,
+  target: { campaign_id: number; budget_line_id: number } | { grant_award_id: number; expense_category: string },
+  owner: { enterpriseId: number; hostId: number },
+): Promise<number> {
+  const row = await trx
+    .insertInto("disbursements")
+    .values({
+      ...target,
+      kind: terms.kind,
+      payee: terms.payee,
+      description: terms.description,
+      amount_won: terms.amount,
+      requested_by: terms.requestedBy,
+      idempotency_key: terms.idempotencyKey,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  for (const file of terms.receipts) {
+    const stored = await storeUpload(trx, uploadDir, file, "document", { enterpriseId: owner.enterpriseId, hostId: owner.hostId, uploadedBy: terms.requestedBy }, "receipts");
+    await trx.insertInto("disbursement_receipts").values({ disbursement_id: row.id, file_id: stored.id }).execute();
+  }
+  return row.id;
+}
+
+export interface GrantDisbursementRequest extends RequestTerms {
+  grantAwardId: number;
+  expenseCategory: string;
+}
+
+/**
+ * A request against one of a grant award's expense categories, through the same four-eyes flow
+ * as a campaign's: never more than is left of the category's plan once open requests count
+ * (the database checks the same under the award's lock).
+ */
+export async function requestGrantDisbursement(services: Services, input: GrantDisbursementRequest): Promise<{ id: number; created: boolean }> {
+  try {
+    return await services.db.transaction().execute((trx) => requestGrantDisbursementIn(trx, { uploadDir: services.uploadDir, now: services.clock.now() }, input));
+  } catch (error) {
+    if (isCheckViolation(error, "disbursements_grant_category_limit")) throw new AppError("grantCategoryOverspent", 409, "amount");
+    throw error;
+  }
+}
+
+/** The request inside the caller's transaction (the demo seed writes its history this way). */
+export async function requestGrantDisbursementIn(trx: Tx, context: { uploadDir: string; now: Date }, input: GrantDisbursementRequest): Promise<{ id: number; created: boolean }> {
+  const existing = await trx.selectFrom("disbursements").select("id").where("idempotency_key", "=", input.idempotencyKey).executeTakeFirst();
+  if (existing) return { id: existing.id, created: false };
+  const award = await trx
+    .selectFrom("grant_awards")
+    .innerJoin("contests", "contests.id", "grant_awards.contest_id")
+    .select(["grant_awards.id", "grant_awards.enterprise_id", "contests.host_id"])
+    .where("grant_awards.id", "=", input.grantAwardId)
+    .executeTakeFirst();
+  if (!award) throw new AppError("invalidChoice", 404);
+  const line = await trx.selectFrom("grant_award_lines").select("amount_won").where("award_id", "=", award.id).where("expense_category", "=", input.expenseCategory).executeTakeFirst();
+  if (!line) throw new AppError("invalidChoice", 422, "expenseCategory");
+  const committed = await trx
+    .selectFrom("disbursements")
+    .select(sql<number>`coalesce(sum(amount_won), 0)::bigint`.as("total"))
+    .where("grant_award_id", "=", award.id)
+    .where("expense_category", "=", input.expenseCategory)
+    .where("state", "in", ["requested", "paid"])
+    .executeTakeFirstOrThrow();
+  if (input.amount > line.amount_won - Number(committed.total)) throw new AppError("grantCategoryOverspent", 409, "amount");
+  const id = await insertRequest(trx, context.uploadDir, context.now, input, { grant_award_id: award.id, expense_category: input.expenseCategory }, { enterpriseId: award.enterprise_id, hostId: award.host_id });
+  return { id, created: true };
 }
 
 async function lockDisbursement(trx: Tx, id: number) {
@@ -140,39 +198,43 @@ async function lockDisbursement(trx: Tx, id: number) {
 export async function approveDisbursement(services: Pick<Services, "db" | "clock" | "origin">, input: { disbursementId: number; approverId: number }): Promise<{ paid: boolean }> {
   const now = services.clock.now();
   try {
-    return await services.db.transaction().execute(async (trx) => {
-      const disbursement = await lockDisbursement(trx, input.disbursementId);
-      if (!disbursement) throw new AppError("disbursementNotOpen", 404);
-      if (disbursement.state !== "requested") throw new AppError("disbursementNotOpen", 409);
-      await trx.insertInto("disbursement_approvals").values({ disbursement_id: disbursement.id, approver_id: input.approverId, approved_at: now }).execute();
-      const approvals = await trx.selectFrom("disbursement_approvals").select(sql<number>`count(*)::int`.as("n")).where("disbursement_id", "=", disbursement.id).executeTakeFirstOrThrow();
-      if (approvals.n < disbursement.required_approvals) return { paid: false };
-      await enqueueEmail(trx, disbursement.email, "disbursementDecided", {
-        locale: disbursement.locale,
-        campaignTitle: disbursement.title,
-        lineName: disbursement.label,
-        amountWon: disbursement.amount_won,
-        paid: true,
-        reason: "",
-        campaignUrl: `${services.origin}${disbursement.url}`,
-      });
-      const entry = await appendEntry(trx, {
-        kind: disbursement.kind === "delivery" ? "disbursement.delivered" : "disbursement.paid",
-        occurredAt: now,
-        memo: `${disbursement.label} · ${disbursement.payee}`,
-        refs: { ...disbursement.ref, disbursement: disbursement.id },
-        idempotencyKey: `disbursement:${disbursement.id}:paid`,
-        lines: [
-          { account: disbursement.source, amountWon: -disbursement.amount_won },
-          { account: disbursement.target, amountWon: disbursement.amount_won },
-        ],
-      });
-      await trx.updateTable("disbursements").set({ state: "paid", ledger_seq: entry.seq, paid_at: now, updated_at: now }).where("id", "=", disbursement.id).execute();
-      return { paid: true };
-    });
+    return await services.db.transaction().execute((trx) => approveDisbursementIn(trx, { origin: services.origin, now }, input));
   } catch (error) {
     return translate(error);
   }
+}
+
+/** The approval inside the caller's transaction (the demo seed writes its history this way). */
+export async function approveDisbursementIn(trx: Tx, context: { origin: string; now: Date }, input: { disbursementId: number; approverId: number }): Promise<{ paid: boolean }> {
+  const { now } = context;
+  const disbursement = await lockDisbursement(trx, input.disbursementId);
+  if (!disbursement) throw new AppError("disbursementNotOpen", 404);
+  if (disbursement.state !== "requested") throw new AppError("disbursementNotOpen", 409);
+  await trx.insertInto("disbursement_approvals").values({ disbursement_id: disbursement.id, approver_id: input.approverId, approved_at: now }).execute();
+  const approvals = await trx.selectFrom("disbursement_approvals").select(sql<number>`count(*)::int`.as("n")).where("disbursement_id", "=", disbursement.id).executeTakeFirstOrThrow();
+  if (approvals.n < disbursement.required_approvals) return { paid: false };
+  await enqueueEmail(trx, disbursement.email, "disbursementDecided", {
+    locale: disbursement.locale,
+    campaignTitle: disbursement.title,
+    lineName: disbursement.label,
+    amountWon: disbursement.amount_won,
+    paid: true,
+    reason: "",
+    campaignUrl: `${context.origin}${disbursement.url}`,
+  });
+  const entry = await appendEntry(trx, {
+    kind: disbursement.kind === "delivery" ? "disbursement.delivered" : "disbursement.paid",
+    occurredAt: now,
+    memo: `${disbursement.label} · ${disbursement.payee}`,
+    refs: { ...disbursement.ref, disbursement: disbursement.id },
+    idempotencyKey: `disbursement:${disbursement.id}:paid`,
+    lines: [
+      { account: disbursement.source, amountWon: -disbursement.amount_won },
+      { account: disbursement.target, amountWon: disbursement.amount_won },
+    ],
+  });
+  await trx.updateTable("disbursements").set({ state: "paid", ledger_seq: entry.seq, paid_at: now, updated_at: now }).where("id", "=", disbursement.id).execute();
+  return { paid: true };
 }
 
 export async function rejectDisbursement(services: Services, input: { disbursementId: number; operatorId: number; reason: string }): Promise<void> {
@@ -212,13 +274,20 @@ export async function publishRedactedReceipt(services: Services, input: { receip
     .execute();
 }
 
-/** Everything the spending page shows, for the public (published receipts only) or insiders. */
-export async function getSpending(db: DbOrTx, campaignId: number, options: { insider: boolean }) {
-  const [lines, disbursements, receipts, money] = await Promise.all([
-    db.selectFrom("budget_lines").select(["id", "name", "amount_won", "explanation"]).where("campaign_id", "=", campaignId).orderBy("position").execute(),
+/** What a disbursement belongs to: a campaign (budget lines) or a grant award (expense categories). */
+export type DisbursementSubject = { campaignId: number } | { grantAwardId: number };
+
+/**
+ * The disbursements of a campaign or a grant award, newest first, with their receipts: the
+ * public sees paid ones and only the redacted copies an operator published; insiders see all.
+ */
+export async function listDisbursements(db: DbOrTx, subject: DisbursementSubject, options: { insider: boolean }) {
+  const [column, subjectId] =
+    "campaignId" in subject ? (["disbursements.campaign_id", subject.campaignId] as const) : (["disbursements.grant_award_id", subject.grantAwardId] as const);
+  const [disbursements, receipts] = await Promise.all([
     db
       .selectFrom("disbursements")
-      .innerJoin("budget_lines", "budget_lines.id", "disbursements.budget_line_id")
+      .leftJoin("budget_lines", "budget_lines.id", "disbursements.budget_line_id")
       .select([
         "disbursements.id",
         "disbursements.kind",
@@ -232,10 +301,10 @@ export async function getSpending(db: DbOrTx, campaignId: number, options: { ins
         "disbursements.paid_at",
         "disbursements.created_at",
         "disbursements.requested_by",
-        "budget_lines.name as line_name",
+        sql<string>`coalesce(budget_lines.name, disbursements.expense_category)`.as("line_name"),
         (eb) => eb.selectFrom("disbursement_approvals").select(sql<number>`count(*)::int`.as("n")).whereRef("disbursement_approvals.disbursement_id", "=", "disbursements.id").as("approvals"),
       ])
-      .where("disbursements.campaign_id", "=", campaignId)
+      .where(column, "=", subjectId)
       .where((eb) => (options.insider ? eb.val(true) : eb("disbursements.state", "=", "paid")))
       .orderBy("disbursements.id", "desc")
       .execute(),
@@ -251,8 +320,25 @@ export async function getSpending(db: DbOrTx, campaignId: number, options: { ins
         "original.original_name",
         "redacted.public_id as redacted_id",
       ])
-      .where("disbursements.campaign_id", "=", campaignId)
+      .where(column, "=", subjectId)
       .execute(),
+  ]);
+  return disbursements.map((d) => ({
+    ...d,
+    approvals: Number(d.approvals ?? 0),
+    // The public sees only redacted copies an operator published; insiders see the originals.
+    receipts: receipts
+      .filter((r) => r.disbursement_id === d.id)
+      .map((r) => ({ id: r.id, name: r.original_name, originalId: options.insider ? r.original_id : null, redactedId: r.redacted_id }))
+      .filter((r) => options.insider || r.redactedId !== null),
+  }));
+}
+
+/** Everything the spending page shows, for the public (published receipts only) or insiders. */
+export async function getSpending(db: DbOrTx, campaignId: number, options: { insider: boolean }) {
+  const [lines, disbursements, money] = await Promise.all([
+    db.selectFrom("budget_lines").select(["id", "name", "amount_won", "explanation"]).where("campaign_id", "=", campaignId).orderBy("position").execute(),
+    listDisbursements(db, { campaignId }, options),
     db
       .selectFrom("ledger_accounts")
       .select(["code", "balance_won"])
@@ -264,18 +350,7 @@ export async function getSpending(db: DbOrTx, campaignId: number, options: { ins
     lines.map((l) => ({ id: l.id, name: l.name, amountWon: l.amount_won, explanation: l.explanation })),
     spent,
   );
-  return {
-    plan,
-    disbursements: disbursements.map((d) => ({
-      ...d,
-      approvals: Number(d.approvals ?? 0),
-      // The public sees only redacted copies an operator published; insiders see the originals.
-      receipts: receipts
-        .filter((r) => r.disbursement_id === d.id)
-        .map((r) => ({ id: r.id, name: r.original_name, originalId: options.insider ? r.original_id : null, redactedId: r.redacted_id }))
-        .filter((r) => options.insider || r.redactedId !== null),
-    })),
-  };
+  return { plan, disbursements };
 }
 
 export async function saveLineExplanation(db: DbOrTx, campaignId: number, lineId: number, explanation: string): Promise<void> {

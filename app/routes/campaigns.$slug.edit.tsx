@@ -18,6 +18,8 @@ import {
 } from "../campaigns/campaigns.server";
 import { stateBadgeClass } from "../components/campaign-card";
 import { CampaignBasicsForm } from "../components/campaign-basics-form";
+import { ConsultationList } from "../components/consultation-list";
+import { listConsultations } from "../consulting/consulting.server";
 import { AppForm, Field, FormAlert, SubmitButton, TextAreaField, useFormFailure } from "../components/form";
 import { withNotice } from "../components/notice";
 import { fileField, storeUpload } from "../files/files.server";
@@ -41,7 +43,8 @@ export async function loader(args: LoaderFunctionArgs) {
   const { campaign } = await loadOwnCampaign(args);
   const detail = await getCampaignForEditing(args.context.services.db, campaign.id);
   if (!detail) throw notFound();
-  return json({ campaign: detail });
+  const consultations = await listConsultations(args.context.services.db, campaign.id);
+  return json({ campaign: detail, consultations });
 }
 
 const intentSchema = z.object({ intent: z.enum(["basics", "cover", "addLine", "removeLine", "addReward", "removeReward", "submit", "update"], { error: "invalid" }) });
@@ -115,7 +118,7 @@ function failureFor(failure: FormFailure | null, intent: string): FormFailure | 
 }
 
 export default function EditCampaign() {
-  const { campaign } = useLoaderData<typeof loader>();
+  const { campaign, consultations } = useLoaderData<typeof loader>();
   const failure = useFormFailure();
   const m = useMessages();
   const c = m.campaigns;
@@ -144,6 +147,14 @@ export default function EditCampaign() {
       </header>
       {campaign.state === "in_review" ? <div className="alert alert-info">{c.submitted}</div> : null}
       {campaign.state === "approved" ? <div className="alert alert-success">{c.approvedNotice(formatDate(campaign.starts_on, locale))}</div> : null}
+
+      {consultations.length > 0 ? (
+        <section className="card" style={{ marginBottom: 20 }}>
+          <h2>{m.round.commentsTitle}</h2>
+          <p className="muted small">{m.round.editorCommentsIntro}</p>
+          <ConsultationList consultations={consultations} />
+        </section>
+      ) : null}
 
       {campaign.reviews.length > 0 ? (
         <section className="card" style={{ marginBottom: 20 }}>

@@ -4,7 +4,8 @@ import { z } from "zod";
 import { hasStaffRole, membershipOf, optionalUser, requireUser } from "../auth/guards.server";
 import { isPublic } from "../campaigns/campaign-state";
 import { campaignHostId } from "../campaigns/campaigns.server";
-import { AppForm, Field, FormAlert, SelectField, SubmitButton, TextAreaField, useFormFailure } from "../components/form";
+import { DisbursementRequestForm, OpenRequests, PaidDisbursements, PlanBars } from "../components/disbursement-parts";
+import { AppForm, FormAlert, useFormFailure } from "../components/form";
 import { withNotice } from "../components/notice";
 import { canSpend, disbursementDecisionSchema, disbursementRequestSchema, explanationSchema } from "../disbursements/disbursement";
 import {
@@ -18,7 +19,6 @@ import {
 } from "../disbursements/disbursements.server";
 import { fileField } from "../files/files.server";
 import { useLocale, useMessages } from "../i18n/use-messages";
-import { formatDateTime } from "../utils/dates";
 import { wholeNumber } from "../utils/fields";
 import { formFailure, parseForm, type FormFailure } from "../utils/forms";
 import { forbidden, invalid, notFound, refusal } from "../utils/http.server";
@@ -135,7 +135,6 @@ export default function Spending() {
   const locale = useLocale();
   const paid = spending.disbursements.filter((d) => d.state === "paid");
   const open = spending.disbursements.filter((d) => d.state === "requested");
-  const max = Math.max(1, ...spending.plan.rows.map((r) => Math.max(r.amountWon, r.spentWon)));
   const lineOptions = spending.plan.rows.map((r) => ({ value: String(r.id), label: `${r.name} (${formatWon(r.amountWon, locale)})` }));
   return (
     <div className="container page">
@@ -146,40 +145,25 @@ export default function Spending() {
         <h1>{s.title}</h1>
         <p>{s.intro}</p>
       </header>
-      <FormAlert failure={failureFor(failure, "decide") ?? failureFor(failure, "publish") ?? failureFor(failure, "explain")} />
+      <FormAlert failure={failureFor(failure, "publish") ?? failureFor(failure, "explain")} />
       <section className="card">
         <h2>{s.budgetVsActual}</h2>
-        <div className="bars" data-testid="budget-vs-actual">
-          {spending.plan.rows.map((row) => (
-            <div key={row.id} className="bar-row">
-              <div className="bar-label">
-                <strong>{row.name}</strong>
-                <span className="muted small">
-                  {s.spent} {formatWon(row.spentWon, locale)} / {s.planned} {formatWon(row.amountWon, locale)} ({row.percent}%)
-                </span>
-              </div>
-              <div className="bar-track" aria-hidden="true">
-                <div className="bar-plan" style={{ width: `${(row.amountWon * 100) / max}%` }} />
-                <div className={row.spentWon > row.amountWon ? "bar-spent bar-over" : "bar-spent"} style={{ width: `${(row.spentWon * 100) / max}%` }} />
-              </div>
-              <div className="small">
-                {s.variance}: {row.varianceWon > 0 ? "+" : ""}
-                {formatWon(row.varianceWon, locale)}
-                {row.explanation ? <span className="muted"> · {row.explanation}</span> : null}
-              </div>
-              {can.explain ? (
-                <AppForm className="inline-explain">
-                  <input type="hidden" name="intent" value="explain" />
-                  <input type="hidden" name="budgetLineId" value={row.id} />
-                  <input name="explanation" aria-label={`${s.explanation} ${row.name}`} defaultValue={row.explanation} placeholder={s.explanation} />
-                  <button type="submit" className="button button-ghost button-small">
-                    {s.explain}
-                  </button>
-                </AppForm>
-              ) : null}
-            </div>
-          ))}
-        </div>
+        <PlanBars
+          testId="budget-vs-actual"
+          rows={spending.plan.rows.map((r) => ({ key: r.id, name: r.name, plannedWon: r.amountWon, spentWon: r.spentWon, explanation: r.explanation }))}
+          extra={(row) =>
+            can.explain ? (
+              <AppForm className="inline-explain">
+                <input type="hidden" name="intent" value="explain" />
+                <input type="hidden" name="budgetLineId" value={row.key} />
+                <input name="explanation" aria-label={`${s.explanation} ${row.name}`} defaultValue={row.explanation} placeholder={s.explanation} />
+                <button type="submit" className="button button-ghost button-small">
+                  {s.explain}
+                </button>
+              </AppForm>
+            ) : null
+          }
+        />
         <p className="small" style={{ marginTop: 12 }}>
           {s.total}: {s.spent} {formatWon(spending.plan.spentWon, locale)} / {s.planned} {formatWon(spending.plan.plannedWon, locale)} ·{" "}
           <a href={`/api/v1/campaigns/${campaign.slug}/budget.csv`} download>
@@ -189,135 +173,22 @@ export default function Spending() {
         </p>
       </section>
 
-      {can.insider ? (
-        <section className="card section">
-          <h2>{s.requests}</h2>
-          {open.length === 0 ? <p className="muted">{s.noRequests}</p> : null}
-          <div className="stack" data-testid="open-requests">
-            {open.map((d) => (
-              <article key={d.id} className="reward">
-                <div className="reward-head">
-                  <strong>
-                    {m.spending.kinds[d.kind]} · {d.line_name} · {formatWon(d.amount_won, locale)}
-                  </strong>
-                  <span className="badge badge-warning">{s.approvals(d.approvals, d.required_approvals)}</span>
-                </div>
-                <div>
-                  {d.payee} — {d.description}
-                </div>
-                <div className="muted small">{formatDateTime(d.created_at, locale)}</div>
-                <ul className="small">
-                  {d.receipts.map((r) => (
-                    <li key={r.id}>
-                      {r.originalId ? <a href={`/files/${r.originalId}`}>{r.name}</a> : r.name} <span className="muted">({s.private})</span>
-                    </li>
-                  ))}
-                </ul>
-                {can.decide ? (
-                  <AppForm className="form" style={{ marginTop: 8 }}>
-                    <input type="hidden" name="intent" value="decide" />
-                    <input type="hidden" name="disbursementId" value={d.id} />
-                    <input name="reason" aria-label={s.rejectReason} placeholder={s.rejectReason} className="text-input" />
-                    <div className="button-row">
-                      <SubmitButton name="decision" value="approve">
-                        {s.approve}
-                      </SubmitButton>
-                      <SubmitButton name="decision" value="reject" variant="danger">
-                        {s.reject}
-                      </SubmitButton>
-                    </div>
-                  </AppForm>
-                ) : null}
-              </article>
-            ))}
-          </div>
-        </section>
-      ) : null}
+      {can.insider ? <OpenRequests requests={open} canDecide={can.decide} failure={failureFor(failure, "decide")} /> : null}
 
-      <section className="card section table-wrap">
-        <h2>{s.paid}</h2>
-        {paid.length === 0 ? (
-          <p className="muted">{s.none}</p>
-        ) : (
-          <table data-testid="paid-disbursements">
-            <thead>
-              <tr>
-                <th>{s.date}</th>
-                <th>{s.line}</th>
-                <th>{s.payee}</th>
-                <th className="num">{s.amount}</th>
-                <th>{s.receipts}</th>
-                <th>{s.ledgerSeq}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {paid.map((d) => (
-                <tr key={d.id}>
-                  <td className="small">{formatDateTime(d.paid_at, locale)}</td>
-                  <td>
-                    {d.line_name}
-                    <div className="muted small">{d.description}</div>
-                  </td>
-                  <td>{d.payee}</td>
-                  <td className="num">{formatWon(d.amount_won, locale)}</td>
-                  <td className="small">
-                    {d.receipts.map((r) => (
-                      <div key={r.id}>
-                        {r.redactedId ? <a href={`/files/${r.redactedId}`}>{s.redacted}</a> : null}
-                        {r.originalId ? (
-                          <>
-                            {" "}
-                            <a href={`/files/${r.originalId}`} className="muted">
-                              {s.private}
-                            </a>
-                          </>
-                        ) : null}
-                        {can.decide && !r.redactedId ? (
-                          <AppForm encType="multipart/form-data" className="inline-form">
-                            <input type="hidden" name="intent" value="publish" />
-                            <input type="hidden" name="receiptId" value={r.id} />
-                            <input type="file" name="redacted" aria-label={s.publishRedacted} />
-                            <button type="submit" className="button button-ghost button-small">
-                              {s.publishRedacted}
-                            </button>
-                          </AppForm>
-                        ) : null}
-                      </div>
-                    ))}
-                  </td>
-                  <td className="num">
-                    <Link to={`/ledger?from=${d.ledger_seq}`}>#{d.ledger_seq}</Link>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
+      <PaidDisbursements paid={paid} canPublish={can.decide} lineLabel={s.line} />
 
       {can.request ? (
         <section className="card section" style={{ maxWidth: 720 }}>
           <h2>{s.requestTitle}</h2>
           <p className="muted">{s.requestIntro(formatWon(threshold, locale))}</p>
-          <FormAlert failure={failureFor(failure, "request")} />
-          <AppForm className="form" encType="multipart/form-data" noValidate>
-            <input type="hidden" name="intent" value="request" />
-            <input type="hidden" name="idempotencyKey" value={failureFor(failure, "request")?.values.idempotencyKey ?? formKey} />
-            <SelectField name="budgetLineId" label={s.line} required options={lineOptions} placeholder="—" failure={failureFor(failure, "request")} />
-            <div className="form-grid">
-              <Field name="amount" label={s.amount} inputMode="numeric" required failure={failureFor(failure, "request")} />
-              <Field name="payee" label={s.payee} required failure={failureFor(failure, "request")} />
-            </div>
-            <TextAreaField name="description" label={s.description} rows={3} required failure={failureFor(failure, "request")} />
-            <div className="field">
-              <label htmlFor="receipt-files">{s.receiptFiles}</label>
-              <input id="receipt-files" type="file" name="receipts" multiple accept="application/pdf,image/jpeg,image/png,image/webp" />
-              {failureFor(failure, "request")?.fieldErrors.receipts ? (
-                <p className="field-error">{failureFor(failure, "request")?.fieldErrors.receipts?.map((k) => m.errors[k]).join(" ")}</p>
-              ) : null}
-            </div>
-            <SubmitButton>{s.submitRequest}</SubmitButton>
-          </AppForm>
+          <DisbursementRequestForm
+            intent="request"
+            idempotencyKey={formKey}
+            failure={failureFor(failure, "request")}
+            target={{ name: "budgetLineId", label: s.line, options: lineOptions }}
+            withReceipts
+            submitLabel={s.submitRequest}
+          />
         </section>
       ) : null}
 
@@ -325,18 +196,16 @@ export default function Spending() {
         <section className="card section" style={{ maxWidth: 720 }}>
           <h2>{s.deliveryTitle}</h2>
           <p className="muted">{s.deliveryIntro}</p>
-          <FormAlert failure={failureFor(failure, "deliver")} />
-          <AppForm className="form" encType="multipart/form-data" noValidate>
-            <input type="hidden" name="intent" value="deliver" />
-            <input type="hidden" name="idempotencyKey" value={failureFor(failure, "deliver")?.values.idempotencyKey ?? `d${formKey}`} />
-            <SelectField name="budgetLineId" label={s.line} required options={lineOptions} placeholder="—" failure={failureFor(failure, "deliver")} />
-            <div className="form-grid">
-              <Field name="amount" label={s.amount} inputMode="numeric" required failure={failureFor(failure, "deliver")} />
-              <Field name="payee" label={s.payee} required failure={failureFor(failure, "deliver")} />
-            </div>
-            <TextAreaField name="description" label={s.description} rows={2} required failure={failureFor(failure, "deliver")} />
-            <SubmitButton variant="secondary">{s.recordDelivery}</SubmitButton>
-          </AppForm>
+          <DisbursementRequestForm
+            intent="deliver"
+            idempotencyKey={`d${formKey}`}
+            failure={failureFor(failure, "deliver")}
+            target={{ name: "budgetLineId", label: s.line, options: lineOptions }}
+            withReceipts={false}
+            submitLabel={s.recordDelivery}
+            variant="secondary"
+            descriptionRows={2}
+          />
         </section>
       ) : null}
     </div>

@@ -19,6 +19,8 @@ import { formatWon } from "../utils/money";
 import { formFailure } from "../utils/forms";
 import { invalid, notFound, refusal } from "../utils/http.server";
 import { titled } from "../utils/meta";
+import { GrantAwardsSection } from "../components/grant-awards";
+import { listContestAwards } from "../grants/awards.server";
 
 export const meta = titled<typeof loader>((m, data) => data?.contest.title ?? m.contests.indexTitle);
 
@@ -36,6 +38,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const pool = await getPool(db, contest.id);
   const matchingPool = pool ? { sponsorName: pool.sponsor_name, figures: pool.figures, closed: pool.closed_at !== null } : null;
   const ranking = details.rules.selected_at ? await listRanking(db, contest.id) : [];
+  const awards = details.grant ? await listContestAwards(db, contest.id) : [];
   const registered = user ? await listUserEventRegistrations(db, user.id, details.events.map((e) => e.id)) : [];
   const mine = user ? await listApplicationsOfEnterprises(db, contest.id, user.memberships.map((mb) => mb.enterpriseId)) : [];
   const events = details.events.map((e) => ({ ...e, registered: registered.includes(e.id), open: now < registrationClosesAt(new Date(e.starts_at)) }));
@@ -45,6 +48,7 @@ export async function loader(args: LoaderFunctionArgs) {
     today: seoulDate(now),
     rules: details.rules,
     grant: details.grant,
+    awards,
     events,
     ranking,
     window: windowState(details.rules, now),
@@ -77,7 +81,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function ContestPage() {
-  const { contest, campaigns, today, rules, grant, events, ranking, window, myApplication, signedIn, matchingPool } = useLoaderData<typeof loader>();
+  const { contest, campaigns, today, rules, grant, awards, events, ranking, window, myApplication, signedIn, matchingPool } = useLoaderData<typeof loader>();
   const failure = useFormFailure();
   const m = useMessages();
   const locale = useLocale();
@@ -169,6 +173,7 @@ export default function ContestPage() {
               </p>
             </div>
           ) : null}
+          {awards.length > 0 ? <GrantAwardsSection awards={awards} /> : null}
 
           <h2 className="section">{w.eventsTitle}</h2>
           <FormAlert failure={failure} />

@@ -9,6 +9,8 @@ import { canSeeUnverifiedEnterprise } from "../orgs/visibility.server";
 import { formatDate, seoulDate } from "../utils/dates";
 import { notFound } from "../utils/http.server";
 import { titled } from "../utils/meta";
+import { listEnterpriseAwards } from "../grants/awards.server";
+import { formatWon } from "../utils/money";
 
 export const meta = titled<typeof loader>((m, data) => data?.enterprise.name ?? m.enterprises.directoryTitle);
 
@@ -24,9 +26,11 @@ export async function loader(args: LoaderFunctionArgs) {
   const own = membership
     ? await db.selectFrom("campaigns").select(["slug", "title", "state"]).where("enterprise_id", "=", id).orderBy("id", "desc").execute()
     : [];
+  const grants = await listEnterpriseAwards(db, [id]);
   return json({
     enterprise,
     campaigns,
+    grants,
     own,
     myRole: membershipOf(user, id)?.role ?? null,
     today: seoulDate(clock.now()),
@@ -34,7 +38,7 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 export default function EnterprisePage() {
-  const { enterprise, campaigns, own, myRole, today } = useLoaderData<typeof loader>();
+  const { enterprise, campaigns, grants, own, myRole, today } = useLoaderData<typeof loader>();
   const m = useMessages();
   const locale = useLocale();
   const e = m.enterprises;
@@ -71,6 +75,19 @@ export default function EnterprisePage() {
       </header>
       {enterprise.status === "pending" && myRole ? <div className="alert alert-info">{e.pendingNotice}</div> : null}
       {enterprise.status === "rejected" && myRole ? <div className="alert alert-error">{e.rejectedNotice(enterprise.review_note ?? "")}</div> : null}
+      {grants.length > 0 ? (
+        <section className="card" style={{ marginBottom: 20 }} data-testid="enterprise-grants">
+          <h2>{m.round.grantsTitle}</h2>
+          <ul className="plain-list">
+            {grants.map((g) => (
+              <li key={g.id} className="row-between">
+                <Link to={`/grants/${g.id}`}>{g.contest_title}</Link>
+                <span>{formatWon(g.amount_won, locale)}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <div className="two-col">
         <section className="card">
           <dl className="facts">

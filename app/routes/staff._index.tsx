@@ -19,12 +19,13 @@ export async function loader(args: LoaderFunctionArgs) {
     pendingCount: pending.length,
     isOperator: staffHostIds(user, ["operator"]).length > 0,
     isJuror: staffHostIds(user, ["juror"]).length > 0,
+    isConsultant: staffHostIds(user, ["consultant"]).length > 0,
     isFundStaff: staffHostIds(user, ["fund_admin", "auditor"]).length > 0,
   });
 }
 
 export default function StaffDashboard() {
-  const { roles, pendingCount, isOperator, isJuror, isFundStaff } = useLoaderData<typeof loader>();
+  const { roles, pendingCount, isOperator, isJuror, isConsultant, isFundStaff } = useLoaderData<typeof loader>();
   const m = useMessages();
   return (
     <div className="container page">
@@ -76,6 +77,15 @@ export default function StaffDashboard() {
             <p className="muted small">{m.contestWork.jurorIntro}</p>
             <Link to="/jury" className="button button-secondary">
               {m.contestWork.jurorHome}
+            </Link>
+          </section>
+        ) : null}
+        {isConsultant ? (
+          <section className="card">
+            <h2>{m.round.consultingTitle}</h2>
+            <p className="muted small">{m.round.consultingIntro}</p>
+            <Link to="/consulting" className="button button-secondary" data-testid="consulting-link">
+              {m.round.consultingTitle}
             </Link>
           </section>
         ) : null}

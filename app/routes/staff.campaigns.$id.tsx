@@ -1,5 +1,7 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { ConsultationList } from "../components/consultation-list";
+import { listConsultations } from "../consulting/consulting.server";
 import { z } from "zod";
 import { hasStaffRole, idParam, requireStaff } from "../auth/guards.server";
 import { offlineDonationSchema, reviewDecisionSchema } from "../campaigns/campaign";
@@ -35,7 +37,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const { db } = args.context.services;
   const campaign = await getCampaignForEditing(db, id);
   if (!campaign) throw notFound();
-  const [money, pledges, offline] = await Promise.all([
+  const [money, pledges, offline, consultations] = await Promise.all([
     campaignMoney(db, [id]),
     db
       .selectFrom("pledges")
@@ -46,8 +48,9 @@ export async function loader(args: LoaderFunctionArgs) {
       .limit(500)
       .execute(),
     db.selectFrom("offline_donations").select(["id", "source", "amount_won", "received_on", "ledger_seq"]).where("campaign_id", "=", id).orderBy("id").execute(),
+    listConsultations(db, id),
   ]);
-  return json({ campaign, money: money.get(id), pledges, offline, canAct: hasStaffRole(user, hostId, ["operator"]), offlineKey: newToken() });
+  return json({ campaign, money: money.get(id), pledges, offline, consultations, canAct: hasStaffRole(user, hostId, ["operator"]), offlineKey: newToken() });
 }
 
 const intentSchema = z.object({ intent: z.enum(["review", "offline", "refund", "cancel"], { error: "invalid" }) });
@@ -101,7 +104,7 @@ function failureFor(failure: FormFailure | null, intent: string): FormFailure | 
 }
 
 export default function StaffCampaign() {
-  const { campaign, money, pledges, offline, canAct, offlineKey } = useLoaderData<typeof loader>();
+  const { campaign, money, pledges, offline, consultations, canAct, offlineKey } = useLoaderData<typeof loader>();
   const failure = useFormFailure();
   const m = useMessages();
   const s = m.staffCampaigns;
@@ -263,6 +266,12 @@ export default function StaffCampaign() {
                 <input type="hidden" name="intent" value="cancel" />
                 <SubmitButton variant="danger">{s.cancelCampaign}</SubmitButton>
               </AppForm>
+            </section>
+          ) : null}
+          {consultations.length > 0 ? (
+            <section className="card">
+              <h2>{m.round.commentsTitle}</h2>
+              <ConsultationList consultations={consultations} />
             </section>
           ) : null}
           {campaign.reviews.length > 0 ? (

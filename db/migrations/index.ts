@@ -8,6 +8,7 @@ import * as disbursements from "./20261125_0402_disbursements";
 import * as contestWorkflow from "./20261125_0601_contest_workflow";
 import * as rounds from "./20261125_0602_rounds";
 import * as matching from "./20261125_0603_matching";
+import * as consultingGrants from "./20261125_0604_consulting_grants";
 import * as fundLoans from "./20261125_0701_fund_loans";
 import * as ledgerOpen from "./20261125_0501_ledger_open";
 
@@ -22,6 +23,7 @@ export const migrations: Record<string, Migration> = {
   "20261125_0601_contest_workflow": contestWorkflow,
   "20261125_0602_rounds": rounds,
   "20261125_0603_matching": matching,
+  "20261125_0604_consulting_grants": consultingGrants,
   "20261125_0701_fund_loans": fundLoans,
   "20261125_0501_ledger_open": ledgerOpen,
 };

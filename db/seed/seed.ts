@@ -7,6 +7,7 @@ import { seedContestWorkflow } from "./contest-seed";
 import { seedFundDemo } from "./fund-demo";
 import { seedMatchingDemo } from "./matching-seed";
 import { seedGwangsanAftermath } from "./gwangsan-aftermath";
+import { seedGrantsAndConsulting } from "./grants-seed";
 import { seedCases, type SeedEnterprise } from "./seed-cases";
 
 // Demo data from the real cases. Idempotent: every row is found by a natural key first, so
@@ -39,7 +40,15 @@ const demoUsers: DemoUser[] = [
       { host: "seogu", role: "operator" },
     ],
   },
-  { email: "operator2@hamkke.demo", name: "이운영 (광산구)", label: "second operator (광산구)", roles: [{ host: "gwangsan", role: "operator" }] },
+  {
+    email: "operator2@hamkke.demo",
+    name: "이운영 (광산구)",
+    label: "second operator (광산구, 서구)",
+    roles: [
+      { host: "gwangsan", role: "operator" },
+      { host: "seogu", role: "operator" },
+    ],
+  },
   { email: "juror1@hamkke.demo", name: "박심사", label: "juror (광산구, 서구)", roles: [{ host: "gwangsan", role: "juror" }, { host: "seogu", role: "juror" }] },
   { email: "juror2@hamkke.demo", name: "최심사", label: "juror (광산구, 서구)", roles: [{ host: "gwangsan", role: "juror" }, { host: "seogu", role: "juror" }] },
   { email: "consultant@hamkke.demo", name: "정펀드매니저", label: "consultant (광산구)", roles: [{ host: "gwangsan", role: "consultant" }] },
@@ -307,6 +316,7 @@ export async function seedDemoData(
     await seedCampaigns(trx, { enterprises, contests, users: everyone, today });
     await upsertFund(trx, hosts, adminId);
     await seedContestWorkflow(trx, adminId, passwordHash);
+    await seedGrantsAndConsulting(trx, today, uploadDir);
     const fund = await trx.selectFrom("funds").select(["id", "host_id"]).where("slug", "=", seedCases.fund.key).executeTakeFirst();
     if (fund) await seedFundDemo(trx, { fundId: fund.id, hostId: fund.host_id, users, enterprises }, today, uploadDir);
     await seedMatchingDemo(trx, today);
