@@ -3,7 +3,7 @@ import { enqueueEmail } from "../email/outbox.server";
 import { campaignEscrow, campaignRefunds, feeSubsidy } from "../ledger/accounts";
 import { backerCommitment } from "../ledger/receipts";
 import { appendEntry } from "../ledger/ledger.server";
-import { returnMatchOfPledge, settleCampaignMatches } from "../matching/matching.server";
+import { releasedMatchWon, returnMatchOfPledge, settleCampaignMatches } from "../matching/matching.server";
 import { isPaymentUnavailable, type ChargeResult } from "../payments/provider";
 import { applyIntentState, lockPledge, recordCollected, releaseReward, type LockedPledge } from "../pledges/pledges.server";
 import { COLLECTION_RETRY_DAYS, RETRY_INTERVAL_MS } from "../pledges/pledge";
@@ -362,7 +362,12 @@ async function settleCampaign(services: Services, campaignId: number): Promise<b
 export async function pendingRefundsNetWon(trx: Tx, campaignId: number): Promise<number> {
   const row = await trx
     .selectFrom("pledges")
-    .select(sql<number>`coalesce(sum(amount_won - coalesce(fee_won, 0)), 0)::bigint`.as("total"))
+    // A refund also takes back the pledge's match if it was released into the escrow.
+    .select(
+      sql<number>`coalesce(sum(amount_won - coalesce(fee_won, 0) + coalesce((SELECT m.amount_won FROM matches m WHERE m.pledge_id = pledges.id AND m.state = 'released'), 0)), 0)::bigint`.as(
+        "total",
+      ),
+    )
     .where("campaign_id", "=", campaignId)
     .where("state", "=", "collected")
     .where("refund_requested_at", "is not", null)
@@ -391,7 +396,7 @@ export async function requestRefund(services: Services, pledgeId: number, reason
       .where("campaign_id", "=", pledge.campaign_id)
       .where("state", "=", "requested")
       .executeTakeFirstOrThrow();
-    const net = locked.amount_won - (locked.fee_won ?? 0);
+    const net = locked.amount_won - (locked.fee_won ?? 0) + (await releasedMatchWon(trx, pledgeId));
     if (net > escrow - (await pendingRefundsNetWon(trx, pledge.campaign_id)) - Number(pendingDisbursements.total)) return "exceedsEscrow";
     await trx.updateTable("pledges").set({ refund_requested_at: now, refund_reason: reason }).where("id", "=", pledgeId).execute();
     return "requested";

@@ -390,6 +390,12 @@ export async function returnMatchOfPledge(trx: Tx, pledgeId: number, now: Date):
   return match.amount_won;
 }
 
+/** What a refund of this pledge takes from the campaign's escrow for its match (0 unless released). */
+export async function releasedMatchWon(trx: DbOrTx, pledgeId: number): Promise<number> {
+  const row = await trx.selectFrom("matches").select("amount_won").where("pledge_id", "=", pledgeId).where("state", "=", "released").executeTakeFirst();
+  return row?.amount_won ?? 0;
+}
+
 /**
  * A campaign's outcome for its committed matches: on success, matches of collected pledges are
  * released into the campaign's escrow and the rest returned; on failure or cancellation, all

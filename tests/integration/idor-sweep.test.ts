@@ -120,6 +120,7 @@ describe("object-level access over every object route (S5)", () => {
     const table: Record<string, Classification> = {
       "/api/v1/campaigns/:slug": { kind: "public", why: "a public campaign's open data (drafts: checked below)" },
       "/api/v1/campaigns/:slug/budget.csv": { kind: "public", why: "a public campaign's budget (drafts: checked below)" },
+      "/api/v1/campaigns/:slug/summary.csv": { kind: "public", why: "a public campaign's totals (drafts: checked below)" },
       "/api/v1/campaigns/:slug/pledges": { kind: "public", why: "anyone logged in may pledge to a live campaign (drafts: checked below)" },
       "/applications/:id": { kind: "private", route: { url: `/applications/${application.id}`, owner: "coop@", outsiders: outsidersOfCoop, secret: application.title } },
       "/applications/:id/peer": { kind: "private", route: { url: `/applications/${application.id}/peer`, owner: "coop@", ownerStatus: { status: 404, why: "this contest has no peer review" }, outsiders: ["anonymous", "citizen@", "fund1@"] } },
@@ -129,6 +130,7 @@ describe("object-level access over every object route (S5)", () => {
       "/campaigns/:slug/report": { kind: "private", route: { url: `/campaigns/${succeeded.slug}/report`, owner: "coop@", outsiders: ["anonymous", "citizen@", "play@", "fund1@"] } },
       "/campaigns/:slug/spending": { kind: "public", why: "published spending; private receipts only for insiders (drafts: checked below)" },
       "/contests/:slug": { kind: "public", why: "published contests" },
+      "/contests/:slug/matching": { kind: "public", why: "a published round's matching pool and rules are public" },
       "/contests/:slug/apply": { kind: "public", why: "any member applies for its own enterprise (the enterprise id is checked in the action)" },
       "/dev/outbox/:id": { kind: "dev-tool", why: "dev tools are off in production (404, tested in security.test.ts)" },
       "/enterprises/:id": { kind: "public", why: "verified enterprises are public (pending ones: tested in security.test.ts)" },
@@ -158,6 +160,8 @@ describe("object-level access over every object route (S5)", () => {
       "/staff/contests/:id/applications": { kind: "private", route: { url: `/staff/contests/${gwangsanContest}/applications`, owner: "operator@", outsiders: outsidersOfGwangsanStaff, secret: application.title } },
       "/staff/contests/:id/events": { kind: "private", route: { url: `/staff/contests/${gwangsanContest}/events`, owner: "operator@", outsiders: outsidersOfGwangsanStaff } },
       "/staff/contests/:id/jury": { kind: "private", route: { url: `/staff/contests/${gwangsanContest}/jury`, owner: "operator@", outsiders: outsidersOfGwangsanStaff } },
+      "/staff/contests/:id/matching": { kind: "private", route: { url: `/staff/contests/${gwangsanContest}/matching`, owner: "operator@", outsiders: [...outsidersOfGwangsanStaff, "juror1@"] } },
+      "/staff/contests/:id/matching/simulate": { kind: "private", route: { url: `/staff/contests/${gwangsanContest}/matching/simulate`, owner: "operator@", outsiders: [...outsidersOfGwangsanStaff, "juror1@"] } },
       "/staff/contests/:id/scores.csv": { kind: "private", route: { url: `/staff/contests/${gwangsanContest}/scores.csv`, owner: "operator@", outsiders: outsidersOfGwangsanStaff } },
       "/staff/fund/:fundId": { kind: "private", route: { url: `/staff/fund/${fund.id}`, owner: "fund1@", outsiders: outsidersOfFund } },
       "/staff/fund/:fundId/applications": { kind: "private", route: { url: `/staff/fund/${fund.id}/applications`, owner: "fund1@", outsiders: outsidersOfFund } },
@@ -214,7 +218,7 @@ describe("object-level access over every object route (S5)", () => {
     const coop = await enterpriseId(t, "함께 크는 나무 협동조합");
     const draft = await t.db.selectFrom("campaigns").select("slug").where("enterprise_id", "=", coop).where("state", "=", "draft").executeTakeFirstOrThrow();
     const stranger = await as("play@");
-    for (const path of [`/campaigns/${draft.slug}`, `/campaigns/${draft.slug}/spending`, `/campaigns/${draft.slug}/pledge`, `/api/v1/campaigns/${draft.slug}`, `/api/v1/campaigns/${draft.slug}/budget.csv`]) {
+    for (const path of [`/campaigns/${draft.slug}`, `/campaigns/${draft.slug}/spending`, `/campaigns/${draft.slug}/pledge`, `/api/v1/campaigns/${draft.slug}`, `/api/v1/campaigns/${draft.slug}/budget.csv`, `/api/v1/campaigns/${draft.slug}/summary.csv`]) {
       const response = await stranger.get(path);
       expect(response.status, path).toBe(404);
       expect(await response.text(), path).not.toContain("IDOR-DRAFT-7Q");

@@ -286,7 +286,7 @@ describe("matches released on success", () => {
     expect(await matchOf(p1.id)).toMatchObject({ amount_won: 20_000 });
     expect(await matchOf(p2.id)).toMatchObject({ amount_won: 15_000 });
 
-    expect(await requestRefund(services, p1.id, "후원자 요청")).toBe(true);
+    expect(await requestRefund(services, p1.id, "후원자 요청")).toBe("requested");
     await runTick(services);
     expect((await t.db.selectFrom("pledges").select("state").where("id", "=", p1.id).executeTakeFirstOrThrow()).state).toBe("refunded");
     expect(await matchOf(p1.id)).toMatchObject({ state: "returned" });
@@ -312,6 +312,14 @@ describe("matches released on success", () => {
     await runTick(services);
     expect(await escrowOf(campaign.id)).toBe(escrowBefore + 35_000);
     await expectPoolConsistent(poolId);
+
+    // A refund after success takes the pledge's released match back out of the escrow, to the pool.
+    const fee = (await t.db.selectFrom("pledges").select("fee_won").where("id", "=", p3.id).executeTakeFirstOrThrow()).fee_won ?? 0;
+    expect(await requestRefund(services, p3.id, "후원자 요청")).toBe("requested");
+    await runTick(services);
+    expect(await matchOf(p3.id)).toMatchObject({ state: "returned" });
+    expect(await escrowOf(campaign.id)).toBe(escrowBefore + 35_000 - (20_000 - fee) - 20_000);
+    expect(await expectPoolConsistent(poolId)).toMatchObject({ available: 35_000, committed: 0, released: 15_000 });
   });
 
   it("all-or-nothing: success is judged on backers' money; a failed collection returns its match, the rest is released", async () => {
