@@ -19,6 +19,8 @@ export default defineConfig({
           root,
           sequence: { groupOrder: 0 },
           include: ["app/**/*.test.{ts,tsx}", "db/**/*.test.ts", "emails/**/*.test.{ts,tsx}"],
+          // Property tests run thousands of cases; a loaded 2-core CI machine needs room.
+          testTimeout: 30_000,
           environment: "node",
         },
       },

@@ -55,7 +55,7 @@ describe("demo seed", () => {
       { title: "워킹맘의 일손돕기", starts_on: "2016-09-29", ends_on: "2016-12-02" },
       { title: "엄마 손은 약손 엄마손길", starts_on: "2017-04-14", ends_on: "2017-06-14" },
     ]);
-  });
+  }, 120_000);
 });
 
 describe("verify-ledger script", () => {
