@@ -91,7 +91,7 @@ export async function saveJuryScores(db: Database, args: { applicationId: number
   }
 }
 
-/** A conflicted juror steps aside: any scores they gave this application are withdrawn with it. */
+/** A conflicted juror steps aside: the scores they gave this application are withdrawn with it. */
 export async function declareConflict(db: Database, args: { applicationId: number; jurorId: number; reason: string; now: Date }): Promise<void> {
   try {
     await db.transaction().execute(async (trx) => {

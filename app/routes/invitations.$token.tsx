@@ -14,7 +14,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const token = args.params.token ?? "";
   const { db, clock } = args.context.services;
   const [user, invitation] = await Promise.all([optionalUser(args), token.length < 200 ? findInvitation(db, token, clock.now()) : undefined]);
-  // An unknown or expired token renders the explanation with a 404, as any missing object does.
+  // An unknown or expired token renders the explanation with a 404, as every missing object does.
   return json(
     {
       invitation: invitation ? { enterpriseName: invitation.enterprise_name, role: invitation.role, email: invitation.email } : null,
