@@ -5,15 +5,13 @@ import { hasStaffRole, idParam, membershipOf, optionalUser, requireUser } from "
 import { DisbursementRequestForm, OpenRequests, PaidDisbursements, PlanBars } from "../components/disbursement-parts";
 import { FormAlert, useFormFailure } from "../components/form";
 import { withNotice } from "../components/notice";
-import { disbursementDecisionSchema } from "../disbursements/disbursement";
-import { approveDisbursement, getThreshold, listDisbursements, publishRedactedReceipt, rejectDisbursement, requestGrantDisbursement } from "../disbursements/disbursements.server";
-import { fileField } from "../files/files.server";
+import { decideDisbursementAction, publishReceiptAction } from "../disbursements/oversight-actions.server";
+import { getThreshold, listDisbursements, requestGrantDisbursement } from "../disbursements/disbursements.server";
 import { grantDisbursementRequestSchema } from "../grants/awards";
 import { getGrantAward } from "../grants/awards.server";
 import { useLocale, useMessages } from "../i18n/use-messages";
 import { formatDate, formatDateTime } from "../utils/dates";
-import { wholeNumber } from "../utils/fields";
-import { formFailure, parseForm, type FormFailure } from "../utils/forms";
+import { parseForm, type FormFailure } from "../utils/forms";
 import { forbidden, invalid, notFound, refusal } from "../utils/http.server";
 import { titled } from "../utils/meta";
 import { formatWon } from "../utils/money";
@@ -43,7 +41,6 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 const intentSchema = z.object({ intent: z.enum(["request", "decide", "publish"], { error: "invalid" }) });
-const publishSchema = z.object({ receiptId: wholeNumber(1, Number.MAX_SAFE_INTEGER) });
 
 export async function action(args: ActionFunctionArgs) {
   const user = await requireUser(args);
@@ -65,33 +62,11 @@ export async function action(args: ActionFunctionArgs) {
       }
       case "decide": {
         if (!operator) throw forbidden();
-        const parsed = parseForm(disbursementDecisionSchema, formData);
-        if (!parsed.ok) return invalid(parsed);
-        const owned = await services.db.selectFrom("disbursements").select("id").where("id", "=", parsed.data.disbursementId).where("grant_award_id", "=", award.id).executeTakeFirst();
-        if (!owned) throw notFound();
-        if (parsed.data.decision === "reject") {
-          await rejectDisbursement(services, { disbursementId: owned.id, operatorId: user.id, reason: parsed.data.reason });
-          return redirect(withNotice(here, "disbursementRejected"));
-        }
-        const { paid } = await approveDisbursement(services, { disbursementId: owned.id, approverId: user.id });
-        return redirect(withNotice(here, paid ? "disbursementPaid" : "disbursementApproved"));
+        return decideDisbursementAction(services, formData, { column: "grant_award_id", id: award.id }, user.id, here);
       }
       case "publish": {
         if (!operator) throw forbidden();
-        const parsed = parseForm(publishSchema, formData);
-        if (!parsed.ok) return invalid(parsed);
-        const file = fileField(formData, "redacted");
-        if (!file) return invalid(formFailure(formData, "fileRequired", "redacted"));
-        const receipt = await services.db
-          .selectFrom("disbursement_receipts")
-          .innerJoin("disbursements", "disbursements.id", "disbursement_receipts.disbursement_id")
-          .select("disbursement_receipts.id")
-          .where("disbursement_receipts.id", "=", parsed.data.receiptId)
-          .where("disbursements.grant_award_id", "=", award.id)
-          .executeTakeFirst();
-        if (!receipt) throw notFound();
-        await publishRedactedReceipt(services, { receiptId: receipt.id, operatorId: user.id, hostId: award.host_id, file });
-        return redirect(withNotice(here, "saved"));
+        return publishReceiptAction(services, formData, { column: "grant_award_id", id: award.id }, user.id, award.host_id, here);
       }
     }
   } catch (error) {
