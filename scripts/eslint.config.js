@@ -24,6 +24,12 @@ export default tseslint.config(
     },
   },
   {
+    // A promise returned un-awaited inside try escapes its catch: a refusal would become a 500.
+    files: ["app/**/*.{ts,tsx}"],
+    languageOptions: { parserOptions: { projectService: true } },
+    rules: { "@typescript-eslint/return-await": ["error", "in-try-catch"] },
+  },
+  {
     files: ["app/ledger/ledger.server.ts"],
     rules: { "no-restricted-syntax": "off" },
   },

@@ -84,11 +84,11 @@ export async function action(args: ActionFunctionArgs) {
       }
       case "decide": {
         if (!operator) throw forbidden();
-        return decideDisbursementAction(services, formData, { column: "campaign_id", id: campaign.id }, user.id, here);
+        return await decideDisbursementAction(services, formData, { column: "campaign_id", id: campaign.id }, user.id, here);
       }
       case "publish": {
         if (!operator) throw forbidden();
-        return publishReceiptAction(services, formData, { column: "campaign_id", id: campaign.id }, user.id, hostId, here);
+        return await publishReceiptAction(services, formData, { column: "campaign_id", id: campaign.id }, user.id, hostId, here);
       }
     }
   } catch (error) {

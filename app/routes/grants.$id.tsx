@@ -62,11 +62,11 @@ export async function action(args: ActionFunctionArgs) {
       }
       case "decide": {
         if (!operator) throw forbidden();
-        return decideDisbursementAction(services, formData, { column: "grant_award_id", id: award.id }, user.id, here);
+        return await decideDisbursementAction(services, formData, { column: "grant_award_id", id: award.id }, user.id, here);
       }
       case "publish": {
         if (!operator) throw forbidden();
-        return publishReceiptAction(services, formData, { column: "grant_award_id", id: award.id }, user.id, award.host_id, here);
+        return await publishReceiptAction(services, formData, { column: "grant_award_id", id: award.id }, user.id, award.host_id, here);
       }
     }
   } catch (error) {
