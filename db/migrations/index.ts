@@ -9,6 +9,7 @@ import * as contestWorkflow from "./20261125_0601_contest_workflow";
 import * as rounds from "./20261125_0602_rounds";
 import * as fundLoans from "./20261125_0701_fund_loans";
 import * as ledgerOpen from "./20261125_0501_ledger_open";
+import * as loanOnlinePayments from "./20261125_0702_loan_online_payments";
 
 // Listed explicitly (not read from disk) so migrations run the same from source, a bundle or a test.
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   "20261125_0602_rounds": rounds,
   "20261125_0701_fund_loans": fundLoans,
   "20261125_0501_ledger_open": ledgerOpen,
+  "20261125_0702_loan_online_payments": loanOnlinePayments,
 };
