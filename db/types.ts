@@ -899,6 +899,28 @@ export interface LoanRepaymentsTable {
   recorded_at: Timestamp;
 }
 
+export type LoanOnlinePaymentState = "pending" | "superseded" | "recorded" | "refunded";
+
+export interface LoanOnlinePaymentsTable {
+  id: Id;
+  public_id: string;
+  loan_id: number;
+  started_by: number;
+  amount_won: number;
+  due_date: string;
+  provider: PaymentProviderName;
+  idempotency_key: string;
+  provider_intent_id: string | null;
+  state: Generated<LoanOnlinePaymentState>;
+  last_error: string | null;
+  card_last4: string | null;
+  fee_won: number | null;
+  repayment_id: number | null;
+  refund_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface LoanRepaymentAllocationsTable {
   repayment_id: number;
   loan_id: number;
@@ -989,6 +1011,7 @@ export interface DB {
   loan_instalments: LoanInstalmentsTable;
   loan_repayments: LoanRepaymentsTable;
   loan_repayment_allocations: LoanRepaymentAllocationsTable;
+  loan_online_payments: LoanOnlinePaymentsTable;
   loan_events: LoanEventsTable;
   budget_lines: BudgetLinesTable;
   rewards: RewardsTable;

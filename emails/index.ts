@@ -4,6 +4,7 @@ import EnterpriseInvitationEmail, { enterpriseInvitationSubject, type Enterprise
 import EnterpriseReviewedEmail, { enterpriseReviewedSubject, type EnterpriseReviewedProps } from "./enterprise-reviewed";
 import LoanDecisionEmail, { loanDecisionSubject, type LoanDecisionProps } from "./loan-decision";
 import LoanPaymentNoticeEmail, { loanPaymentNoticeSubject, type LoanPaymentNoticeProps } from "./loan-payment-notice";
+import LoanRepaymentReceiptEmail, { loanRepaymentReceiptSubject, type LoanRepaymentReceiptProps } from "./loan-repayment-receipt";
 import LoanStatusEmail, { loanStatusSubject, type LoanStatusProps } from "./loan-status";
 import PasswordResetEmail, { passwordResetSubject, type PasswordResetProps } from "./password-reset";
 import WelcomeEmail, { welcomeSubject, type WelcomeProps } from "./welcome";
@@ -40,6 +41,7 @@ export const emailTemplates = {
   loanDecision: template<LoanDecisionProps>(LoanDecisionEmail, loanDecisionSubject),
   loanPaymentNotice: template<LoanPaymentNoticeProps>(LoanPaymentNoticeEmail, loanPaymentNoticeSubject),
   loanStatus: template<LoanStatusProps>(LoanStatusEmail, loanStatusSubject),
+  loanRepaymentReceipt: template<LoanRepaymentReceiptProps>(LoanRepaymentReceiptEmail, loanRepaymentReceiptSubject),
 };
 
 export type EmailTemplateName = keyof typeof emailTemplates;

@@ -11,6 +11,7 @@ import { choice, isoDateField, optionalText, requiredText, wholeNumber, wonAmoun
 //   disbursement  fund:<id> −P                    loan:<id>:principal +P   (paid to the landlord)
 //   repayment     fund:<id> +(p+i+f)              loan:<id>:principal −p, fund:<id>:in:interest −i, fund:<id>:in:penalty −f
 //   write-off     loan:<id>:principal −W          fund:<id>:out:write-offs +W
+//   card fee      fund:<id> −F                    fund:<id>:out:card-fees +F   (on a repayment paid online)
 // so the fund's balance is always sources − uses + repayments, and each loan's receivable is its
 // outstanding principal.
 
@@ -45,6 +46,11 @@ export function fundGrantsOut(fundId: number, category: GrantCategory): AccountS
 
 export function fundWriteOffs(fundId: number): AccountSpec {
   return { code: `fund:${fundId}:out:write-offs`, kind: "fund_write_off", nameKo: `자활기금 #${fundId} 대손 상각`, nameEn: `Fund #${fundId} written-off loans`, mayGoNegative: true };
+}
+
+/** Card processors' fees on repayments paid online: the fund receives the gross and pays the fee. */
+export function fundCardFees(fundId: number): AccountSpec {
+  return { code: `fund:${fundId}:out:card-fees`, kind: "fund_card_fee", nameKo: `자활기금 #${fundId} 카드 결제 수수료`, nameEn: `Fund #${fundId} card payment fees`, mayGoNegative: true };
 }
 
 /** What a loan's borrower still owes in principal: lent out of the fund, to the landlord. */

@@ -7,6 +7,7 @@ import {
   settleChargingCampaigns,
 } from "../campaigns/settlement.server";
 import { sweepLoans } from "../loans/arrears.server";
+import { reconcileLoanPayments } from "../loans/online-payments.server";
 import { createCheckpointIfDue } from "../ledger/checkpoints.server";
 import type { Services } from "../server/services";
 
@@ -36,6 +37,7 @@ export const sweepers: Sweeper[] = [
   { name: "campaigns.settle", run: settleChargingCampaigns },
   { name: "pledges.refund", run: (services) => processRefunds(services) },
   { name: "pledges.reconcile", run: reconcilePledges },
+  { name: "loans.online-payments", run: reconcileLoanPayments },
   { name: "loans.servicing", run: sweepLoans },
   { name: "ledger.checkpoint", run: createCheckpointIfDue },
 ];

@@ -4,7 +4,7 @@ import type { Clock } from "../utils/clock";
 import type { Database } from "../utils/db.server";
 import type { CheckedCard, DemoCardBehaviour } from "./demo-cards";
 import { processorFeeWon } from "./fees";
-import type { ChargeResult, IntentState, PaymentProvider, RefundResult, StartedIntent } from "./provider";
+import type { ChargeResult, IntentState, PaymentProvider, PaymentReference, RefundResult, StartedIntent } from "./provider";
 
 // The built-in provider for the demo and offline use: it keeps its "card network" state in the
 // demo_payment_intents table and answers like Stripe's test mode does for its test cards.
@@ -42,6 +42,7 @@ function toState(row: Row): IntentState {
     feeWon: row.fee_won,
     declineCode: row.decline_code,
     pledgePublicId: null,
+    loanPaymentId: null,
   };
 }
 
@@ -54,8 +55,8 @@ export class DemoPaymentProvider implements PaymentProvider {
     private readonly feeBp: number,
   ) {}
 
-  private async create(prefix: "seti" | "pi", kind: "setup" | "payment", pledgePublicId: string, idempotencyKey: string, amountWon: number | null): Promise<StartedIntent> {
-    const customerId = `cus_demo_${createHash("sha256").update(pledgePublicId).digest("hex").slice(0, 16)}`;
+  private async create(prefix: "seti" | "pi", kind: "setup" | "payment", payerReference: string, idempotencyKey: string, amountWon: number | null): Promise<StartedIntent> {
+    const customerId = `cus_demo_${createHash("sha256").update(payerReference).digest("hex").slice(0, 16)}`;
     await this.db
       .insertInto("demo_payment_intents")
       .values({
@@ -76,8 +77,8 @@ export class DemoPaymentProvider implements PaymentProvider {
     return this.create("seti", "setup", input.pledgePublicId, input.idempotencyKey, null);
   }
 
-  startPayment(input: { pledgePublicId: string; email: string; amountWon: number; idempotencyKey: string }): Promise<StartedIntent> {
-    return this.create("pi", "payment", input.pledgePublicId, input.idempotencyKey, input.amountWon);
+  startPayment(input: { reference: PaymentReference; email: string; amountWon: number; idempotencyKey: string }): Promise<StartedIntent> {
+    return this.create("pi", "payment", input.reference.publicId, input.idempotencyKey, input.amountWon);
   }
 
   private async read(intentId: string): Promise<Row> {

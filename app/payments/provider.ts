@@ -12,8 +12,8 @@ export interface PaymentProvider {
   /** Saves a card without charging it (all-or-nothing pledges). */
   startSetup(input: { pledgePublicId: string; email: string; idempotencyKey: string }): Promise<StartedIntent>;
 
-  /** An immediate payment the backer confirms now (keep-it-all pledges). */
-  startPayment(input: { pledgePublicId: string; email: string; amountWon: number; idempotencyKey: string }): Promise<StartedIntent>;
+  /** An immediate payment the payer confirms now (keep-it-all pledges, online loan repayments). */
+  startPayment(input: { reference: PaymentReference; email: string; amountWon: number; idempotencyKey: string }): Promise<StartedIntent>;
 
   getSetup(setupIntentId: string): Promise<IntentState>;
   getPayment(paymentIntentId: string): Promise<IntentState>;
@@ -23,6 +23,9 @@ export interface PaymentProvider {
 
   refund(input: { paymentIntentId: string; amountWon: number; idempotencyKey: string }): Promise<RefundResult>;
 }
+
+/** What a payment is for; processors keep it with the intent (Stripe: metadata `pledge` or `loan_payment`). */
+export type PaymentReference = { kind: "pledge"; publicId: string } | { kind: "loan_payment"; publicId: string };
 
 export interface StartedIntent {
   intentId: string;
@@ -43,6 +46,8 @@ export interface IntentState {
   declineCode: string | null;
   /** The pledge the intent was made for (from its metadata), when the processor says. */
   pledgePublicId: string | null;
+  /** The online loan repayment the intent was made for (from its metadata), when the processor says. */
+  loanPaymentId: string | null;
 }
 
 export type ChargeResult =

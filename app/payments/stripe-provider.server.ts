@@ -1,6 +1,6 @@
 import Stripe from "stripe";
 import type { IntentStatus } from "../../db/types";
-import { PaymentUnavailableError, type ChargeResult, type IntentState, type PaymentProvider, type RefundResult, type StartedIntent } from "./provider";
+import { PaymentUnavailableError, type ChargeResult, type IntentState, type PaymentProvider, type PaymentReference, type RefundResult, type StartedIntent } from "./provider";
 
 export interface StripeConfig {
   secretKey: string;
@@ -45,19 +45,23 @@ function unavailable(error: unknown): never {
   throw error;
 }
 
+function referenceMetadata(reference: PaymentReference): Record<string, string> {
+  return reference.kind === "pledge" ? { pledge: reference.publicId } : { loan_payment: reference.publicId };
+}
+
 export class StripePaymentProvider implements PaymentProvider {
   readonly name = "stripe" as const;
 
   constructor(private readonly stripe: Stripe) {}
 
-  private async customer(pledgePublicId: string, email: string, idempotencyKey: string): Promise<string> {
-    const customer = await this.stripe.customers.create({ email, metadata: { pledge: pledgePublicId } }, { idempotencyKey: `${idempotencyKey}:customer` });
+  private async customer(metadata: Record<string, string>, email: string, idempotencyKey: string): Promise<string> {
+    const customer = await this.stripe.customers.create({ email, metadata }, { idempotencyKey: `${idempotencyKey}:customer` });
     return customer.id;
   }
 
   async startSetup(input: { pledgePublicId: string; email: string; idempotencyKey: string }): Promise<StartedIntent> {
     try {
-      const customerId = await this.customer(input.pledgePublicId, input.email, input.idempotencyKey);
+      const customerId = await this.customer({ pledge: input.pledgePublicId }, input.email, input.idempotencyKey);
       const intent = await this.stripe.setupIntents.create(
         { customer: customerId, usage: "off_session", automatic_payment_methods: { enabled: true, allow_redirects: "never" }, metadata: { pledge: input.pledgePublicId } },
         { idempotencyKey: input.idempotencyKey },
@@ -68,11 +72,12 @@ export class StripePaymentProvider implements PaymentProvider {
     }
   }
 
-  async startPayment(input: { pledgePublicId: string; email: string; amountWon: number; idempotencyKey: string }): Promise<StartedIntent> {
+  async startPayment(input: { reference: PaymentReference; email: string; amountWon: number; idempotencyKey: string }): Promise<StartedIntent> {
     try {
-      const customerId = await this.customer(input.pledgePublicId, input.email, input.idempotencyKey);
+      const metadata = referenceMetadata(input.reference);
+      const customerId = await this.customer(metadata, input.email, input.idempotencyKey);
       const intent = await this.stripe.paymentIntents.create(
-        { amount: input.amountWon, currency: "krw", customer: customerId, automatic_payment_methods: { enabled: true, allow_redirects: "never" }, metadata: { pledge: input.pledgePublicId } },
+        { amount: input.amountWon, currency: "krw", customer: customerId, automatic_payment_methods: { enabled: true, allow_redirects: "never" }, metadata },
         { idempotencyKey: input.idempotencyKey },
       );
       return { intentId: intent.id, customerId, clientSecret: intent.client_secret };
@@ -93,6 +98,7 @@ export class StripePaymentProvider implements PaymentProvider {
         feeWon: null,
         declineCode: intent.last_setup_error?.decline_code ?? intent.last_setup_error?.code ?? null,
         pledgePublicId: intent.metadata?.pledge ?? null,
+        loanPaymentId: null,
       };
     } catch (error) {
       return unavailable(error);
@@ -114,6 +120,7 @@ export class StripePaymentProvider implements PaymentProvider {
         feeWon: balance ? balance.fee : null,
         declineCode: intent.last_payment_error?.decline_code ?? intent.last_payment_error?.code ?? null,
         pledgePublicId: intent.metadata?.pledge ?? null,
+        loanPaymentId: intent.metadata?.loan_payment ?? null,
       };
     } catch (error) {
       return unavailable(error);

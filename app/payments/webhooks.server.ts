@@ -1,4 +1,5 @@
 import Stripe from "stripe";
+import { applyLoanPaymentState } from "../loans/online-payments.server";
 import { applyIntentStateIn } from "../pledges/pledges.server";
 import type { Services } from "../server/services";
 import { isPaymentUnavailable, type IntentState } from "./provider";
@@ -53,6 +54,8 @@ export async function handleStripeWebhook(services: Services, rawBody: string, s
     if (isPaymentUnavailable(error)) return { status: 503, outcome: "stripe unavailable, retry" };
     throw error;
   }
+  const loanPaymentId = kind === "payment" ? (truth.loanPaymentId ?? object.metadata?.loan_payment ?? null) : null;
+  if (loanPaymentId) return applyLoanPaymentEvent(services, event, intentId, loanPaymentId, truth);
   const pledgePublicId = truth.pledgePublicId ?? object.metadata?.pledge ?? null;
   const pledge = pledgePublicId
     ? await services.db.selectFrom("pledges").select("id").where("public_id", "=", pledgePublicId).executeTakeFirst()
@@ -70,4 +73,27 @@ export async function handleStripeWebhook(services: Services, rawBody: string, s
     const state = await applyIntentStateIn(trx, services, pledge.id, kind, truth);
     return { status: 200, outcome: `pledge ${state ?? "missing"}` };
   });
+}
+
+/** An online loan repayment's intent: the inbox row commits with the repayment (or nothing). */
+async function applyLoanPaymentEvent(services: Services, event: Stripe.Event, intentId: string, publicId: string, truth: IntentState): Promise<WebhookResult> {
+  const payment = await services.db.selectFrom("loan_online_payments").select("id").where("public_id", "=", publicId).executeTakeFirst();
+  try {
+    return await services.db.transaction().execute(async (trx) => {
+      const inserted = await trx
+        .insertInto("payment_events")
+        .values({ event_id: event.id, provider: "stripe", type: event.type, object_id: intentId || null, outcome: payment ? "applied" : "no matching loan payment" })
+        .onConflict((oc) => oc.column("event_id").doNothing())
+        .returning("event_id")
+        .executeTakeFirst();
+      if (!inserted) return { status: 200 as const, outcome: "duplicate" };
+      if (!payment) return { status: 200 as const, outcome: "no matching loan payment" };
+      const applied = await applyLoanPaymentState(services, payment.id, truth, trx);
+      return { status: 200 as const, outcome: `loan payment ${applied?.state ?? "missing"}` };
+    });
+  } catch (error) {
+    // A refund that could not reach Stripe: nothing was kept, Stripe delivers the event again.
+    if (isPaymentUnavailable(error)) return { status: 503, outcome: "stripe unavailable, retry" };
+    throw error;
+  }
 }

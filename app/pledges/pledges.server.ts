@@ -183,7 +183,7 @@ export async function preparePayment(services: Services, publicId: string): Prom
   if (pledge.state !== "pending_authorization" && !cardUpdate) return null;
   if (pledge.funding_model === "keep_it_all" && !cardUpdate) {
     const started = await services.payments.startPayment({
-      pledgePublicId: pledge.public_id,
+      reference: { kind: "pledge", publicId: pledge.public_id },
       email: pledge.email,
       amountWon: pledge.amount_won,
       idempotencyKey: `pledge:${pledge.id}:payment`,

@@ -3,7 +3,9 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { idParam, requireEnterpriseMember } from "../auth/guards.server";
 import { ScheduleTable } from "../components/loan-parts";
 import { LoanSummary, RepaymentsTable } from "../components/loan-summary";
-import { useMessages } from "../i18n/use-messages";
+import { useLocale, useMessages } from "../i18n/use-messages";
+import { formatWon } from "../utils/money";
+import { SERVICED_LOAN_STATES } from "../loans/loans";
 import { loanView } from "../loans/loan-view.server";
 import { seoulDate } from "../utils/dates";
 import { notFound } from "../utils/http.server";
@@ -19,12 +21,14 @@ export async function loader(args: LoaderFunctionArgs) {
   const today = seoulDate(clock.now());
   const view = await loanView(db, loanId, today);
   if (!view || view.loan.enterprise_id !== enterpriseId) throw notFound();
-  return json({ view, today });
+  const payable = (SERVICED_LOAN_STATES as readonly string[]).includes(view.loan.state) && view.position?.next !== null && view.position?.next !== undefined;
+  return json({ view, today, payable });
 }
 
 export default function MyLoan() {
-  const { view, today } = useLoaderData<typeof loader>();
+  const { view, today, payable } = useLoaderData<typeof loader>();
   const m = useMessages();
+  const locale = useLocale();
   const { loan } = view;
   return (
     <div className="container page">
@@ -39,6 +43,16 @@ export default function MyLoan() {
         </h1>
       </header>
       <LoanSummary loan={loan} position={view.position} payoffWon={view.payoffWon} />
+      {payable && view.position?.next ? (
+        <section className="card section" data-testid="pay-online">
+          <p>
+            <Link to={`/enterprises/${loan.enterprise_id}/loans/${loan.id}/pay`} className="button button-primary">
+              {m.loans.payOnline} · {formatWon(view.position.next.amountWon, locale)}
+            </Link>
+          </p>
+          <p className="muted small">{m.loans.payOnlineHint}</p>
+        </section>
+      ) : null}
       {view.instalments.length > 0 ? (
         <section className="card section">
           <h2>{m.loans.schedule}</h2>

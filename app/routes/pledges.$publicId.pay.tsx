@@ -1,7 +1,8 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { withNotice } from "../components/notice";
-import { AppForm, Field, FormAlert, SubmitButton, useFormFailure } from "../components/form";
+import { DemoCardForm, StripeCardForm } from "../components/card-form";
+import { useFormFailure } from "../components/form";
 import { useLocale, useMessages } from "../i18n/use-messages";
 import { confirmDemoCard } from "../payments/demo-checkout.server";
 import { preparePayment } from "../pledges/pledges.server";
@@ -64,20 +65,7 @@ export default function Pay() {
         <p className="big-figure">{formatWon(pledge.amount, locale)}</p>
         <p className="muted">{intro}</p>
         {provider === "demo" ? (
-          <>
-            <div className="alert alert-info small" data-testid="demo-notice">
-              {p.demoNotice}
-            </div>
-            <FormAlert failure={failure} />
-            <AppForm className="form" noValidate>
-              <Field name="cardNumber" label={p.cardNumber} inputMode="numeric" autoComplete="cc-number" placeholder="4242 4242 4242 4242" required failure={failure} />
-              <div className="form-grid">
-                <Field name="cardExpiry" label={p.cardExpiry} autoComplete="cc-exp" placeholder="12/30" required failure={failure} />
-                <Field name="cardCvc" label={p.cardCvc} inputMode="numeric" autoComplete="cc-csc" placeholder="123" required failure={failure} />
-              </div>
-              <SubmitButton>{button}</SubmitButton>
-            </AppForm>
-          </>
+          <DemoCardForm failure={failure} label={button} />
         ) : stripe ? (
           <StripeCardForm publishableKey={stripe.publishableKey} clientSecret={stripe.clientSecret} kind={stripe.kind} returnPath={`/pledges/${pledge.publicId}/return`} label={button} />
         ) : (
@@ -85,37 +73,5 @@ export default function Pay() {
         )}
       </div>
     </div>
-  );
-}
-
-/** Stripe Elements: the card never touches our server; Stripe returns the backer to /return. */
-function StripeCardForm({ publishableKey, clientSecret, kind, returnPath, label }: { publishableKey: string; clientSecret: string; kind: "setup" | "payment"; returnPath: string; label: string }) {
-  const script = `
-    (function () {
-      var s = document.createElement("script");
-      s.src = "https://js.stripe.com/v3/";
-      s.onload = function () {
-        var stripe = Stripe(${JSON.stringify(publishableKey)});
-        var elements = stripe.elements({ clientSecret: ${JSON.stringify(clientSecret)} });
-        elements.create("payment").mount("#stripe-element");
-        document.getElementById("stripe-form").addEventListener("submit", function (e) {
-          e.preventDefault();
-          var params = { elements: elements, confirmParams: { return_url: location.origin + ${JSON.stringify(returnPath)} } };
-          (${JSON.stringify(kind)} === "setup" ? stripe.confirmSetup(params) : stripe.confirmPayment(params)).then(function (r) {
-            if (r.error) document.getElementById("stripe-error").textContent = r.error.message;
-          });
-        });
-      };
-      document.head.appendChild(s);
-    })();`;
-  return (
-    <form id="stripe-form" className="form">
-      <div id="stripe-element" />
-      <p id="stripe-error" className="field-error" role="alert" />
-      <button type="submit" className="button button-primary">
-        {label}
-      </button>
-      <script dangerouslySetInnerHTML={{ __html: script }} />
-    </form>
   );
 }

@@ -5,6 +5,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addBudgetLine, createCampaign } from "../../app/campaigns/campaigns.server";
 import { storeUpload } from "../../app/files/files.server";
+import { startLoanOnlinePayment } from "../../app/loans/online-payments.server";
 import { createPledge } from "../../app/pledges/pledges.server";
 import { demoPdf } from "../../db/seed/fund-demo";
 import { startApp, type TestApp, type TestClient } from "../support/app";
@@ -105,6 +106,8 @@ describe("object-level access over every object route (S5)", () => {
     const gwangsanContest = application.contest_id;
     const fund = await t.db.selectFrom("funds").select("id").executeTakeFirstOrThrow();
     const chanLoan = await t.db.selectFrom("loans").select(["id", "application_id", "store_address"]).where("enterprise_id", "=", chan).executeTakeFirstOrThrow();
+    const chanPayment = await startLoanOnlinePayment(app.services, { loanId: chanLoan.id, userId: await userId(t, "chan@hamkke.demo") });
+    const chanPayPath = `/enterprises/${chan}/loans/${chanLoan.id}/pay`;
     const jahwalHost = await t.db.selectFrom("enterprises").select("host_id").where("id", "=", jahwal).executeTakeFirstOrThrow();
     const privateFile = await storeUpload(t.db, app.services.uploadDir, new File([demoPdf("business_plan")], "plan.pdf", { type: "application/pdf" }), "document", {
       enterpriseId: jahwal,
@@ -143,6 +146,12 @@ describe("object-level access over every object route (S5)", () => {
       "/enterprises/:id/edit": { kind: "private", route: { url: `/enterprises/${coop}/edit`, owner: "coop@", outsiders: outsidersOfCoop } },
       "/enterprises/:id/loans": { kind: "private", route: { url: `/enterprises/${chan}/loans`, owner: "chan@", outsiders: outsidersOfChan } },
       "/enterprises/:id/loans/:loanId": { kind: "private", route: { url: `/enterprises/${chan}/loans/${chanLoan.id}`, owner: "chan@", outsiders: outsidersOfChan, secret: chanLoan.store_address } },
+      "/enterprises/:id/loans/:loanId/pay": { kind: "private", route: { url: chanPayPath, owner: "chan@", outsiders: outsidersOfChan } },
+      "/enterprises/:id/loans/:loanId/pay/authenticate": { kind: "private", route: { url: `${chanPayPath}/authenticate?payment=${chanPayment.publicId}`, owner: "chan@", outsiders: outsidersOfChan } },
+      "/enterprises/:id/loans/:loanId/pay/return": {
+        kind: "private",
+        route: { url: `${chanPayPath}/return?payment=${chanPayment.publicId}`, owner: "chan@", ownerStatus: { status: 302, why: "it applies the payment and sends the member back to the loan" }, outsiders: outsidersOfChan },
+      },
       "/enterprises/:id/loans/applications/:applicationId": {
         kind: "private",
         route: { url: `/enterprises/${chan}/loans/applications/${chanLoan.application_id}`, owner: "chan@", outsiders: outsidersOfChan, secret: chanLoan.store_address },

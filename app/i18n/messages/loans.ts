@@ -44,6 +44,12 @@ export const loans = defineMessages({
     schedule: "상환 일정",
     repayments: "상환 내역",
     noRepayments: "아직 기록된 상환이 없습니다.",
+    payOnline: "카드로 납부하기",
+    payOnlineTitle: "융자 상환금 카드 납부",
+    payOnlineIntro: (date: string) => `${date} 상환분을 지금 카드로 납부합니다. 연체이자 → 이자 → 원금 순서로 충당되며 영수증을 메일로 보내 드립니다.`,
+    payOnlineIntroOverdue: (date: string) => `${date}부터 연체된 금액을 오늘까지의 연체이자를 포함해 카드로 납부합니다. 연체이자 → 이자 → 원금 순서로 충당됩니다.`,
+    payOnlineButton: (amount: string) => `${amount} 결제하기`,
+    payOnlineHint: "계좌이체로 납부하셔도 됩니다. 기금 관리자가 확인 후 기록합니다.",
     history: "진행 기록",
 
     // Shared facts
@@ -337,6 +343,12 @@ export const loans = defineMessages({
     schedule: "Repayment schedule",
     repayments: "Repayments",
     noRepayments: "No repayment recorded yet.",
+    payOnline: "Pay by card",
+    payOnlineTitle: "Pay a loan repayment by card",
+    payOnlineIntro: (date: string) => `Pay the instalment due on ${date} by card now. It is applied to penalty interest, then interest, then principal, and a receipt is e-mailed to you.`,
+    payOnlineIntroOverdue: (date: string) => `Pay what is overdue since ${date}, with penalty interest up to today, by card. It is applied to penalty interest, then interest, then principal.`,
+    payOnlineButton: (amount: string) => `Pay ${amount}`,
+    payOnlineHint: "You may also pay by bank transfer; a fund administrator records it once received.",
     history: "History",
     facts: {
       enterprise: "Applicant",
