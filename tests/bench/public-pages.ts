@@ -21,7 +21,8 @@ export async function benchPublicPages(sizes = { campaigns: 10_000, pledges: 1_0
         campaign: (i) => `/campaigns/${data.slugs(i * 7919)}`,
         index: () => "/campaigns",
         ledger: () => "/ledger",
-        account: (i) => `/ledger/accounts/${encodeURIComponent(`campaign:${1 + ((i * 104_729) % sizes.campaigns)}:escrow`)}`,
+        // Campaigns with ledger entries (the generated ledger covers the first tenth of its size).
+        account: (i) => `/ledger/accounts/${encodeURIComponent(`campaign:${1 + ((i * 104_729) % Math.min(sizes.campaigns, Math.max(1, Math.floor(sizes.ledgerEntries / 10))))}:escrow`)}`,
       };
       const names = Object.keys(pages);
       const timings = new Map<string, number[]>(names.map((n) => [n, []]));

@@ -227,6 +227,9 @@ export async function checkInvariants(world: World, model: MoneyModel): Promise<
     expectEqual(`campaign ${setup.fundingModel} money`, money.get(setup.id), { ...m.money, raisedWon: raised(m) });
   });
 
+  // Matching pools (branch `matching`) check here: each pool's available + committed + returned
+  // = contributed, and `model.matchedWon[i]` = the campaign's matched money in the ledger.
+
   // Pledges: states equal the model; money moved exactly once for each.
   const pledgeRows = await db.selectFrom("pledges").select(["id", "state", "fee_won"]).where("campaign_id", "in", ids).orderBy("id").execute();
   expectEqual("pledge count", pledgeRows.length, model.pledges.length);
