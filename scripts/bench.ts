@@ -33,7 +33,7 @@ const benches: Record<string, () => Promise<BenchResult> | BenchResult> = {
   P3: () => benchLedgerVerify(Number(process.env.BENCH_ENTRIES ?? 1_000_000)),
   P4: () =>
     benchPublicPages(
-      { campaigns: Number(process.env.BENCH_CAMPAIGNS ?? 10_000), pledges: Number(process.env.BENCH_PAGE_PLEDGES ?? 1_000_000), ledgerEntries: Number(process.env.BENCH_LEDGER ?? 100_000) },
+      { campaigns: Number(process.env.BENCH_CAMPAIGNS ?? 10_000), pledges: Number(process.env.BENCH_PAGE_PLEDGES ?? 1_000_000), ledgerEntries: Number(process.env.BENCH_LEDGER ?? 20_000) },
       seconds,
     ),
   P5: () => benchLoanSchedules(),

@@ -6,7 +6,7 @@ import { createDatabase } from "../app/utils/db.server";
 import { freePort, startEmbeddedPostgres } from "../db/embedded";
 import { migrateToLatest } from "../db/migrate";
 import { coverage } from "../tests/fuzz/money-model";
-import { describeFailure, loadRegressions, runMoneyFuzz } from "../tests/fuzz/run";
+import { describeFailure, loadRegressions, replayRegression, runMoneyFuzz } from "../tests/fuzz/run";
 import { prepareFuzzCluster } from "../tests/fuzz/world";
 
 // npm run fuzz -- [--runs N] [--seed S] [--path P --replay-path R] [--max-commands M] [--regressions]
@@ -43,17 +43,23 @@ try {
   await template.destroy();
   const cluster = await prepareFuzzCluster(server.urlFor("postgres"), "fuzz_template");
 
-  const cases = values.regressions
-    ? loadRegressions().map((r) => ({ runs: 1, seed: r.seed, path: r.path, replayPath: r.replayPath, maxCommands: r.maxCommands }))
-    : [{ runs: values.path ? 1 : runs, seed, path: values.path, replayPath: values["replay-path"], maxCommands: Number(values["max-commands"]) }];
   const started = Date.now();
-  for (const options of cases) {
+  if (values.regressions) {
+    for (const regression of loadRegressions()) {
+      const outcome = await replayRegression(cluster, regression);
+      console.log(`${outcome.ok ? "OK" : "FAILED"}: ${regression.note.slice(0, 100)}…`);
+      if (!outcome.ok) {
+        console.error(describeFailure(outcome));
+        exitCode = 1;
+      }
+    }
+  } else {
+    const options = { runs: values.path ? 1 : runs, seed, path: values.path, replayPath: values["replay-path"], maxCommands: Number(values["max-commands"]) };
     console.log(`money fuzz: seed ${options.seed}, ${options.runs} run(s)${options.path ? `, path ${options.path}` : ""}`);
     const outcome = await runMoneyFuzz(cluster, options);
     if (!outcome.ok) {
       console.error(describeFailure(outcome));
       exitCode = 1;
-      break;
     }
   }
   console.log(`\n${exitCode === 0 ? "OK" : "FAILED"} in ${((Date.now() - started) / 1000).toFixed(1)} s; steps reached:`);

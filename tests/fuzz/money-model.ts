@@ -6,6 +6,7 @@ import { campaignMoney, type CampaignMoney } from "../../app/campaigns/totals.se
 import { approveDisbursement, rejectDisbursement, requestDisbursement } from "../../app/disbursements/disbursements.server";
 import { canSpend } from "../../app/disbursements/disbursement";
 import { fundCash, fundInterestIncome, fundPenaltyIncome, loanReceivable } from "../../app/fund/fund";
+import { checkEntryContent, GENESIS_HASH } from "../../app/ledger/ledger";
 import { getBalances, verifyStoredLedger } from "../../app/ledger/ledger.server";
 import { contractTerms, loadInstalments, recordRepayment, type RepaymentRequest, type RepaymentResult } from "../../app/loans/loans.server";
 import { nextPayment, quotePrepayment, unpaidPrincipal } from "../../app/loans/servicing";
@@ -199,10 +200,20 @@ export async function checkInvariants(world: World, model: MoneyModel): Promise<
   if (drift.rows[0]) throw new InvariantViolation(`balance of ${drift.rows[0].code} differs from the sum of its lines`);
   const negative = await db.selectFrom("ledger_accounts").select("code").where("may_go_negative", "=", false).where("balance_won", "<", 0).executeTakeFirst();
   if (negative) throw new InvariantViolation(`${negative.code} is negative`);
-  // The chain, canonical texts, balances and totals by kind verify from the stored journal.
-  const verified = await verifyStoredLedger(db);
-  if (!verified.ok) throw new InvariantViolation(`ledger does not verify: ${JSON.stringify(verified.problem)}`);
-  verifiedUpTo.set(world, verified.headSeq);
+  // The entries written since the last check chain on from the last verified hash, with their
+  // canonical texts and hashes intact (the whole ledger is verified at the end of every run).
+  const fresh = await db.selectFrom("journal_entries").select(["seq", "canonical", "leaf_hash", "chain_hash"]).where("seq", ">=", Math.max(1, from)).orderBy("seq").execute();
+  let previous: Buffer | null = from === 0 ? GENESIS_HASH : null;
+  for (const row of fresh) {
+    if (row.seq === from) {
+      previous = row.chain_hash;
+      continue;
+    }
+    const checked = checkEntryContent({ seq: row.seq, canonical: row.canonical, leaf_hash: row.leaf_hash.toString("hex"), chain_hash: row.chain_hash.toString("hex") }, previous);
+    if (typeof checked === "string") throw new InvariantViolation(`journal entry ${row.seq}: ${checked}`);
+    previous = row.chain_hash;
+  }
+  verifiedUpTo.set(world, fresh.at(-1)?.seq ?? from);
 
   // Campaigns: state, settlement and money from the ledger equal the model.
   const ids = world.campaigns.map((c) => c.id);
@@ -215,6 +226,9 @@ export async function checkInvariants(world: World, model: MoneyModel): Promise<
     expectEqual(`campaign ${setup.fundingModel} state`, [row?.state, row?.settlement], [m.state, m.settlement]);
     expectEqual(`campaign ${setup.fundingModel} money`, money.get(setup.id), { ...m.money, raisedWon: raised(m) });
   });
+
+  // Matching pools (branch `matching`) check here: each pool's available + committed + returned
+  // = contributed, and `model.matchedWon[i]` = the campaign's matched money in the ledger.
 
   // Pledges: states equal the model; money moved exactly once for each.
   const pledgeRows = await db.selectFrom("pledges").select(["id", "state", "fee_won"]).where("campaign_id", "in", ids).orderBy("id").execute();
@@ -278,6 +292,12 @@ export async function checkInvariants(world: World, model: MoneyModel): Promise<
   expectEqual("repayments recorded", repaymentRows.map((r) => r.idempotency_key).sort(), model.repayments.map((r) => r.key).sort());
 }
 
+/** The whole ledger from seq 1: chain, canonical texts, stored lines, balances and totals by kind. */
+export async function verifyWholeLedger(world: World): Promise<void> {
+  const verified = await verifyStoredLedger(world.db);
+  if (!verified.ok) throw new InvariantViolation(`ledger does not verify: ${JSON.stringify(verified.problem)}`);
+}
+
 export function resetInvariantCursor(): void {
   verifiedUpTo = new WeakMap();
 }
@@ -285,7 +305,13 @@ export function resetInvariantCursor(): void {
 // ---------------------------------------------------------------------------------------------
 // Commands.
 
-type Cmd = fc.AsyncCommand<MoneyModel, World, false>;
+/** A command as data: what a kept regression case stores and replays without fast-check. */
+export interface CommandSpec {
+  name: string;
+  args: unknown[];
+}
+
+export type Cmd = fc.AsyncCommand<MoneyModel, World, false> & { spec(): CommandSpec };
 
 let keySerial = 0;
 function newKey(prefix: string): string {
@@ -349,6 +375,7 @@ class PledgeCommand implements Cmd {
     await expectUnchanged(world, replayBefore, "pledge replay with another body");
     await payPledge(model, world, pledge, this.card);
   }
+  spec = (): CommandSpec => ({ name: "pledge", args: [this.campaign, this.backer, this.amount, this.card, this.doubleSubmit] });
   toString = () => `pledge(campaign ${this.campaign}, backer ${this.backer}, ${this.amount}, ${this.card}${this.doubleSubmit ? ", double submit" : ""})`;
 }
 
@@ -422,6 +449,7 @@ class PayAgainCommand implements Cmd {
     const pledge = model.pledges[this.pledge % model.pledges.length];
     if (pledge) await payPledge(model, world, pledge, this.card);
   }
+  spec = (): CommandSpec => ({ name: "payAgain", args: [this.pledge, this.card] });
   toString = () => `payAgain(pledge #${this.pledge}, ${this.card})`;
 }
 
@@ -444,6 +472,7 @@ class CancelCommand implements Cmd {
     if (!allowed) return expectUnchanged(world, before, "cancel");
     pledge.state = "cancelled";
   }
+  spec = (): CommandSpec => ({ name: "cancel", args: [this.pledge, this.byOther] });
   toString = () => `cancel(pledge #${this.pledge}${this.byOther ? ", by another backer" : ""})`;
 }
 
@@ -480,6 +509,7 @@ class OfflineDonationCommand implements Cmd {
     c.money.offlineWon += this.amount;
     c.money.escrowWon += this.amount;
   }
+  spec = (): CommandSpec => ({ name: "offline", args: [this.campaign, this.amount, this.reuseKey] });
   toString = () => `offline(campaign ${this.campaign}, ${this.amount}${this.reuseKey ? ", reused key" : ""})`;
 }
 
@@ -515,6 +545,7 @@ class CloseCommand implements Cmd {
       for (const p of pledges) if (p.state === "saved") p.nextChargeAt = model.now;
     }
   }
+  spec = (): CommandSpec => ({ name: "close", args: [] });
   toString = () => "close()";
 }
 
@@ -525,6 +556,7 @@ class AdvanceDayCommand implements Cmd {
     model.now += DAY_MS;
     model.daysAfterClose += 1;
   }
+  spec = (): CommandSpec => ({ name: "advanceDay", args: [] });
   toString = () => "advanceDay()";
 }
 
@@ -565,6 +597,7 @@ class ChargeCommand implements Cmd {
       c.settlement = "settled";
     }
   }
+  spec = (): CommandSpec => ({ name: "chargeAndSettle", args: [] });
   toString = () => "chargeAndSettle()";
 }
 
@@ -593,6 +626,7 @@ class RequestRefundCommand implements Cmd {
     if (outcome !== "requested") return expectUnchanged(world, before, "refund request");
     pledge.refundRequested = true;
   }
+  spec = (): CommandSpec => ({ name: "requestRefund", args: [this.pledge] });
   toString = () => `requestRefund(pledge #${this.pledge})`;
 }
 
@@ -621,6 +655,7 @@ class ProcessRefundsCommand implements Cmd {
       }
     }
   }
+  spec = (): CommandSpec => ({ name: "processRefunds", args: [] });
   toString = () => "processRefunds()";
 }
 
@@ -669,6 +704,7 @@ class RequestDisbursementCommand implements Cmd {
     const key = await world.db.selectFrom("disbursements").select("idempotency_key").where("id", "=", created.id).executeTakeFirstOrThrow();
     model.disbursements.push({ id: created.id, campaign: this.campaign, amount: this.amount, required: this.amount > 30_000 ? 2 : 1, approvers: new Set(), state: "requested", key: key.idempotency_key ?? "" });
   }
+  spec = (): CommandSpec => ({ name: "requestDisbursement", args: [this.campaign, this.line, this.amount, this.reuseKey] });
   toString = () => `requestDisbursement(campaign ${this.campaign}, line ${this.line}, ${this.amount}${this.reuseKey ? ", reused key" : ""})`;
 }
 
@@ -716,6 +752,7 @@ class DecideDisbursementCommand implements Cmd {
       c.money.escrowWon -= d.amount;
     }
   }
+  spec = (): CommandSpec => ({ name: "decideDisbursement", args: [this.disbursement, this.who, this.reject] });
   toString = () => `${this.reject ? "reject" : "approve"}Disbursement(#${this.disbursement}, by ${["operator 1", "operator 2", "maker"][this.who]})`;
 }
 
@@ -788,6 +825,7 @@ class RepaymentCommand implements Cmd {
       await expectUnchanged(world, replayBefore, "repayment replay");
     }
   }
+  spec = (): CommandSpec => ({ name: "repay", args: [this.kind, this.amount, this.submit] });
   toString = () => `repay(${this.kind}, ${this.amount.kind === "fixed" ? this.amount.won : this.amount.kind}, ${this.submit})`;
 }
 
@@ -840,6 +878,40 @@ export function moneyCommands(extraCommands: fc.Arbitrary<Cmd>[] = []): fc.Arbit
   ];
 }
 
+/** The command a spec describes (the inverse of `spec()`). */
+export function commandFromSpec({ name, args: a }: CommandSpec): Cmd {
+  const n = (i: number) => Number(a[i]);
+  const b = (i: number) => a[i] === true;
+  switch (name) {
+    case "pledge":
+      return new PledgeCommand(n(0), n(1), n(2), a[3] as CardChoice, b(4));
+    case "payAgain":
+      return new PayAgainCommand(n(0), a[1] as CardChoice);
+    case "cancel":
+      return new CancelCommand(n(0), b(1));
+    case "offline":
+      return new OfflineDonationCommand(n(0), n(1), b(2));
+    case "close":
+      return new CloseCommand();
+    case "advanceDay":
+      return new AdvanceDayCommand();
+    case "chargeAndSettle":
+      return new ChargeCommand();
+    case "requestRefund":
+      return new RequestRefundCommand(n(0));
+    case "processRefunds":
+      return new ProcessRefundsCommand();
+    case "requestDisbursement":
+      return new RequestDisbursementCommand(n(0), n(1), n(2), b(3));
+    case "decideDisbursement":
+      return new DecideDisbursementCommand(n(0), n(1) as 0 | 1 | 2, b(2));
+    case "repay":
+      return new RepaymentCommand(a[0] as "instalment" | "prepayment", a[1] as RepaymentAmount, a[2] as "once" | "twiceAtOnce" | "replaySame" | "replayOther");
+    default:
+      throw new Error(`unknown fuzz command ${name}`);
+  }
+}
+
 /** Wraps each command so the invariants are checked after it (and the failing command is named). */
 export function withInvariants(command: Cmd): Cmd {
   return {
@@ -855,5 +927,6 @@ export function withInvariants(command: Cmd): Cmd {
       }
     },
     toString: () => command.toString(),
+    spec: () => command.spec(),
   };
 }

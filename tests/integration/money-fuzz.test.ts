@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { TEMPLATE_DATABASE } from "../support/constants";
-import { describeFailure, loadRegressions, runMoneyFuzz } from "../fuzz/run";
+import { describeFailure, loadRegressions, replayRegression, runMoneyFuzz } from "../fuzz/run";
 import { prepareFuzzCluster, type FuzzCluster } from "../fuzz/world";
 
 // R1, short tier: the money fuzz with a fixed seed, a few random seeds (printed) and every kept
@@ -34,7 +34,7 @@ describe("money flows under random command sequences (R1)", () => {
 
   it("replays every kept regression case", { timeout: 120_000 }, async () => {
     for (const regression of loadRegressions()) {
-      const outcome = await runMoneyFuzz(cluster, { runs: 1, seed: regression.seed, path: regression.path, replayPath: regression.replayPath, maxCommands: regression.maxCommands });
+      const outcome = await replayRegression(cluster, regression);
       if (!outcome.ok) console.error(`${regression.note}\n${describeFailure(outcome)}`);
       expect(outcome.ok, regression.note).toBe(true);
     }
