@@ -7,9 +7,10 @@ import { PoolStats, RulesFacts, RulesFields } from "../components/matching-parts
 import { withNotice } from "../components/notice";
 import { requireContestStaff } from "../contests/guards.server";
 import { useLocale, useMessages } from "../i18n/use-messages";
-import { poolSchema, rulesFormValues, rulesSchema, SPONSOR_KINDS } from "../matching/matching-forms";
+import { closeRoundSchema, poolSchema, rulesFormValues, rulesSchema, SPONSOR_KINDS } from "../matching/matching-forms";
 import { closePool, createPool, getPool, publishRules } from "../matching/matching.server";
 import { formatDateTime } from "../utils/dates";
+import { formatWon } from "../utils/money";
 import { formFailure, parseForm } from "../utils/forms";
 import { invalid, refusal } from "../utils/http.server";
 import { titled } from "../utils/meta";
@@ -44,6 +45,8 @@ export async function action(args: ActionFunctionArgs) {
         await publishRules(db, { poolId: pool.id, userId: user.id, rules: parsed.data, now: clock.now() });
         return redirect(withNotice(here, "matchingRulesPublished"));
       }
+      const confirmed = parseForm(closeRoundSchema, formData);
+      if (!confirmed.ok) return invalid(confirmed);
       // Closing twice (a double click, two operators) returns the leftover once; both see it closed.
       await closePool(db, pool.id, clock.now());
       return redirect(withNotice(here, "matchingPoolClosed"));
@@ -150,7 +153,16 @@ export default function StaffContestMatching() {
                   <h2>{x.closeTitle}</h2>
                   <p className="muted small">{x.closeIntro}</p>
                   {intent === "close" ? <FormAlert failure={failure} /> : null}
-                  <AppForm>
+                  <AppForm noValidate data-testid="close-round">
+                    <label className="check-line">
+                      <input type="checkbox" name="confirmClose" required aria-describedby={intent === "close" && failure?.fieldErrors.confirmClose ? "confirm-close-error" : undefined} />
+                      <span>{x.closeConfirm(formatWon(pool.figures.remainingWon, locale), pool.sponsor_name)}</span>
+                    </label>
+                    {intent === "close" && failure?.fieldErrors.confirmClose ? (
+                      <p className="field-error" id="confirm-close-error" data-testid="error-confirmClose">
+                        {m.errors.matchingCloseConfirmRequired}
+                      </p>
+                    ) : null}
                     <SubmitButton name="intent" value="close" variant="danger">
                       {x.closeButton}
                     </SubmitButton>
