@@ -117,7 +117,7 @@ export default function GrantAward() {
             <dd>{award.funding_source}</dd>
             {award.period_from && award.period_to ? (
               <>
-                <dt>{r.period}</dt>
+                <dt>{r.grantPeriod}</dt>
                 <dd>
                   {formatDate(award.period_from, locale)} – {formatDate(award.period_to, locale)}
                 </dd>

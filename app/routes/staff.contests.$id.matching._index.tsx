@@ -45,8 +45,8 @@ export async function action(args: ActionFunctionArgs) {
         await publishRules(db, { poolId: pool.id, userId: user.id, rules: parsed.data, now: clock.now() });
         return redirect(withNotice(here, "matchingRulesPublished"));
       }
-      const confirmed = parseForm(closeRoundSchema, formData);
-      if (!confirmed.ok) return invalid(confirmed);
+      // The one thing that can be wrong here is the missing confirmation: say so above the box.
+      if (!parseForm(closeRoundSchema, formData).ok) return invalid(formFailure(formData, "matchingCloseConfirmRequired"));
       // Closing twice (a double click, two operators) returns the leftover once; both see it closed.
       await closePool(db, pool.id, clock.now());
       return redirect(withNotice(here, "matchingPoolClosed"));
@@ -149,20 +149,15 @@ export default function StaffContestMatching() {
                     </div>
                   </AppForm>
                 </section>
-                <section className="card">
+                <section className="card" data-testid="close-round-card">
                   <h2>{x.closeTitle}</h2>
                   <p className="muted small">{x.closeIntro}</p>
                   {intent === "close" ? <FormAlert failure={failure} /> : null}
                   <AppForm noValidate data-testid="close-round">
                     <label className="check-line">
-                      <input type="checkbox" name="confirmClose" required aria-describedby={intent === "close" && failure?.fieldErrors.confirmClose ? "confirm-close-error" : undefined} />
+                      <input type="checkbox" name="confirmClose" required />
                       <span>{x.closeConfirm(formatWon(pool.figures.remainingWon, locale), pool.sponsor_name)}</span>
                     </label>
-                    {intent === "close" && failure?.fieldErrors.confirmClose ? (
-                      <p className="field-error" id="confirm-close-error" data-testid="error-confirmClose">
-                        {m.errors.matchingCloseConfirmRequired}
-                      </p>
-                    ) : null}
                     <SubmitButton name="intent" value="close" variant="danger">
                       {x.closeButton}
                     </SubmitButton>

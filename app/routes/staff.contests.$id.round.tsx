@@ -133,7 +133,7 @@ export default function StaffRound() {
                               <input type="hidden" name="intent" value="unassign" />
                               <input type="hidden" name="campaignId" value={a.campaign_id ?? ""} />
                               <input type="hidden" name="consultantId" value={c.id} />
-                              <button type="submit" className="button button-ghost button-small" aria-label={r.unassignLabel(c.name)}>
+                              <button type="submit" className="button button-ghost button-small" style={{ marginLeft: 8 }} aria-label={r.unassignLabel(c.name)}>
                                 {r.unassign}
                               </button>
                             </AppForm>
