@@ -125,7 +125,7 @@ export default function StaffRound() {
                   </td>
                   <td>
                     {a.consultants.length > 0 && a.campaign_id !== null ? (
-                      <ul className="plain-list small" data-testid={`consultants-${a.id}`}>
+                      <ul className="plain-list small">
                         {a.consultants.map((c) => (
                           <li key={c.id}>
                             <AppForm className="inline-form">
