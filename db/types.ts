@@ -468,6 +468,17 @@ export interface CampaignConsultantsTable {
   assigned_at: CreatedAt;
 }
 
+/** 20261126_0606_consultant_unassignment: inserting one ends the assignment (the trigger copies its assigned_by/at). */
+export interface CampaignConsultantUnassignmentsTable {
+  id: Id;
+  campaign_id: number;
+  consultant_id: number;
+  assigned_by: ColumnType<number, number | undefined, never>;
+  assigned_at: ColumnType<Date, Date | string | undefined, never>;
+  unassigned_by: number;
+  unassigned_at: Timestamp;
+}
+
 export type ConsultationTopic = "direction" | "content" | "rewards" | "other";
 
 export interface CampaignConsultationsTable {
@@ -1028,6 +1039,7 @@ export interface DB {
   campaign_reports: CampaignReportsTable;
   campaign_report_photos: CampaignReportPhotosTable;
   campaign_consultants: CampaignConsultantsTable;
+  campaign_consultant_unassignments: CampaignConsultantUnassignmentsTable;
   campaign_consultations: CampaignConsultationsTable;
   matching_pools: MatchingPoolsTable;
   matching_rule_versions: MatchingRuleVersionsTable;

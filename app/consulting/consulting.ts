@@ -13,7 +13,8 @@ export const consultationSchema = z.object({
   requestsChanges: checkbox,
 });
 
-export const assignConsultantSchema = z.object({
+/** Which consultant on which campaign: the operator's assign and unassign forms. */
+export const consultantAssignmentSchema = z.object({
   campaignId: wholeNumber(1, Number.MAX_SAFE_INTEGER),
   consultantId: wholeNumber(1, Number.MAX_SAFE_INTEGER),
 });

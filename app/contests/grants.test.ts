@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { remainingPool, validateAwards, validateGrantRules, type GrantRules } from "./grants";
+import { grantPeriodStanding, remainingPool, validateAwards, validateGrantRules, type GrantRules } from "./grants";
 
 // 서구 2017 우수 사회적경제 사업모델 발굴 및 지원.
 const seogu: GrantRules = {
@@ -59,5 +59,21 @@ describe("grant awards", () => {
   it("refuses awards that together exceed the pool", () => {
     const three = [1, 2, 3].map((id) => ({ applicationId: id, amountWon: 7_000_000, lines: [{ category: "경상비", amountWon: 7_000_000 }] }));
     expect(validateAwards(seogu, three, selected)).toEqual([{ code: "abovePool", totalWon: 21_000_000, poolWon: 20_000_000 }]);
+  });
+});
+
+describe("the grant period", () => {
+  it("is open from its first to its last day, both included", () => {
+    expect(grantPeriodStanding(seogu, "2017-08-31")).toBe("notStarted");
+    expect(grantPeriodStanding(seogu, "2017-09-01")).toBe("open");
+    expect(grantPeriodStanding(seogu, "2017-11-30")).toBe("open");
+    expect(grantPeriodStanding(seogu, "2017-12-01")).toBe("ended");
+    expect(grantPeriodStanding(seogu, "2026-11-24")).toBe("ended");
+  });
+
+  it("never closes when the rules have no period", () => {
+    const noPeriod = { periodFrom: null, periodTo: null };
+    expect(grantPeriodStanding(noPeriod, "1999-01-01")).toBe("open");
+    expect(grantPeriodStanding(noPeriod, "2099-12-31")).toBe("open");
   });
 });

@@ -89,3 +89,13 @@ export function validateAwards(rules: GrantRules, awards: GrantAward[], selected
 export function remainingPool(rules: GrantRules, awards: GrantAward[]): number {
   return rules.poolWon - awards.reduce((sum, a) => sum + a.amountWon, 0);
 }
+
+/** Where a Seoul calendar day falls against a grant's spending period (both ends inclusive). */
+export type GrantPeriodStanding = "open" | "notStarted" | "ended";
+
+/** Rules without a period may be spent on any day; otherwise only from the first to the last day. */
+export function grantPeriodStanding(period: Pick<GrantRules, "periodFrom" | "periodTo">, today: string): GrantPeriodStanding {
+  if (period.periodFrom !== null && today < period.periodFrom) return "notStarted";
+  if (period.periodTo !== null && today > period.periodTo) return "ended";
+  return "open";
+}

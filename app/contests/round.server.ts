@@ -92,6 +92,24 @@ export async function assignConsultant(db: Database, input: { contestId: number;
   }
 }
 
+/**
+ * Ends a consultant's assignment to one of the contest's campaigns. The database records who ended
+ * it and when, and deletes the assignment in the same statement: from then on the consultant can
+ * neither open the campaign nor comment on it. Their comments stay. Refused (nothing written) when
+ * the consultant is not assigned, e.g. a second click or another operator was faster.
+ */
+export async function unassignConsultant(db: Database, input: { contestId: number; campaignId: number; consultantId: number; operatorId: number; now: Date }): Promise<void> {
+  const campaign = await db.selectFrom("campaigns").select("id").where("id", "=", input.campaignId).where("contest_id", "=", input.contestId).executeTakeFirst();
+  if (!campaign) throw new AppError("invalidChoice", 404, "campaignId");
+  try {
+    await db.insertInto("campaign_consultant_unassignments").values({ campaign_id: campaign.id, consultant_id: input.consultantId, unassigned_by: input.operatorId, unassigned_at: input.now }).execute();
+  } catch (error) {
+    if (isCheckViolation(error, "campaign_consultant_unassignments_assigned")) throw new AppError("consultantNotAssigned", 409);
+    if (isCheckViolation(error, "campaign_consultant_unassignments_operator")) throw new AppError("notAllowed", 403);
+    throw error;
+  }
+}
+
 /** Users who may be assigned: holders of the consultant role at the host. */
 export async function listHostConsultants(db: DbOrTx, hostId: number) {
   return db

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { pendingRefundsNetWon } from "../campaigns/settlement.server";
+import { grantPeriodStanding } from "../contests/grants";
 import { campaignMoney } from "../campaigns/totals.server";
 import { enqueueEmail } from "../email/outbox.server";
 import { storeUpload } from "../files/files.server";
@@ -7,6 +8,7 @@ import { campaignEscrow, campaignLineSpent, grantCategorySpent, grantEscrow } fr
 import { appendEntry } from "../ledger/ledger.server";
 import type { Services } from "../server/services";
 import { AppError } from "../utils/app-error";
+import { seoulDate } from "../utils/dates";
 import type { DbOrTx, Tx } from "../utils/db.server";
 import { isCheckViolation, isUniqueViolation } from "../utils/pg-errors";
 import { budgetVsActual, canSpend } from "./disbursement";
@@ -106,14 +108,17 @@ export interface GrantDisbursementRequest extends RequestTerms {
 
 /**
  * A request against one of a grant award's expense categories, through the same four-eyes flow
- * as a campaign's: never more than is left of the category's plan once open requests count
- * (the database checks the same under the award's lock).
+ * as a campaign's: only inside the grant period (by the app clock's Seoul date), never more than
+ * is left of the category's plan once open requests count (the database checks both, the plan
+ * under the award's lock).
  */
 export async function requestGrantDisbursement(services: Services, input: GrantDisbursementRequest): Promise<{ id: number; created: boolean }> {
   try {
     return await services.db.transaction().execute((trx) => requestGrantDisbursementIn(trx, { uploadDir: services.uploadDir, now: services.clock.now() }, input));
   } catch (error) {
     if (isCheckViolation(error, "disbursements_grant_category_limit")) throw new AppError("grantCategoryOverspent", 409, "amount");
+    if (isCheckViolation(error, "disbursements_grant_period_not_started")) throw new AppError("grantPeriodNotStarted", 409);
+    if (isCheckViolation(error, "disbursements_grant_period_ended")) throw new AppError("grantPeriodEnded", 409);
     throw error;
   }
 }
@@ -125,10 +130,13 @@ export async function requestGrantDisbursementIn(trx: Tx, context: { uploadDir: 
   const award = await trx
     .selectFrom("grant_awards")
     .innerJoin("contests", "contests.id", "grant_awards.contest_id")
-    .select(["grant_awards.id", "grant_awards.enterprise_id", "contests.host_id"])
+    .innerJoin("contest_grant_rules", "contest_grant_rules.id", "grant_awards.rules_id")
+    .select(["grant_awards.id", "grant_awards.enterprise_id", "contests.host_id", "contest_grant_rules.period_from", "contest_grant_rules.period_to"])
     .where("grant_awards.id", "=", input.grantAwardId)
     .executeTakeFirst();
   if (!award) throw new AppError("invalidChoice", 404);
+  const standing = grantPeriodStanding({ periodFrom: award.period_from, periodTo: award.period_to }, seoulDate(context.now));
+  if (standing !== "open") throw new AppError(standing === "notStarted" ? "grantPeriodNotStarted" : "grantPeriodEnded", 409);
   const line = await trx.selectFrom("grant_award_lines").select("amount_won").where("award_id", "=", award.id).where("expense_category", "=", input.expenseCategory).executeTakeFirst();
   if (!line) throw new AppError("invalidChoice", 422, "expenseCategory");
   const committed = await trx

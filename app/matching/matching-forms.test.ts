@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { validateMatchingRules } from "./matching";
-import { factorLabel, poolSchema, rulesFormValues, rulesFromInput, rulesFromRow, rulesSchema } from "./matching-forms";
+import { closeRoundSchema, factorLabel, poolSchema, rulesFormValues, rulesFromInput, rulesFromRow, rulesSchema } from "./matching-forms";
 
 function errorsOf(result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) {
   return Object.fromEntries((result.error?.issues ?? []).map((i) => [i.path.join("."), i.message]));
@@ -16,6 +16,15 @@ describe("the pool form", () => {
     expect(errorsOf(poolSchema.safeParse({ sponsorKind: "company", sponsorName: "", total: "5000" }))).toEqual({ sponsorName: "sponsorNameRequired", total: "poolTooSmall" });
     expect(errorsOf(poolSchema.safeParse({ sponsorKind: "bank", total: "1.5" }))).toEqual({ sponsorKind: "invalidChoice", total: "invalidAmount" });
     expect(errorsOf(poolSchema.safeParse({ sponsorKind: "host", total: "99999999999" }))).toEqual({ total: "numberTooLarge" });
+  });
+});
+
+describe("the close form", () => {
+  it("closes only with the box ticked", () => {
+    expect(closeRoundSchema.safeParse({ confirmClose: "on" }).success).toBe(true);
+    for (const unconfirmed of [{}, { confirmClose: "" }, { confirmClose: "off" }, { confirmClose: "yes" }, { confirmClose: ["on", "on"] }]) {
+      expect(errorsOf(closeRoundSchema.safeParse(unconfirmed))).toEqual({ confirmClose: "matchingCloseConfirmRequired" });
+    }
   });
 });
 

@@ -26,6 +26,11 @@ export const poolSchema = z
 
 export type PoolInput = z.output<typeof poolSchema>;
 
+/** Closing the round cannot be undone: the operator ticks that they understand what it does. */
+export const closeRoundSchema = z.object({
+  confirmClose: z.literal("on", { error: "matchingCloseConfirmRequired" }),
+});
+
 function percent(min: number, max: number, message: "factorRange" | "thresholdRange") {
   return z
     .string({ error: "required" })

@@ -7,10 +7,11 @@ import { FormAlert, useFormFailure } from "../components/form";
 import { withNotice } from "../components/notice";
 import { decideDisbursementAction, publishReceiptAction } from "../disbursements/oversight-actions.server";
 import { getThreshold, listDisbursements, requestGrantDisbursement } from "../disbursements/disbursements.server";
+import { grantPeriodStanding } from "../contests/grants";
 import { grantDisbursementRequestSchema } from "../grants/awards";
 import { getGrantAward } from "../grants/awards.server";
 import { useLocale, useMessages } from "../i18n/use-messages";
-import { formatDate, formatDateTime } from "../utils/dates";
+import { formatDate, formatDateTime, seoulDate } from "../utils/dates";
 import { parseForm, type FormFailure } from "../utils/forms";
 import { forbidden, invalid, notFound, refusal } from "../utils/http.server";
 import { titled } from "../utils/meta";
@@ -35,9 +36,10 @@ async function load(args: LoaderFunctionArgs) {
 
 export async function loader(args: LoaderFunctionArgs) {
   const { award, member, operator, insider } = await load(args);
-  const { db } = args.context.services;
+  const { db, clock } = args.context.services;
   const [disbursements, threshold] = await Promise.all([listDisbursements(db, { grantAwardId: award.id }, { insider }), getThreshold(db)]);
-  return json({ award, disbursements, threshold, can: { request: member, decide: operator, insider }, formKey: newToken() });
+  const period = grantPeriodStanding({ periodFrom: award.period_from, periodTo: award.period_to }, seoulDate(clock.now()));
+  return json({ award, disbursements, threshold, period, can: { request: member, decide: operator, insider }, formKey: newToken() });
 }
 
 const intentSchema = z.object({ intent: z.enum(["request", "decide", "publish"], { error: "invalid" }) });
@@ -79,7 +81,7 @@ function failureFor(failure: FormFailure | null, intent: string): FormFailure | 
 }
 
 export default function GrantAward() {
-  const { award, disbursements, threshold, can, formKey } = useLoaderData<typeof loader>();
+  const { award, disbursements, threshold, period, can, formKey } = useLoaderData<typeof loader>();
   const failure = useFormFailure();
   const m = useMessages();
   const r = m.round;
@@ -115,7 +117,7 @@ export default function GrantAward() {
             <dd>{award.funding_source}</dd>
             {award.period_from && award.period_to ? (
               <>
-                <dt>{r.period}</dt>
+                <dt>{r.grantPeriod}</dt>
                 <dd>
                   {formatDate(award.period_from, locale)} – {formatDate(award.period_to, locale)}
                 </dd>
@@ -142,19 +144,31 @@ export default function GrantAward() {
       {can.request ? (
         <section className="card section" style={{ maxWidth: 720 }}>
           <h2>{s.requestTitle}</h2>
-          <p className="muted">{s.requestIntro(formatWon(threshold, locale))}</p>
-          <DisbursementRequestForm
-            intent="request"
-            idempotencyKey={formKey}
-            failure={failureFor(failure, "request")}
-            target={{
-              name: "expenseCategory",
-              label: r.category,
-              options: award.lines.map((l) => ({ value: l.category, label: `${l.category} (${formatWon(l.plannedWon - l.spentWon, locale)} / ${formatWon(l.plannedWon, locale)})` })),
-            }}
-            withReceipts
-            submitLabel={s.submitRequest}
-          />
+          {period === "open" ? <p className="muted">{s.requestIntro(formatWon(threshold, locale))}</p> : null}
+          {/* A form loaded before the period ended can still be sent: the action refuses it with the reason. */}
+          {failureFor(failure, "request") && period !== "open" ? <FormAlert failure={failureFor(failure, "request")} /> : null}
+          {period === "notStarted" ? (
+            <p className="alert alert-info" data-testid="grant-period-closed">
+              {r.periodNotStarted(formatDate(award.period_from ?? "", locale))}
+            </p>
+          ) : period === "ended" ? (
+            <p className="alert alert-info" data-testid="grant-period-closed">
+              {r.periodEnded(formatDate(award.period_to ?? "", locale))}
+            </p>
+          ) : (
+            <DisbursementRequestForm
+              intent="request"
+              idempotencyKey={formKey}
+              failure={failureFor(failure, "request")}
+              target={{
+                name: "expenseCategory",
+                label: r.category,
+                options: award.lines.map((l) => ({ value: l.category, label: `${l.category} (${formatWon(l.plannedWon - l.spentWon, locale)} / ${formatWon(l.plannedWon, locale)})` })),
+              }}
+              withReceipts
+              submitLabel={s.submitRequest}
+            />
+          )}
         </section>
       ) : null}
     </div>

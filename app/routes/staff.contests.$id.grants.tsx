@@ -184,7 +184,7 @@ export default function StaffGrants() {
                 <dd>{rules.eligibleExpenses.join(", ")}</dd>
                 {rules.periodFrom && rules.periodTo ? (
                   <>
-                    <dt>{r.period}</dt>
+                    <dt>{r.grantPeriod}</dt>
                     <dd>
                       {formatDate(rules.periodFrom, locale)} – {formatDate(rules.periodTo, locale)}
                     </dd>

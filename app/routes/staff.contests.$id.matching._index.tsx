@@ -7,9 +7,10 @@ import { PoolStats, RulesFacts, RulesFields } from "../components/matching-parts
 import { withNotice } from "../components/notice";
 import { requireContestStaff } from "../contests/guards.server";
 import { useLocale, useMessages } from "../i18n/use-messages";
-import { poolSchema, rulesFormValues, rulesSchema, SPONSOR_KINDS } from "../matching/matching-forms";
+import { closeRoundSchema, poolSchema, rulesFormValues, rulesSchema, SPONSOR_KINDS } from "../matching/matching-forms";
 import { closePool, createPool, getPool, publishRules } from "../matching/matching.server";
 import { formatDateTime } from "../utils/dates";
+import { formatWon } from "../utils/money";
 import { formFailure, parseForm } from "../utils/forms";
 import { invalid, refusal } from "../utils/http.server";
 import { titled } from "../utils/meta";
@@ -44,6 +45,8 @@ export async function action(args: ActionFunctionArgs) {
         await publishRules(db, { poolId: pool.id, userId: user.id, rules: parsed.data, now: clock.now() });
         return redirect(withNotice(here, "matchingRulesPublished"));
       }
+      // The one thing that can be wrong here is the missing confirmation: say so above the box.
+      if (!parseForm(closeRoundSchema, formData).ok) return invalid(formFailure(formData, "matchingCloseConfirmRequired"));
       // Closing twice (a double click, two operators) returns the leftover once; both see it closed.
       await closePool(db, pool.id, clock.now());
       return redirect(withNotice(here, "matchingPoolClosed"));
@@ -146,11 +149,15 @@ export default function StaffContestMatching() {
                     </div>
                   </AppForm>
                 </section>
-                <section className="card">
+                <section className="card" data-testid="close-round-card">
                   <h2>{x.closeTitle}</h2>
                   <p className="muted small">{x.closeIntro}</p>
                   {intent === "close" ? <FormAlert failure={failure} /> : null}
-                  <AppForm>
+                  <AppForm noValidate data-testid="close-round">
+                    <label className="check-line">
+                      <input type="checkbox" name="confirmClose" required />
+                      <span>{x.closeConfirm(formatWon(pool.figures.remainingWon, locale), pool.sponsor_name)}</span>
+                    </label>
                     <SubmitButton name="intent" value="close" variant="danger">
                       {x.closeButton}
                     </SubmitButton>

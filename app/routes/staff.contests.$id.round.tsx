@@ -5,9 +5,9 @@ import { stateBadgeClass } from "../components/campaign-card";
 import { FormErrorList, StaffContestNav } from "../components/contest-parts";
 import { AppForm, FormAlert, SubmitButton, useFormFailure } from "../components/form";
 import { withNotice } from "../components/notice";
-import { assignConsultantSchema } from "../consulting/consulting";
+import { consultantAssignmentSchema } from "../consulting/consulting";
 import { requireContestStaff } from "../contests/guards.server";
-import { assignConsultant, createRoundDrafts, getRound, listHostConsultants } from "../contests/round.server";
+import { assignConsultant, createRoundDrafts, getRound, listHostConsultants, unassignConsultant } from "../contests/round.server";
 import { useLocale, useMessages } from "../i18n/use-messages";
 import { formatDate } from "../utils/dates";
 import { formFailure, parseForm } from "../utils/forms";
@@ -34,11 +34,17 @@ export async function action(args: ActionFunctionArgs) {
       const { created } = await createRoundDrafts(db, { contestId: contest.id, operatorId: user.id, now: clock.now() });
       return redirect(withNotice(here, created > 0 ? "roundDraftsCreated" : "roundDraftsExisting"));
     }
-    if (formData.get("intent") === "assign") {
-      const parsed = parseForm(assignConsultantSchema, formData);
+    const intent = formData.get("intent");
+    if (intent === "assign" || intent === "unassign") {
+      const parsed = parseForm(consultantAssignmentSchema, formData);
       if (!parsed.ok) return invalid(parsed);
-      await assignConsultant(db, { contestId: contest.id, campaignId: parsed.data.campaignId, consultantId: parsed.data.consultantId, operatorId: user.id, now: clock.now() });
-      return redirect(withNotice(here, "consultantAssigned"));
+      const change = { contestId: contest.id, campaignId: parsed.data.campaignId, consultantId: parsed.data.consultantId, operatorId: user.id, now: clock.now() };
+      if (intent === "assign") {
+        await assignConsultant(db, change);
+        return redirect(withNotice(here, "consultantAssigned"));
+      }
+      await unassignConsultant(db, change);
+      return redirect(withNotice(here, "consultantUnassigned"));
     }
   } catch (error) {
     return refusal(error, formData);
@@ -54,7 +60,7 @@ export default function StaffRound() {
   const locale = useLocale();
   const withDrafts = round.applications.filter((a) => a.campaign_id !== null);
   const approved = withDrafts.filter((a) => a.campaign_state === "approved" || a.campaign_state === "live").length;
-  const assignFailure = failure?.values.intent === "assign" ? failure : null;
+  const assignFailure = failure?.values.intent === "assign" || failure?.values.intent === "unassign" ? failure : null;
   return (
     <div className="container page">
       <StaffContestNav contestId={contest.id} title={contest.title} />
@@ -118,7 +124,25 @@ export default function StaffRound() {
                     )}
                   </td>
                   <td>
-                    <div className="small">{a.consultants.length > 0 ? a.consultants.map((c) => c.name).join(", ") : <span className="muted">{r.noConsultant}</span>}</div>
+                    {a.consultants.length > 0 && a.campaign_id !== null ? (
+                      <ul className="plain-list small">
+                        {a.consultants.map((c) => (
+                          <li key={c.id}>
+                            <AppForm className="inline-form">
+                              {c.name}
+                              <input type="hidden" name="intent" value="unassign" />
+                              <input type="hidden" name="campaignId" value={a.campaign_id ?? ""} />
+                              <input type="hidden" name="consultantId" value={c.id} />
+                              <button type="submit" className="button button-ghost button-small" style={{ marginLeft: 8 }} aria-label={r.unassignLabel(c.name)}>
+                                {r.unassign}
+                              </button>
+                            </AppForm>
+                          </li>
+                        ))}
+                      </ul>
+                    ) : (
+                      <div className="small muted">{r.noConsultant}</div>
+                    )}
                     {a.campaign_id !== null && consultants.length > 0 ? (
                       <AppForm className="inline-form">
                         <input type="hidden" name="intent" value="assign" />
@@ -142,7 +166,7 @@ export default function StaffRound() {
             </tbody>
           </table>
         )}
-        {consultants.length === 0 ? <p className="muted small">{r.noConsultantsAtHost}</p> : null}
+        {consultants.length === 0 ? <p className="muted small">{r.noConsultantsAtHost}</p> : <p className="muted small">{r.unassignHint}</p>}
       </section>
     </div>
   );

@@ -137,6 +137,28 @@ describe.runIf(inject("chromium"))("matching funds in the browser", () => {
     await operator.context().close();
   });
 
+  it("closes the round only once the operator confirms what closing does", async () => {
+    const operator = await logIn("operator@hamkke.demo");
+    await operator.goto(`${server.url}/staff/contests/${contestId}/matching`);
+    const close = operator.getByTestId("close-round");
+    expect(await close.textContent()).toContain(x.closeConfirm("450,000원", "㈜광산상사"));
+    // Without the box ticked: refused with the reason, the round stays open.
+    await close.getByRole("button", { name: x.closeButton }).click();
+    await expect.poll(() => operator.getByTestId("close-round-card").getByTestId("form-error").textContent()).toBe(m.errors.matchingCloseConfirmRequired);
+    expect(await operator.getByTestId("pool-status").textContent()).toBe(x.openBadge);
+    const pool = await server.database.db.selectFrom("matching_pools").select(["id", "closed_at"]).where("contest_id", "=", contestId).executeTakeFirstOrThrow();
+    expect(pool.closed_at).toBeNull();
+    await screenshot(operator, "matching-close-unconfirmed");
+
+    await operator.getByTestId("close-round").getByLabel(x.closeConfirm("450,000원", "㈜광산상사")).check();
+    await operator.getByTestId("close-round").getByRole("button", { name: x.closeButton }).click();
+    await expect.poll(() => operator.getByTestId("notice").textContent()).toBe(m.notices.matchingPoolClosed);
+    expect(await operator.getByTestId("pool-returned").textContent()).toBe("450,000원");
+    expect(await operator.getByTestId("pool-status").textContent()).not.toBe(x.openBadge);
+    await screenshot(operator, "matching-closed");
+    await operator.context().close();
+  });
+
   it("shows the demo round's matches on the live demo campaign", async () => {
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     await page.goto(`${server.url}/campaigns/demo-neighbourhood-playground`);

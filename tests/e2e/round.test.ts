@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { dictionaries } from "../../app/i18n/messages";
-import { seoulDate } from "../../app/utils/dates";
+import { formatDate, seoulDate } from "../../app/utils/dates";
 import { launchBrowser } from "../support/browser";
 import { linkFromLatestEmail, screenshot } from "../support/pages";
 import { createSelectedContest, type SelectedContest } from "../support/round";
@@ -26,11 +26,13 @@ describe.runIf(inject("chromium"))("the round after selection, in the browser", 
   let browser: Browser;
   let round: SelectedContest;
   let pitch: SelectedContest;
+  /** The Seoul date the test started on, before the demo clock moves. */
+  let today = "";
   const pages = new Map<string, Page>();
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-    const today = seoulDate(new Date());
+    today = seoulDate(new Date());
     round = await createSelectedContest(server.database.owner, {
       slug: "e2e-round",
       hostKey: "gwangsan",
@@ -45,7 +47,8 @@ describe.runIf(inject("chromium"))("the round after selection, in the browser", 
       kind: "pitch",
       enterprises: ["함께 크는 나무 협동조합", "태화루예술단", "㈜푸른세상"],
       selected: 2,
-      grantRules: { pool: 20_000_000, cap: 10_000_000, expenses: ["시설공사", "재료비", "홍보비", "임차비", "경상비"] },
+      // The grant test runs after the clock moved 10 days; it then moves 3 more, past the period's end.
+      grantRules: { pool: 20_000_000, cap: 10_000_000, expenses: ["시설공사", "재료비", "홍보비", "임차비", "경상비"], period: { from: today, to: addDays(today, 12) } },
       published: true,
     });
   });
@@ -94,6 +97,17 @@ describe.runIf(inject("chromium"))("the round after selection, in the browser", 
     await row.getByRole("button", { name: r.assign }).click();
     await expect.poll(() => notice(operator)).toBe(m.notices.consultantAssigned);
     expect(await operator.getByTestId(`round-row-${round.applications[0]}`).textContent()).toContain("정펀드매니저");
+    // Assigned to the second draft by mistake, then taken off it again.
+    const second = operator.getByTestId(`round-row-${round.applications[1]}`);
+    await second.getByRole("combobox").selectOption({ label: "정펀드매니저" });
+    await second.getByRole("button", { name: r.assign }).click();
+    // The notice is the same as the first assignment's: wait for the row itself.
+    await second.getByRole("button", { name: r.unassignLabel("정펀드매니저") }).waitFor();
+    await screenshot(operator, "round-operator-two-assigned");
+    await operator.getByTestId(`round-row-${round.applications[1]}`).getByRole("button", { name: r.unassignLabel("정펀드매니저") }).click();
+    await expect.poll(() => notice(operator)).toBe(m.notices.consultantUnassigned);
+    expect(await operator.getByTestId(`round-row-${round.applications[1]}`).textContent()).toContain(r.noConsultant);
+    expect(await operator.getByTestId(`round-row-${round.applications[0]}`).textContent()).toContain("정펀드매니저");
     await screenshot(operator, "round-operator");
   });
 
@@ -108,6 +122,16 @@ describe.runIf(inject("chromium"))("the round after selection, in the browser", 
     await consultant.goto(`${server.url}/staff`);
     await consultant.getByTestId("consulting-link").click();
     await consultant.getByTestId("consulting-campaigns").getByText(campaign.title).waitFor();
+    // The draft the consultant was taken off is neither listed nor open to them.
+    const unassigned = await server.database.db
+      .selectFrom("campaigns")
+      .select(["campaigns.slug", "campaigns.title"])
+      .innerJoin("contest_applications", "contest_applications.campaign_id", "campaigns.id")
+      .where("contest_applications.id", "=", round.applications[1]!)
+      .executeTakeFirstOrThrow();
+    expect(await consultant.getByTestId("consulting-campaigns").textContent()).not.toContain(unassigned.title);
+    expect((await consultant.goto(`${server.url}/consulting/${unassigned.slug}`))?.status()).toBe(404);
+    await consultant.goto(`${server.url}/consulting`);
     await consultant.locator(`a[href="/consulting/${campaign.slug}"]`).click();
     await consultant.getByLabel(r.topic).selectOption("rewards");
     await consultant.getByLabel(r.body).fill("1만 원대 응원 리워드를 하나 더 두세요. 첫 후원의 문턱이 낮아집니다.");
@@ -206,6 +230,30 @@ describe.runIf(inject("chromium"))("the round after selection, in the browser", 
     await citizen.goto(`${server.url}/ledger`);
     await expect.poll(() => citizen.locator("body").textContent()).toContain("grant.awarded");
     await citizen.context().close();
+
+    // The awardee fills in another request while the grant period is open; before it is sent,
+    // the period ends (the demo clock moves 3 days, past day 12). The request is refused with the
+    // reason, nothing is recorded, and the page then says why there is no form.
+    await owner.goto(`${server.url}/grants/${award.id}`);
+    await owner.getByLabel(r.category).selectOption("홍보비");
+    await owner.getByLabel(m.spending.amount).fill("300,000");
+    await owner.getByLabel(m.spending.payee).fill("광산 인쇄소");
+    await owner.getByLabel(m.spending.description).fill("공방 홍보 전단");
+    const clock = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await clock.goto(`${server.url}/dev/clock`);
+    await clock.getByLabel(m.dev.advanceDays).fill("3");
+    await clock.getByRole("button", { name: m.dev.advance }).click();
+    await expect.poll(() => notice(clock)).toBe(m.notices.clockAdvanced);
+    await clock.context().close();
+    const requestsBefore = await server.database.db.selectFrom("disbursements").select("id").where("grant_award_id", "=", award.id).execute();
+    await owner.getByRole("button", { name: m.spending.submitRequest }).click();
+    await expect.poll(() => owner.getByTestId("form-error").textContent()).toBe(m.errors.grantPeriodEnded);
+    expect(await server.database.db.selectFrom("disbursements").select("id").where("grant_award_id", "=", award.id).execute()).toEqual(requestsBefore);
+    await screenshot(owner, "grant-period-ended-refused");
+    await owner.goto(`${server.url}/grants/${award.id}`);
+    expect(await owner.getByTestId("grant-period-closed").textContent()).toContain(r.periodEnded(formatDate(addDays(today, 12), "ko")));
+    expect(await owner.getByRole("button", { name: m.spending.submitRequest }).count()).toBe(0);
+    await screenshot(owner, "grant-period-ended");
   });
 
   // Last: it moves the clock past the window, which ends the other pages' sessions.

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addBudgetLine, createCampaign } from "../../app/campaigns/campaigns.server";
 import { createPledge } from "../../app/pledges/pledges.server";
+import { DEMO_MATCHING_CONTEST } from "../../db/seed/matching-seed";
 import { postJson, startApp, type TestApp, type TestClient } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { DEMO_PASSWORD, enterpriseId, seedDemo, userId } from "../support/seed";
@@ -191,6 +192,7 @@ describe("bad input on every form (S6)", () => {
     const application = await t.db.selectFrom("contest_applications").select(["id", "contest_id"]).where("enterprise_id", "=", coop).executeTakeFirstOrThrow();
     const fund = await t.db.selectFrom("funds").select("id").executeTakeFirstOrThrow();
     const loan = await t.db.selectFrom("loans").select(["id", "application_id"]).where("state", "=", "repaying").executeTakeFirstOrThrow();
+    const matchingRound = await t.db.selectFrom("contests").select("id").where("slug", "=", DEMO_MATCHING_CONTEST).executeTakeFirstOrThrow();
 
     const pages: [Persona, string][] = [
       ["anonymous", "/signup"],
@@ -215,6 +217,8 @@ describe("bad input on every form (S6)", () => {
       ["operator@", `/staff/contests/${application.contest_id}/applications`],
       ["operator@", `/staff/contests/${application.contest_id}/events`],
       ["operator@", `/staff/contests/${application.contest_id}/jury`],
+      ["operator@", `/staff/contests/${application.contest_id}/round`],
+      ["operator@", `/staff/contests/${matchingRound.id}/matching`],
       ["fund1@", `/staff/fund/${fund.id}`],
       ["fund1@", `/staff/fund/${fund.id}/products`],
       ["fund1@", `/staff/fund/${fund.id}/loans/${loan.id}`],

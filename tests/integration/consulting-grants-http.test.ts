@@ -6,6 +6,7 @@ import { requestGrantDisbursement } from "../../app/disbursements/disbursements.
 import { recordGrantAward } from "../../app/grants/awards.server";
 import { dictionaries } from "../../app/i18n/messages";
 import type { ErrorKey } from "../../app/i18n/messages/errors";
+import { formatDate } from "../../app/utils/dates";
 import { startApp, type TestApp, type TestClient } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createSelectedContest } from "../support/round";
@@ -17,7 +18,24 @@ import { DEMO_PASSWORD, seedDemo, userId } from "../support/seed";
 
 let t: TestDatabase;
 let app: TestApp;
-const ids = { round: 0, noWindow: 0, pitch: 0, noRules: 0, coopCampaign: "", momCampaign: "", approvedCampaign: "", otherCampaignId: 0, award: 0, playApp: 0, goriApp: 0, notSelectedApp: 0 };
+const ids = {
+  round: 0,
+  noWindow: 0,
+  pitch: 0,
+  noRules: 0,
+  coopCampaign: "",
+  momCampaign: "",
+  momCampaignId: 0,
+  approvedCampaign: "",
+  otherCampaignId: 0,
+  award: 0,
+  awardNotStarted: 0,
+  awardEnded: 0,
+  playApp: 0,
+  goriApp: 0,
+  notSelectedApp: 0,
+  consultant: 0,
+};
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -40,6 +58,8 @@ beforeAll(async () => {
   const [coop, mom, approved] = campaigns;
   ids.coopCampaign = coop!.slug;
   ids.momCampaign = mom!.slug;
+  ids.momCampaignId = mom!.id;
+  ids.consultant = consultant;
   ids.approvedCampaign = approved!.slug;
   for (const campaign of [coop!, approved!]) await assignConsultant(t.db, { contestId: round.id, campaignId: campaign.id, consultantId: consultant, operatorId: operator, now });
   await submitForReview(t.db, approved!.id, now);
@@ -80,6 +100,15 @@ beforeAll(async () => {
     receipts: [],
   });
   ids.noRules = (await createSelectedContest(t.owner, { slug: "http-no-rules", hostKey: "seogu", kind: "pitch", enterprises: ["고리"], selected: 1 })).id;
+  // Two more grants to 누럭놀이단 whose periods do not include the app's today (2026-11-24 in Seoul).
+  for (const [slug, period, key] of [
+    ["http-pitch-later", { from: "2026-12-01", to: "2026-12-31" }, "awardNotStarted"],
+    ["http-pitch-over", { from: "2026-10-01", to: "2026-11-23" }, "awardEnded"],
+  ] as const) {
+    const contest = await createSelectedContest(t.owner, { slug, hostKey: "seogu", kind: "pitch", enterprises: ["누럭놀이단"], selected: 1, grantRules: { pool: 1_000_000, cap: 1_000_000, expenses, period }, published: true });
+    const lines = [{ category: "홍보비", amountWon: 1_000_000 }];
+    ids[key] = (await recordGrantAward(t.db, { contestId: contest.id, award: { applicationId: contest.applications[0]!, amountWon: 1_000_000, lines }, awardedBy: operator, now })).id;
+  }
 });
 afterAll(async () => {
   await app?.close();
@@ -93,6 +122,7 @@ async function snapshot(): Promise<string> {
       (SELECT string_agg(b::text, ',' ORDER BY id) FROM budget_lines b),
       (SELECT string_agg(a::text, ',' ORDER BY id) FROM contest_applications a),
       (SELECT string_agg(k::text, ',' ORDER BY campaign_id, consultant_id) FROM campaign_consultants k),
+      (SELECT string_agg(u::text, ',' ORDER BY id) FROM campaign_consultant_unassignments u),
       (SELECT string_agg(k::text, ',' ORDER BY id) FROM campaign_consultations k),
       (SELECT string_agg(r::text, ',' ORDER BY id) FROM contest_grant_rules r),
       (SELECT string_agg(g::text, ',' ORDER BY id) FROM grant_awards g),
@@ -130,6 +160,23 @@ const cases: BadCase[] = [
     expect: ["invalidNumber"],
   },
   { label: "assigning to a campaign of another contest", path: roundPage, as: "operator@hamkke.demo", fields: () => ({ intent: "assign", campaignId: String(ids.otherCampaignId), consultantId: "1" }), expect: ["invalidChoice"], status: 404 },
+  {
+    label: "unassigning a consultant who is not assigned to the campaign",
+    path: roundPage,
+    as: "operator@hamkke.demo",
+    fields: () => ({ intent: "unassign", campaignId: String(ids.momCampaignId), consultantId: String(ids.consultant) }),
+    expect: ["consultantNotAssigned"],
+    status: 409,
+  },
+  { label: "unassigning with ids that are not numbers", path: roundPage, as: "operator@hamkke.demo", fields: () => ({ intent: "unassign", campaignId: "x", consultantId: "-1" }), expect: ["invalidNumber"] },
+  {
+    label: "unassigning from a campaign of another contest",
+    path: roundPage,
+    as: "operator@hamkke.demo",
+    fields: () => ({ intent: "unassign", campaignId: String(ids.otherCampaignId), consultantId: String(ids.consultant) }),
+    expect: ["invalidChoice"],
+    status: 404,
+  },
   { label: "a comment with an unknown topic and no text", path: () => `/consulting/${ids.coopCampaign}`, as: "consultant@hamkke.demo", fields: () => ({ topic: "price", body: "  " }), expect: ["invalidChoice", "required"] },
   { label: "a comment too long", path: () => `/consulting/${ids.coopCampaign}`, as: "consultant@hamkke.demo", fields: () => ({ topic: "content", body: "가".repeat(5001), requestsChanges: "on" }), expect: ["tooLong"] },
   { label: "a comment on an approved campaign", path: () => `/consulting/${ids.approvedCampaign}`, as: "consultant@hamkke.demo", fields: () => ({ topic: "rewards", body: "늦은 의견", requestsChanges: "on" }), expect: ["consultingClosed"], status: 409 },
@@ -152,6 +199,8 @@ const cases: BadCase[] = [
   { label: "a grant request above what is left of the category", path: () => `/grants/${ids.award}`, as: "play@hamkke.demo", fields: () => ({ ...request, amount: "4,000,001" }), expect: ["grantCategoryOverspent"], status: 409 },
   { label: "a grant request for a category of no plan", path: () => `/grants/${ids.award}`, as: "play@hamkke.demo", fields: () => ({ ...request, expenseCategory: "인건비" }), expect: ["invalidChoice"] },
   { label: "a grant request without payee, description or a real amount", path: () => `/grants/${ids.award}`, as: "play@hamkke.demo", fields: () => ({ ...request, amount: "1.5", payee: "", description: "" }), expect: ["invalidAmount", "required"] },
+  { label: "a grant request before the grant period starts", path: () => `/grants/${ids.awardNotStarted}`, as: "play@hamkke.demo", fields: () => request, expect: ["grantPeriodNotStarted"], status: 409 },
+  { label: "a grant request after the grant period ended", path: () => `/grants/${ids.awardEnded}`, as: "play@hamkke.demo", fields: () => request, expect: ["grantPeriodEnded"], status: 409 },
   { label: "rejecting a grant request without a reason", path: () => `/grants/${ids.award}`, as: "operator@hamkke.demo", fields: () => ({ intent: "decide", disbursementId: "1", decision: "reject", reason: "" }), expect: ["required"] },
 ];
 
@@ -263,5 +312,63 @@ describe("who may see and do what", () => {
     const contest = await (await anonymous().get("/contests/http-pitch")).text();
     expect(contest).toContain(dictionaries.ko.round.publicAwardsTitle);
     expect(contest).toContain(`/grants/${ids.award}`);
+  });
+});
+
+describe("the grant period on the awardee's page", () => {
+  it("offers the request form inside the period and says why not outside it", async () => {
+    const client = await clientFor("play@hamkke.demo", "ko");
+    const r = dictionaries.ko.round;
+    const open = await (await client.get(`/grants/${ids.award}`)).text();
+    expect(open).toContain('name="expenseCategory"');
+    expect(open).not.toContain('data-testid="grant-period-closed"');
+    const later = await (await client.get(`/grants/${ids.awardNotStarted}`)).text();
+    expect(later).toContain(r.periodNotStarted(formatDate("2026-12-01", "ko")));
+    expect(later).not.toContain('name="expenseCategory"');
+    const over = await (await client.get(`/grants/${ids.awardEnded}`)).text();
+    expect(over).toContain(r.periodEnded(formatDate("2026-11-23", "ko")));
+    expect(over).not.toContain('name="expenseCategory"');
+    const english = await (await (await clientFor("play@hamkke.demo", "en")).get(`/grants/${ids.awardEnded}`)).text();
+    expect(english).toContain("The grant period ended on");
+  });
+});
+
+describe("unassigning a consultant over HTTP", () => {
+  it("takes the campaign away from the consultant, keeps their comments, and a new assignment gives it back", async () => {
+    const consultant = await clientFor("consultant@hamkke.demo", "ko");
+    const operator = await clientFor("operator@hamkke.demo", "ko");
+    const coop = await t.db.selectFrom("campaigns").select("id").where("slug", "=", ids.coopCampaign).executeTakeFirstOrThrow();
+    const posted = await consultant.post(`/consulting/${ids.coopCampaign}`, { topic: "direction", body: "배정 해제 전에 남기는 방향 의견" });
+    expect(posted.status).toBe(302);
+
+    // Only the host's operators may unassign.
+    const before = await snapshot();
+    for (const email of ["consultant@hamkke.demo", "coop@hamkke.demo"]) {
+      expect((await (await clientFor(email, "ko")).post(roundPage(), { intent: "unassign", campaignId: String(coop.id), consultantId: String(ids.consultant) })).status, email).toBe(403);
+    }
+    expect(await snapshot()).toBe(before);
+
+    const unassigned = await operator.post(roundPage(), { intent: "unassign", campaignId: String(coop.id), consultantId: String(ids.consultant) });
+    expect(unassigned.status).toBe(302);
+    expect(unassigned.headers.get("location")).toContain("notice=consultantUnassigned");
+    expect(await t.db.selectFrom("campaign_consultant_unassignments").select(["consultant_id", "unassigned_by"]).where("campaign_id", "=", coop.id).execute()).toEqual([
+      { consultant_id: ids.consultant, unassigned_by: await userId(t, "operator@hamkke.demo") },
+    ]);
+    const row = (await (await operator.get(roundPage())).text()).match(/data-testid="round-row-[^"]*"[\s\S]*?<\/tr>/g)?.find((html) => html.includes("함께 크는 나무 협동조합 프로젝트"));
+    expect(row).toContain(dictionaries.ko.round.noConsultant);
+
+    // The consultant no longer sees the campaign, nor can comment on it.
+    const afterUnassign = await snapshot();
+    expect(await (await consultant.get("/consulting")).text()).not.toContain("함께 크는 나무 협동조합 프로젝트");
+    expect((await consultant.get(`/consulting/${ids.coopCampaign}`)).status).toBe(404);
+    expect((await consultant.post(`/consulting/${ids.coopCampaign}`, { topic: "content", body: "해제 후 의견" })).status).toBe(404);
+    expect(await snapshot()).toBe(afterUnassign);
+    // What they wrote stays where the enterprise and the operator read it.
+    const editor = await (await (await clientFor("coop@hamkke.demo", "ko")).get(`/campaigns/${ids.coopCampaign}/edit`)).text();
+    expect(editor).toContain("배정 해제 전에 남기는 방향 의견");
+
+    // Reassigned, the consultant has the campaign back.
+    expect((await operator.post(roundPage(), { intent: "assign", campaignId: String(coop.id), consultantId: String(ids.consultant) })).status).toBe(302);
+    expect((await consultant.get(`/consulting/${ids.coopCampaign}`)).status).toBe(200);
   });
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reviewCampaign, submitForReview, updateCampaignBasics } from "../../app/campaigns/campaigns.server";
 import { goLiveDueCampaigns } from "../../app/campaigns/settlement.server";
 import { postConsultation } from "../../app/consulting/consulting.server";
-import { assignConsultant, createRoundDrafts } from "../../app/contests/round.server";
+import { assignConsultant, createRoundDrafts, unassignConsultant } from "../../app/contests/round.server";
 import { approveDisbursement, requestGrantDisbursement } from "../../app/disbursements/disbursements.server";
 import { getGrantAward, listContestAwards, recordGrantAward } from "../../app/grants/awards.server";
 import { contestGrantSource, grantCategorySpent, grantEscrow } from "../../app/ledger/accounts";
@@ -169,6 +169,62 @@ describe("consultants", () => {
   });
 });
 
+describe("unassigning a consultant", () => {
+  it("ends the assignment on the record, keeps the comments and shuts the consultant out, also as direct SQL", async () => {
+    // The third draft is still open for consulting (the first two went live above).
+    const [, , second] = await campaignsOf(round.id);
+    const consultant = await userId(t, "consultant@hamkke.demo");
+    const operator = await userId(t, "operator@hamkke.demo");
+    const assignedAt = services.clock.now();
+    await assignConsultant(t.db, { contestId: round.id, campaignId: second!.id, consultantId: consultant, operatorId: operator, now: assignedAt });
+    await postConsultation(services, { campaignId: second!.id, consultantId: consultant, topic: "content", body: "배정 해제 전에 남긴 의견", requestsChanges: false });
+
+    // Only an operator of the campaign's host can end it; the app role cannot delete assignments itself.
+    await expect(unassignConsultant(t.db, { contestId: round.id, campaignId: second!.id, consultantId: consultant, operatorId: await userId(t, "fund1@hamkke.demo"), now: services.clock.now() })).rejects.toMatchObject({ code: "notAllowed" });
+    await expect(sql`DELETE FROM campaign_consultants WHERE campaign_id = ${second!.id}`.execute(t.db)).rejects.toThrow(/permission denied/);
+    expect(await t.db.selectFrom("campaign_consultants").select("consultant_id").where("campaign_id", "=", second!.id).execute()).toEqual([{ consultant_id: consultant }]);
+
+    const unassignedAt = new Date(assignedAt.getTime() + 3_600_000);
+    await unassignConsultant(t.db, { contestId: round.id, campaignId: second!.id, consultantId: consultant, operatorId: operator, now: unassignedAt });
+    expect(await t.db.selectFrom("campaign_consultants").select("consultant_id").where("campaign_id", "=", second!.id).execute()).toEqual([]);
+    const record = await t.db.selectFrom("campaign_consultant_unassignments").selectAll().where("campaign_id", "=", second!.id).execute();
+    expect(record).toEqual([{ id: expect.any(Number), campaign_id: second!.id, consultant_id: consultant, assigned_by: operator, assigned_at: assignedAt, unassigned_by: operator, unassigned_at: unassignedAt }]);
+    await expect(sql`UPDATE campaign_consultant_unassignments SET unassigned_by = ${consultant}`.execute(t.db)).rejects.toThrow(/permission denied/);
+    await expect(sql`DELETE FROM campaign_consultant_unassignments`.execute(t.db)).rejects.toThrow(/permission denied/);
+
+    // The comment stays; a new one is refused by the product and by the database.
+    const comments = await t.db.selectFrom("campaign_consultations").select("body").where("campaign_id", "=", second!.id).execute();
+    expect(comments).toEqual([{ body: "배정 해제 전에 남긴 의견" }]);
+    await expect(postConsultation(services, { campaignId: second!.id, consultantId: consultant, topic: "content", body: "해제 후 의견", requestsChanges: false })).rejects.toMatchObject({ code: "notAssignedConsultant" });
+    await expect(sql`INSERT INTO campaign_consultations (campaign_id, author_id, topic, body) VALUES (${second!.id}, ${consultant}, 'content', '직접 입력')`.execute(t.db)).rejects.toThrow(/only a consultant assigned/);
+
+    // A second unassignment (a double click, another operator) is refused and writes nothing.
+    await expect(unassignConsultant(t.db, { contestId: round.id, campaignId: second!.id, consultantId: consultant, operatorId: operator, now: services.clock.now() })).rejects.toMatchObject({ code: "consultantNotAssigned", status: 409 });
+    expect(await t.db.selectFrom("campaign_consultant_unassignments").select("id").where("campaign_id", "=", second!.id).execute()).toHaveLength(1);
+    // A campaign of another contest is not this contest's to change.
+    const [first] = await campaignsOf(round.id);
+    await expect(unassignConsultant(t.db, { contestId: pitch.id, campaignId: first!.id, consultantId: consultant, operatorId: operator, now: services.clock.now() })).rejects.toMatchObject({ code: "invalidChoice", status: 404 });
+
+    // Assigned again (the same person or a replacement), they may comment again.
+    await assignConsultant(t.db, { contestId: round.id, campaignId: second!.id, consultantId: consultant, operatorId: operator, now: services.clock.now() });
+    await postConsultation(services, { campaignId: second!.id, consultantId: consultant, topic: "other", body: "다시 배정된 뒤의 의견", requestsChanges: false });
+    expect(await t.db.selectFrom("campaign_consultations").select("id").where("campaign_id", "=", second!.id).execute()).toHaveLength(2);
+  });
+
+  it("leaves a consultant whose role was revoked unable to comment, even while still assigned", async () => {
+    const [, , second] = await campaignsOf(round.id);
+    const consultant = await userId(t, "consultant@hamkke.demo");
+    const gwangsan = round.hostId;
+    const role = await t.owner.selectFrom("staff_roles").selectAll().where("user_id", "=", consultant).where("host_id", "=", gwangsan).where("role", "=", "consultant").executeTakeFirstOrThrow();
+    await t.owner.deleteFrom("staff_roles").where("user_id", "=", consultant).where("host_id", "=", gwangsan).where("role", "=", "consultant").execute();
+    try {
+      await expect(sql`INSERT INTO campaign_consultations (campaign_id, author_id, topic, body) VALUES (${second!.id}, ${consultant}, 'content', '역할 없이')`.execute(t.db)).rejects.toThrow(/only a consultant assigned/);
+    } finally {
+      await t.owner.insertInto("staff_roles").values(role).execute();
+    }
+  });
+});
+
 describe("grant awards", () => {
   const award = (applicationId: number, split: Record<string, number>) => {
     const lines = Object.entries(split).map(([category, amountWon]) => ({ category, amountWon }));
@@ -314,6 +370,68 @@ describe("grant disbursements", () => {
       .executeTakeFirstOrThrow();
     expect(Number(open.total)).toBeLessThanOrEqual(6_000_000);
     expect((await verifyStoredLedger(t.db)).ok).toBe(true);
+  });
+});
+
+describe("the grant period", () => {
+  it("lets the awardee request money only from its first to its last Seoul day, by the app clock, and the database refuses the rest", async () => {
+    const operator = await userId(t, "operator@hamkke.demo");
+    const requester = await userId(t, "play@hamkke.demo");
+    const periodPitch = await createSelectedContest(t.owner, {
+      slug: "pitch-period-test",
+      hostKey: "seogu",
+      kind: "pitch",
+      enterprises: ["누럭놀이단"],
+      selected: 1,
+      grantRules: { pool: 5_000_000, cap: 5_000_000, expenses: EXPENSES, period: { from: "2026-12-01", to: "2026-12-31" } },
+    });
+    const clock = createTestServices(t.db, "2026-11-24T03:00:00Z");
+    const { id: awardId } = await recordGrantAward(t.db, {
+      contestId: periodPitch.id,
+      award: { applicationId: periodPitch.applications[0]!, amountWon: 5_000_000, lines: [{ category: "재료비", amountWon: 5_000_000 }] },
+      awardedBy: operator,
+      now: clock.clock.now(),
+    });
+    let keys = 0;
+    const requestAt = (at: string) => {
+      clock.clock.set(new Date(at));
+      return requestGrantDisbursement(clock, {
+        grantAwardId: awardId,
+        expenseCategory: "재료비",
+        requestedBy: requester,
+        kind: "expense",
+        amount: 100_000,
+        payee: "재료상",
+        description: "공방 재료",
+        idempotencyKey: `grant-period-test-${++keys}`,
+        receipts: [],
+      });
+    };
+    const count = async () => (await t.db.selectFrom("disbursements").select("id").where("grant_award_id", "=", awardId).execute()).length;
+
+    await expect(requestAt("2026-11-24T03:00:00Z")).rejects.toMatchObject({ code: "grantPeriodNotStarted", status: 409 });
+    // 2026-11-30 23:59 in Seoul is still the day before.
+    await expect(requestAt("2026-11-30T14:59:59Z")).rejects.toMatchObject({ code: "grantPeriodNotStarted" });
+    expect(await count()).toBe(0);
+    await requestAt("2026-11-30T15:00:00Z");
+    await requestAt("2026-12-31T14:59:59Z");
+    expect(await count()).toBe(2);
+    await expect(requestAt("2026-12-31T15:00:00Z")).rejects.toMatchObject({ code: "grantPeriodEnded", status: 409 });
+    expect(await count()).toBe(2);
+
+    // The database dates a request by its created_at and refuses one outside the period, or moved later.
+    const direct = (createdAt: string) =>
+      sql`INSERT INTO disbursements (grant_award_id, expense_category, payee, description, amount_won, requested_by, idempotency_key, created_at)
+          VALUES (${awardId}, '재료비', '업체', '직접 입력', 1000, ${requester}, ${`grant-period-direct-${++keys}`}, ${createdAt})`.execute(t.db);
+    await expect(direct("2026-11-30T14:59:59Z")).rejects.toThrow(/is spent from 2026-12-01/);
+    await expect(direct("2026-12-31T15:00:00Z")).rejects.toThrow(/was spent until 2026-12-31/);
+    await direct("2026-12-15T03:00:00Z");
+    await expect(sql`UPDATE disbursements SET created_at = '2027-01-05T03:00:00Z' WHERE grant_award_id = ${awardId}`.execute(t.db)).rejects.toThrow(/are fixed/);
+    expect(await count()).toBe(3);
+    // Rules without a period (the other pitch contest's) take requests on any day.
+    const unlimited = (await t.db.selectFrom("grant_awards").select("id").where("application_id", "=", pitch.applications[0]!).executeTakeFirstOrThrow()).id;
+    clock.clock.set(new Date("2031-06-01T03:00:00Z"));
+    await requestGrantDisbursement(clock, { grantAwardId: unlimited, expenseCategory: "홍보비", requestedBy: requester, kind: "expense", amount: 1_000, payee: "인쇄소", description: "전단", idempotencyKey: "grant-period-unlimited", receipts: [] });
   });
 });
 

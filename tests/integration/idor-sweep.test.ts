@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addBudgetLine, createCampaign } from "../../app/campaigns/campaigns.server";
 import { storeUpload } from "../../app/files/files.server";
 import { startLoanOnlinePayment } from "../../app/loans/online-payments.server";
+import { assignJuror } from "../../app/contests/setup.server";
 import { createPledge } from "../../app/pledges/pledges.server";
 import { demoPdf } from "../../db/seed/fund-demo";
 import { startApp, type TestApp, type TestClient } from "../support/app";
@@ -55,12 +56,12 @@ async function snapshot(): Promise<string> {
   return parts.join(",");
 }
 
-type Persona = "anonymous" | "citizen@" | "play@" | "coop@" | "jahwal@" | "chan@" | "fund1@" | "operator@" | "operator2@" | "juror1@" | "consultant@";
+type Persona = "anonymous" | "citizen@" | "play@" | "coop@" | "jahwal@" | "chan@" | "fund1@" | "operator@" | "operator2@" | "juror1@" | "juror2@" | "consultant@" | "seogu-team5@";
 
 interface PrivateRoute {
   url: string;
   owner: Exclude<Persona, "anonymous">;
-  /** What the owner gets when it is not 200, and why. */
+  /** What the owner gets when it is not 200, and why: a success (2xx/3xx), never a refusal. */
   ownerStatus?: { status: number; why: string };
   outsiders: Persona[];
   /** Text only the owner's page shows. */
@@ -104,6 +105,17 @@ describe("object-level access over every object route (S5)", () => {
     });
     const application = await t.db.selectFrom("contest_applications").select(["id", "title", "contest_id"]).where("enterprise_id", "=", coop).executeTakeFirstOrThrow();
     const gwangsanContest = application.contest_id;
+    // The jury route's owner: juror 1 sits on this contest's jury (juror 2, a juror of the same
+    // host, does not). The peer route's owner: 누럭놀이단 applied to Seo-gu's pitch contest, which
+    // has peer review; another team of that contest (seogu-team5@) must not open its sheet.
+    await assignJuror(t.db, gwangsanContest, await userId(t, "juror1@hamkke.demo"), await userId(t, "admin@hamkke.demo"), now);
+    const peerApplication = await t.db
+      .selectFrom("contest_applications")
+      .innerJoin("contests", "contests.id", "contest_applications.contest_id")
+      .select(["contest_applications.id", "contest_applications.title"])
+      .where("contests.slug", "=", "seogu-2017")
+      .where("contest_applications.enterprise_id", "=", await enterpriseId(t, "누럭놀이단"))
+      .executeTakeFirstOrThrow();
     const fund = await t.db.selectFrom("funds").select("id").executeTakeFirstOrThrow();
     const chanLoan = await t.db.selectFrom("loans").select(["id", "application_id", "store_address"]).where("enterprise_id", "=", chan).executeTakeFirstOrThrow();
     const chanPayment = await startLoanOnlinePayment(app.services, { loanId: chanLoan.id, userId: await userId(t, "chan@hamkke.demo") });
@@ -126,7 +138,10 @@ describe("object-level access over every object route (S5)", () => {
       "/api/v1/campaigns/:slug/summary.csv": { kind: "public", why: "a public campaign's totals (drafts: checked below)" },
       "/api/v1/campaigns/:slug/pledges": { kind: "public", why: "anyone logged in may pledge to a live campaign (drafts: checked below)" },
       "/applications/:id": { kind: "private", route: { url: `/applications/${application.id}`, owner: "coop@", outsiders: outsidersOfCoop, secret: application.title } },
-      "/applications/:id/peer": { kind: "private", route: { url: `/applications/${application.id}/peer`, owner: "coop@", ownerStatus: { status: 404, why: "this contest has no peer review" }, outsiders: ["anonymous", "citizen@", "fund1@"] } },
+      "/applications/:id/peer": {
+        kind: "private",
+        route: { url: `/applications/${peerApplication.id}/peer`, owner: "play@", outsiders: ["anonymous", "citizen@", "coop@", "seogu-team5@", "juror1@", "operator@", "fund1@"], secret: peerApplication.title },
+      },
       "/campaigns/:slug": { kind: "public", why: "public once approved (drafts: checked below)" },
       "/campaigns/:slug/edit": { kind: "private", route: { url: `/campaigns/${draft.slug}/edit`, owner: "coop@", outsiders: outsidersOfCoop, secret: "IDOR-DRAFT-7Q" } },
       "/campaigns/:slug/pledge": { kind: "public", why: "the pledge form of a live campaign (drafts: checked below)" },
@@ -161,7 +176,10 @@ describe("object-level access over every object route (S5)", () => {
       "/files/:publicId": { kind: "private", route: { url: `/files/${privateFile.publicId}`, owner: "jahwal@", outsiders: ["anonymous", "citizen@", "chan@", "operator@"] } },
       "/fund/:slug": { kind: "public", why: "the fund's public page" },
       "/invitations/:token": { kind: "token", why: "a 256-bit token is the key (unknown tokens: checked below)" },
-      "/jury/applications/:id": { kind: "private", route: { url: `/jury/applications/${application.id}`, owner: "operator@", ownerStatus: { status: 404, why: "only assigned jurors see it; the demo contest has none yet" }, outsiders: ["anonymous", "citizen@", "coop@", "juror1@", "fund1@"] } },
+      "/jury/applications/:id": {
+        kind: "private",
+        route: { url: `/jury/applications/${application.id}`, owner: "juror1@", outsiders: ["anonymous", "citizen@", "coop@", "juror2@", "operator@", "fund1@"], secret: application.title },
+      },
       "/ledger/accounts/:code": { kind: "public", why: "the public ledger" },
       "/ledger/entries/:seq": { kind: "public", why: "the public ledger" },
       "/pledges/:publicId": { kind: "private", route: { url: `/pledges/${pledge.publicId}`, owner: "citizen@", outsiders: ["anonymous", "play@", "operator2@", "fund1@"], secret: "12,000" } },
@@ -202,6 +220,8 @@ describe("object-level access over every object route (S5)", () => {
     });
     // Controls first (an owner's visit may legitimately write, e.g. a payment intent for the pay page).
     for (const { url, owner, secret, ownerStatus } of privateRoutes) {
+      // A control the owner is refused proves nothing about the URL: the outsiders' 404 could be the same 404.
+      if (ownerStatus && ownerStatus.status >= 400) problems.push(`${url}: the owner control expects ${ownerStatus.status}; give the route an owner who may use it`);
       const own = await (await as(owner)).get(url);
       const ownBody = await own.text();
       if (own.status !== (ownerStatus?.status ?? 200)) problems.push(`${url}: the owner ${owner} gets ${own.status} (the URL is wrong or access is too tight)`);

@@ -97,6 +97,8 @@ const cases: BadCase[] = [
   { label: "rules before there is a pool", path: () => matchingPath(ids.withoutPool), fields: validRules, expect: ["matchingPoolMissing"] },
   { label: "rules for a closed round", path: () => matchingPath(ids.closed), fields: validRules, expect: ["matchingPoolClosed"] },
   { label: "an unknown action", path: () => matchingPath(ids.withPool), fields: { intent: "drain" }, expect: ["invalidChoice"] },
+  { label: "closing the round without confirming", path: () => matchingPath(ids.withPool), fields: { intent: "close" }, expect: ["matchingCloseConfirmRequired"] },
+  { label: "closing the round with a confirmation that is not the box's", path: () => matchingPath(ids.withPool), fields: { intent: "close", confirmClose: "yes" }, expect: ["matchingCloseConfirmRequired"] },
 ];
 
 describe("bad input on the matching forms", () => {
@@ -126,6 +128,22 @@ describe("bad input on the matching forms", () => {
   }
 });
 
+describe("closing the round", () => {
+  it("asks for the confirmation on the page, refuses without it (422, the pool stays open, no ledger entry)", async () => {
+    const client = await clientFor("operator@hamkke.demo");
+    const page = await (await client.get(matchingPath(ids.withPool))).text();
+    expect(page).toContain('name="confirmClose"');
+    expect(page).toContain(dictionaries.ko.matching.closeConfirm("500,000원", "㈜매칭상사"));
+    const before = await snapshot();
+    const refused = await client.post(matchingPath(ids.withPool), { intent: "close" });
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toContain(dictionaries.ko.errors.matchingCloseConfirmRequired);
+    expect(await snapshot()).toBe(before);
+    const pool = await t.db.selectFrom("matching_pools").select("closed_at").where("contest_id", "=", ids.withPool).executeTakeFirstOrThrow();
+    expect(pool.closed_at).toBeNull();
+  });
+});
+
 describe("who may use the operator pages", () => {
   const pages = () => [matchingPath(ids.withPool), `${matchingPath(ids.withPool)}/simulate`];
 
@@ -143,7 +161,7 @@ describe("who may use the operator pages", () => {
     for (const email of ["citizen@hamkke.demo", "juror1@hamkke.demo", "fund1@hamkke.demo"]) {
       const client = await clientFor(email);
       expect((await client.post(matchingPath(ids.withoutPool), { intent: "create", sponsorKind: "host", total: "100000" })).status).toBe(403);
-      expect((await client.post(matchingPath(ids.withPool), { intent: "close" })).status).toBe(403);
+      expect((await client.post(matchingPath(ids.withPool), { intent: "close", confirmClose: "on" })).status).toBe(403);
       expect((await client.post(matchingPath(ids.withPool), validRules)).status).toBe(403);
     }
     expect(await snapshot()).toBe(before);
@@ -154,7 +172,7 @@ describe("who may use the operator pages", () => {
     expect((await client.get("/staff/contests/999999/matching")).status).toBe(404);
     expect((await client.get("/staff/contests/abc/matching")).status).toBe(404);
     expect((await client.get("/staff/contests/999999/matching/simulate")).status).toBe(404);
-    expect((await client.post("/staff/contests/999999/matching", { intent: "close" })).status).toBe(404);
+    expect((await client.post("/staff/contests/999999/matching", { intent: "close", confirmClose: "on" })).status).toBe(404);
     expect((await app.client().get("/contests/no-such-round/matching")).status).toBe(404);
   });
 });
@@ -191,7 +209,8 @@ describe("an operator's round, over HTTP", () => {
     expect(await simulated.text()).toContain(dictionaries.ko.matching.simulateTitle);
     expect(await snapshot()).toBe(before);
 
-    const [first, second] = await Promise.all([client.post(path, { intent: "close" }), client.post(path, { intent: "close" })]);
+    const close = { intent: "close", confirmClose: "on" };
+    const [first, second] = await Promise.all([client.post(path, close), client.post(path, close)]);
     expect([first.status, second.status]).toEqual([302, 302]);
     const returned = await t.db.selectFrom("ledger_accounts").select("balance_won").where("code", "=", `pool:${pool.id}:out:returned`).executeTakeFirstOrThrow();
     expect(returned.balance_won).toBe(300_000);

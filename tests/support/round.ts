@@ -11,7 +11,8 @@ export interface SelectedContestOptions {
   enterprises: string[];
   selected: number;
   campaignWindow?: { from: string; to: string } | null;
-  grantRules?: { pool: number; cap: number; expenses: string[] } | null;
+  /** period: the grant's spending period, inclusive Seoul dates (none: no limit). */
+  grantRules?: { pool: number; cap: number; expenses: string[]; period?: { from: string; to: string } } | null;
   /** Shown on /contests/<slug>. */
   published?: boolean;
 }
@@ -88,6 +89,8 @@ export async function createSelectedContest(owner: Database, options: SelectedCo
         cap_per_awardee_won: options.grantRules.cap,
         funding_source: "구비 100%",
         eligible_expenses: options.grantRules.expenses,
+        period_from: options.grantRules.period?.from ?? null,
+        period_to: options.grantRules.period?.to ?? null,
         created_by: admin.id,
       })
       .execute();
