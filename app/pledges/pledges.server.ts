@@ -3,7 +3,8 @@ import type { PledgeState } from "../../db/types";
 import { enqueueEmail } from "../email/outbox.server";
 import { campaignEscrow, campaignFees, campaignOnlineSource } from "../ledger/accounts";
 import { backerCommitment, newReceiptCode } from "../ledger/receipts";
-import { appendEntry } from "../ledger/ledger.server";
+import type { EntryDraft } from "../ledger/ledger";
+import { appendEntries } from "../ledger/ledger.server";
 import { matchPledge, returnMatchOfPledge } from "../matching/matching.server";
 import type { IntentState } from "../payments/provider";
 import type { Services } from "../server/services";
@@ -241,7 +242,7 @@ export async function recordCollected(trx: Tx, pledge: LockedPledge, payment: { 
     .execute();
   // A keep-it-all pledge becomes live money now; an all-or-nothing one was matched when saved.
   if (pledge.funding_model === "keep_it_all") await matchPledge(trx, pledge, now);
-  await appendEntry(trx, {
+  const collected: EntryDraft = {
     kind: "pledge.collected",
     occurredAt: now,
     memo: "온라인 후원 결제",
@@ -251,20 +252,19 @@ export async function recordCollected(trx: Tx, pledge: LockedPledge, payment: { 
       { account: campaignOnlineSource(pledge.campaign_id), amountWon: -pledge.amount_won },
       { account: campaignEscrow(pledge.campaign_id), amountWon: pledge.amount_won },
     ],
-  });
-  if (payment.feeWon > 0) {
-    await appendEntry(trx, {
-      kind: "pledge.fee",
-      occurredAt: now,
-      memo: "결제 수수료",
-      refs: { campaign: pledge.campaign_slug },
-      idempotencyKey: `pledge:${pledge.id}:fee`,
-      lines: [
-        { account: campaignEscrow(pledge.campaign_id), amountWon: -payment.feeWon },
-        { account: campaignFees(pledge.campaign_id), amountWon: payment.feeWon },
-      ],
-    });
-  }
+  };
+  const fee: EntryDraft = {
+    kind: "pledge.fee",
+    occurredAt: now,
+    memo: "결제 수수료",
+    refs: { campaign: pledge.campaign_slug },
+    idempotencyKey: `pledge:${pledge.id}:fee`,
+    lines: [
+      { account: campaignEscrow(pledge.campaign_id), amountWon: -payment.feeWon },
+      { account: campaignFees(pledge.campaign_id), amountWon: payment.feeWon },
+    ],
+  };
+  await appendEntries(trx, payment.feeWon > 0 ? [collected, fee] : [collected]);
 }
 
 /**
