@@ -42,11 +42,26 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       END IF;
       RETURN NULL;
     END $f$;
+
+    -- A generic plan made while the journal was small (a sequential scan) would be kept by a
+    -- long-lived connection as the journal grows: commit-time checks then grow with its size.
+    -- These functions are planned for each call instead.
+    ALTER FUNCTION ledger_check_entry(bigint) SET plan_cache_mode = force_custom_plan;
+    ALTER FUNCTION ledger_after_entry_insert() SET plan_cache_mode = force_custom_plan;
+    ALTER FUNCTION ledger_after_line_insert() SET plan_cache_mode = force_custom_plan;
+    ALTER FUNCTION ledger_before_entry_insert() SET plan_cache_mode = force_custom_plan;
+    ALTER FUNCTION ledger_apply_line() SET plan_cache_mode = force_custom_plan;
+    ALTER FUNCTION ledger_count_line() SET plan_cache_mode = force_custom_plan;
+    ALTER FUNCTION ledger_lock_head_and_find(text[]) SET plan_cache_mode = force_custom_plan;
   `.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`
+    ALTER FUNCTION ledger_check_entry(bigint) RESET plan_cache_mode;
+    ALTER FUNCTION ledger_before_entry_insert() RESET plan_cache_mode;
+    ALTER FUNCTION ledger_apply_line() RESET plan_cache_mode;
+    ALTER FUNCTION ledger_count_line() RESET plan_cache_mode;
     DROP FUNCTION ledger_lock_head_and_find(text[]);
     CREATE OR REPLACE FUNCTION ledger_after_entry_insert() RETURNS trigger LANGUAGE plpgsql AS $f$
     BEGIN
