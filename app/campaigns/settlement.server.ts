@@ -1,11 +1,11 @@
 import { sql } from "kysely";
-import { enqueueEmail } from "../email/outbox.server";
+import { enqueueEmail, enqueueEmails } from "../email/outbox.server";
 import { campaignEscrow, campaignRefunds, feeSubsidy } from "../ledger/accounts";
 import { backerCommitment } from "../ledger/receipts";
 import { appendEntry } from "../ledger/ledger.server";
 import { releasedMatchWon, returnMatchOfPledge, settleCampaignMatches } from "../matching/matching.server";
 import { isPaymentUnavailable, type ChargeResult } from "../payments/provider";
-import { applyIntentState, lockPledge, recordCollected, releaseReward, type LockedPledge } from "../pledges/pledges.server";
+import { applyIntentState, lockPledge, lockPledges, recordCollections, releaseReward, type CollectedPayment, type LockedPledge } from "../pledges/pledges.server";
 import { COLLECTION_RETRY_DAYS, RETRY_INTERVAL_MS } from "../pledges/pledge";
 import type { Services } from "../server/services";
 import { formatDate, seoulDate } from "../utils/dates";
@@ -194,13 +194,13 @@ async function chargeBatch(services: Services, batchSize: number): Promise<{ cla
     const group = claimed.slice(start, start + RECORD_GROUP);
     const outcomes = await inParallel(group, CHARGE_CONCURRENCY, async (pledge) => ({ pledge, result: await chargeOnce(services, pledge) }));
     const settled = outcomes.filter((o): o is { pledge: (typeof group)[number]; result: ChargeResult } => o.result !== null);
-    charged += await services.db.transaction().execute(async (trx) => {
-      let collected = 0;
-      for (const { pledge, result } of settled.sort((a, b) => a.pledge.id - b.pledge.id)) {
-        if (await recordChargeResultIn(trx, services, pledge.id, pledge.charge_attempts, result)) collected += 1;
-      }
-      return collected;
-    });
+    charged += await services.db.transaction().execute((trx) =>
+      recordChargeResultsIn(
+        trx,
+        services,
+        settled.map(({ pledge, result }) => ({ pledgeId: pledge.id, attempt: pledge.charge_attempts, result })),
+      ),
+    );
   }
   return { claimed: claimed.length, charged };
 }
@@ -246,47 +246,66 @@ async function chargeClaimedPledge(services: Services, pledgeId: number, attempt
 }
 
 export async function recordChargeResult(services: Services, pledgeId: number, attempt: number, result: ChargeResult): Promise<boolean> {
-  return services.db.transaction().execute((trx) => recordChargeResultIn(trx, services, pledgeId, attempt, result));
+  const collected = await services.db.transaction().execute((trx) => recordChargeResultsIn(trx, services, [{ pledgeId, attempt, result }]));
+  return collected > 0;
 }
 
-async function recordChargeResultIn(trx: Tx, services: Services, pledgeId: number, attempt: number, result: ChargeResult): Promise<boolean> {
+/**
+ * Records the processor's answers for pledges charged under the given attempts; an answer for an
+ * attempt that is no longer current changes nothing. Successes are written together (one outbox
+ * insert, one update, one ledger append). Returns how many were collected.
+ */
+async function recordChargeResultsIn(trx: Tx, services: Services, answers: readonly { pledgeId: number; attempt: number; result: ChargeResult }[]): Promise<number> {
   const now = services.clock.now();
-  const pledge = await lockPledge(trx, { id: pledgeId });
-  if (!pledge || pledge.state !== "charging" || pledge.charge_attempts !== attempt) return false;
-  if (result.outcome === "succeeded") {
-    await enqueueEmail(trx, pledge.email, "campaignOutcome", {
-      locale: pledge.locale,
-      displayName: pledge.display_name,
-      campaignTitle: pledge.campaign_title,
-      outcome: "charged",
-      amountWon: pledge.amount_won,
-      campaignUrl: `${services.origin}/campaigns/${pledge.campaign_slug}`,
-    });
-    await recordCollected(trx, pledge, { paymentIntentId: result.paymentIntentId, feeWon: result.feeWon }, now);
-    return true;
+  const locked = new Map((await lockPledges(trx, answers.map((a) => a.pledgeId))).map((p) => [p.id, p]));
+  const collections: { pledge: LockedPledge; payment: CollectedPayment }[] = [];
+  for (const { pledgeId, attempt, result } of [...answers].sort((a, b) => a.pledgeId - b.pledgeId)) {
+    const pledge = locked.get(pledgeId);
+    if (!pledge || pledge.state !== "charging" || pledge.charge_attempts !== attempt) continue;
+    if (result.outcome === "succeeded") {
+      collections.push({ pledge, payment: { paymentIntentId: result.paymentIntentId, feeWon: result.feeWon } });
+      continue;
+    }
+    if (result.outcome === "processing") {
+      await trx.updateTable("pledges").set({ provider_payment_intent_id: result.paymentIntentId, updated_at: now }).where("id", "=", pledge.id).execute();
+      continue;
+    }
+    const nextAttempt = new Date(now.getTime() + RETRY_INTERVAL_MS);
+    const deadline = pledge.collection_deadline ?? now;
+    await trx
+      .updateTable("pledges")
+      .set({ state: "collection_failed", last_error: result.declineCode, next_charge_at: nextAttempt <= deadline ? nextAttempt : null, updated_at: now })
+      .where("id", "=", pledge.id)
+      .execute();
+    if (attempt === 1) {
+      await enqueueEmail(trx, pledge.email, "collectionFailed", {
+        locale: pledge.locale,
+        displayName: pledge.display_name,
+        campaignTitle: pledge.campaign_title,
+        amountWon: pledge.amount_won,
+        retryUntil: formatDate(seoulDate(deadline), pledge.locale),
+        updateCardUrl: `${services.origin}/pledges/${pledge.public_id}/pay`,
+      });
+    }
   }
-  if (result.outcome === "processing") {
-    await trx.updateTable("pledges").set({ provider_payment_intent_id: result.paymentIntentId, updated_at: now }).where("id", "=", pledge.id).execute();
-    return false;
-  }
-  const nextAttempt = new Date(now.getTime() + RETRY_INTERVAL_MS);
-  const deadline = pledge.collection_deadline ?? now;
-  await trx
-    .updateTable("pledges")
-    .set({ state: "collection_failed", last_error: result.declineCode, next_charge_at: nextAttempt <= deadline ? nextAttempt : null, updated_at: now })
-    .where("id", "=", pledge.id)
-    .execute();
-  if (attempt === 1) {
-    await enqueueEmail(trx, pledge.email, "collectionFailed", {
-      locale: pledge.locale,
-      displayName: pledge.display_name,
-      campaignTitle: pledge.campaign_title,
-      amountWon: pledge.amount_won,
-      retryUntil: formatDate(seoulDate(deadline), pledge.locale),
-      updateCardUrl: `${services.origin}/pledges/${pledge.public_id}/pay`,
-    });
-  }
-  return false;
+  await enqueueEmails(
+    trx,
+    "campaignOutcome",
+    collections.map(({ pledge }) => ({
+      to: pledge.email,
+      props: {
+        locale: pledge.locale,
+        displayName: pledge.display_name,
+        campaignTitle: pledge.campaign_title,
+        outcome: "charged" as const,
+        amountWon: pledge.amount_won,
+        campaignUrl: `${services.origin}/campaigns/${pledge.campaign_slug}`,
+      },
+    })),
+  );
+  // Last: the ledger append takes the head lock, held until commit.
+  await recordCollections(trx, collections, now);
+  return collections.length;
 }
 
 /**

@@ -10,12 +10,20 @@ import { MAX_ATTEMPTS, retryDelayMinutes } from "./outbox";
  * happens when the message is sent or shown, never inside a transaction that holds locks.
  */
 export async function enqueueEmail<N extends EmailTemplateName>(db: DbOrTx, to: string, template: N, props: EmailProps<N>): Promise<number> {
-  const row = await db
+  const [id] = await enqueueEmails(db, template, [{ to, props }]);
+  if (id === undefined) throw new Error("outbox insert returned nothing");
+  return id;
+}
+
+/** The same for many messages of one template, in one statement (batch settlement). */
+export async function enqueueEmails<N extends EmailTemplateName>(db: DbOrTx, template: N, messages: readonly { to: string; props: EmailProps<N> }[]): Promise<number[]> {
+  if (messages.length === 0) return [];
+  const rows = await db
     .insertInto("email_outbox")
-    .values({ to_address: to, template, subject: emailSubject(template, props), props: sql<string>`cast(cast(${JSON.stringify(props)} as text) as jsonb)` })
+    .values(messages.map(({ to, props }) => ({ to_address: to, template, subject: emailSubject(template, props), props: sql<string>`cast(cast(${JSON.stringify(props)} as text) as jsonb)` })))
     .returning("id")
-    .executeTakeFirstOrThrow();
-  return row.id;
+    .execute();
+  return rows.map((r) => r.id);
 }
 
 export interface RenderedMessage {

@@ -25,10 +25,14 @@ export interface AppendedEntry {
 export async function ensureAccounts(trx: DbOrTx, specs: readonly AccountSpec[]): Promise<Map<string, number>> {
   const unique = [...new Map(specs.map((s) => [s.code, s])).values()];
   if (unique.length === 0) return new Map();
+  const idsOf = async (codes: string[]) => new Map((await trx.selectFrom("ledger_accounts").select(["id", "code"]).where("code", "in", codes).execute()).map((r) => [r.code, r.id]));
+  const ids = await idsOf(unique.map((s) => s.code));
+  const missing = unique.filter((s) => !ids.has(s.code));
+  if (missing.length === 0) return ids;
   await trx
     .insertInto("ledger_accounts")
     .values(
-      unique.map((s) => ({
+      missing.map((s) => ({
         code: s.code,
         kind: s.kind,
         name_ko: s.nameKo,
@@ -38,16 +42,8 @@ export async function ensureAccounts(trx: DbOrTx, specs: readonly AccountSpec[])
     )
     .onConflict((oc) => oc.column("code").doNothing())
     .execute();
-  const rows = await trx
-    .selectFrom("ledger_accounts")
-    .select(["id", "code"])
-    .where(
-      "code",
-      "in",
-      unique.map((s) => s.code),
-    )
-    .execute();
-  return new Map(rows.map((r) => [r.code, r.id]));
+  for (const [code, id] of await idsOf(missing.map((s) => s.code))) ids.set(code, id);
+  return ids;
 }
 
 /**
@@ -61,6 +57,8 @@ export async function appendEntry(trx: Tx, draft: EntryDraft): Promise<AppendedE
 }
 
 const INSERT_CHUNK = 1000;
+/** Four parameters a line: well under PostgreSQL's 65,535 bind parameters a statement. */
+const LINES_PER_STATEMENT = 8000;
 
 /**
  * Appends entries in order, in one go (batch settlement, imports): one head lock, one account
@@ -70,32 +68,24 @@ const INSERT_CHUNK = 1000;
 export async function appendEntries(trx: Tx, drafts: readonly EntryDraft[]): Promise<AppendedEntry[]> {
   for (const draft of drafts) assertValidLines(draft.lines.map((l) => ({ account: l.account.code, amountWon: l.amountWon })));
   if (drafts.length === 0) return [];
-  const head = await sql<{ seq: number; chain_hash: Buffer }>`SELECT seq, chain_hash FROM ledger_lock_head()`
-    .execute(trx)
-    .then((r) => r.rows[0]);
-  if (!head) throw new Error("ledger head row is missing");
-
-  const keys = [...new Set(drafts.flatMap((d) => (d.idempotencyKey ? [d.idempotencyKey] : [])))];
-  const known = new Map<string, AppendedEntry>();
-  for (let i = 0; i < keys.length; i += INSERT_CHUNK) {
-    const rows = await trx
-      .selectFrom("journal_entries")
-      .select(["seq", "chain_hash", "idempotency_key"])
-      .where("idempotency_key", "in", keys.slice(i, i + INSERT_CHUNK))
-      .execute();
-    for (const row of rows) if (row.idempotency_key) known.set(row.idempotency_key, { seq: row.seq, chainHash: row.chain_hash.toString("hex"), created: false });
-  }
-
+  // Accounts first: creating one is idempotent and needs no lock, so it stays outside the section
+  // that serialises every append.
   const specs = [...new Map(drafts.flatMap((d) => d.lines.map((l) => [l.account.code, l.account] as const))).values()];
   const accountIds = new Map<string, number>();
   for (let i = 0; i < specs.length; i += INSERT_CHUNK) {
     for (const [code, id] of await ensureAccounts(trx, specs.slice(i, i + INSERT_CHUNK))) accountIds.set(code, id);
   }
 
+  const keys = [...new Set(drafts.flatMap((d) => (d.idempotencyKey ? [d.idempotencyKey] : [])))];
+  const head = await sql<{ seq: string | number; chain_hash: Buffer; known: [string, number, string][] }>`SELECT seq, chain_hash, known FROM ledger_lock_head_and_find(${keys}::text[])`
+    .execute(trx)
+    .then((r) => r.rows[0]);
+  if (!head) throw new Error("ledger head row is missing");
+  const known = new Map<string, AppendedEntry>(head.known.map(([key, seq, chain]) => [key, { seq: Number(seq), chainHash: chain, created: false }]));
+
   const results: AppendedEntry[] = [];
-  const entries: Insertable<DB["journal_entries"]>[] = [];
-  const lines: Insertable<DB["journal_lines"]>[] = [];
-  let seq = head.seq;
+  const batches: { entries: Insertable<DB["journal_entries"]>[]; lines: Insertable<DB["journal_lines"]>[] }[] = [];
+  let seq = Number(head.seq);
   let previous = head.chain_hash;
   for (const draft of drafts) {
     const existing = draft.idempotencyKey ? known.get(draft.idempotencyKey) : undefined;
@@ -108,7 +98,12 @@ export async function appendEntries(trx: Tx, drafts: readonly EntryDraft[]): Pro
     const leaf = leafHash(canonical);
     const chain = chainHash(previous, leaf);
     previous = chain;
-    entries.push({
+    let batch = batches.at(-1);
+    if (!batch || batch.entries.length >= INSERT_CHUNK || batch.lines.length + draft.lines.length > LINES_PER_STATEMENT) {
+      batch = { entries: [], lines: [] };
+      batches.push(batch);
+    }
+    batch.entries.push({
       seq,
       kind: draft.kind,
       occurred_at: draft.occurredAt,
@@ -118,6 +113,7 @@ export async function appendEntries(trx: Tx, drafts: readonly EntryDraft[]): Pro
       reverses_seq: draft.reversesSeq ?? null,
       idempotency_key: draft.idempotencyKey ?? null,
     });
+    const lines = batch.lines;
     draft.lines.forEach((line, index) => {
       const accountId = accountIds.get(line.account.code);
       if (accountId === undefined) throw new Error(`ledger account ${line.account.code} was not created`);
@@ -127,8 +123,14 @@ export async function appendEntries(trx: Tx, drafts: readonly EntryDraft[]): Pro
     if (draft.idempotencyKey) known.set(draft.idempotencyKey, appended);
     results.push(appended);
   }
-  for (let i = 0; i < entries.length; i += INSERT_CHUNK) await trx.insertInto("journal_entries").values(entries.slice(i, i + INSERT_CHUNK)).execute();
-  for (let i = 0; i < lines.length; i += INSERT_CHUNK * 3) await trx.insertInto("journal_lines").values(lines.slice(i, i + INSERT_CHUNK * 3)).execute();
+  // Entries and their lines in one statement: the lines' foreign keys and triggers run at its end.
+  for (const batch of batches) {
+    await trx
+      .with("appended", (db) => db.insertInto("journal_entries").values(batch.entries).returning("seq"))
+      .insertInto("journal_lines")
+      .values(batch.lines)
+      .execute();
+  }
   return results;
 }
 

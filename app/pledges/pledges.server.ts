@@ -1,9 +1,11 @@
+import { sql } from "kysely";
 import { randomBytes } from "node:crypto";
 import type { PledgeState } from "../../db/types";
 import { enqueueEmail } from "../email/outbox.server";
 import { campaignEscrow, campaignFees, campaignOnlineSource } from "../ledger/accounts";
 import { backerCommitment, newReceiptCode } from "../ledger/receipts";
-import { appendEntry } from "../ledger/ledger.server";
+import type { EntryDraft } from "../ledger/ledger";
+import { appendEntries } from "../ledger/ledger.server";
 import { matchPledge, returnMatchOfPledge } from "../matching/matching.server";
 import type { IntentState } from "../payments/provider";
 import type { Services } from "../server/services";
@@ -14,7 +16,18 @@ import { canCancel, pledgeRequestHash, pledgeRuleProblem, type PledgeInput } fro
 
 /** The pledge with what its money steps need to know about the campaign and the backer. */
 export async function lockPledge(trx: Tx, where: { id: number } | { publicId: string }) {
-  let query = trx
+  const query = lockedPledgeQuery(trx);
+  return ("id" in where ? query.where("pledges.id", "=", where.id) : query.where("pledges.public_id", "=", where.publicId)).executeTakeFirst();
+}
+
+/** Several pledges at once, locked in id order (as every batch does, so two batches never deadlock). */
+export async function lockPledges(trx: Tx, ids: readonly number[]) {
+  if (ids.length === 0) return [];
+  return lockedPledgeQuery(trx).where("pledges.id", "in", [...ids]).orderBy("pledges.id").execute();
+}
+
+function lockedPledgeQuery(trx: Tx) {
+  return trx
     .selectFrom("pledges")
     .innerJoin("campaigns", "campaigns.id", "pledges.campaign_id")
     .innerJoin("users", "users.id", "pledges.backer_id")
@@ -47,8 +60,6 @@ export async function lockPledge(trx: Tx, where: { id: number } | { publicId: st
       "rewards.title as reward_title",
     ])
     .forUpdate("pledges");
-  query = "id" in where ? query.where("pledges.id", "=", where.id) : query.where("pledges.public_id", "=", where.publicId);
-  return query.executeTakeFirst();
 }
 
 export type LockedPledge = NonNullable<Awaited<ReturnType<typeof lockPledge>>>;
@@ -222,49 +233,58 @@ function receiptProps(services: Services, pledge: LockedPledge, charged: boolean
 }
 
 /**
- * Writes the collection to the ledger: the gross into escrow, then the processor's fee out of it.
+ * Writes collections to the ledger: each gross into escrow, then the processor's fee out of it.
  * Call it last in the transaction: it takes the ledger head lock, held until commit.
  */
-export async function recordCollected(trx: Tx, pledge: LockedPledge, payment: { paymentIntentId: string | null; feeWon: number }, now: Date): Promise<void> {
-  await trx
-    .updateTable("pledges")
-    .set({
-      state: "collected",
-      provider_payment_intent_id: payment.paymentIntentId ?? undefined,
-      fee_won: payment.feeWon,
-      collected_at: now,
-      updated_at: now,
-      last_error: null,
-      next_charge_at: null,
-    })
-    .where("id", "=", pledge.id)
-    .execute();
+export async function recordCollected(trx: Tx, pledge: LockedPledge, payment: CollectedPayment, now: Date): Promise<void> {
+  await recordCollections(trx, [{ pledge, payment }], now);
+}
+
+export interface CollectedPayment {
+  paymentIntentId: string | null;
+  feeWon: number;
+}
+
+/** The same for many locked pledges in a few statements (a batch of off-session charges). */
+export async function recordCollections(trx: Tx, collections: readonly { pledge: LockedPledge; payment: CollectedPayment }[], now: Date): Promise<void> {
+  if (collections.length === 0) return;
+  const rows = collections.map(({ pledge, payment }) => sql`(${pledge.id}::bigint, ${payment.paymentIntentId}::text, ${payment.feeWon}::bigint)`);
+  await sql`
+    UPDATE pledges p SET state = 'collected', provider_payment_intent_id = coalesce(v.intent, p.provider_payment_intent_id), fee_won = v.fee,
+      collected_at = ${now}, updated_at = ${now}, last_error = NULL, next_charge_at = NULL
+    FROM (VALUES ${sql.join(rows)}) AS v (id, intent, fee)
+    WHERE p.id = v.id`.execute(trx);
   // A keep-it-all pledge becomes live money now; an all-or-nothing one was matched when saved.
-  if (pledge.funding_model === "keep_it_all") await matchPledge(trx, pledge, now);
-  await appendEntry(trx, {
-    kind: "pledge.collected",
-    occurredAt: now,
-    memo: "온라인 후원 결제",
-    refs: { campaign: pledge.campaign_slug, backer: backerCommitment(pledge.receipt_secret) },
-    idempotencyKey: `pledge:${pledge.id}:collected`,
-    lines: [
-      { account: campaignOnlineSource(pledge.campaign_id), amountWon: -pledge.amount_won },
-      { account: campaignEscrow(pledge.campaign_id), amountWon: pledge.amount_won },
-    ],
-  });
-  if (payment.feeWon > 0) {
-    await appendEntry(trx, {
-      kind: "pledge.fee",
-      occurredAt: now,
-      memo: "결제 수수료",
-      refs: { campaign: pledge.campaign_slug },
-      idempotencyKey: `pledge:${pledge.id}:fee`,
-      lines: [
-        { account: campaignEscrow(pledge.campaign_id), amountWon: -payment.feeWon },
-        { account: campaignFees(pledge.campaign_id), amountWon: payment.feeWon },
-      ],
-    });
-  }
+  for (const { pledge } of collections) if (pledge.funding_model === "keep_it_all") await matchPledge(trx, pledge, now);
+  await appendEntries(
+    trx,
+    collections.flatMap(({ pledge, payment }) => {
+      const collected: EntryDraft = {
+        kind: "pledge.collected",
+        occurredAt: now,
+        memo: "온라인 후원 결제",
+        refs: { campaign: pledge.campaign_slug, backer: backerCommitment(pledge.receipt_secret) },
+        idempotencyKey: `pledge:${pledge.id}:collected`,
+        lines: [
+          { account: campaignOnlineSource(pledge.campaign_id), amountWon: -pledge.amount_won },
+          { account: campaignEscrow(pledge.campaign_id), amountWon: pledge.amount_won },
+        ],
+      };
+      if (payment.feeWon <= 0) return [collected];
+      const fee: EntryDraft = {
+        kind: "pledge.fee",
+        occurredAt: now,
+        memo: "결제 수수료",
+        refs: { campaign: pledge.campaign_slug },
+        idempotencyKey: `pledge:${pledge.id}:fee`,
+        lines: [
+          { account: campaignEscrow(pledge.campaign_id), amountWon: -payment.feeWon },
+          { account: campaignFees(pledge.campaign_id), amountWon: payment.feeWon },
+        ],
+      };
+      return [collected, fee];
+    }),
+  );
 }
 
 /**

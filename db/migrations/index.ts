@@ -14,6 +14,7 @@ import * as ledgerOpen from "./20261125_0501_ledger_open";
 import * as loanOnlinePayments from "./20261125_0702_loan_online_payments";
 import * as grantPeriod from "./20261126_0605_grant_period";
 import * as consultantUnassignment from "./20261126_0606_consultant_unassignment";
+import * as ledgerAppend from "./20261126_0801_ledger_append";
 
 // Listed explicitly (not read from disk) so migrations run the same from source, a bundle or a test.
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   "20261125_0702_loan_online_payments": loanOnlinePayments,
   "20261126_0605_grant_period": grantPeriod,
   "20261126_0606_consultant_unassignment": consultantUnassignment,
+  "20261126_0801_ledger_append": ledgerAppend,
 };

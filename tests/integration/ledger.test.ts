@@ -33,7 +33,11 @@ function transfer(amount: number, key?: string) {
 }
 
 /** A raw insert that bypasses the module's own checks, to prove the database refuses it. */
-async function rawAppend(db: Database, lines: { code: string; amount: number }[], tweak: { seq?: number; badChain?: boolean; canonicalLines?: { code: string; amount: number }[] } = {}) {
+async function rawAppend(
+  db: Database,
+  lines: { code: string; amount: number }[],
+  tweak: { seq?: number; badChain?: boolean; canonicalLines?: { code: string; amount: number }[]; afterImmediateCheck?: { code: string; amount: number }[] } = {},
+) {
   await db.transaction().execute(async (trx) => {
     const head = (await sql<{ seq: number; chain_hash: Buffer }>`SELECT * FROM ledger_lock_head()`.execute(trx)).rows[0]!;
     const seq = tweak.seq ?? head.seq + 1;
@@ -54,12 +58,20 @@ async function rawAppend(db: Database, lines: { code: string; amount: number }[]
       await sql`INSERT INTO journal_lines (entry_seq, line_no, account_id, amount_won)
         SELECT ${seq}, ${lineNo}, id, ${line.amount} FROM ledger_accounts WHERE code = ${line.code}`.execute(trx);
     }
+    if (tweak.afterImmediateCheck) {
+      // The checks run now and pass; lines added afterwards in the same transaction must be checked too.
+      await sql`SET CONSTRAINTS ALL IMMEDIATE`.execute(trx);
+      // One statement, so the added lines balance when their checks run.
+      const added = tweak.afterImmediateCheck.map((line, i) => sql`(${lineNo + i + 1}::smallint, ${line.code}, ${line.amount}::bigint)`);
+      await sql`INSERT INTO journal_lines (entry_seq, line_no, account_id, amount_won)
+        SELECT ${seq}, v.line_no, a.id, v.amount FROM (VALUES ${sql.join(added)}) AS v (line_no, code, amount) JOIN ledger_accounts a ON a.code = v.code`.execute(trx);
+    }
   });
 }
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  await ensureAccounts(t.db, [world, escrow, fees]);
+  await ensureAccounts(t.db, [world, escrow, fees, { code: "external:test-other", kind: "external", nameKo: "외부 2", nameEn: "World 2", mayGoNegative: true }]);
 });
 afterAll(async () => {
   await t.drop();
@@ -140,6 +152,30 @@ describe("the database refuses", () => {
 
   it("an entry with a single line", async () => {
     await expect(rawAppend(t.db, [{ code: escrow.code, amount: 100 }])).rejects.toThrow(/at least 2/);
+  });
+
+  it("an entry with no lines", async () => {
+    await expect(rawAppend(t.db, [], { canonicalLines: [{ code: world.code, amount: -1 }, { code: escrow.code, amount: 1 }] })).rejects.toThrow(/0 line\(s\)/);
+  });
+
+  it("balanced lines added to an entry of an earlier transaction", async () => {
+    const entry = await t.db.transaction().execute((trx) => appendEntry(trx, transfer(700)));
+    await expect(
+      t.db.transaction().execute(async (trx) => {
+        for (const [lineNo, code, amount] of [[3, fees.code, 5], [4, "external:test-other", -5]] as const) {
+          await sql`INSERT INTO journal_lines (entry_seq, line_no, account_id, amount_won)
+            SELECT ${entry.seq}, ${lineNo}, id, ${amount} FROM ledger_accounts WHERE code = ${code}`.execute(trx);
+        }
+      }),
+    ).rejects.toThrow(/disagree with its canonical text/);
+  });
+
+  it("balanced lines added after the entry was checked early in its own transaction", async () => {
+    await expect(
+      rawAppend(t.db, [{ code: world.code, amount: -100 }, { code: escrow.code, amount: 100 }], {
+        afterImmediateCheck: [{ code: fees.code, amount: 5 }, { code: "external:test-other", amount: -5 }],
+      }),
+    ).rejects.toThrow(/disagree with its canonical text/);
   });
 
   it("lines that differ from the canonical text", async () => {
