@@ -2,11 +2,10 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { dictionaries } from "../../app/i18n/messages";
 import { launchBrowser } from "../support/browser";
-import { screenshot } from "../support/pages";
+import { logInPage, screenshot } from "../support/pages";
 import { startTestServer, type TestServer } from "../support/server";
 
 const m = dictionaries.ko;
-const PASSWORD = "hamkke-demo-2026";
 
 describe.runIf(inject("chromium"))("campaigns and pledges in the browser", () => {
   let server: TestServer;
@@ -21,13 +20,7 @@ describe.runIf(inject("chromium"))("campaigns and pledges in the browser", () =>
   });
 
   async function logIn(email: string, width = 1280): Promise<Page> {
-    const page = await (await browser.newContext({ viewport: { width, height: 900 } })).newPage();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel(m.auth.email).fill(email);
-    await page.getByLabel(m.auth.password).fill(PASSWORD);
-    await page.getByRole("button", { name: m.auth.loginButton }).click();
-    await page.waitForURL("**/account");
-    return page;
+    return logInPage(browser, server.url, email, { width, height: 900 });
   }
 
   it("a resident finds a live campaign, backs it with the demo card, gets the receipt e-mail and sees the bar move", async () => {

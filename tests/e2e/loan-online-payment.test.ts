@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { dictionaries } from "../../app/i18n/messages";
 import { formatWon } from "../../app/utils/money";
 import { launchBrowser } from "../support/browser";
-import { screenshot } from "../support/pages";
+import { logInPage, screenshot } from "../support/pages";
 import { startTestServer, type TestServer } from "../support/server";
 
 const m = dictionaries.ko;
@@ -34,14 +34,7 @@ describe.runIf(inject("chromium"))("an enterprise pays its loan instalment onlin
   });
 
   async function logIn(email: string, viewport: { width: number; height: number }): Promise<Page> {
-    const context = await browser.newContext({ viewport, isMobile: viewport.width < 500, hasTouch: viewport.width < 500 });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel(m.auth.email).fill(email);
-    await page.getByLabel(m.auth.password).fill("hamkke-demo-2026");
-    await page.getByRole("button", { name: m.auth.loginButton }).click();
-    await expect.poll(() => page.url()).toContain("/account");
-    return page;
+    return logInPage(browser, server.url, email, viewport);
   }
 
   it("the owner pays the next instalment with a test card on a phone and sees it paid", async () => {

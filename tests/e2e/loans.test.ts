@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { dictionaries } from "../../app/i18n/messages";
 import { demoPdf } from "../../db/seed/fund-demo";
 import { launchBrowser } from "../support/browser";
-import { screenshot } from "../support/pages";
+import { logInPage, screenshot } from "../support/pages";
 import { startTestServer, type TestServer } from "../support/server";
 
 const m = dictionaries.ko;
@@ -24,14 +24,7 @@ describe.runIf(inject("chromium"))("a lease-deposit loan in the browser", () => 
   });
 
   async function logIn(email: string, width = 1280): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel(m.auth.email).fill(email);
-    await page.getByLabel(m.auth.password).fill("hamkke-demo-2026");
-    await page.getByRole("button", { name: m.auth.loginButton }).click();
-    await expect.poll(() => page.url()).toContain("/account");
-    return page;
+    return logInPage(browser, server.url, email, { width, height: 900 });
   }
 
   async function notice(page: Page): Promise<string | null> {

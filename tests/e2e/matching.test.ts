@@ -4,13 +4,12 @@ import { addBudgetLine, createCampaign, reviewCampaign, submitForReview } from "
 import { dictionaries } from "../../app/i18n/messages";
 import { seoulDate } from "../../app/utils/dates";
 import { launchBrowser } from "../support/browser";
-import { screenPath, screenshot } from "../support/pages";
+import { logInPage, screenPath, screenshot } from "../support/pages";
 import { createTestServices } from "../support/services";
 import { startTestServer, type TestServer } from "../support/server";
 
 const m = dictionaries.ko;
 const x = m.matching;
-const PASSWORD = "hamkke-demo-2026";
 const ROUND = "e2e-matching-round";
 
 describe.runIf(inject("chromium"))("matching funds in the browser", () => {
@@ -49,13 +48,7 @@ describe.runIf(inject("chromium"))("matching funds in the browser", () => {
   });
 
   async function logIn(email: string, width = 1280): Promise<Page> {
-    const page = await (await browser.newContext({ viewport: { width, height: 900 } })).newPage();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel(m.auth.email).fill(email);
-    await page.getByLabel(m.auth.password).fill(PASSWORD);
-    await page.getByRole("button", { name: m.auth.loginButton }).click();
-    await page.waitForURL("**/account");
-    return page;
+    return logInPage(browser, server.url, email, { width, height: 900 });
   }
 
   it("an operator creates the pool and its rules, a resident pledges and sees the match, the simulator replays it", async () => {

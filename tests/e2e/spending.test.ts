@@ -2,7 +2,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { dictionaries } from "../../app/i18n/messages";
 import { launchBrowser } from "../support/browser";
-import { screenshot } from "../support/pages";
+import { logInPage, screenshot } from "../support/pages";
 import { startTestServer, type TestServer } from "../support/server";
 
 const m = dictionaries.ko;
@@ -21,13 +21,7 @@ describe.runIf(inject("chromium"))("spending under four eyes, in the browser", (
   });
 
   async function logIn(email: string): Promise<Page> {
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel(m.auth.email).fill(email);
-    await page.getByLabel(m.auth.password).fill("hamkke-demo-2026");
-    await page.getByRole("button", { name: m.auth.loginButton }).click();
-    await page.waitForURL("**/account");
-    return page;
+    return logInPage(browser, server.url, email);
   }
 
   it("an enterprise requests with a receipt, two operators approve, a citizen follows it on the ledger", async () => {

@@ -1,6 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import type { Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { dictionaries } from "../../app/i18n/messages";
+import { DEMO_PASSWORD } from "../../db/seed/seed";
 
 const screensDir = resolve(import.meta.dirname, "../../test-results/screens");
 
@@ -27,4 +29,17 @@ export async function linkFromLatestEmail(page: Page, base: string, to: string, 
   const link = links.find((href) => href.includes(pathPart));
   if (!link) throw new Error(`no link containing ${pathPart} in the e-mail to ${to}`);
   return link;
+}
+
+/** A new browser context logged in as a demo account (Korean UI), on the account page. */
+export async function logInPage(browser: Browser, base: string, email: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const m = dictionaries.ko;
+  const phone = viewport.width < 500;
+  const page = await (await browser.newContext({ viewport, isMobile: phone, hasTouch: phone })).newPage();
+  await page.goto(`${base}/login`);
+  await page.getByLabel(m.auth.email).fill(email);
+  await page.getByLabel(m.auth.password).fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: m.auth.loginButton }).click();
+  await page.waitForURL("**/account");
+  return page;
 }
