@@ -6,17 +6,21 @@ import { campaignMoney, type CampaignMoney } from "../../app/campaigns/totals.se
 import { approveDisbursement, rejectDisbursement, requestDisbursement } from "../../app/disbursements/disbursements.server";
 import { canSpend } from "../../app/disbursements/disbursement";
 import { fundCash, fundInterestIncome, fundPenaltyIncome, loanReceivable } from "../../app/fund/fund";
+import { campaignEscrow, poolAvailable, poolCommitted, poolReturned, poolSource } from "../../app/ledger/accounts";
 import { checkEntryContent, GENESIS_HASH } from "../../app/ledger/ledger";
 import { getBalances, verifyStoredLedger } from "../../app/ledger/ledger.server";
+import { ALLOCATION_MODES, computeMatch, factorMatch, reserveFor, type MatchDecision, type MatchingRules } from "../../app/matching/matching";
+import { rulesFromInput, rulesFromRow, type RulesInput } from "../../app/matching/matching-forms";
+import { closePool, publishRules } from "../../app/matching/matching.server";
 import { contractTerms, loadInstalments, recordRepayment, type RepaymentRequest, type RepaymentResult } from "../../app/loans/loans.server";
 import { nextPayment, quotePrepayment, unpaidPrincipal } from "../../app/loans/servicing";
 import { completeDemoAuthentication, confirmDemoCard } from "../../app/payments/demo-checkout.server";
 import { createPledge } from "../../app/pledges/pledges.server";
 import { cancelPledge } from "../../app/pledges/pledges.server";
-import type { PledgeInput } from "../../app/pledges/pledge";
+import { BACKING_STATES, UNCHARGED_STATES, type PledgeInput } from "../../app/pledges/pledge";
 import { seoulDate } from "../../app/utils/dates";
 import type { CampaignState, PledgeState } from "../../db/types";
-import type { World } from "./world";
+import { FUZZ_FIRST_RULES, type World } from "./world";
 
 // R1: the money flows as fast-check commands against a small in-memory model. Each command runs
 // the real domain functions on a real database; after every command the model and the database
@@ -52,6 +56,30 @@ interface PledgeModel {
   /** A card update already confirmed for the current attempt (its setup intent is spent). */
   updatedCard: "succeeds" | "fails" | null;
   refundRequested: boolean;
+  /** The pledge's match from the round's pool, made when the pledge became live money. */
+  match: MatchModel | null;
+}
+
+interface MatchModel {
+  id: number;
+  amount: number;
+  version: number;
+  state: "committed" | "released" | "returned";
+}
+
+/** The round's pool as its ledger accounts hold it. */
+interface PoolModel {
+  totalWon: number;
+  availableWon: number;
+  committedWon: number;
+  /** Released into campaigns' escrow and not given back. */
+  releasedWon: number;
+  returnedToSponsorWon: number;
+  closed: boolean;
+  /** Every published rule version, in order; the last one is in force. */
+  versions: MatchingRules[];
+  /** The highest match id when the round closed: no match may come after it. */
+  lastMatchIdAtClose: number | null;
 }
 
 interface CampaignModel {
@@ -87,8 +115,9 @@ export interface MoneyModel {
   disbursements: DisbursementModel[];
   repayments: RepaymentModel[];
   loanTotals: { cash: number; principal: number; interest: number; penalty: number };
-  /** Hook for matching pools (branch `matching`): matched amounts per campaign, booked by match commands. */
+  /** Live matches (committed or released) per campaign. */
   matchedWon: number[];
+  pool: PoolModel;
 }
 
 export function initialModel(world: World): MoneyModel {
@@ -103,6 +132,16 @@ export function initialModel(world: World): MoneyModel {
     repayments: [],
     loanTotals: { cash: 0, principal: 0, interest: 0, penalty: 0 },
     matchedWon: world.campaigns.map(() => 0),
+    pool: {
+      totalWon: world.pool.totalWon,
+      availableWon: world.pool.totalWon,
+      committedWon: 0,
+      releasedWon: 0,
+      returnedToSponsorWon: 0,
+      closed: false,
+      versions: [rulesFromInput(FUZZ_FIRST_RULES, 1)],
+      lastMatchIdAtClose: null,
+    },
   };
 }
 
@@ -165,7 +204,10 @@ async function fingerprint(world: World): Promise<string> {
       (SELECT count(*)::text FROM offline_donations),
       (SELECT count(*)::text FROM loan_repayments),
       (SELECT string_agg(concat_ws(',', number, principal_paid_won, interest_paid_won, penalty_paid_won, paid_off_on), ';' ORDER BY number) FROM loan_instalments WHERE loan_id = ${world.loan.id}),
-      (SELECT sum(claimed_count)::text FROM rewards)
+      (SELECT sum(claimed_count)::text FROM rewards),
+      (SELECT string_agg(concat_ws(',', id, state), ';' ORDER BY id) FROM matches WHERE pool_id = ${world.pool.id}),
+      (SELECT concat_ws(',', committed_won, closed_at) FROM matching_pools WHERE id = ${world.pool.id}),
+      (SELECT count(*)::text FROM matching_rule_versions WHERE pool_id = ${world.pool.id})
     )) AS f`.execute(world.db);
   return row.rows[0]?.f ?? "";
 }
@@ -227,8 +269,7 @@ export async function checkInvariants(world: World, model: MoneyModel): Promise<
     expectEqual(`campaign ${setup.fundingModel} money`, money.get(setup.id), { ...m.money, raisedWon: raised(m) });
   });
 
-  // Matching pools (branch `matching`) check here: each pool's available + committed + returned
-  // = contributed, and `model.matchedWon[i]` = the campaign's matched money in the ledger.
+  await checkMatchingInvariants(world, model);
 
   // Pledges: states equal the model; money moved exactly once for each.
   const pledgeRows = await db.selectFrom("pledges").select(["id", "state", "fee_won"]).where("campaign_id", "in", ids).orderBy("id").execute();
@@ -254,11 +295,13 @@ export async function checkInvariants(world: World, model: MoneyModel): Promise<
     expectEqual(`pledge ${p.id} processor charges`, charges, collected ? 1 : 0);
   }
 
-  // Escrow from the business tables (collected net of fees, offline, refunds, paid disbursements) = ledger escrow.
+  // Escrow from the business tables (collected net of fees, offline, released matches, refunds,
+  // paid disbursements) = ledger escrow.
   const fromTables = await sql<{ campaign_id: number; escrow: string }>`
     SELECT c.id AS campaign_id,
       coalesce((SELECT sum(amount_won - coalesce(fee_won, 0)) FROM pledges WHERE campaign_id = c.id AND state = 'collected'), 0)
       + coalesce((SELECT sum(amount_won) FROM offline_donations WHERE campaign_id = c.id), 0)
+      + coalesce((SELECT sum(amount_won) FROM matches WHERE campaign_id = c.id AND state = 'released'), 0)
       - coalesce((SELECT sum(amount_won) FROM disbursements WHERE campaign_id = c.id AND state = 'paid'), 0) AS escrow
     FROM campaigns c WHERE c.id IN (${sql.join(ids)})`.execute(db);
   for (const row of fromTables.rows) {
@@ -290,6 +333,113 @@ export async function checkInvariants(world: World, model: MoneyModel): Promise<
   expectEqual("loan receivable vs. schedule", b(3), instalments.reduce((s, i) => s + unpaidPrincipal(i), 0));
   const repaymentRows = await db.selectFrom("loan_repayments").select("idempotency_key").where("idempotency_key", "like", "fuzz-%").execute();
   expectEqual("repayments recorded", repaymentRows.map((r) => r.idempotency_key).sort(), model.repayments.map((r) => r.key).sort());
+}
+
+/**
+ * The round's pool: its ledger accounts against the model, the matches table and the rule
+ * versions; every live match within the caps of the version it was made under.
+ */
+async function checkMatchingInvariants(world: World, model: MoneyModel): Promise<void> {
+  const { db, pool } = world;
+  const accounts = { source: poolSource(pool.id).code, available: poolAvailable(pool.id).code, committed: poolCommitted(pool.id).code, returned: poolReturned(pool.id).code };
+  const balances = await getBalances(db, Object.values(accounts));
+  const balance = (code: string) => balances.get(code) ?? 0;
+  // The ledger's matching entries by the campaign they name: what each campaign holds committed
+  // in the pool and what was released into (and given back from) its escrow.
+  const byCampaign = await sql<{ campaign: string | null; code: string; total: string }>`
+    SELECT e.canonical::jsonb -> 'refs' ->> 'campaign' AS campaign, a.code, sum(l.amount_won)::bigint AS total
+    FROM journal_entries e
+    JOIN journal_lines l ON l.entry_seq = e.seq
+    JOIN ledger_accounts a ON a.id = l.account_id
+    WHERE e.kind IN ('matching.committed', 'matching.released', 'matching.returned')
+      AND (e.canonical::jsonb -> 'refs' ->> 'pool')::bigint = ${pool.id}
+      AND a.code NOT IN (${accounts.available}, ${accounts.returned})
+    GROUP BY 1, 2`.execute(db);
+  const ledgerCommitted = world.campaigns.map(() => 0);
+  const ledgerReleased = world.campaigns.map(() => 0);
+  for (const row of byCampaign.rows) {
+    const i = world.campaigns.findIndex((c) => c.slug === row.campaign);
+    const setup = world.campaigns[i];
+    if (!setup) throw new InvariantViolation(`a matching entry of the pool names campaign ${row.campaign ?? "none"}, not one of the round`);
+    if (row.code === accounts.committed) ledgerCommitted[i] = Number(row.total);
+    else if (row.code === campaignEscrow(setup.id).code) ledgerReleased[i] = Number(row.total);
+    else throw new InvariantViolation(`a matching entry for campaign ${setup.slug} moves money on ${row.code}`);
+  }
+  const released = ledgerReleased.reduce((s, v) => s + v, 0);
+  const ledger = { availableWon: balance(accounts.available), committedWon: balance(accounts.committed), releasedWon: released, returnedToSponsorWon: balance(accounts.returned) };
+  for (const [what, won] of [...Object.entries(ledger), ...ledgerCommitted.map((v, i) => [`campaign ${i} committed`, v] as const), ...ledgerReleased.map((v, i) => [`campaign ${i} released`, v] as const)]) {
+    if (won < 0) throw new InvariantViolation(`pool ${what} is negative (${won})`);
+  }
+  expectEqual("pool funded", -balance(accounts.source), pool.totalWon);
+  expectEqual("pool available + committed + released + returned to the sponsor", ledger.availableWon + ledger.committedWon + ledger.releasedWon + ledger.returnedToSponsorWon, pool.totalWon);
+  const { versions, lastMatchIdAtClose, closed } = model.pool;
+  expectEqual("pool figures", ledger, {
+    availableWon: model.pool.availableWon,
+    committedWon: model.pool.committedWon,
+    releasedWon: model.pool.releasedWon,
+    returnedToSponsorWon: model.pool.returnedToSponsorWon,
+  });
+  world.campaigns.forEach((_, i) => expectEqual(`campaign ${i} matched (ledger)`, (ledgerCommitted[i] ?? 0) + (ledgerReleased[i] ?? 0), model.matchedWon[i]));
+
+  const poolRow = await db.selectFrom("matching_pools").select(["total_won", "committed_won", "closed_at"]).where("id", "=", pool.id).executeTakeFirstOrThrow();
+  expectEqual("pool row", [poolRow.total_won, poolRow.committed_won, poolRow.closed_at !== null], [pool.totalWon, ledger.committedWon + ledger.releasedWon, closed]);
+  const versionRows = await db
+    .selectFrom("matching_rule_versions")
+    .select(["version", "factor_bp", "cap_per_pledge_won", "cap_per_campaign_won", "cap_per_backer_won", "min_distinct_backers", "threshold_bp", "allocation"])
+    .where("pool_id", "=", pool.id)
+    .orderBy("version")
+    .execute();
+  expectEqual("rule versions", versionRows.map(rulesFromRow), versions);
+
+  // The matches table: each match as the model made it, and the campaigns' sums from the pledges' states.
+  const matches = await db
+    .selectFrom("matches")
+    .innerJoin("pledges", "pledges.id", "matches.pledge_id")
+    .select(["matches.id", "matches.pledge_id", "matches.campaign_id", "matches.backer_id", "matches.amount_won", "matches.rules_version", "matches.state", "pledges.amount_won as pledge_won", "pledges.state as pledge_state"])
+    .where("matches.pool_id", "=", pool.id)
+    .orderBy("matches.id")
+    .execute();
+  const modelMatches = model.pledges.filter((p) => p.match).map((p) => [p.match?.id, p.id, p.match?.amount, p.match?.version, p.match?.state]);
+  expectEqual(
+    "matches",
+    matches.map((m) => [m.id, m.pledge_id, m.amount_won, m.rules_version, m.state]),
+    modelMatches.sort((a, b) => Number(a[0]) - Number(b[0])),
+  );
+  if (lastMatchIdAtClose !== null) {
+    const late = matches.find((m) => m.id > lastMatchIdAtClose);
+    if (late) throw new InvariantViolation(`match ${late.id} was committed after the round closed`);
+  }
+  world.campaigns.forEach((setup, i) => {
+    const mine = matches.filter((m) => m.campaign_id === setup.id);
+    const committedOfLivePledges = mine.filter((m) => m.state === "committed" && BACKING_STATES.includes(m.pledge_state)).reduce((s, m) => s + m.amount_won, 0);
+    const releasedOfCollected = mine.filter((m) => m.state === "released" && m.pledge_state === "collected").reduce((s, m) => s + m.amount_won, 0);
+    expectEqual(`campaign ${i} committed: matches of live pledges vs. ledger`, committedOfLivePledges, ledgerCommitted[i]);
+    expectEqual(`campaign ${i} released: matches of collected pledges vs. ledger`, releasedOfCollected, ledgerReleased[i]);
+  });
+
+  // Every live match within its version: what the campaign and the backer held when it was made
+  // (live matches are never revived, so those made before it and still live are a lower bound).
+  const rulesOf = new Map(versionRows.map((v) => [v.version, rulesFromRow(v)]));
+  const roundOrder = world.campaigns.map((c) => c.id).sort((a, b) => a - b);
+  const campaignSoFar = new Map<number, number>();
+  const backerSoFar = new Map<number, number>();
+  for (const m of matches) {
+    if (m.state === "returned") continue;
+    const rules = rulesOf.get(m.rules_version);
+    if (!rules) throw new InvariantViolation(`match ${m.id} names rule version ${m.rules_version}, never published`);
+    const campaignTotal = (campaignSoFar.get(m.campaign_id) ?? 0) + m.amount_won;
+    const backerTotal = (backerSoFar.get(m.backer_id) ?? 0) + m.amount_won;
+    campaignSoFar.set(m.campaign_id, campaignTotal);
+    backerSoFar.set(m.backer_id, backerTotal);
+    const problems = [
+      m.amount_won > factorMatch(m.pledge_won, rules.factorBp) ? "pledge × factor" : null,
+      rules.capPerPledgeWon !== null && m.amount_won > rules.capPerPledgeWon ? "cap per pledge" : null,
+      rules.capPerCampaignWon !== null && campaignTotal > rules.capPerCampaignWon ? "cap per campaign" : null,
+      rules.capPerBackerWon !== null && backerTotal > rules.capPerBackerWon ? "cap per backer" : null,
+      rules.allocation === "reserved" && campaignTotal > reserveFor(pool.totalWon, roundOrder.length, roundOrder.indexOf(m.campaign_id)) ? "campaign's reserve" : null,
+    ].filter((p) => p !== null);
+    if (problems.length > 0) throw new InvariantViolation(`match ${m.id} (${m.amount_won}, version ${m.rules_version}) is above the ${problems.join(", ")}`);
+  }
 }
 
 /** The whole ledger from seq 1: chain, canonical texts, stored lines, balances and totals by kind. */
@@ -366,6 +516,7 @@ class PledgeCommand implements Cmd {
       nextChargeAt: null,
       updatedCard: null,
       refundRequested: false,
+      match: null,
     };
     model.pledges.push(pledge);
     // The same key with another body is refused and changes nothing.
@@ -398,12 +549,15 @@ async function payPledge(model: MoneyModel, world: World, pledge: PledgeModel, c
     expectRefusal("card", code, refused);
     reached(refused ? "card refused" : "card accepted");
     if (refused) return expectUnchanged(world, before, "card");
+    // Decided on the round as it stood before this pledge became live money.
+    const expected = expectedMatch(model, world, pledge);
     if (keepItAll) {
       collect(model, pledge);
     } else {
       pledge.state = "saved";
       pledge.savedCard = card === "failsLater" ? "fails" : "succeeds";
     }
+    await bookMatch(model, world, pledge, expected);
     return;
   }
   if (pledge.state === "collection_failed") {
@@ -439,6 +593,94 @@ function collect(model: MoneyModel, pledge: PledgeModel): void {
   c.money.escrowWon += pledge.amount - pledge.feeWon;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Matching: what the round's pool does when a pledge becomes live money, is given back or settles.
+
+/**
+ * The match `pledge` should get as it becomes live money, decided by the rules in force on the
+ * round as the model holds it (the product reads the same under the pool's row lock); null when
+ * no match is made at all (the round is closed or the campaign no longer live).
+ */
+function expectedMatch(model: MoneyModel, world: World, pledge: PledgeModel): MatchDecision | null {
+  const c = model.campaigns[pledge.campaign];
+  const setup = world.campaigns[pledge.campaign];
+  const rules = model.pool.versions.at(-1);
+  if (model.pool.closed || c?.state !== "live" || !setup || !rules) return null;
+  const others = model.pledges.filter((p) => p.campaign === pledge.campaign && p.id !== pledge.id && BACKING_STATES.includes(p.state));
+  const roundOrder = world.campaigns.map((s) => s.id).sort((a, b) => a - b);
+  const liveMatchesOf = (backer: number) => model.pledges.filter((p) => p.backer === backer && (p.match?.state === "committed" || p.match?.state === "released")).reduce((s, p) => s + (p.match?.amount ?? 0), 0);
+  return computeMatch(rules, {
+    pool: { totalWon: model.pool.totalWon, committedWon: model.pool.committedWon + model.pool.releasedWon },
+    campaign: {
+      goalWon: setup.goalWon,
+      raisedWon: Math.max(0, raised(c) + others.filter((p) => UNCHARGED_STATES.includes(p.state)).reduce((s, p) => s + p.amount, 0)),
+      distinctBackers: new Set(others.map((p) => p.backer)).size,
+      matchedWon: model.matchedWon[pledge.campaign] ?? 0,
+      reserveWon: rules.allocation === "reserved" ? reserveFor(model.pool.totalWon, roundOrder.length, roundOrder.indexOf(setup.id)) : undefined,
+    },
+    backer: { matchedWon: liveMatchesOf(pledge.backer), isNewToCampaign: !others.some((p) => p.backer === pledge.backer) },
+    pledgeWon: pledge.amount,
+  });
+}
+
+/** The database's match for the pledge must be the one expected; the model books it. */
+async function bookMatch(model: MoneyModel, world: World, pledge: PledgeModel, expected: MatchDecision | null): Promise<void> {
+  const row = await world.db.selectFrom("matches").select(["id", "amount_won", "rules_version", "state"]).where("pledge_id", "=", pledge.id).executeTakeFirst();
+  reached(expected ? `match ${expected.matchWon > 0 ? "made" : "not made"}, limited by ${expected.limitedBy}` : "no match: round closed");
+  const version = model.pool.versions.length;
+  if (!expected || expected.matchWon === 0) {
+    if (row) throw new InvariantViolation(`pledge ${pledge.id} was matched ${row.amount_won} under version ${row.rules_version}, model expects no match`);
+    return;
+  }
+  expectEqual(`pledge ${pledge.id}'s match`, row && [row.amount_won, row.rules_version, row.state], [expected.matchWon, version, "committed"]);
+  if (!row) return;
+  pledge.match = { id: row.id, amount: row.amount_won, version, state: "committed" };
+  model.pool.availableWon -= row.amount_won;
+  model.pool.committedWon += row.amount_won;
+  model.matchedWon[pledge.campaign] = (model.matchedWon[pledge.campaign] ?? 0) + row.amount_won;
+}
+
+/** The pledge's live match goes back: to the pool while the round is open, to the sponsor after. */
+function returnMatch(model: MoneyModel, pledge: PledgeModel): void {
+  const match = pledge.match;
+  const c = model.campaigns[pledge.campaign];
+  if (!match || match.state === "returned" || !c) return;
+  reached(`match returned from ${match.state} to ${model.pool.closed ? "the sponsor" : "the pool"}`);
+  if (match.state === "released") {
+    model.pool.releasedWon -= match.amount;
+    c.money.escrowWon -= match.amount;
+  } else {
+    model.pool.committedWon -= match.amount;
+  }
+  if (model.pool.closed) model.pool.returnedToSponsorWon += match.amount;
+  else model.pool.availableWon += match.amount;
+  match.state = "returned";
+  model.matchedWon[pledge.campaign] = (model.matchedWon[pledge.campaign] ?? 0) - match.amount;
+}
+
+/** A campaign's outcome for its committed matches: released for collected pledges on success, else returned. */
+function settleMatches(model: MoneyModel, campaign: number, outcome: "succeeded" | "failed"): void {
+  const c = model.campaigns[campaign];
+  if (!c) return;
+  for (const p of model.pledges) {
+    if (p.campaign !== campaign || p.match?.state !== "committed") continue;
+    if (outcome === "failed" || p.state !== "collected") {
+      returnMatch(model, p);
+      continue;
+    }
+    reached("match released into escrow");
+    p.match.state = "released";
+    model.pool.committedWon -= p.match.amount;
+    model.pool.releasedWon += p.match.amount;
+    c.money.escrowWon += p.match.amount;
+  }
+}
+
+/** What a refund of the pledge takes from the escrow for its match (0 unless released). */
+function releasedMatchWon(pledge: PledgeModel): number {
+  return pledge.match?.state === "released" ? pledge.match.amount : 0;
+}
+
 class PayAgainCommand implements Cmd {
   constructor(
     readonly pledge: number,
@@ -471,6 +713,7 @@ class CancelCommand implements Cmd {
     reached(allowed ? "pledge cancelled" : "cancel refused");
     if (!allowed) return expectUnchanged(world, before, "cancel");
     pledge.state = "cancelled";
+    returnMatch(model, pledge);
   }
   spec = (): CommandSpec => ({ name: "cancel", args: [this.pledge, this.byOther] });
   toString = () => `cancel(pledge #${this.pledge}${this.byOther ? ", by another backer" : ""})`;
@@ -529,8 +772,10 @@ class CloseCommand implements Cmd {
       const pledges = model.pledges.filter((p) => p.campaign === i);
       for (const p of pledges) if (p.state === "pending_authorization") p.state = "cancelled";
       if (setup.fundingModel === "keep_it_all") {
-        c.state = raised(c) >= setup.goalWon ? "succeeded" : "failed";
+        const outcome = raised(c) >= setup.goalWon ? "succeeded" : "failed";
+        c.state = outcome;
         c.settlement = "settled";
+        settleMatches(model, i, outcome);
         continue;
       }
       const promised = pledges.filter((p) => p.state === "saved").reduce((s, p) => s + p.amount, 0);
@@ -538,6 +783,7 @@ class CloseCommand implements Cmd {
         for (const p of pledges) if (p.state === "saved" || p.state === "collection_failed") p.state = "released";
         c.state = "failed";
         c.settlement = "settled";
+        settleMatches(model, i, "failed");
         continue;
       }
       c.settlement = "charging";
@@ -595,15 +841,21 @@ class ChargeCommand implements Cmd {
         c.state = "failed";
       }
       c.settlement = "settled";
+      settleMatches(model, i, reachedGoal ? "succeeded" : "failed");
     }
   }
   spec = (): CommandSpec => ({ name: "chargeAndSettle", args: [] });
   toString = () => "chargeAndSettle()";
 }
 
-/** Refunds asked for and not yet made: the escrow still owes them (net of the fee the platform bears). */
+/** What refunding the pledge takes from the escrow: net of the fee the platform bears, with its released match. */
+function refundFromEscrow(pledge: PledgeModel): number {
+  return pledge.amount - pledge.feeWon + releasedMatchWon(pledge);
+}
+
+/** Refunds asked for and not yet made: the escrow still owes them. */
 function pendingRefundsNet(model: MoneyModel, campaign: number): number {
-  return model.pledges.filter((p) => p.campaign === campaign && p.state === "collected" && p.refundRequested).reduce((s, p) => s + p.amount - p.feeWon, 0);
+  return model.pledges.filter((p) => p.campaign === campaign && p.state === "collected" && p.refundRequested).reduce((s, p) => s + refundFromEscrow(p), 0);
 }
 
 function pendingDisbursements(model: MoneyModel, campaign: number): number {
@@ -619,7 +871,7 @@ class RequestRefundCommand implements Cmd {
     if (!pledge || !c) return;
     const before = await fingerprint(world);
     const outcome = await requestRefund(world.services, pledge.id, "후원자 요청");
-    const covered = pledge.amount - pledge.feeWon <= c.money.escrowWon - pendingRefundsNet(model, pledge.campaign) - pendingDisbursements(model, pledge.campaign);
+    const covered = refundFromEscrow(pledge) <= c.money.escrowWon - pendingRefundsNet(model, pledge.campaign) - pendingDisbursements(model, pledge.campaign);
     const expected = pledge.state !== "collected" || pledge.refundRequested ? "notRefundable" : covered ? "requested" : "exceedsEscrow";
     expectEqual(`refund request for pledge ${pledge.id}`, outcome, expected);
     reached(`refund request ${outcome}`);
@@ -639,7 +891,7 @@ class ProcessRefundsCommand implements Cmd {
       if (pending.length === 0) continue;
       // All fit: all are refunded. Otherwise the sweeper refunds what the escrow still covers, in
       // its order, and flags the rest: read which, then check that no skipped one would have fit.
-      const fits = pending.reduce((s, p) => s + p.amount - p.feeWon, 0) <= c.money.escrowWon;
+      const fits = pending.reduce((s, p) => s + refundFromEscrow(p), 0) <= c.money.escrowWon;
       const states = fits ? null : new Map((await world.db.selectFrom("pledges").select(["id", "state"]).where("id", "in", pending.map((p) => p.id)).execute()).map((r) => [r.id, r.state]));
       for (const p of pending) {
         if (states && states.get(p.id) !== "refunded") continue;
@@ -647,11 +899,12 @@ class ProcessRefundsCommand implements Cmd {
         reached("pledge refunded");
         c.money.refundedWon += p.amount;
         c.money.escrowWon -= p.amount - p.feeWon;
+        returnMatch(model, p);
       }
       for (const p of pending) {
         if (p.state === "refunded") continue;
         reached("refund held: escrow spent");
-        if (p.amount - p.feeWon <= c.money.escrowWon) throw new InvariantViolation(`pledge ${p.id}'s refund fits the escrow but was not made`);
+        if (refundFromEscrow(p) <= c.money.escrowWon) throw new InvariantViolation(`pledge ${p.id}'s refund fits the escrow but was not made`);
       }
     }
   }
@@ -829,11 +1082,87 @@ class RepaymentCommand implements Cmd {
   toString = () => `repay(${this.kind}, ${this.amount.kind === "fixed" ? this.amount.won : this.amount.kind}, ${this.submit})`;
 }
 
+/** An operator publishes the round's next rule version; matches made from now on use it. */
+class PublishRulesCommand implements Cmd {
+  constructor(readonly rules: RulesInput) {}
+  check = () => true;
+  async run(model: MoneyModel, world: World): Promise<void> {
+    const before = await fingerprint(world);
+    let published: number | null = null;
+    const code = await refusal(
+      publishRules(world.db, { poolId: world.pool.id, userId: world.operators[0], rules: this.rules, now: world.services.clock.now() }).then((version) => {
+        published = version;
+      }),
+    );
+    const expected = model.pool.closed ? "matchingPoolClosed" : null;
+    expectRefusal("rule version", code, expected);
+    reached(`rule version ${expected ?? `published (${this.rules.allocation})`}`);
+    if (expected) return expectUnchanged(world, before, "rule version");
+    const version = model.pool.versions.length + 1;
+    expectEqual("published rule version", published, version);
+    model.pool.versions.push(rulesFromInput(this.rules, version));
+  }
+  spec = (): CommandSpec => ({ name: "publishRules", args: [this.rules] });
+  toString = () => `publishRules(${JSON.stringify(this.rules)})`;
+}
+
+/** An operator closes the round, asked twice (one after the other or at once): the leftover goes to the sponsor once. */
+class CloseRoundCommand implements Cmd {
+  constructor(readonly atOnce: boolean) {}
+  // After a few pledges, so most runs match some before the round closes.
+  check = (m: Readonly<MoneyModel>) => m.pledges.length >= 3;
+  async run(model: MoneyModel, world: World): Promise<void> {
+    const close = () => closePool(world.db, world.pool.id, world.services.clock.now());
+    const before = await fingerprint(world);
+    let results: { closed: boolean; returnedWon: number }[];
+    if (this.atOnce) {
+      results = await Promise.all([close(), close()]);
+    } else {
+      const first = await close();
+      const between = await fingerprint(world);
+      results = [first, await close()];
+      await expectUnchanged(world, between, "second round close");
+    }
+    const closing = results.filter((r) => r.closed);
+    const repeats = results.filter((r) => !r.closed);
+    if (repeats.some((r) => r.returnedWon !== 0)) throw new InvariantViolation(`a repeated round close returned money: ${JSON.stringify(results)}`);
+    if (model.pool.closed) {
+      expectEqual("round close of a closed round", closing.length, 0);
+      reached("round close repeated");
+      return expectUnchanged(world, before, "round close of a closed round");
+    }
+    expectEqual("round closes (of two asks)", closing.map((r) => r.returnedWon), [model.pool.availableWon]);
+    reached(`round closed${this.atOnce ? " (asked twice at once)" : ""}`);
+    model.pool.returnedToSponsorWon += model.pool.availableWon;
+    model.pool.availableWon = 0;
+    model.pool.closed = true;
+    model.pool.lastMatchIdAtClose = Math.max(0, ...model.pledges.map((p) => p.match?.id ?? 0));
+  }
+  spec = (): CommandSpec => ({ name: "closeRound", args: [this.atOnce] });
+  toString = () => `closeRound(${this.atOnce ? "asked twice at once" : "asked twice"})`;
+}
+
 // ---------------------------------------------------------------------------------------------
-// The command generators. Matching pools (branch `matching`) add theirs to `extraCommands`.
+// The command generators. The matching round's own steps come in through `extraCommands`.
 
 const amount = fc.integer({ min: 1, max: 60 }).map((n) => n * 1_000);
 const card = fc.constantFrom<CardChoice>("ok", "ok", "ok", "declined", "insufficient", "authApproved", "authRefused", "failsLater", "failsLater");
+
+const cap = fc.option(fc.integer({ min: 1, max: 60_000 }), { nil: null });
+const rules: fc.Arbitrary<RulesInput> = fc.record({
+  factorPct: fc.integer({ min: 1, max: 300 }),
+  capPerPledge: cap,
+  capPerCampaign: cap,
+  capPerBacker: cap,
+  minBackers: fc.integer({ min: 0, max: 4 }),
+  thresholdPct: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 100 })),
+  allocation: fc.constantFrom(...ALLOCATION_MODES),
+});
+
+/** The matching round's operator steps (matches themselves are made by the pledge, cancel, close and refund steps). */
+export function matchingCommands(): fc.Arbitrary<Cmd>[] {
+  return [rules.map((r) => new PublishRulesCommand(r)), fc.boolean().map((atOnce) => new CloseRoundCommand(atOnce))];
+}
 
 export function moneyCommands(extraCommands: fc.Arbitrary<Cmd>[] = []): fc.Arbitrary<Cmd>[] {
   const pledge = fc.tuple(fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 3 }), amount, card, fc.boolean()).map(([c, b, a, k, d]) => new PledgeCommand(c, b, a, k, d));
@@ -907,6 +1236,10 @@ export function commandFromSpec({ name, args: a }: CommandSpec): Cmd {
       return new DecideDisbursementCommand(n(0), n(1) as 0 | 1 | 2, b(2));
     case "repay":
       return new RepaymentCommand(a[0] as "instalment" | "prepayment", a[1] as RepaymentAmount, a[2] as "once" | "twiceAtOnce" | "replaySame" | "replayOther");
+    case "publishRules":
+      return new PublishRulesCommand(a[0] as RulesInput);
+    case "closeRound":
+      return new CloseRoundCommand(b(0));
     default:
       throw new Error(`unknown fuzz command ${name}`);
   }

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import fc from "fast-check";
-import { commandFromSpec, initialModel, moneyCommands, resetInvariantCursor, verifyWholeLedger, withInvariants, type Cmd, type CommandSpec, type MoneyModel } from "./money-model";
+import { commandFromSpec, initialModel, matchingCommands, moneyCommands, resetInvariantCursor, verifyWholeLedger, withInvariants, type Cmd, type CommandSpec, type MoneyModel } from "./money-model";
 import { createWorld, type FuzzCluster, type World } from "./world";
 
 export interface FuzzOptions {
@@ -45,7 +45,7 @@ export function loadRegressions(): RegressionCase[] {
 export async function runMoneyFuzz(cluster: FuzzCluster, options: FuzzOptions): Promise<FuzzOutcome> {
   resetInvariantCursor();
   const commands = fc.commands(
-    moneyCommands().map((arb) => arb.map(withInvariants)),
+    moneyCommands(matchingCommands()).map((arb) => arb.map(withInvariants)),
     { maxCommands: options.maxCommands ?? 40, size: "max", ...(options.replayPath ? { replayPath: options.replayPath } : {}) },
   );
   const property = fc.asyncProperty(commands, async (cmds) => {

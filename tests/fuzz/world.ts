@@ -3,19 +3,36 @@ import { sql } from "kysely";
 import { addBudgetLine, createCampaign, reviewCampaign, submitForReview } from "../../app/campaigns/campaigns.server";
 import { fundCash, fundInterestIncome, fundPenaltyIncome, loanReceivable } from "../../app/fund/fund";
 import { getBalances } from "../../app/ledger/ledger.server";
+import type { RulesInput } from "../../app/matching/matching-forms";
+import { createPool, publishRules } from "../../app/matching/matching.server";
 import type { FundingModel } from "../../db/types";
 import { createDatabase, type Database } from "../../app/utils/db.server";
 import { seedDemoData } from "../../db/seed/seed";
 import { createTestServices, type TestServices } from "../support/services";
 
 // The real side of the money fuzz: a fresh copy of a seeded database per run (CREATE DATABASE …
-// TEMPLATE), with two live campaigns (one per funding model) and a repaying demo loan, and the
-// people who act on them.
+// TEMPLATE), with two live campaigns (one per funding model) in a contest round with a sponsor's
+// matching pool, a repaying demo loan, and the people who act on them.
 
 export const FUZZ_START = "2026-11-24T03:00:00Z";
 export const CAMPAIGN_ENDS_ON = "2026-11-30";
 /** Disbursements above this need two operators (set low so the fuzz reaches the four-eyes path). */
 export const FUZZ_DUAL_APPROVAL_THRESHOLD = 30_000;
+
+/** Small against the pledges and caps, so runs reach an exhausted pool and matches given back to it. */
+export const FUZZ_POOL_WON = 30_000;
+/**
+ * The round's first rule version: capped per pledge, campaign and backer, and a threshold (half
+ * the goal) that a small pledge alone does not reach. Few pledges become live money in a run, so
+ * it asks for no minimum of backers; the random later versions the fuzz publishes do.
+ */
+export const FUZZ_FIRST_RULES: RulesInput = { factorPct: 100, capPerPledge: 12_000, capPerCampaign: 20_000, capPerBacker: 15_000, minBackers: 0, thresholdPct: 50, allocation: "first_come" };
+
+export interface PoolSetup {
+  id: number;
+  contestId: number;
+  totalWon: number;
+}
 
 export interface CampaignSetup {
   id: number;
@@ -38,7 +55,9 @@ export interface World {
   /** Owner connection, for reads the app role may not do. */
   owner: Database;
   services: TestServices;
+  /** Both campaigns, in id order (the order reserves are handed out in). */
   campaigns: CampaignSetup[];
+  pool: PoolSetup;
   loan: LoanSetup;
   backers: number[];
   /** Two operators of the campaigns' host, then the enterprise member who asks for money. */
@@ -84,17 +103,24 @@ async function userIdByEmail(db: Database, email: string): Promise<number> {
   return (await db.selectFrom("users").select("id").where("email", "=", email).executeTakeFirstOrThrow()).id;
 }
 
-async function liveCampaign(world: { db: Database; services: TestServices }, enterpriseId: number, owner: number, operator: number, fundingModel: FundingModel, goalWon: number): Promise<CampaignSetup> {
+async function liveCampaign(
+  world: { db: Database; owner: Database; services: TestServices },
+  round: { enterpriseId: number; owner: number; operator: number; contestId: number },
+  fundingModel: FundingModel,
+  goalWon: number,
+): Promise<CampaignSetup> {
   const { id, slug } = await createCampaign(world.db, {
-    enterpriseId,
-    userId: owner,
+    enterpriseId: round.enterpriseId,
+    userId: round.owner,
     now: world.services.clock.now(),
     basics: { title: `퍼즈 캠페인 (${fundingModel})`, summary: "요약", story: "", goal: goalWon, fundingModel, startsOn: FUZZ_START.slice(0, 10), endsOn: CAMPAIGN_ENDS_ON },
   });
+  // Joining a round is the contest workflow's step (selected applications); here it is set up directly.
+  await world.owner.updateTable("campaigns").set({ contest_id: round.contestId }).where("id", "=", id).execute();
   await addBudgetLine(world.db, id, { name: "재료비", amount: goalWon - 10_000, required: true });
   await addBudgetLine(world.db, id, { name: "홍보비", amount: 10_000, required: false });
   await submitForReview(world.db, id, world.services.clock.now());
-  await reviewCampaign(world.services, { campaignId: id, reviewerId: operator, decision: "approve", comment: "" });
+  await reviewCampaign(world.services, { campaignId: id, reviewerId: round.operator, decision: "approve", comment: "" });
   const lines = await world.db.selectFrom("budget_lines").select("id").where("campaign_id", "=", id).orderBy("position").execute();
   return { id, slug, fundingModel, goalWon, budgetLineIds: lines.map((l) => l.id) };
 }
@@ -122,10 +148,15 @@ export async function createWorld(cluster: FuzzCluster): Promise<World> {
     .orderBy("enterprises.id")
     .executeTakeFirstOrThrow();
   const operators: [number, number] = [await userIdByEmail(db, "operator@hamkke.demo"), await userIdByEmail(db, "operator2@hamkke.demo")];
-  const campaigns = [
-    await liveCampaign({ db, services }, enterprise.id, enterprise.user_id, operators[0], "all_or_nothing", 30_000),
-    await liveCampaign({ db, services }, enterprise.id, enterprise.user_id, operators[0], "keep_it_all", 30_000),
-  ];
+  const contest = await owner
+    .insertInto("contests")
+    .values({ slug: "fuzz-matching-round", host_id: host.id, kind: "crowdfunding", title: "퍼즈 매칭 라운드", published: true, created_by: operators[0] })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const round = { enterpriseId: enterprise.id, owner: enterprise.user_id, operator: operators[0], contestId: contest.id };
+  const campaigns = [await liveCampaign({ db, owner, services }, round, "all_or_nothing", 30_000), await liveCampaign({ db, owner, services }, round, "keep_it_all", 30_000)];
+  const poolId = await createPool(db, { contestId: contest.id, userId: operators[0], pool: { sponsorKind: "company", sponsorName: "㈜퍼즈상생", total: FUZZ_POOL_WON }, now: services.clock.now() });
+  await publishRules(db, { poolId, userId: operators[0], rules: FUZZ_FIRST_RULES, now: services.clock.now() });
   const backers = await Promise.all(["citizen@hamkke.demo", "company@hamkke.demo", "backer01@hamkke.demo", "backer02@hamkke.demo"].map((e) => userIdByEmail(db, e)));
 
   const loanRow = await db.selectFrom("loans").select(["id", "fund_id", "principal_won"]).where("state", "=", "repaying").orderBy("id").executeTakeFirstOrThrow();
@@ -138,6 +169,7 @@ export async function createWorld(cluster: FuzzCluster): Promise<World> {
     owner,
     services,
     campaigns,
+    pool: { id: poolId, contestId: contest.id, totalWon: FUZZ_POOL_WON },
     loan: { id: loanRow.id, fundId: loanRow.fund_id, principalWon: loanRow.principal_won, baseline: { cash: at(0), interest: at(1), penalty: at(2), receivable: at(3) } },
     backers,
     operators,
