@@ -1,12 +1,8 @@
-import { sql, type Insertable } from "kysely";
-import type { DB } from "../../db/types";
+import { sql } from "kysely";
 import type { DbOrTx, Tx } from "../utils/db.server";
 import {
   assertValidLines,
-  buildCanonicalEntry,
-  canonicalText,
-  chainHash,
-  leafHash,
+  canonicalTextAround,
   LedgerVerifier,
   type AccountSpec,
   type EntryDraft,
@@ -57,8 +53,6 @@ export async function appendEntry(trx: Tx, draft: EntryDraft): Promise<AppendedE
 }
 
 const INSERT_CHUNK = 1000;
-/** Four parameters a line: well under PostgreSQL's 65,535 bind parameters a statement. */
-const LINES_PER_STATEMENT = 8000;
 
 /**
  * Appends entries in order, in one go (batch settlement, imports): one head lock, one account
@@ -75,63 +69,26 @@ export async function appendEntries(trx: Tx, drafts: readonly EntryDraft[]): Pro
   for (let i = 0; i < specs.length; i += INSERT_CHUNK) {
     for (const [code, id] of await ensureAccounts(trx, specs.slice(i, i + INSERT_CHUNK))) accountIds.set(code, id);
   }
-
-  const keys = [...new Set(drafts.flatMap((d) => (d.idempotencyKey ? [d.idempotencyKey] : [])))];
-  const head = await sql<{ seq: string | number; chain_hash: Buffer; known: [string, number, string][] }>`SELECT seq, chain_hash, known FROM ledger_lock_head_and_find(${keys}::text[])`
-    .execute(trx)
-    .then((r) => r.rows[0]);
-  if (!head) throw new Error("ledger head row is missing");
-  const known = new Map<string, AppendedEntry>(head.known.map(([key, seq, chain]) => [key, { seq: Number(seq), chainHash: chain, created: false }]));
-
-  const results: AppendedEntry[] = [];
-  const batches: { entries: Insertable<DB["journal_entries"]>[]; lines: Insertable<DB["journal_lines"]>[] }[] = [];
-  let seq = Number(head.seq);
-  let previous = head.chain_hash;
-  for (const draft of drafts) {
-    const existing = draft.idempotencyKey ? known.get(draft.idempotencyKey) : undefined;
-    if (existing) {
-      results.push({ ...existing, created: false });
-      continue;
-    }
-    seq += 1;
-    const canonical = canonicalText(buildCanonicalEntry(seq, draft));
-    const leaf = leafHash(canonical);
-    const chain = chainHash(previous, leaf);
-    previous = chain;
-    let batch = batches.at(-1);
-    if (!batch || batch.entries.length >= INSERT_CHUNK || batch.lines.length + draft.lines.length > LINES_PER_STATEMENT) {
-      batch = { entries: [], lines: [] };
-      batches.push(batch);
-    }
-    batch.entries.push({
-      seq,
+  const payload = drafts.map((draft) => {
+    const { beforeSeq, afterSeq } = canonicalTextAround(draft);
+    return {
+      key: draft.idempotencyKey ?? null,
       kind: draft.kind,
-      occurred_at: draft.occurredAt,
-      canonical,
-      leaf_hash: leaf,
-      chain_hash: chain,
-      reverses_seq: draft.reversesSeq ?? null,
-      idempotency_key: draft.idempotencyKey ?? null,
-    });
-    const lines = batch.lines;
-    draft.lines.forEach((line, index) => {
-      const accountId = accountIds.get(line.account.code);
-      if (accountId === undefined) throw new Error(`ledger account ${line.account.code} was not created`);
-      lines.push({ entry_seq: seq, line_no: index + 1, account_id: accountId, amount_won: line.amountWon });
-    });
-    const appended = { seq, chainHash: chain.toString("hex"), created: true };
-    if (draft.idempotencyKey) known.set(draft.idempotencyKey, appended);
-    results.push(appended);
-  }
-  // Entries and their lines in one statement: the lines' foreign keys and triggers run at its end.
-  for (const batch of batches) {
-    await trx
-      .with("appended", (db) => db.insertInto("journal_entries").values(batch.entries).returning("seq"))
-      .insertInto("journal_lines")
-      .values(batch.lines)
-      .execute();
-  }
-  return results;
+      at: draft.occurredAt.toISOString(),
+      reverses: draft.reversesSeq ?? null,
+      before_seq: beforeSeq,
+      after_seq: afterSeq,
+      lines: draft.lines.map((line) => {
+        const accountId = accountIds.get(line.account.code);
+        if (accountId === undefined) throw new Error(`ledger account ${line.account.code} was not created`);
+        return [accountId, line.amountWon];
+      }),
+    };
+  });
+  // One call takes the head lock, numbers, hashes and inserts (decision 32).
+  const rows = await sql<{ seq: string | number; chain_hash: Buffer; created: boolean }>`SELECT seq, chain_hash, created FROM ledger_append_entries(cast(cast(${JSON.stringify(payload)} as text) as jsonb))`.execute(trx);
+  if (rows.rows.length !== drafts.length) throw new Error("ledger append returned a different number of entries");
+  return rows.rows.map((row) => ({ seq: Number(row.seq), chainHash: row.chain_hash.toString("hex"), created: row.created }));
 }
 
 export async function getBalance(db: DbOrTx, code: string): Promise<number> {

@@ -5,6 +5,7 @@ import {
   assertValidLines,
   buildCanonicalEntry,
   canonicalText,
+  canonicalTextAround,
   chainHash,
   GENESIS_HASH,
   leafHash,
@@ -40,6 +41,41 @@ function buildChain(n: number): ExportedEntry[] {
   }
   return entries;
 }
+
+describe("canonicalTextAround", () => {
+  it("puts any seq between the two parts to make the entry's canonical text", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+        fc.string(),
+        fc.dictionary(fc.string({ minLength: 1 }), fc.string()),
+        fc.option(fc.integer({ min: 1, max: 1_000_000 }), { nil: undefined }),
+        (seq, memo, refs, reversesSeq) => {
+          const draft = {
+            kind: "test.transfer",
+            occurredAt: new Date(Date.UTC(2026, 10, 24)),
+            memo,
+            refs,
+            reversesSeq,
+            lines: [
+              { account: account("external:card", true), amountWon: -500 },
+              { account: account("campaign:1:escrow"), amountWon: 500 },
+            ],
+          };
+          const { beforeSeq, afterSeq } = canonicalTextAround(draft);
+          expect(`${beforeSeq}${seq}${afterSeq}`).toBe(canonicalText(buildCanonicalEntry(seq, draft)));
+        },
+      ),
+      seeded("canonicalTextAround", 300),
+    );
+  });
+
+  it("is not fooled by a memo that spells the end of the text", () => {
+    const draft = { kind: "test.transfer", occurredAt: new Date(0), memo: '"seq":0,"v":1}', lines: [{ account: account("a:x", true), amountWon: -1 }, { account: account("b:y"), amountWon: 1 }] };
+    const { beforeSeq, afterSeq } = canonicalTextAround(draft);
+    expect(`${beforeSeq}7${afterSeq}`).toBe(canonicalText(buildCanonicalEntry(7, draft)));
+  });
+});
 
 describe("assertValidLines", () => {
   it("accepts a balanced entry", () => {

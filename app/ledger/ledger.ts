@@ -81,6 +81,19 @@ export function canonicalText(entry: CanonicalEntry): string {
   return canonicalJson(entry as unknown as JsonValue);
 }
 
+/**
+ * A draft's canonical text without its seq: `beforeSeq + seq + afterSeq` is the canonical text
+ * of the entry at that seq. Keys are sorted, so "seq" is second to last (before "v"); the database
+ * numbers entries with it while it holds the head lock (decision 32).
+ */
+export function canonicalTextAround(draft: EntryDraft): { beforeSeq: string; afterSeq: string } {
+  const text = canonicalText(buildCanonicalEntry(0, draft));
+  const afterSeq = `,"v":${CANONICAL_VERSION}}`;
+  const end = `"seq":0${afterSeq}`;
+  if (!text.endsWith(end)) throw new Error("canonical text does not end with seq and version");
+  return { beforeSeq: text.slice(0, text.length - end.length) + '"seq":', afterSeq };
+}
+
 // One-shot hashing (node:crypto's hash(), Node 20.12+) into reused buffers: verifying a million
 // entries is dominated by hashing, and a Hash object per call costs more than the hash itself.
 type OneShotHash = (algorithm: string, data: Uint8Array, outputEncoding: "buffer") => Buffer;

@@ -15,6 +15,7 @@ import * as loanOnlinePayments from "./20261125_0702_loan_online_payments";
 import * as grantPeriod from "./20261126_0605_grant_period";
 import * as consultantUnassignment from "./20261126_0606_consultant_unassignment";
 import * as ledgerAppend from "./20261126_0801_ledger_append";
+import * as ledgerAppendInDatabase from "./20261126_0802_ledger_append_in_database";
 
 // Listed explicitly (not read from disk) so migrations run the same from source, a bundle or a test.
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   "20261126_0605_grant_period": grantPeriod,
   "20261126_0606_consultant_unassignment": consultantUnassignment,
   "20261126_0801_ledger_append": ledgerAppend,
+  "20261126_0802_ledger_append_in_database": ledgerAppendInDatabase,
 };

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from "node:crypto";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { sql } from "kysely";
@@ -30,17 +30,28 @@ function pgbenchTps(url: string, seconds: number): number | null {
   return match?.[1] ? Number(match[1]) : null;
 }
 
+/** Stops the server and waits for it to exit (and write its profile, when asked for one). */
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    child.once("exit", () => done());
+    child.kill("SIGTERM");
+  });
+}
+
 export async function startServer(databaseUrl: string) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start-server.ts"], {
+  // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops.
+  const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", "scripts/start-server.ts"], {
     cwd: root,
     env: { ...process.env, NODE_ENV: "production", DATABASE_URL: databaseUrl, PORT: String(port), HOST: "127.0.0.1", APP_ORIGIN: url, DEMO_DATA: "off", DEV_TOOLS: "off", JOBS: "off", LEDGER_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ format: "der", type: "pkcs8" }).toString("base64") },
     stdio: ["ignore", "ignore", "inherit"],
   });
   for (let i = 0; i < 300; i++) {
     try {
-      if ((await fetch(`${url}/healthz`)).ok) return { url, stop: () => child.kill("SIGTERM") };
+      if ((await fetch(`${url}/healthz`)).ok) return { url, stop: () => stopChild(child) };
     } catch {
       // not up yet
     }
@@ -105,7 +116,7 @@ export async function benchPledgeApi(seconds = 15): Promise<BenchResult> {
       latencies = [];
       await runFor(seconds * 1000, true);
     } finally {
-      server.stop();
+      await server.stop();
     }
     const sorted = [...latencies].sort((a, b) => a - b);
     const throughput = latencies.length / seconds;

@@ -71,7 +71,7 @@ export async function benchPublicPages(sizes = { campaigns: 10_000, pledges: 1_0
         notes: errors > 0 ? `non-200 answers: ${JSON.stringify(Object.fromEntries(statuses))}` : undefined,
       };
     } finally {
-      server.stop();
+      await server.stop();
     }
   } finally {
     await bench.stop();
