@@ -12,6 +12,7 @@ import * as consultingGrants from "./20261125_0604_consulting_grants";
 import * as fundLoans from "./20261125_0701_fund_loans";
 import * as ledgerOpen from "./20261125_0501_ledger_open";
 import * as loanOnlinePayments from "./20261125_0702_loan_online_payments";
+import * as fundFourEyes from "./20261126_0703_fund_four_eyes";
 
 // Listed explicitly (not read from disk) so migrations run the same from source, a bundle or a test.
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   "20261125_0701_fund_loans": fundLoans,
   "20261125_0501_ledger_open": ledgerOpen,
   "20261125_0702_loan_online_payments": loanOnlinePayments,
+  "20261126_0703_fund_four_eyes": fundFourEyes,
 };
