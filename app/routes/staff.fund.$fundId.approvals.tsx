@@ -28,7 +28,8 @@ export async function action(args: ActionFunctionArgs) {
   const intent = formData.get("intent");
   if (intent !== "grant" && intent !== "write_off") return invalid(formFailure(formData, "invalid"), 400);
   const parsed = parseForm(requestDecisionSchema, formData);
-  if (!parsed.ok) return invalid(parsed);
+  // Which request and which button are not typed by anyone: a bad one is a bad request, not a field to fix.
+  if (!parsed.ok) return parsed.fieldErrors.requestId || parsed.fieldErrors.decision ? invalid(formFailure(formData, "invalid"), 400) : invalid(parsed);
   const { requestId, decision, note } = parsed.data;
   const now = clock.now();
   const here = `/staff/fund/${fund.id}/approvals`;
@@ -59,12 +60,12 @@ type Failure = ReturnType<typeof useFormFailure>;
 function DecisionForm({ intent, requestId, failure }: { intent: "grant" | "write_off"; requestId: number; failure: Failure }) {
   const m = useMessages();
   const a = m.loans.approvals;
+  // The refusal itself shows at the top of the page; the field's own error shows here.
   const mine = failure?.values.intent === intent && failure.values.requestId === String(requestId) ? failure : null;
   // Post to the bare path, so a notice from the last step never shows beside a new error.
   const action = useLocation().pathname;
   return (
     <AppForm action={action} className="form subform" noValidate data-testid={`decide-${intent}-${requestId}`}>
-      <FormAlert failure={mine} />
       <input type="hidden" name="intent" value={intent} />
       <input type="hidden" name="requestId" value={requestId} />
       <TextAreaField name="note" label={a.note} rows={2} failure={mine} />
@@ -92,12 +93,10 @@ export default function FundApprovals() {
     ...grants.decided.map((r) => ({ key: `g${r.id}`, kind: a.grants, what: `${l.grantCategories[r.category]} · ${r.recipient}`, amountWon: r.amount_won, state: r.state, by: r.decided_by_name ?? "", at: r.decided_at, note: r.decision_note, seq: r.ledger_seq })),
     ...writeOffs.decided.map((r) => ({ key: `w${r.id}`, kind: a.writeOffs, what: `${l.loanTitle(r.loan_id)} · ${r.enterprise_name}`, amountWon: r.state === "approved" ? r.written_off_won : r.outstanding_won, state: r.state, by: r.decided_by_name ?? "", at: r.decided_at, note: r.decision_note, seq: r.state === "approved" ? r.written_off_seq : null })),
   ].sort((x, y) => String(y.at).localeCompare(String(x.at)));
-  // A refusal that belongs to no listed request (it was decided meanwhile) shows at the top.
-  const orphan = failure && ![...grants.open.map((r) => `grant:${r.id}`), ...writeOffs.open.map((r) => `write_off:${r.id}`)].includes(`${failure.values.intent}:${failure.values.requestId}`) ? failure : null;
   return (
     <>
       <p className="muted">{a.intro}</p>
-      <FormAlert failure={orphan} />
+      <FormAlert failure={failure} />
       <div className="two-col">
         <section className="card" data-testid="grant-requests">
           <h2>{a.grants}</h2>
