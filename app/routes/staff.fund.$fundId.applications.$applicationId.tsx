@@ -194,12 +194,17 @@ export default function StaffApplication() {
                     </details>
                   ) : null}
                   {app.state === "in_review" && mayAct && row.current && row.status === "received" ? (
-                    <AppForm action={action} className="form subform" noValidate data-testid={`reject-document-${row.docType}`}>
-                      <input type="hidden" name="intent" value="reject_document" />
-                      <input type="hidden" name="documentId" value={row.current.id} />
-                      <Field name="reason" label={l.rejectDocument.reason} required failure={failure?.values.intent === "reject_document" && failure.values.documentId === String(row.current.id) ? failure : null} />
-                      <SubmitButton variant="secondary">{l.rejectDocument.submit}</SubmitButton>
-                    </AppForm>
+                    <details className="doc-reject" open={failure?.values.intent === "reject_document" && failure.values.documentId === String(row.current.id)}>
+                      <summary className="small" data-testid={`open-reject-${row.docType}`}>
+                        {l.rejectDocument.open}
+                      </summary>
+                      <AppForm action={action} className="form subform" noValidate data-testid={`reject-document-${row.docType}`}>
+                        <input type="hidden" name="intent" value="reject_document" />
+                        <input type="hidden" name="documentId" value={row.current.id} />
+                        <Field name="reason" label={l.rejectDocument.reason} required failure={failure?.values.intent === "reject_document" && failure.values.documentId === String(row.current.id) ? failure : null} />
+                        <SubmitButton variant="secondary">{l.rejectDocument.submit}</SubmitButton>
+                      </AppForm>
+                    </details>
                   ) : null}
                 </li>
               ))}

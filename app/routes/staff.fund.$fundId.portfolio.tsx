@@ -112,7 +112,12 @@ export default function PortfolioPage() {
                     {formatWon(loan.outstandingWon, locale)}
                     {loan.writtenOffWon > 0 ? (
                       <div className="muted small" data-testid="portfolio-loan-recovery">
-                        {p.writtenOff} {formatWon(loan.writtenOffWon, locale)} · {p.recovered} {formatWon(loan.recoveredWon, locale)}
+                        <div>
+                          {p.writtenOff} {formatWon(loan.writtenOffWon, locale)}
+                        </div>
+                        <div>
+                          {l.recovery.recovered} {formatWon(loan.recoveredWon, locale)}
+                        </div>
                       </div>
                     ) : null}
                   </td>
