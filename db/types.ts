@@ -746,13 +746,25 @@ export type LoanDocumentType =
   | "tax_certificate";
 export type ContributionKind = "government" | "donation" | "returned_grant" | "other";
 export type GrantCategory = "design_packaging" | "equipment" | "organising" | "professional_training" | "case_management_vehicles";
-export type LoanApplicationState = "submitted" | "in_review" | "committee" | "approved" | "rejected" | "contracted";
+export type LoanApplicationState = "submitted" | "in_review" | "committee" | "approved" | "rejected" | "contracted" | "closed_no_quorum";
 export type LoanState = "contracted" | "disbursed" | "repaying" | "delinquent" | "defaulted" | "written_off" | "closed";
 export type LoanVote = "approve" | "reject";
 export type RepaymentKind = "instalment" | "prepayment";
 export type RepaymentChannel = "bank_transfer" | "online";
 export type InstalmentKind = "scheduled" | "prepayment";
-export type LoanEventKind = "contracted" | "disbursed" | "prepaid" | "extended" | "delinquent" | "cured" | "defaulted" | "written_off" | "closed";
+export type LoanEventKind =
+  | "contracted"
+  | "disbursed"
+  | "prepaid"
+  | "extended"
+  | "delinquent"
+  | "cured"
+  | "defaulted"
+  | "written_off"
+  | "closed"
+  | "write_off_requested"
+  | "write_off_declined"
+  | "recovered";
 
 export interface FundContributionsTable {
   id: Id;
@@ -786,6 +798,9 @@ export interface FundGrantsTable {
   idempotency_key: string;
   ledger_seq: number;
   created_at: CreatedAt;
+  /** Null only for grants recorded before grants needed a second administrator (20261126_0703). */
+  request_id: number | null;
+  approved_by: number | null;
 }
 
 export interface LoanApplicationsTable {
@@ -870,6 +885,7 @@ export interface LoansTable {
   closed_on: string | null;
   written_off_won: Generated<number>;
   written_off_seq: number | null;
+  write_off_request_id: number | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -952,6 +968,65 @@ export interface LoanEventsTable {
   occurred_at: Timestamp;
 }
 
+// ---- Four eyes on the fund, document rejections, recoveries (20261126_0703_fund_four_eyes) ----
+
+export type FundRequestState = "requested" | "approved" | "declined";
+
+export interface FundGrantRequestsTable {
+  id: Id;
+  fund_id: number;
+  category: GrantCategory;
+  recipient: string;
+  enterprise_id: number | null;
+  area: string;
+  purpose: string;
+  expected_effect: Generated<string>;
+  amount_won: number;
+  granted_on: string;
+  evidence_file_id: number | null;
+  requested_by: number;
+  requested_at: Timestamp;
+  idempotency_key: string;
+  state: Generated<FundRequestState>;
+  decided_by: number | null;
+  decided_at: Timestamp | null;
+  decision_note: Generated<string>;
+}
+
+export interface LoanWriteOffRequestsTable {
+  id: Id;
+  loan_id: number;
+  reason: string;
+  outstanding_won: number;
+  requested_by: number;
+  requested_at: Timestamp;
+  state: Generated<FundRequestState>;
+  decided_by: number | null;
+  decided_at: Timestamp | null;
+  decision_note: Generated<string>;
+}
+
+export interface LoanRecoveriesTable {
+  id: Id;
+  loan_id: number;
+  idempotency_key: string;
+  request_fingerprint: string;
+  amount_won: number;
+  received_on: string;
+  bank_reference: string;
+  recorded_by: number;
+  ledger_seq: number;
+  recorded_at: Timestamp;
+}
+
+export interface LoanDocumentRejectionsTable {
+  document_id: number;
+  application_id: number;
+  rejected_by: number;
+  reason: string;
+  rejected_at: Timestamp;
+}
+
 export interface LedgerSigningKeysTable {
   key_id: string;
   key_name: string;
@@ -1024,6 +1099,10 @@ export interface DB {
   loan_repayment_allocations: LoanRepaymentAllocationsTable;
   loan_online_payments: LoanOnlinePaymentsTable;
   loan_events: LoanEventsTable;
+  fund_grant_requests: FundGrantRequestsTable;
+  loan_write_off_requests: LoanWriteOffRequestsTable;
+  loan_recoveries: LoanRecoveriesTable;
+  loan_document_rejections: LoanDocumentRejectionsTable;
   budget_lines: BudgetLinesTable;
   rewards: RewardsTable;
   campaign_reviews: CampaignReviewsTable;

@@ -3,6 +3,7 @@ import { createElement, type ComponentType } from "react";
 import EnterpriseInvitationEmail, { enterpriseInvitationSubject, type EnterpriseInvitationProps } from "./enterprise-invitation";
 import EnterpriseReviewedEmail, { enterpriseReviewedSubject, type EnterpriseReviewedProps } from "./enterprise-reviewed";
 import LoanDecisionEmail, { loanDecisionSubject, type LoanDecisionProps } from "./loan-decision";
+import LoanDocumentRejectedEmail, { loanDocumentRejectedSubject, type LoanDocumentRejectedProps } from "./loan-document-rejected";
 import LoanPaymentNoticeEmail, { loanPaymentNoticeSubject, type LoanPaymentNoticeProps } from "./loan-payment-notice";
 import LoanRepaymentReceiptEmail, { loanRepaymentReceiptSubject, type LoanRepaymentReceiptProps } from "./loan-repayment-receipt";
 import LoanStatusEmail, { loanStatusSubject, type LoanStatusProps } from "./loan-status";
@@ -39,6 +40,7 @@ export const emailTemplates = {
   disbursementDecided: template<DisbursementDecidedProps>(DisbursementDecidedEmail, disbursementDecidedSubject),
   consultationChangesRequested: template<ConsultationChangesRequestedProps>(ConsultationChangesRequestedEmail, consultationChangesRequestedSubject),
   loanDecision: template<LoanDecisionProps>(LoanDecisionEmail, loanDecisionSubject),
+  loanDocumentRejected: template<LoanDocumentRejectedProps>(LoanDocumentRejectedEmail, loanDocumentRejectedSubject),
   loanPaymentNotice: template<LoanPaymentNoticeProps>(LoanPaymentNoticeEmail, loanPaymentNoticeSubject),
   loanStatus: template<LoanStatusProps>(LoanStatusEmail, loanStatusSubject),
   loanRepaymentReceipt: template<LoanRepaymentReceiptProps>(LoanRepaymentReceiptEmail, loanRepaymentReceiptSubject),

@@ -21,6 +21,7 @@ const applicationTone: Record<LoanApplicationState, string> = {
   approved: "badge badge-success",
   rejected: "badge badge-live",
   contracted: "badge badge-brand",
+  closed_no_quorum: "badge",
 };
 
 export function LoanStateBadge({ state }: { state: LoanState }) {

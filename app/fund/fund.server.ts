@@ -4,7 +4,7 @@ import { appendEntry, getBalances } from "../ledger/ledger.server";
 import { AppError } from "../utils/app-error";
 import type { Database, DbOrTx, Tx } from "../utils/db.server";
 import { districtArea } from "../orgs/enterprises";
-import { isCheckViolation, isUniqueViolation } from "../utils/pg-errors";
+import { isUniqueViolation } from "../utils/pg-errors";
 import { startOfSeoulDay } from "../utils/dates";
 import {
   CONTRIBUTION_KINDS,
@@ -18,7 +18,6 @@ import {
   loanReceivable,
   type ContributionInput,
   type FundSettingsInput,
-  type GrantInput,
 } from "./fund";
 
 /** Runs `work` in the caller's transaction, or in a new one. */
@@ -182,71 +181,6 @@ async function writeContribution(
     .returning("id")
     .executeTakeFirstOrThrow();
   return row.id;
-}
-
-export interface GrantRequest {
-  fundId: number;
-  hostId: number;
-  input: GrantInput;
-  evidence: File | null;
-  uploadDir: string;
-  recordedBy: number;
-  now: Date;
-}
-
-/** Pays a grant out of the fund by category; refused beyond the fund's available balance. */
-export async function recordGrant(db: DbOrTx, request: GrantRequest): Promise<{ id: number; duplicate: boolean }> {
-  const { fundId, input } = request;
-  const existing = await db.selectFrom("fund_grants").select("id").where("idempotency_key", "=", input.idempotencyKey).executeTakeFirst();
-  if (existing) return { id: existing.id, duplicate: true };
-  try {
-    return await inTransaction(db, async (trx) => {
-      await lockFund(trx, fundId);
-      const money = await fundMoney(trx, fundId);
-      if (input.amountWon > money.availableWon) throw new AppError("fundBalanceTooLow", 422, "amountWon");
-      const file = request.evidence
-        ? await storeUpload(trx, request.uploadDir, request.evidence, "document", { hostId: request.hostId, uploadedBy: request.recordedBy }, "evidence")
-        : null;
-      const entry = await appendEntry(trx, {
-        kind: "fund.grant",
-        occurredAt: startOfSeoulDay(input.grantedOn),
-        memo: `자활기금 지원금 (${input.category})`,
-        refs: { fund: fundId, category: input.category },
-        idempotencyKey: `fund-grant:${input.idempotencyKey}`,
-        lines: [
-          { account: fundCash(fundId), amountWon: -input.amountWon },
-          { account: fundGrantsOut(fundId, input.category), amountWon: input.amountWon },
-        ],
-      });
-      const row = await trx
-        .insertInto("fund_grants")
-        .values({
-          fund_id: fundId,
-          category: input.category,
-          recipient: input.recipient,
-          area: input.area,
-          purpose: input.purpose,
-          expected_effect: input.expectedEffect,
-          amount_won: input.amountWon,
-          granted_on: input.grantedOn,
-          evidence_file_id: file?.id ?? null,
-          recorded_by: request.recordedBy,
-          idempotency_key: input.idempotencyKey,
-          ledger_seq: entry.seq,
-          created_at: request.now,
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      return { id: row.id, duplicate: false };
-    });
-  } catch (error) {
-    if (isCheckViolation(error, "ledger_accounts_balance_not_negative")) throw new AppError("fundBalanceTooLow", 422, "amountWon");
-    if (isUniqueViolation(error) && !db.isTransaction) {
-      const again = await db.selectFrom("fund_grants").select("id").where("idempotency_key", "=", input.idempotencyKey).executeTakeFirst();
-      if (again) return { id: again.id, duplicate: true };
-    }
-    throw error;
-  }
 }
 
 export async function updateFundSettings(db: DbOrTx, fundId: number, input: FundSettingsInput): Promise<void> {

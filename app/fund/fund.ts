@@ -12,6 +12,7 @@ import { choice, isoDateField, optionalText, requiredText, wholeNumber, wonAmoun
 //   repayment     fund:<id> +(p+i+f)              loan:<id>:principal −p, fund:<id>:in:interest −i, fund:<id>:in:penalty −f
 //   write-off     loan:<id>:principal −W          fund:<id>:out:write-offs +W
 //   card fee      fund:<id> −F                    fund:<id>:out:card-fees +F   (on a repayment paid online)
+//   recovery      fund:<id> +R                    fund:<id>:in:recoveries −R   (on a written-off loan)
 // so the fund's balance is always sources − uses + repayments, and each loan's receivable is its
 // outstanding principal.
 
@@ -51,6 +52,11 @@ export function fundWriteOffs(fundId: number): AccountSpec {
 /** Card processors' fees on repayments paid online: the fund receives the gross and pays the fee. */
 export function fundCardFees(fundId: number): AccountSpec {
   return { code: `fund:${fundId}:out:card-fees`, kind: "fund_card_fee", nameKo: `자활기금 #${fundId} 카드 결제 수수료`, nameEn: `Fund #${fundId} card payment fees`, mayGoNegative: true };
+}
+
+/** Money received on loans after they were written off. */
+export function fundRecoveries(fundId: number): AccountSpec {
+  return { code: `fund:${fundId}:in:recoveries`, kind: "fund_recovery", nameKo: `자활기금 #${fundId} 상각 채권 회수금`, nameEn: `Fund #${fundId} recoveries on written-off loans`, mayGoNegative: true };
 }
 
 /** What a loan's borrower still owes in principal: lent out of the fund, to the landlord. */

@@ -6,17 +6,20 @@ import { fundMoney, inTransaction, lockFund } from "../fund/fund.server";
 import { dictionaries } from "../i18n/messages";
 import { AppError } from "../utils/app-error";
 import { seoulDate } from "../utils/dates";
+import { parseSafeInteger } from "../utils/integers";
 import type { Database, DbOrTx, Tx } from "../utils/db.server";
 import { isCheckViolation, isUniqueViolation } from "../utils/pg-errors";
 import {
   amountProblem,
   committeeOutcome,
   eligibilityProblems,
-  missingDocuments,
   OPEN_APPLICATION_STATES,
+  quorumReachable,
+  type CommitteeSeats,
   ACTIVE_LOAN_STATES,
   type ApplicationInput,
 } from "./loans";
+import { canRejectDocument, documentChecklist, reviewBlockers } from "./documents";
 import { getProduct } from "./products.server";
 
 export async function getApplication(db: DbOrTx, id: number) {
@@ -82,15 +85,21 @@ export async function getApplication(db: DbOrTx, id: number) {
 
 export type ApplicationDetail = NonNullable<Awaited<ReturnType<typeof getApplication>>>;
 
+/** Every document uploaded, replaced ones included, with the rejection of those an administrator rejected. */
 export async function listApplicationDocuments(db: DbOrTx, applicationId: number) {
-  return db
+  const rows = await db
     .selectFrom("loan_application_documents as d")
     .innerJoin("stored_files as f", "f.id", "d.file_id")
-    .select(["d.id", "d.doc_type", "d.uploaded_at", "f.public_id", "f.original_name", "f.size_bytes"])
+    .leftJoin("loan_document_rejections as x", "x.document_id", "d.id")
+    .leftJoin("users as rejecter", "rejecter.id", "x.rejected_by")
+    .select(["d.id", "d.doc_type", "d.uploaded_at", "f.public_id", "f.original_name", "f.size_bytes", "x.reason as rejection_reason", "x.rejected_at", "rejecter.display_name as rejected_by_name"])
     .where("d.application_id", "=", applicationId)
     .orderBy("d.id")
     .execute();
+  return rows.map((row) => ({ ...row, docType: row.doc_type, rejectionReason: row.rejection_reason }));
 }
+
+export type ApplicationDocument = Awaited<ReturnType<typeof listApplicationDocuments>>[number];
 
 export async function listVotes(db: DbOrTx, applicationId: number) {
   return db
@@ -310,8 +319,9 @@ export async function reviewDocuments(db: DbOrTx, request: ReviewRequest): Promi
       if (app.submitted_by === request.reviewerId || (await isMember(trx, app.enterprise_id, request.reviewerId))) throw new AppError("memberCannotVote", 403);
       if (request.decision === "pass") {
         const product = await trx.selectFrom("loan_products").select("required_documents").where("id", "=", app.product_id).executeTakeFirstOrThrow();
-        const uploaded = await trx.selectFrom("loan_application_documents").select("doc_type").where("application_id", "=", app.id).execute();
-        if (missingDocuments(product.required_documents, uploaded.map((d) => d.doc_type)).length > 0) throw new AppError("documentsMissing", 422);
+        const blockers = reviewBlockers(documentChecklist(product.required_documents, await listApplicationDocuments(trx, app.id)));
+        if (blockers.missing.length > 0) throw new AppError("documentsMissing", 422);
+        if (blockers.rejected.length > 0) throw new AppError("documentsRejected", 422);
         const fund = await trx.selectFrom("funds").select(["committee_quorum", "committee_majority_pct"]).where("id", "=", app.fund_id).executeTakeFirstOrThrow();
         await trx
           .updateTable("loan_applications")
@@ -338,6 +348,52 @@ export async function reviewDocuments(db: DbOrTx, request: ReviewRequest): Promi
       return "rejected" as const;
     })
     .catch((error: unknown) => translateGuard(error));
+}
+
+export interface DocumentRejection {
+  applicationId: number;
+  documentId: number;
+  reviewerId: number;
+  reason: string;
+  origin: string;
+  now: Date;
+}
+
+/**
+ * Rejects one document under review, with the reason, and asks the applicant for a replacement by
+ * e-mail. The document stays (append-only); the member's next upload of the type replaces it.
+ */
+export async function rejectApplicationDocument(db: DbOrTx, request: DocumentRejection): Promise<void> {
+  if (request.reason.trim().length === 0) throw new AppError("required", 422, "reason");
+  await inTransaction(db, async (trx) => {
+      const app = await lockApplication(trx, request.applicationId);
+      if (app.state !== "in_review") throw new AppError("applicationStateChanged", 409);
+      if (app.submitted_by === request.reviewerId || (await isMember(trx, app.enterprise_id, request.reviewerId))) throw new AppError("memberCannotVote", 403);
+      const documents = await listApplicationDocuments(trx, app.id);
+      const document = documents.find((d) => d.id === request.documentId);
+      if (!document) throw new AppError("invalidChoice", 404);
+      if (!canRejectDocument(documents, document.id)) throw new AppError("documentAlreadyReplaced", 409);
+      await trx
+        .insertInto("loan_document_rejections")
+        .values({ document_id: document.id, application_id: app.id, rejected_by: request.reviewerId, reason: request.reason, rejected_at: request.now })
+        .execute();
+      const enterprise = await trx.selectFrom("enterprises").select("name").where("id", "=", app.enterprise_id).executeTakeFirstOrThrow();
+      for (const recipient of await applicantRecipients(trx, app.enterprise_id, app.submitted_by)) {
+        await enqueueEmail(trx, recipient.email, "loanDocumentRejected", {
+          locale: recipient.locale,
+          enterpriseName: enterprise.name,
+          applicationId: app.id,
+          documentName: dictionaries[recipient.locale].loans.documentTypes[document.doc_type],
+          fileName: document.original_name,
+          reason: request.reason,
+          applicationUrl: `${request.origin}/enterprises/${app.enterprise_id}/loans/applications/${app.id}`,
+        });
+      }
+    })
+    .catch((error: unknown) => {
+      if (isUniqueViolation(error)) throw new AppError("documentAlreadyReplaced", 409);
+      translateGuard(error);
+    });
 }
 
 export async function declareConflict(db: DbOrTx, request: { applicationId: number; userId: number; reason: string; now: Date }): Promise<void> {
@@ -412,10 +468,50 @@ export async function closeCommittee(db: DbOrTx, request: { applicationId: numbe
     .catch((error: unknown) => translateGuard(error));
 }
 
-async function sendDecisionLetters(trx: DbOrTx, applicationId: number, origin: string, now: Date, stage: "review" | "committee"): Promise<void> {
+/** Who counts toward the quorum now: eligible votes cast, and administrators who may still vote. */
+export async function committeeSeats(db: DbOrTx, applicationId: number): Promise<CommitteeSeats> {
+  const result = await sql<{ eligible_votes: string; still_to_vote: string }>`
+    SELECT
+      (SELECT count(*) FROM loan_votes v
+        WHERE v.application_id = a.id AND v.voter_id <> a.submitted_by
+          AND loan_is_fund_admin(v.voter_id, a.fund_id, a.enterprise_id)
+          AND NOT EXISTS (SELECT 1 FROM loan_conflicts c WHERE c.application_id = a.id AND c.user_id = v.voter_id)) AS eligible_votes,
+      (SELECT count(DISTINCT r.user_id) FROM staff_roles r JOIN funds f ON f.host_id = r.host_id
+        WHERE f.id = a.fund_id AND r.role = 'fund_admin' AND r.user_id <> a.submitted_by
+          AND loan_is_fund_admin(r.user_id, a.fund_id, a.enterprise_id)
+          AND NOT EXISTS (SELECT 1 FROM loan_conflicts c WHERE c.application_id = a.id AND c.user_id = r.user_id)
+          AND NOT EXISTS (SELECT 1 FROM loan_votes v WHERE v.application_id = a.id AND v.voter_id = r.user_id)) AS still_to_vote
+    FROM loan_applications a WHERE a.id = ${applicationId}`.execute(db);
+  const row = result.rows[0];
+  return { eligibleVotes: parseSafeInteger(row?.eligible_votes ?? 0), stillToVote: parseSafeInteger(row?.still_to_vote ?? 0) };
+}
+
+/**
+ * Closes a committee that can no longer reach its quorum (members stepped aside), with the
+ * reason: no decision on the merits, so the application is neither approved nor rejected and the
+ * enterprise may apply again (decision 35).
+ */
+export async function closeCommitteeWithoutQuorum(db: DbOrTx, request: { applicationId: number; deciderId: number; note: string; origin: string; now: Date; silent?: boolean }): Promise<void> {
+  if (request.note.trim().length === 0) throw new AppError("required", 422, "note");
+  await inTransaction(db, async (trx) => {
+      const app = await lockApplication(trx, request.applicationId);
+      if (app.state !== "committee" || app.committee_quorum === null) throw new AppError("applicationStateChanged", 409);
+      if (app.submitted_by === request.deciderId || (await isMember(trx, app.enterprise_id, request.deciderId))) throw new AppError("memberCannotVote", 403);
+      if (quorumReachable(await committeeSeats(trx, app.id), app.committee_quorum)) throw new AppError("quorumStillReachable", 422);
+      await trx
+        .updateTable("loan_applications")
+        .set({ state: "closed_no_quorum", decided_by: request.deciderId, decided_at: request.now, decision_note: request.note, updated_at: request.now })
+        .where("id", "=", app.id)
+        .execute();
+      if (!request.silent) await sendDecisionLetters(trx, app.id, request.origin, request.now, "no_quorum");
+    })
+    .catch((error: unknown) => translateGuard(error));
+}
+
+async function sendDecisionLetters(trx: DbOrTx, applicationId: number, origin: string, now: Date, stage: "review" | "committee" | "no_quorum"): Promise<void> {
   const app = await getApplication(trx, applicationId);
   if (!app) return;
-  const votes = stage === "committee" ? await eligibleVotes(trx, applicationId) : [];
+  const votes = stage !== "review" ? await eligibleVotes(trx, applicationId) : [];
   const approved = app.state === "approved";
   for (const recipient of await applicantRecipients(trx, app.enterprise_id, app.submitted_by)) {
     const m = dictionaries[recipient.locale];
@@ -429,7 +525,7 @@ async function sendDecisionLetters(trx: DbOrTx, applicationId: number, origin: s
       stage,
       decidedOn: seoulDate(now),
       note: app.decision_note || app.review_note,
-      votes: stage === "committee" ? { approve: votes.filter((v) => v === "approve").length, reject: votes.filter((v) => v === "reject").length } : null,
+      votes: stage !== "review" ? { approve: votes.filter((v) => v === "approve").length, reject: votes.filter((v) => v === "reject").length } : null,
       terms: approved ? { rateBp: app.rate_bp, termMonths: app.term_months, method: m.fund.methods[app.repayment_method] } : null,
       applicationUrl: `${origin}/enterprises/${app.enterprise_id}/loans/applications/${app.id}`,
     });

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { Selectable } from "kysely";
 import type { LoanEventKind, LoanInstalmentsTable, LoanState, RepaymentChannel, RepaymentKind } from "../../db/types";
 import { enqueueEmail } from "../email/outbox.server";
-import { fundCash, fundInterestIncome, fundPenaltyIncome, fundWriteOffs, loanReceivable } from "../fund/fund";
+import { fundCash, fundInterestIncome, fundPenaltyIncome, loanReceivable } from "../fund/fund";
 import { fundMoney, inTransaction, lockFund } from "../fund/fund.server";
 import type { ErrorKey } from "../i18n/messages/errors";
 import type { LineDraft } from "../ledger/ledger";
@@ -149,14 +149,15 @@ export async function listLoansForEnterprise(db: DbOrTx, enterpriseId: number) {
     .execute();
 }
 
-async function addEvent(trx: Tx, loanId: number, kind: LoanEventKind, effectiveOn: string, actorId: number | null, now: Date, reason = "", details: Record<string, unknown> = {}) {
+/** One line of the loan's history (append-only). */
+export async function addLoanEvent(trx: Tx, loanId: number, kind: LoanEventKind, effectiveOn: string, actorId: number | null, now: Date, reason = "", details: Record<string, unknown> = {}) {
   await trx
     .insertInto("loan_events")
     .values({ loan_id: loanId, kind, effective_on: effectiveOn, reason, details: JSON.stringify(details), actor_id: actorId, occurred_at: now })
     .execute();
 }
 
-async function lockLoan(trx: Tx, loanId: number) {
+export async function lockLoan(trx: Tx, loanId: number) {
   const loan = await trx.selectFrom("loans").selectAll().where("id", "=", loanId).forUpdate().executeTakeFirst();
   if (!loan) throw new AppError("invalidChoice", 404);
   return loan;
@@ -200,7 +201,7 @@ export async function contractLoan(db: DbOrTx, request: { applicationId: number;
         .returning("id")
         .executeTakeFirstOrThrow();
       await trx.updateTable("loan_applications").set({ state: "contracted", updated_at: request.now }).where("id", "=", app.id).execute();
-      await addEvent(trx, loan.id, "contracted", request.contractedOn, request.userId, request.now, "", { product_id: product.id, product_version: product.version });
+      await addLoanEvent(trx, loan.id, "contracted", request.contractedOn, request.userId, request.now, "", { product_id: product.id, product_version: product.version });
       return loan.id;
     });
   } catch (error) {
@@ -268,7 +269,7 @@ export async function disburseLoan(db: DbOrTx, request: DisburseRequest): Promis
         .insertInto("loan_instalments")
         .values(schedule.map((row) => instalmentRow(loan.id, instalmentFromSchedule(row))))
         .execute();
-      await addEvent(trx, loan.id, "disbursed", request.disbursedOn, request.userId, request.now, "", { ledger_seq: entry.seq });
+      await addLoanEvent(trx, loan.id, "disbursed", request.disbursedOn, request.userId, request.now, "", { ledger_seq: entry.seq });
       const first = schedule[0];
       if (!request.silent) await notifyStatus(trx, loan.id, "disbursed", request.disbursedOn, loan.principal_won, "", first ? { dueDate: first.dueDate, amountWon: first.totalWon } : null, request.origin);
     });
@@ -461,7 +462,7 @@ export async function recordRepayment(db: DbOrTx, request: RepaymentRequest): Pr
         .values(allocation.lines.map((l) => ({ repayment_id: repayment.id, loan_id: loan.id, instalment_number: l.number, penalty_won: l.penaltyWon, interest_won: l.interestWon, principal_won: l.principalWon })))
         .execute();
       if (request.kind === "prepayment") {
-        await addEvent(trx, loan.id, "prepaid", request.paidOn, request.recordedBy, request.now, "", {
+        await addLoanEvent(trx, loan.id, "prepaid", request.paidOn, request.recordedBy, request.now, "", {
           principal_won: allocation.principalWon,
           outstanding_won: outstandingPrincipal(plan.instalments),
         });
@@ -474,12 +475,12 @@ export async function recordRepayment(db: DbOrTx, request: RepaymentRequest): Pr
           .where("id", "=", loan.id)
           .execute();
         if (next === "closed") {
-          await addEvent(trx, loan.id, "closed", request.paidOn, request.recordedBy, request.now);
+          await addLoanEvent(trx, loan.id, "closed", request.paidOn, request.recordedBy, request.now);
           if (!request.silent) await notifyStatus(trx, loan.id, "closed", request.paidOn, loan.principal_won, "", null, request.origin);
         } else if (loan.state === "delinquent" && next === "repaying") {
-          await addEvent(trx, loan.id, "cured", request.paidOn, request.recordedBy, request.now);
+          await addLoanEvent(trx, loan.id, "cured", request.paidOn, request.recordedBy, request.now);
         } else if (next === "delinquent") {
-          await addEvent(trx, loan.id, "delinquent", request.today, request.recordedBy, request.now);
+          await addLoanEvent(trx, loan.id, "delinquent", request.today, request.recordedBy, request.now);
         }
       }
       return { repaymentId: repayment.id, duplicate: false, allocation: { penaltyWon: allocation.penaltyWon, interestWon: allocation.interestWon, principalWon: allocation.principalWon, totalWon: allocation.totalWon }, loanState: next };
@@ -505,7 +506,7 @@ export async function extendLoan(db: Database, request: { loanId: number; months
     if (!plan.ok) throw servicingRefusal(plan.error);
     await saveInstalments(trx, loan.id, before, plan.instalments, plan.removedNumbers);
     await trx.updateTable("loans").set({ term_months: plan.termMonths, maturity_on: plan.maturityOn, updated_at: request.now }).where("id", "=", loan.id).execute();
-    await addEvent(trx, loan.id, "extended", request.today, request.userId, request.now, request.reason, { months: request.months, term_months: plan.termMonths, maturity_on: plan.maturityOn });
+    await addLoanEvent(trx, loan.id, "extended", request.today, request.userId, request.now, request.reason, { months: request.months, term_months: plan.termMonths, maturity_on: plan.maturityOn });
     const due = nextPayment(plan.instalments, request.today, terms);
     await notifyStatus(trx, loan.id, "extended", request.today, outstandingPrincipal(plan.instalments), request.reason, due ? { dueDate: due.dueDate, amountWon: due.amountWon } : null, request.origin);
   });
@@ -517,40 +518,13 @@ export async function declareDefault(db: Database, request: { loanId: number; re
     const loan = await lockLoan(trx, request.loanId);
     if (!["disbursed", "repaying", "delinquent"].includes(loan.state)) throw new AppError("loanNotActive", 409);
     await trx.updateTable("loans").set({ state: "defaulted", state_reason: request.reason, updated_at: request.now }).where("id", "=", loan.id).execute();
-    await addEvent(trx, loan.id, "defaulted", request.today, request.userId, request.now, request.reason);
+    await addLoanEvent(trx, loan.id, "defaulted", request.today, request.userId, request.now, request.reason);
     const outstanding = await getBalance(trx, loanReceivable(loan.id).code);
     await notifyStatus(trx, loan.id, "defaulted", request.today, outstanding, request.reason, null, request.origin);
   });
 }
 
-/** Writes off the principal still outstanding of a defaulted loan, in the ledger. */
-export async function writeOffLoan(db: Database, request: { loanId: number; reason: string; userId: number; today: string; now: Date; origin: string }): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const loan = await lockLoan(trx, request.loanId);
-    if (loan.state !== "defaulted") throw new AppError("loanNotActive", 409);
-    const outstanding = await getBalance(trx, loanReceivable(loan.id).code);
-    const entry = await appendEntry(trx, {
-      kind: "loan.write_off",
-      occurredAt: startOfSeoulDay(request.today),
-      memo: "융자 대손 상각",
-      refs: { fund: loan.fund_id, loan: loan.id },
-      idempotencyKey: `loan:${loan.id}:write-off`,
-      lines: [
-        { account: loanReceivable(loan.id), amountWon: -outstanding },
-        { account: fundWriteOffs(loan.fund_id), amountWon: outstanding },
-      ],
-    });
-    await trx
-      .updateTable("loans")
-      .set({ state: "written_off", state_reason: request.reason, written_off_won: outstanding, written_off_seq: entry.seq, updated_at: request.now })
-      .where("id", "=", loan.id)
-      .execute();
-    await addEvent(trx, loan.id, "written_off", request.today, request.userId, request.now, request.reason, { written_off_won: outstanding, ledger_seq: entry.seq });
-    await notifyStatus(trx, loan.id, "written_off", request.today, outstanding, request.reason, null, request.origin);
-  });
-}
-
-async function notifyStatus(
+export async function notifyStatus(
   trx: Tx,
   loanId: number,
   kind: "disbursed" | "extended" | "closed" | "defaulted" | "written_off",
@@ -593,7 +567,7 @@ export async function markDelinquentIfOverdue(trx: Tx, loanId: number, today: st
   const oldest = await trx.selectFrom("loan_instalments").select("due_date").where("loan_id", "=", loanId).where("paid_off_on", "is", null).orderBy("due_date").limit(1).executeTakeFirst();
   if (!oldest || oldest.due_date >= addDays(today, -loan.delinquency_grace_days)) return null;
   await trx.updateTable("loans").set({ state: "delinquent", updated_at: now }).where("id", "=", loanId).execute();
-  await addEvent(trx, loanId, "delinquent", today, null, now, "", { oldest_due_date: oldest.due_date });
+  await addLoanEvent(trx, loanId, "delinquent", today, null, now, "", { oldest_due_date: oldest.due_date });
   return oldest.due_date;
 }
 

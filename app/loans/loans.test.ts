@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { amountProblem, applicationSchema, committeeOutcome, eligibilityProblems, missingDocuments, productVersionSchema, repaymentSchema, voteSchema } from "./loans";
+import { amountProblem, applicationSchema, committeeOutcome, eligibilityProblems, missingDocuments, productVersionSchema, quorumReachable, repaymentSchema, voteSchema } from "./loans";
 
 const product = { eligible_types: ["self_sufficiency_enterprise" as const], is_current: true };
 const verified = { status: "verified" as const, type: "self_sufficiency_enterprise" as const };
@@ -22,6 +22,20 @@ describe("eligibility", () => {
     expect(amountProblem(100_000_000, 100_000_000, 100_000_000)).toBeNull();
     expect(amountProblem(100_000_001, 100_000_000, 500_000_000)).toBe("amountAboveCap");
     expect(amountProblem(90_000_000, 100_000_000, 89_999_999)).toBe("amountAboveFundBalance");
+  });
+});
+
+describe("a committee below its quorum", () => {
+  it("can still reach it while enough administrators may vote", () => {
+    expect(quorumReachable({ eligibleVotes: 1, stillToVote: 1 }, 2)).toBe(true);
+    expect(quorumReachable({ eligibleVotes: 0, stillToVote: 3 }, 3)).toBe(true);
+  });
+
+  it("cannot once members stepped aside and too few are left to vote", () => {
+    // Two administrators, one declared a conflict: the other alone never makes a quorum of two.
+    expect(quorumReachable({ eligibleVotes: 1, stillToVote: 0 }, 2)).toBe(false);
+    expect(quorumReachable({ eligibleVotes: 0, stillToVote: 1 }, 2)).toBe(false);
+    expect(quorumReachable({ eligibleVotes: 2, stillToVote: 0 }, 3)).toBe(false);
   });
 });
 

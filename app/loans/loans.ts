@@ -77,6 +77,9 @@ export const extensionSchema = z.object({ months: wholeNumber(1, 120), reason: r
 
 export const reasonSchema = z.object({ reason: requiredText(2000) });
 
+/** Closing a committee that can no longer reach its quorum: the reason goes to the applicant. */
+export const noQuorumSchema = z.object({ note: requiredText(2000) });
+
 export const productVersionSchema = z
   .object({
     code: z.string({ error: "required" }).regex(/^[a-z0-9][a-z0-9-]{1,59}$/, "invalid"),
@@ -141,4 +144,16 @@ export function committeeOutcome(votes: readonly LoanVote[], rule: CommitteeRule
 /** Required document types not yet uploaded. */
 export function missingDocuments(required: readonly LoanDocumentType[], uploaded: readonly LoanDocumentType[]): LoanDocumentType[] {
   return required.filter((type) => !uploaded.includes(type));
+}
+
+export interface CommitteeSeats {
+  /** Votes that count: by administrators of the host, not of the applicant, not conflicted. */
+  eligibleVotes: number;
+  /** Administrators of the host who may still vote: not of the applicant, not conflicted, not yet voted. */
+  stillToVote: number;
+}
+
+/** Whether the committee can still reach its quorum; when not, it may be closed without a decision. */
+export function quorumReachable(seats: CommitteeSeats, quorum: number): boolean {
+  return seats.eligibleVotes + seats.stillToVote >= quorum;
 }

@@ -1,8 +1,9 @@
-import { fundInterestIncome, fundPenaltyIncome, fundWriteOffs, loanReceivable } from "../fund/fund";
+import { fundInterestIncome, fundPenaltyIncome, fundRecoveries, fundWriteOffs, loanReceivable } from "../fund/fund";
 import { getBalances } from "../ledger/ledger.server";
 import type { DbOrTx } from "../utils/db.server";
 import { contractTerms, instalmentFromRow } from "./loans.server";
 import { LOAN_STATES, type Portfolio, type PortfolioLoan } from "./portfolio";
+import { recoveredByLoan } from "./recoveries.server";
 import { ARREARS_BUCKETS, arrearsAsOf, arrearsBucket, nextPayment, type InstalmentState } from "./servicing";
 
 /** The fund's loan book on `asOf`: outstanding from the ledger, arrears and penalty from the schedules. */
@@ -22,6 +23,7 @@ export async function loadPortfolio(db: DbOrTx, fundId: number, asOf: string): P
       "l.term_months",
       "l.disbursed_on",
       "l.maturity_on",
+      "l.written_off_won",
       "e.name as enterprise_name",
       "e.district",
     ])
@@ -43,7 +45,9 @@ export async function loadPortfolio(db: DbOrTx, fundId: number, asOf: string): P
     fundInterestIncome(fundId).code,
     fundPenaltyIncome(fundId).code,
     fundWriteOffs(fundId).code,
+    fundRecoveries(fundId).code,
   ]);
+  const recovered = await recoveredByLoan(db, fundId);
   const portfolioLoans: PortfolioLoan[] = loans.map((loan) => {
     const instalments = byLoan.get(loan.id) ?? [];
     const outstandingWon = balances.get(loanReceivable(loan.id).code) ?? 0;
@@ -61,6 +65,8 @@ export async function loadPortfolio(db: DbOrTx, fundId: number, asOf: string): P
       rateBp: loan.rate_bp,
       principalWon: loan.principal_won,
       outstandingWon,
+      writtenOffWon: loan.written_off_won,
+      recoveredWon: recovered.get(loan.id) ?? 0,
       disbursedOn: loan.disbursed_on,
       maturityOn: loan.maturity_on,
       arrearsWon: arrears?.totalWon ?? 0,
@@ -78,6 +84,7 @@ export async function loadPortfolio(db: DbOrTx, fundId: number, asOf: string): P
     interestIncomeWon: -(balances.get(fundInterestIncome(fundId).code) ?? 0),
     penaltyIncomeWon: -(balances.get(fundPenaltyIncome(fundId).code) ?? 0),
     writtenOffWon: balances.get(fundWriteOffs(fundId).code) ?? 0,
+    recoveredWon: -(balances.get(fundRecoveries(fundId).code) ?? 0),
     arrearsWon: portfolioLoans.reduce((s, l) => s + l.arrearsWon, 0),
     byState: LOAN_STATES.map((state) => {
       const matching = portfolioLoans.filter((l) => l.state === state);

@@ -14,6 +14,9 @@ export interface PortfolioLoan {
   rateBp: number;
   principalWon: number;
   outstandingWon: number;
+  /** Principal written off, and recovered of it since. */
+  writtenOffWon: number;
+  recoveredWon: number;
   disbursedOn: string | null;
   maturityOn: string | null;
   arrearsWon: number;
@@ -31,6 +34,8 @@ export interface Portfolio {
   interestIncomeWon: number;
   penaltyIncomeWon: number;
   writtenOffWon: number;
+  /** Money received on written-off loans (the fund's recoveries account). */
+  recoveredWon: number;
   arrearsWon: number;
   byState: { state: LoanState; count: number; outstandingWon: number }[];
   buckets: { bucket: ArrearsBucket; count: number; arrearsWon: number; outstandingWon: number }[];
@@ -54,11 +59,13 @@ export const PORTFOLIO_CSV_COLUMNS = [
   "penalty_won",
   "next_due_date",
   "next_due_won",
+  "written_off_won",
+  "recovered_won",
 ] as const;
 
 export function portfolioCsv(portfolio: Portfolio): string {
   const rows = portfolio.loans.map((l) =>
-    [l.id, l.enterpriseName, l.district, l.state, l.method, l.rateBp, l.principalWon, l.outstandingWon, l.disbursedOn, l.maturityOn, l.daysOverdue, l.bucket, l.arrearsWon, l.penaltyWon, l.nextDueDate, l.nextDueWon]
+    [l.id, l.enterpriseName, l.district, l.state, l.method, l.rateBp, l.principalWon, l.outstandingWon, l.disbursedOn, l.maturityOn, l.daysOverdue, l.bucket, l.arrearsWon, l.penaltyWon, l.nextDueDate, l.nextDueWon, l.writtenOffWon, l.recoveredWon]
       .map(csvCell)
       .join(","),
   );

@@ -7,7 +7,8 @@ import { withNotice } from "../components/notice";
 import { fileField } from "../files/files.server";
 import { useLocale, useMessages } from "../i18n/use-messages";
 import { getApplication, listApplicationDocuments, uploadApplicationDocument } from "../loans/applications.server";
-import { documentTypeSchema, missingDocuments } from "../loans/loans";
+import { documentChecklist, reviewBlockers } from "../loans/documents";
+import { documentTypeSchema } from "../loans/loans";
 import { formatDateTime } from "../utils/dates";
 import { formFailure, parseForm } from "../utils/forms";
 import { invalid, notFound, refusal } from "../utils/http.server";
@@ -27,8 +28,8 @@ async function load(args: LoaderFunctionArgs) {
 
 export async function loader(args: LoaderFunctionArgs) {
   const { app } = await load(args);
-  const documents = await listApplicationDocuments(args.context.services.db, app.id);
-  return json({ app, documents, missing: missingDocuments(app.required_documents, documents.map((d) => d.doc_type)) });
+  const checklist = documentChecklist(app.required_documents, await listApplicationDocuments(args.context.services.db, app.id));
+  return json({ app, checklist, blockers: reviewBlockers(checklist) });
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -48,7 +49,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function ApplicationPage() {
-  const { app, documents, missing } = useLoaderData<typeof loader>();
+  const { app, checklist, blockers } = useLoaderData<typeof loader>();
   const failure = useFormFailure();
   const m = useMessages();
   const locale = useLocale();
@@ -78,22 +79,51 @@ export default function ApplicationPage() {
         <aside className="card" style={{ alignSelf: "start" }}>
           <h2>{l.fields.documents}</h2>
           <ul className="doc-list small" data-testid="documents">
-            {documents.map((d) => (
-              <li key={d.id}>
-                <a href={`/files/${d.public_id}`}>{l.documentTypes[d.doc_type]}</a>
-                <span className="muted">{formatDateTime(d.uploaded_at, locale)}</span>
+            {checklist.map((row) => (
+              <li key={row.docType} data-testid="document-row" data-doc-type={row.docType} data-status={row.status} style={{ display: "block" }}>
+                <div className="page-header-row">
+                  <strong>{l.documentTypes[row.docType]}</strong>
+                  <span className={row.status === "received" ? "badge badge-success" : row.status === "rejected" ? "badge badge-live" : "badge badge-warning"}>{l.documentStatus[row.status]}</span>
+                </div>
+                {row.current ? (
+                  <div>
+                    <a href={`/files/${row.current.public_id}`}>{row.current.original_name}</a> <span className="muted">{formatDateTime(row.current.uploaded_at, locale)}</span>
+                  </div>
+                ) : null}
+                {row.current?.rejection_reason ? <div className="doc-rejection">{l.rejectionOf(row.current.rejected_by_name ?? "", row.current.rejection_reason)}</div> : null}
+                {row.history.length > 0 ? (
+                  <details>
+                    <summary className="muted">
+                      {l.documentHistory} ({row.history.length})
+                    </summary>
+                    <ul className="small" data-testid="document-history">
+                      {row.history.map((d) => (
+                        <li key={d.id}>
+                          <a href={`/files/${d.public_id}`}>{d.original_name}</a> <span className="muted">{formatDateTime(d.uploaded_at, locale)}</span>
+                          {d.rejection_reason ? <div className="doc-rejection">{l.rejectionOf(d.rejected_by_name ?? "", d.rejection_reason)}</div> : null}
+                        </li>
+                      ))}
+                    </ul>
+                  </details>
+                ) : null}
               </li>
             ))}
           </ul>
-          {missing.length > 0 ? (
-            <div className="alert alert-info" data-testid="missing-documents">
-              {l.missingDocuments}: {missing.map((d) => l.documentTypes[d]).join(", ")}
+          {blockers.rejected.length > 0 ? (
+            <div className="alert alert-error" data-testid="rejected-documents">
+              {l.rejectedDocuments}: {blockers.rejected.map((d) => l.documentTypes[d]).join(", ")}
+              <div className="small">{l.replaceHint}</div>
             </div>
-          ) : (
+          ) : null}
+          {blockers.missing.length > 0 ? (
+            <div className="alert alert-info" data-testid="missing-documents">
+              {l.missingDocuments}: {blockers.missing.map((d) => l.documentTypes[d]).join(", ")}
+            </div>
+          ) : blockers.rejected.length === 0 ? (
             <p className="muted small" style={{ marginTop: 8 }}>
               {l.allDocuments}
             </p>
-          )}
+          ) : null}
           {open ? (
             <AppForm className="form" encType="multipart/form-data" noValidate style={{ marginTop: 20, borderTop: "1px solid var(--line)", paddingTop: 16 }}>
               <h3 style={{ margin: 0 }}>{l.uploadDocument}</h3>
@@ -103,7 +133,7 @@ export default function ApplicationPage() {
                 label={l.fields.document}
                 required
                 failure={failure}
-                defaultValue={missing[0] ?? null}
+                defaultValue={blockers.rejected[0] ?? blockers.missing[0] ?? null}
                 options={app.required_documents.map((d) => ({ value: d, label: l.documentTypes[d] }))}
               />
               <div className="field">

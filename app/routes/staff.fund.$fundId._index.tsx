@@ -7,7 +7,8 @@ import { withNotice } from "../components/notice";
 import { fileField } from "../files/files.server";
 import { CONTRIBUTION_KINDS, contributionSchema, fundSettingsSchema, GRANT_CATEGORIES, grantSchema } from "../fund/fund";
 import { requireFundStaff } from "../fund/fund-access.server";
-import { fundOverview, listContributions, listGrants, recordContribution, recordGrant, updateFundSettings } from "../fund/fund.server";
+import { fundOverview, listContributions, listGrants, recordContribution, updateFundSettings } from "../fund/fund.server";
+import { requestFundGrant } from "../fund/grant-requests.server";
 import { useLocale, useMessages } from "../i18n/use-messages";
 import { formatDate, seoulDate } from "../utils/dates";
 import { formFailure, parseForm } from "../utils/forms";
@@ -51,8 +52,8 @@ export async function action(args: ActionFunctionArgs) {
       const parsed = parseForm(grantSchema, formData);
       if (!parsed.ok) return invalid(parsed);
       if (parsed.data.grantedOn > today) return invalid(formFailure(formData, "dateInFuture", "grantedOn"));
-      await recordGrant(db, { fundId: fund.id, hostId: fund.host_id, input: parsed.data, evidence: fileField(formData, "evidence"), uploadDir, recordedBy: user.id, now: clock.now() });
-      return redirect(withNotice(here, "grantRecorded"));
+      await requestFundGrant(db, { fundId: fund.id, hostId: fund.host_id, input: parsed.data, evidence: fileField(formData, "evidence"), uploadDir, requestedBy: user.id, now: clock.now() });
+      return redirect(withNotice(`${here}/approvals`, "grantRequested"));
     }
     if (intent === "settings") {
       const parsed = parseForm(fundSettingsSchema, formData);
@@ -195,6 +196,7 @@ export default function FundOverviewPage() {
 
           <AppForm action={action} className="card form" encType="multipart/form-data" noValidate data-testid="grant-form">
             <h2>{l.recordGrant}</h2>
+            <p className="muted small">{l.grantRequestIntro}</p>
             <FormAlert failure={failed("grant")} />
             <input type="hidden" name="intent" value="grant" />
             <input type="hidden" name="idempotencyKey" value={failed("grant")?.values.idempotencyKey ?? keys.grant} />
@@ -211,7 +213,7 @@ export default function FundOverviewPage() {
               </label>
               <input id="grant-evidence" name="evidence" type="file" accept="application/pdf,image/jpeg,image/png,image/webp" />
             </div>
-            <SubmitButton>{l.record}</SubmitButton>
+            <SubmitButton>{l.requestSubmit}</SubmitButton>
           </AppForm>
 
           <AppForm action={action} className="card form" noValidate data-testid="settings-form">

@@ -9,16 +9,20 @@ import { useLocale, useMessages } from "../i18n/use-messages";
 import {
   castVote,
   closeCommittee,
+  closeCommitteeWithoutQuorum,
+  committeeSeats,
   declareConflict,
   eligibleVotes,
   getApplication,
   listApplicationDocuments,
   listConflicts,
   listVotes,
+  rejectApplicationDocument,
   reviewDocuments,
   startReview,
 } from "../loans/applications.server";
-import { conflictSchema, contractSchema, decisionNoteSchema, missingDocuments, reviewSchema, voteSchema } from "../loans/loans";
+import { documentChecklist, documentRejectionSchema, reviewBlockers } from "../loans/documents";
+import { conflictSchema, contractSchema, decisionNoteSchema, noQuorumSchema, quorumReachable, reviewSchema, voteSchema } from "../loans/loans";
 import { contractLoan } from "../loans/loans.server";
 import { formatDateTime, seoulDate } from "../utils/dates";
 import { formFailure, parseForm } from "../utils/forms";
@@ -37,12 +41,14 @@ async function load(args: LoaderFunctionArgs, access: "read" | "write") {
 export async function loader(args: LoaderFunctionArgs) {
   const { user, fund, app, canWrite } = await load(args, "read");
   const { db, clock } = args.context.services;
-  const [documents, votes, conflicts, counted] = await Promise.all([
+  const [documents, votes, conflicts, counted, seats] = await Promise.all([
     listApplicationDocuments(db, app.id),
     listVotes(db, app.id),
     listConflicts(db, app.id),
     eligibleVotes(db, app.id),
+    committeeSeats(db, app.id),
   ]);
+  const checklist = documentChecklist(app.required_documents, documents);
   return json({
     fundId: fund.id,
     app,
@@ -50,7 +56,10 @@ export async function loader(args: LoaderFunctionArgs) {
     votes,
     conflicts,
     tally: { approve: counted.filter((v) => v === "approve").length, reject: counted.filter((v) => v === "reject").length },
-    missing: missingDocuments(app.required_documents, documents.map((d) => d.doc_type)),
+    checklist,
+    blockers: reviewBlockers(checklist),
+    seats,
+    quorumLost: app.state === "committee" && app.committee_quorum !== null && !quorumReachable(seats, app.committee_quorum),
     canWrite,
     me: {
       isMember: membershipOf(user, app.enterprise_id) !== null || app.submitted_by === user.id,
@@ -70,6 +79,18 @@ export async function action(args: ActionFunctionArgs) {
   const now = clock.now();
   try {
     switch (intent) {
+      case "reject_document": {
+        const parsed = parseForm(documentRejectionSchema, formData);
+        if (!parsed.ok) return invalid(parsed);
+        await rejectApplicationDocument(db, { applicationId: app.id, documentId: parsed.data.documentId, reviewerId: user.id, reason: parsed.data.reason, origin, now });
+        return redirect(withNotice(here, "documentRejected"));
+      }
+      case "close_no_quorum": {
+        const parsed = parseForm(noQuorumSchema, formData);
+        if (!parsed.ok) return invalid(parsed);
+        await closeCommitteeWithoutQuorum(db, { applicationId: app.id, deciderId: user.id, note: parsed.data.note, origin, now });
+        return redirect(withNotice(here, "committeeClosedNoQuorum"));
+      }
       case "take_review":
         await startReview(db, app.id, user.id, now);
         return redirect(withNotice(here, "reviewStarted"));
@@ -112,7 +133,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function StaffApplication() {
-  const { fundId, app, documents, votes, conflicts, tally, missing, canWrite, me, today } = useLoaderData<typeof loader>();
+  const { fundId, app, checklist, blockers, seats, quorumLost, votes, conflicts, tally, canWrite, me, today } = useLoaderData<typeof loader>();
   const failure = useFormFailure();
   const m = useMessages();
   const locale = useLocale();
@@ -142,19 +163,60 @@ export default function StaffApplication() {
           ) : null}
         </section>
         <aside className="stack">
-          <section className="card">
+          <section className="card" data-testid="document-checklist">
             <h3>{l.fields.documents}</h3>
             <ul className="doc-list small" data-testid="documents">
-              {documents.map((d) => (
-                <li key={d.id}>
-                  <a href={`/files/${d.public_id}`}>{l.documentTypes[d.doc_type]}</a>
-                  <span className="muted">{formatDateTime(d.uploaded_at, locale)}</span>
+              {checklist.map((row) => (
+                <li key={row.docType} data-testid="document-row" data-doc-type={row.docType} data-status={row.status} style={{ display: "block" }}>
+                  <div className="page-header-row">
+                    <strong>{row.required ? l.documentTypes[row.docType] : `${l.documentTypes[row.docType]} (${l.documentOptional})`}</strong>
+                    <span className={row.status === "received" ? "badge badge-success" : row.status === "rejected" ? "badge badge-live" : "badge badge-warning"}>{l.documentStatus[row.status]}</span>
+                  </div>
+                  {row.current ? (
+                    <div>
+                      <a href={`/files/${row.current.public_id}`}>{row.current.original_name}</a> <span className="muted">{formatDateTime(row.current.uploaded_at, locale)}</span>
+                    </div>
+                  ) : null}
+                  {row.current?.rejection_reason ? <div className="doc-rejection">{l.rejectionOf(row.current.rejected_by_name ?? "", row.current.rejection_reason)}</div> : null}
+                  {row.history.length > 0 ? (
+                    <details>
+                      <summary className="muted">
+                        {l.documentHistory} ({row.history.length})
+                      </summary>
+                      <ul className="small" data-testid="document-history">
+                        {row.history.map((d) => (
+                          <li key={d.id}>
+                            <a href={`/files/${d.public_id}`}>{d.original_name}</a> <span className="muted">{formatDateTime(d.uploaded_at, locale)}</span>
+                            {d.rejection_reason ? <div className="doc-rejection">{l.rejectionOf(d.rejected_by_name ?? "", d.rejection_reason)}</div> : null}
+                          </li>
+                        ))}
+                      </ul>
+                    </details>
+                  ) : null}
+                  {app.state === "in_review" && mayAct && row.current && row.status === "received" ? (
+                    <details className="doc-reject" open={failure?.values.intent === "reject_document" && failure.values.documentId === String(row.current.id)}>
+                      <summary className="small" data-testid={`open-reject-${row.docType}`}>
+                        {l.rejectDocument.open}
+                      </summary>
+                      <AppForm action={action} className="form subform" noValidate data-testid={`reject-document-${row.docType}`}>
+                        <input type="hidden" name="intent" value="reject_document" />
+                        <input type="hidden" name="documentId" value={row.current.id} />
+                        <Field name="reason" label={l.rejectDocument.reason} required failure={failure?.values.intent === "reject_document" && failure.values.documentId === String(row.current.id) ? failure : null} />
+                        <SubmitButton variant="secondary">{l.rejectDocument.submit}</SubmitButton>
+                      </AppForm>
+                    </details>
+                  ) : null}
                 </li>
               ))}
             </ul>
-            {missing.length > 0 ? (
+            {blockers.missing.length > 0 ? (
               <p className="problem-list" style={{ paddingLeft: 0 }}>
-                {l.missingDocuments}: {missing.map((d) => l.documentTypes[d]).join(", ")}
+                {l.missingDocuments}: {blockers.missing.map((d) => l.documentTypes[d]).join(", ")}
+              </p>
+            ) : null}
+            {blockers.rejected.length > 0 ? (
+              <p className="problem-list" style={{ paddingLeft: 0 }} data-testid="rejected-documents">
+                {l.rejectedDocuments}: {blockers.rejected.map((d) => l.documentTypes[d]).join(", ")}
               </p>
             ) : null}
           </section>
@@ -195,6 +257,11 @@ export default function StaffApplication() {
               <p>
                 <strong data-testid="tally">{c.tally(tally.approve, tally.reject)}</strong>
               </p>
+              {app.state === "committee" ? (
+                <p className="muted small" data-testid="seats">
+                  {c.seats(seats.eligibleVotes, seats.stillToVote)}
+                </p>
+              ) : null}
               <ul className="doc-list small" data-testid="votes">
                 {votes.map((v) => (
                   <li key={v.voter_id}>
@@ -262,6 +329,16 @@ export default function StaffApplication() {
               <input type="hidden" name="intent" value="close" />
               <TextAreaField name="note" label={c.closeNote} rows={2} failure={failed("close")} />
               <SubmitButton variant="secondary">{c.close}</SubmitButton>
+            </AppForm>
+          ) : null}
+
+          {quorumLost && mayAct && app.committee_quorum !== null ? (
+            <AppForm action={action} className="card form" noValidate data-testid="no-quorum-form">
+              <h3>{c.noQuorumTitle}</h3>
+              <p className="muted small">{c.noQuorumIntro(app.committee_quorum)}</p>
+              <input type="hidden" name="intent" value="close_no_quorum" />
+              <TextAreaField name="note" label={c.noQuorumNote} rows={2} required failure={failed("close_no_quorum")} />
+              <SubmitButton variant="danger">{c.noQuorumSubmit}</SubmitButton>
             </AppForm>
           ) : null}
 

@@ -10,7 +10,10 @@ import { requireFundStaff } from "../fund/fund-access.server";
 import { useLocale, useMessages } from "../i18n/use-messages";
 import { loanView } from "../loans/loan-view.server";
 import { disbursementSchema, extensionSchema, reasonSchema, repaymentSchema } from "../loans/loans";
-import { declareDefault, disburseLoan, extendLoan, getLoan, recordRepayment, writeOffLoan } from "../loans/loans.server";
+import { declareDefault, disburseLoan, extendLoan, getLoan, recordRepayment } from "../loans/loans.server";
+import { recoverySchema } from "../loans/recoveries";
+import { listRecoveries, recordRecovery } from "../loans/recoveries.server";
+import { listWriteOffRequests, requestWriteOff } from "../loans/write-offs.server";
 import { formatDate, formatDateTime, seoulDate } from "../utils/dates";
 import { formFailure, parseForm } from "../utils/forms";
 import { invalid, notFound, refusal } from "../utils/http.server";
@@ -25,7 +28,8 @@ export async function loader(args: LoaderFunctionArgs) {
   const today = seoulDate(clock.now());
   const view = await loanView(db, idParam(args.params.loanId), today);
   if (!view || view.loan.fund_id !== fund.id) throw notFound();
-  return json({ fundId: fund.id, view, today, canWrite, repaymentKey: randomUUID() });
+  const [writeOffs, recoveries] = await Promise.all([listWriteOffRequests(db, { fundId: fund.id, loanId: view.loan.id }, { decidedLimit: 0 }), listRecoveries(db, view.loan.id)]);
+  return json({ fundId: fund.id, view, today, canWrite, repaymentKey: randomUUID(), recoveryKey: randomUUID(), pendingWriteOff: writeOffs.open[0] ?? null, recoveries });
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -78,8 +82,14 @@ export async function action(args: ActionFunctionArgs) {
       case "write_off": {
         const parsed = parseForm(reasonSchema, formData);
         if (!parsed.ok) return invalid(parsed);
-        await writeOffLoan(db, { loanId: loan.id, reason: parsed.data.reason, userId: user.id, today, now, origin });
-        return redirect(withNotice(here, "loanWrittenOff"));
+        const request = await requestWriteOff(db, { fundId: fund.id, loanId: loan.id, reason: parsed.data.reason, userId: user.id, today, now });
+        return redirect(withNotice(here, request.duplicate ? "writeOffAlreadyRequested" : "writeOffRequested"));
+      }
+      case "recovery": {
+        const parsed = parseForm(recoverySchema, formData);
+        if (!parsed.ok) return invalid(parsed);
+        const result = await recordRecovery(db, { fundId: fund.id, loanId: loan.id, input: parsed.data, recordedBy: user.id, today, now });
+        return redirect(withNotice(here, result.duplicate ? "recoveryAlreadyRecorded" : "recoveryRecorded"));
       }
       default:
         return invalid(formFailure(formData, "invalid"), 400);
@@ -90,7 +100,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function StaffLoan() {
-  const { fundId, view, today, canWrite, repaymentKey } = useLoaderData<typeof loader>();
+  const { fundId, view, today, canWrite, repaymentKey, recoveryKey, pendingWriteOff, recoveries } = useLoaderData<typeof loader>();
   const failure = useFormFailure();
   const m = useMessages();
   const locale = useLocale();
@@ -98,6 +108,7 @@ export default function StaffLoan() {
   const { loan } = view;
   const failed = (intent: string) => (failure?.values.intent === intent ? failure : null);
   const serviced = ["disbursed", "repaying", "delinquent", "defaulted"].includes(loan.state);
+  const recoveredWon = recoveries.reduce((sum, r) => sum + r.amount_won, 0);
   // Post to the bare path, so a notice from the last step never shows beside a new error.
   const action = useLocation().pathname;
   return (
@@ -181,7 +192,13 @@ export default function StaffLoan() {
             </AppForm>
           ) : null}
 
-          {loan.state === "defaulted" ? (
+          {loan.state === "defaulted" && pendingWriteOff ? (
+            <div className="alert alert-info" data-testid="write-off-pending">
+              {l.writeOff.pending(pendingWriteOff.requested_by_name)} <Link to={`/staff/fund/${fundId}/approvals`}>{l.writeOff.toApprovals} →</Link>
+            </div>
+          ) : null}
+
+          {loan.state === "defaulted" && !pendingWriteOff ? (
             <AppForm action={action} className="form subform" noValidate data-testid="write-off-form">
               <h3>{l.writeOff.title}</h3>
               <p className="muted small">{l.writeOff.intro}</p>
@@ -192,6 +209,45 @@ export default function StaffLoan() {
           ) : null}
               </div>
             </details>
+          ) : null}
+        </div>
+      ) : null}
+
+      {loan.state === "written_off" ? (
+        <div className="action-grid section">
+          <section className="card" data-testid="recoveries">
+            <h3>{l.recovery.list}</h3>
+            <p className="small">
+              {l.recovery.recovered} <strong data-testid="recovered-total">{formatWon(recoveredWon, locale)}</strong> · {l.recovery.stillLost} <strong>{formatWon(loan.written_off_won - recoveredWon, locale)}</strong>
+            </p>
+            {recoveries.length === 0 ? (
+              <p className="muted small">{l.recovery.none}</p>
+            ) : (
+              <ul className="doc-list small">
+                {recoveries.map((r) => (
+                  <li key={r.id} data-testid="recovery">
+                    <span>
+                      {formatDate(r.received_on, locale)} · <strong>{formatWon(r.amount_won, locale)}</strong> · {r.bank_reference}
+                    </span>
+                    <span className="muted">
+                      {l.facts.ledgerEntry(r.ledger_seq)} · {r.recorded_by_name}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+          {canWrite && loan.written_off_won > recoveredWon ? (
+            <AppForm action={action} className="card form" noValidate data-testid="recovery-form">
+              <h3>{l.recovery.title}</h3>
+              <p className="muted small">{l.recovery.intro}</p>
+              <input type="hidden" name="intent" value="recovery" />
+              <input type="hidden" name="idempotencyKey" value={failed("recovery")?.values.idempotencyKey ?? recoveryKey} />
+              <Field name="amountWon" label={l.recovery.amount} inputMode="numeric" required failure={failed("recovery")} />
+              <Field name="receivedOn" label={l.recovery.receivedOn} type="date" defaultValue={today} required failure={failed("recovery")} />
+              <Field name="reference" label={l.recovery.reference} required failure={failed("recovery")} />
+              <SubmitButton>{l.recovery.submit}</SubmitButton>
+            </AppForm>
           ) : null}
         </div>
       ) : null}

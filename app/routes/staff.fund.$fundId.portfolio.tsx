@@ -41,7 +41,8 @@ export default function PortfolioPage() {
         <Stat label={p.disbursed} value={formatWon(portfolio.disbursedWon, locale)} />
         <Stat label={p.interestIncome} value={formatWon(portfolio.interestIncomeWon, locale)} hint={`${p.penaltyIncome} ${formatWon(portfolio.penaltyIncomeWon, locale)}`} testId="portfolio-interest" />
         <Stat label={p.arrears} value={formatWon(portfolio.arrearsWon, locale)} testId="portfolio-arrears" tone={portfolio.arrearsWon > 0 ? "danger" : undefined} />
-        {portfolio.writtenOffWon > 0 ? <Stat label={p.writtenOff} value={formatWon(portfolio.writtenOffWon, locale)} /> : null}
+        {portfolio.writtenOffWon > 0 ? <Stat label={p.writtenOff} value={formatWon(portfolio.writtenOffWon, locale)} testId="portfolio-written-off" /> : null}
+        {portfolio.writtenOffWon > 0 ? <Stat label={p.recovered} value={formatWon(portfolio.recoveredWon, locale)} testId="portfolio-recovered" /> : null}
       </div>
       <div className="two-col section">
         <section className="card">
@@ -107,7 +108,19 @@ export default function PortfolioPage() {
                     <LoanStateBadge state={loan.state} />
                   </td>
                   <td className="num">{formatWon(loan.principalWon, locale)}</td>
-                  <td className="num">{formatWon(loan.outstandingWon, locale)}</td>
+                  <td className="num">
+                    {formatWon(loan.outstandingWon, locale)}
+                    {loan.writtenOffWon > 0 ? (
+                      <div className="muted small" data-testid="portfolio-loan-recovery">
+                        <div>
+                          {p.writtenOff} {formatWon(loan.writtenOffWon, locale)}
+                        </div>
+                        <div>
+                          {l.recovery.recovered} {formatWon(loan.recoveredWon, locale)}
+                        </div>
+                      </div>
+                    ) : null}
+                  </td>
                   <td className="small">{loan.nextDueDate && loan.nextDueWon !== null ? `${formatDate(loan.nextDueDate, locale)} · ${formatWon(loan.nextDueWon, locale)}` : "—"}</td>
                   <td className="num">{loan.arrearsWon > 0 ? formatWon(loan.arrearsWon, locale) : "—"}</td>
                   <td className="num">{loan.daysOverdue > 0 ? `${loan.daysOverdue} (${p.bucketNames[loan.bucket ?? "1_30"]})` : "—"}</td>

@@ -1,16 +1,18 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { countOpenRequests } from "../fund/approvals.server";
 import { requireFundStaff } from "../fund/fund-access.server";
 import { useMessages } from "../i18n/use-messages";
 
 export async function loader(args: LoaderFunctionArgs) {
   const { fund, canWrite } = await requireFundStaff(args, "read");
-  return json({ fund: { id: fund.id, name: fund.name, slug: fund.slug, host_name: fund.host_name }, canWrite });
+  const openRequests = await countOpenRequests(args.context.services.db, fund.id);
+  return json({ fund: { id: fund.id, name: fund.name, slug: fund.slug, host_name: fund.host_name }, canWrite, openRequests });
 }
 
 /** The fund's staff area: one header and tabs; each page guards itself too. */
 export default function StaffFundLayout() {
-  const { fund, canWrite } = useLoaderData<typeof loader>();
+  const { fund, canWrite, openRequests } = useLoaderData<typeof loader>();
   const m = useMessages();
   const t = m.loans.tabs;
   const base = `/staff/fund/${fund.id}`;
@@ -33,6 +35,10 @@ export default function StaffFundLayout() {
           {t.overview}
         </NavLink>
         <NavLink to={`${base}/applications`}>{t.applications}</NavLink>
+        <NavLink to={`${base}/approvals`} data-testid="approvals-tab">
+          {t.approvals}
+          {openRequests > 0 ? <span className="tab-count" aria-label={m.loans.approvals.pendingCount(openRequests)}>{openRequests}</span> : null}
+        </NavLink>
         <NavLink to={`${base}/portfolio`}>{t.portfolio}</NavLink>
         <NavLink to={`${base}/products`}>{t.products}</NavLink>
       </nav>

@@ -1,5 +1,6 @@
 import type { LoanDocumentType } from "../types";
-import { recordContributionWithoutFile, recordGrant } from "../../app/fund/fund.server";
+import { recordContributionWithoutFile } from "../../app/fund/fund.server";
+import { approveFundGrant, requestFundGrant } from "../../app/fund/grant-requests.server";
 import { castVote, closeCommittee, reviewDocuments, startReview, submitApplication } from "../../app/loans/applications.server";
 import { contractLoan, disburseLoan, loadInstalments, markDelinquentIfOverdue, recordRepayment, contractTerms } from "../../app/loans/loans.server";
 import { addDays, addMonthsClamped } from "../../app/loans/schedule";
@@ -147,15 +148,20 @@ export async function seedFundDemo(trx: Tx, ids: FundDemoIds, today: string, upl
   ];
   for (const g of grants) {
     const grantedOn = addMonthsClamped(today, -g.monthsAgo);
-    await recordGrant(trx, {
+    // Grants paid before the four-eyes rule carry no request; they are already there.
+    const paid = await trx.selectFrom("fund_grants").select("id").where("idempotency_key", "=", g.key).executeTakeFirst();
+    if (paid) continue;
+    // One administrator asks, the other approves (decision 33).
+    const request = await requestFundGrant(trx, {
       fundId: ids.fundId,
       hostId: ids.hostId,
       input: { category: g.category, recipient: g.recipient, area: g.area, purpose: g.purpose, expectedEffect: g.effect, amountWon: g.amountWon, grantedOn, idempotencyKey: g.key },
       evidence: null,
       uploadDir,
-      recordedBy: admin1,
+      requestedBy: admin1,
       now: at(grantedOn),
     });
+    await approveFundGrant(trx, { fundId: ids.fundId, requestId: request.id, deciderId: admin2, note: "데모 승인", now: at(grantedOn, 15) });
   }
 
   const product = await trx.selectFrom("loan_products").selectAll().where("fund_id", "=", ids.fundId).where("is_current", "=", true).orderBy("id").executeTakeFirst();

@@ -27,6 +27,19 @@ describe.runIf(inject("chromium"))("a lease-deposit loan in the browser", () => 
     return logInPage(browser, server.url, email, { width, height: 900 });
   }
 
+  /** Back to Korean for someone who switched to English in an earlier step (the choice is kept for the account). */
+  async function inKorean(page: Page): Promise<void> {
+    if ((await page.locator("html").getAttribute("lang")) === "ko") return;
+    await page.getByTestId("language-switch").click();
+    await expect.poll(() => page.locator("html").getAttribute("lang")).toBe("ko");
+  }
+
+  /** Opens the loan page's decisions panel unless it is open already (it stays open across a decision). */
+  async function openDecisions(page: Page): Promise<void> {
+    const details = page.locator("details.decisions");
+    if ((await details.getAttribute("open")) === null) await details.locator("summary").click();
+  }
+
   async function notice(page: Page): Promise<string | null> {
     return page.getByTestId("notice").textContent({ timeout: 10_000 });
   }
@@ -40,6 +53,89 @@ describe.runIf(inject("chromium"))("a lease-deposit loan in the browser", () => 
     expect(await page.getByTestId("fund-areas").locator("li").count()).toBeGreaterThan(3);
     await screenshot(page, "fund-public-ko");
     await context.close();
+  });
+
+  it("has a rejected document replaced, then closes a committee that lost its quorum", async () => {
+    const owner = await logIn("jahwal@hamkke.demo");
+    await owner.goto(`${server.url}/fund`);
+    await owner.getByTestId("apply-link").first().click();
+    await owner.waitForURL("**/loans/new?product=*");
+    await owner.waitForLoadState("networkidle");
+    const f = l.fields;
+    await owner.getByLabel(f.amount).fill("30,000,000");
+    await owner.getByLabel(f.purpose).fill("창고형 매장 전세 임대보증금");
+    await owner.getByLabel(f.storeAddress).fill("광주 북구 운암동 45");
+    await owner.getByLabel(f.landlordName).fill("오임대");
+    await owner.getByLabel(f.leaseDeposit).fill("30,000,000");
+    await owner.getByLabel(f.leaseStartsOn).fill("2027-02-01");
+    await owner.getByLabel(f.leaseEndsOn).fill("2029-01-31");
+    for (const docType of ["business_registration", "self_sufficiency_designation", "lease_contract", "business_plan"] as const) {
+      await owner.locator(`#document_${docType}`).setInputFiles({ name: `${docType}.pdf`, mimeType: "application/pdf", buffer: Buffer.from(demoPdf(docType)) });
+    }
+    await owner.getByRole("button", { name: l.submit }).click();
+    await expect.poll(() => notice(owner)).toBe(m.notices.loanApplied);
+    const ownerPath = new URL(owner.url()).pathname;
+
+    // The reviewer rejects the lease contract with a reason; the review cannot pass without it.
+    const reviewer = await logIn("fund1@hamkke.demo");
+    await reviewer.goto(`${server.url}/staff`);
+    await reviewer.getByTestId("staff-fund-link").click();
+    await reviewer.getByRole("link", { name: l.tabs.applications }).click();
+    await reviewer.getByTestId("application-row").filter({ hasText: "커피마루 운암점" }).filter({ hasText: "30,000,000원" }).getByRole("link", { name: l.view }).click();
+    await reviewer.getByRole("button", { name: l.review.take }).click();
+    await expect.poll(() => notice(reviewer)).toBe(m.notices.reviewStarted);
+    await reviewer.waitForLoadState("networkidle");
+    await reviewer.getByTestId("open-reject-lease_contract").click();
+    const leaseForm = reviewer.getByTestId("reject-document-lease_contract");
+    await leaseForm.getByLabel(l.rejectDocument.reason).fill("보증금 금액이 적힌 쪽이 빠져 있습니다");
+    await leaseForm.getByRole("button", { name: l.rejectDocument.submit }).click();
+    await expect.poll(() => notice(reviewer)).toBe(m.notices.documentRejected);
+    expect(await reviewer.locator('[data-testid=document-row][data-doc-type=lease_contract]').getAttribute("data-status")).toBe("rejected");
+    await reviewer.getByRole("button", { name: l.review.pass }).click();
+    await expect.poll(() => reviewer.getByTestId("form-error").textContent()).toBe(m.errors.documentsRejected);
+    await screenshot(reviewer, "loan-document-rejected-staff-ko");
+    const staffPath = new URL(reviewer.url()).pathname;
+
+    // The member sees why, and uploads a replacement; the rejected one stays in the history.
+    await owner.goto(`${server.url}${ownerPath}`);
+    expect(await owner.getByTestId("rejected-documents").textContent()).toContain(l.documentTypes.lease_contract);
+    expect(await owner.getByTestId("documents").textContent()).toContain("보증금 금액이 적힌 쪽이 빠져 있습니다");
+    await screenshot(owner, "loan-document-rejected-enterprise-ko");
+    await owner.waitForLoadState("networkidle");
+    expect(await owner.getByLabel(l.fields.document, { exact: true }).inputValue()).toBe("lease_contract");
+    await owner.locator("#field-file").setInputFiles({ name: "임대차계약서-전체.pdf", mimeType: "application/pdf", buffer: Buffer.from(demoPdf("lease contract, all pages")) });
+    await owner.getByRole("button", { name: l.upload }).click();
+    await expect.poll(() => notice(owner)).toBe(m.notices.documentUploaded);
+    expect(await owner.locator('[data-testid=document-row][data-doc-type=lease_contract]').getAttribute("data-status")).toBe("received");
+    expect(await owner.getByTestId("document-history").locator("li").count()).toBe(1);
+    await screenshot(owner, "loan-document-replaced-enterprise-ko");
+
+    await reviewer.goto(`${server.url}${staffPath}`);
+    await reviewer.getByRole("button", { name: l.review.pass }).click();
+    await expect.poll(() => notice(reviewer)).toBe(m.notices.sentToCommittee);
+
+    // The second administrator steps aside: two administrators can no longer make a quorum of two.
+    const second = await logIn("fund2@hamkke.demo");
+    await second.goto(`${server.url}${staffPath}`);
+    await second.waitForLoadState("networkidle");
+    await second.getByLabel(l.committee.conflictReason).fill("대표가 사촌입니다");
+    await second.getByRole("button", { name: l.committee.declare }).click();
+    await expect.poll(() => notice(second)).toBe(m.notices.conflictRecorded);
+    await second.context().close();
+
+    await reviewer.goto(`${server.url}${staffPath}`);
+    await reviewer.waitForLoadState("networkidle");
+    expect(await reviewer.getByTestId("seats").textContent()).toBe(l.committee.seats(0, 1));
+    await reviewer.getByLabel(l.committee.noQuorumNote).fill("위원 2명 중 1명이 이해충돌로 회피하여 정족수(2명)를 채울 수 없음");
+    await reviewer.getByRole("button", { name: l.committee.noQuorumSubmit }).click();
+    await expect.poll(() => notice(reviewer)).toBe(m.notices.committeeClosedNoQuorum);
+    expect(await reviewer.getByTestId("application-state").textContent()).toBe(l.applicationStates.closed_no_quorum);
+    await screenshot(reviewer, "loan-committee-closed-no-quorum-ko");
+    await reviewer.context().close();
+
+    await owner.goto(`${server.url}${ownerPath}`);
+    expect(await owner.getByTestId("application-state").textContent()).toBe(l.applicationStates.closed_no_quorum);
+    await owner.context().close();
   });
 
   it("lets a self-sufficiency enterprise apply, with its documents", async () => {
@@ -184,5 +280,76 @@ describe.runIf(inject("chromium"))("a lease-deposit loan in the browser", () => 
     expect(await owner.locator('[data-testid="instalment"][data-status="overdue"]').count()).toBe(1);
     await screenshot(owner, "loan-enterprise-overdue-mobile-ko");
     await owner.context().close();
+  });
+
+  it("pays a grant and writes a loan off only when a second administrator approves, then records a recovery", async () => {
+    const maker = await logIn("fund1@hamkke.demo");
+    await maker.goto(`${server.url}/staff`);
+    await inKorean(maker);
+    await maker.getByTestId("staff-fund-link").click();
+    await expect.poll(() => maker.getByTestId("staff-fund-balance").textContent()).toMatch(/원$/);
+    await maker.waitForLoadState("networkidle");
+    const fundBase = new URL(maker.url()).pathname.replace(/\/$/, "");
+    const grantForm = maker.getByTestId("grant-form");
+    const gf = l.grantFields;
+    await grantForm.getByLabel(gf.category).selectOption("equipment");
+    await grantForm.getByLabel(gf.recipient).fill("찬찬찬 조리 설비");
+    await grantForm.getByLabel(gf.area).fill("광주 북구");
+    await grantForm.getByLabel(gf.purpose).fill("대형 냉장고 교체");
+    await grantForm.getByLabel(gf.amount).fill("2,400,000");
+    await grantForm.getByRole("button", { name: l.requestSubmit }).click();
+    await expect.poll(() => notice(maker)).toBe(m.notices.grantRequested);
+    expect(await maker.getByTestId("grant-request").filter({ hasText: "찬찬찬 조리 설비" }).textContent()).toContain(l.approvals.yourOwn);
+
+    // The maker asks for the write-off of a loan in default; it waits too.
+    await maker.goto(`${server.url}${fundBase}/portfolio`);
+    await maker.getByTestId("portfolio-loan").filter({ hasText: "우리동구카페" }).getByRole("link").first().click();
+    await maker.waitForLoadState("networkidle");
+    await openDecisions(maker);
+    await maker.getByTestId("default-form").getByLabel(l.defaultDecision.reason).fill("3개월 넘게 연락이 닿지 않음");
+    await maker.getByRole("button", { name: l.defaultDecision.submit }).click();
+    await expect.poll(() => notice(maker)).toBe(m.notices.loanDefaulted);
+    await maker.waitForLoadState("networkidle");
+    await openDecisions(maker);
+    await maker.getByTestId("write-off-form").getByLabel(l.writeOff.reason).fill("폐업 확인, 회수 불능");
+    await maker.getByRole("button", { name: l.writeOff.submit }).click();
+    await expect.poll(() => notice(maker)).toBe(m.notices.writeOffRequested);
+    expect(await maker.getByTestId("loan-state").first().textContent()).toBe(l.loanStates.defaulted);
+    const loanPath = new URL(maker.url()).pathname;
+    await maker.context().close();
+
+    const approver = await logIn("fund2@hamkke.demo");
+    await approver.goto(`${server.url}${fundBase}/approvals`);
+    await inKorean(approver);
+    await approver.waitForLoadState("networkidle");
+    expect(await approver.getByTestId("approvals-tab").textContent()).toContain("2");
+    await screenshot(approver, "fund-approvals-waiting-ko");
+    await approver.getByTestId("grant-request").filter({ hasText: "찬찬찬 조리 설비" }).getByRole("button", { name: l.approvals.approve }).click();
+    await expect.poll(() => notice(approver)).toBe(m.notices.grantApproved);
+    await approver.waitForLoadState("networkidle");
+    await approver.getByTestId("write-off-request").filter({ hasText: "우리동구카페" }).getByRole("button", { name: l.approvals.approve }).click();
+    await expect.poll(() => notice(approver)).toBe(m.notices.writeOffApproved);
+    expect(await approver.getByTestId("decided-requests").locator("tbody tr").count()).toBeGreaterThanOrEqual(2);
+    await screenshot(approver, "fund-approvals-decided-ko");
+
+    await approver.goto(`${server.url}${loanPath}`);
+    await approver.waitForLoadState("networkidle");
+    expect(await approver.getByTestId("loan-state").first().textContent()).toBe(l.loanStates.written_off);
+    const recovery = approver.getByTestId("recovery-form");
+    await recovery.getByLabel(l.recovery.amount).fill("1,000,000");
+    await recovery.getByLabel(l.recovery.reference).fill("NH-REC-0001");
+    await recovery.getByRole("button", { name: l.recovery.submit }).click();
+    await expect.poll(() => notice(approver)).toBe(m.notices.recoveryRecorded);
+    expect(await approver.getByTestId("recovery").count()).toBe(1);
+    expect(await approver.getByTestId("recovered-total").textContent()).toBe("1,000,000원");
+    await screenshot(approver, "loan-written-off-recovery-ko");
+
+    await approver.goto(`${server.url}${fundBase}/portfolio`);
+    await expect.poll(() => approver.getByTestId("portfolio-recovered").textContent()).toContain("1,000,000원");
+    await approver.getByTestId("language-switch").click();
+    await expect.poll(() => approver.locator("html").getAttribute("lang")).toBe("en");
+    expect(await approver.getByTestId("portfolio-loan-recovery").first().textContent()).toContain(`${dictionaries.en.loans.recovery.recovered} ₩1,000,000`);
+    await screenshot(approver, "loan-portfolio-recovered-en");
+    await approver.context().close();
   });
 });

@@ -1,8 +1,13 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addBudgetLine, createCampaign } from "../../app/campaigns/campaigns.server";
+import { requestFundGrant } from "../../app/fund/grant-requests.server";
+import { castVote, declareConflict, reviewDocuments, startReview, submitApplication } from "../../app/loans/applications.server";
+import { declareDefault } from "../../app/loans/loans.server";
+import { approveWriteOff, requestWriteOff } from "../../app/loans/write-offs.server";
 import { createPledge } from "../../app/pledges/pledges.server";
 import { DEMO_MATCHING_CONTEST } from "../../db/seed/matching-seed";
+import { demoPdf } from "../../db/seed/fund-demo";
 import { postJson, startApp, type TestApp, type TestClient } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { DEMO_PASSWORD, enterpriseId, seedDemo, userId } from "../support/seed";
@@ -170,6 +175,69 @@ async function as(persona: Persona): Promise<TestClient> {
   return client;
 }
 
+/**
+ * The fund's forms that only show in some states: a grant request awaiting a second
+ * administrator, a written-off loan taking recoveries, documents under review, a committee that
+ * lost its quorum.
+ */
+async function fundFormsInEveryState(fundId: number): Promise<[Persona, string][]> {
+  const fund1 = await userId(t, "fund1@hamkke.demo");
+  const fund2 = await userId(t, "fund2@hamkke.demo");
+  const now = new Date("2026-11-24T03:00:00Z");
+  const hostId = (await t.db.selectFrom("funds").select("host_id").where("id", "=", fundId).executeTakeFirstOrThrow()).host_id;
+  await requestFundGrant(t.db, {
+    fundId,
+    hostId,
+    input: { category: "equipment", recipient: "입력 검사", area: "전북", purpose: "장비", expectedEffect: "", amountWon: 1_000_000, grantedOn: "2026-11-20", idempotencyKey: "bad-input-grant-request" },
+    evidence: null,
+    uploadDir: app.services.uploadDir,
+    requestedBy: fund2,
+    now,
+  });
+  const cafeLoan = (await t.db.selectFrom("loans").select("id").where("enterprise_id", "=", await enterpriseId(t, "우리동구카페")).executeTakeFirstOrThrow()).id;
+  await declareDefault(t.db, { loanId: cafeLoan, reason: "연락 두절", userId: fund2, today: "2026-11-24", now, origin: app.url });
+  const writeOff = await requestWriteOff(t.db, { fundId, loanId: cafeLoan, reason: "회수 불능", userId: fund2, today: "2026-11-24", now });
+  await approveWriteOff(t.db, { fundId, requestId: writeOff.id, deciderId: fund1, note: "", today: "2026-11-24", now, origin: app.url });
+
+  const apply = async (enterprise: string, owner: number, key: string) => {
+    const product = await t.db.selectFrom("loan_products").select(["id", "required_documents"]).where("is_current", "=", true).executeTakeFirstOrThrow();
+    const submitted = await submitApplication(t.db, {
+      enterpriseId: await enterpriseId(t, enterprise),
+      userId: owner,
+      input: { productId: product.id, amountWon: 10_000_000, purpose: "입력 검사", storeAddress: "광주", landlordName: "임대인", leaseDepositWon: 10_000_000, leaseStartsOn: "2027-01-01", leaseEndsOn: "2028-01-01", idempotencyKey: key },
+      documents: product.required_documents.map((docType) => ({ docType, file: new File([demoPdf(docType)], `${docType}.pdf`, { type: "application/pdf" }) })),
+      uploadDir: app.services.uploadDir,
+      now,
+    });
+    await startReview(t.db, submitted.id, fund2, now);
+    return submitted.id;
+  };
+  const inReview = await apply("커피마루 운암점", await userId(t, "jahwal@hamkke.demo"), "bad-input-review");
+  const salad = await enterpriseId(t, "슬림샐러드");
+  const citizen = await userId(t, "citizen@hamkke.demo");
+  await t.db.insertInto("enterprise_members").values({ enterprise_id: salad, user_id: citizen, role: "owner" }).execute();
+  const stuck = await apply("슬림샐러드", citizen, "bad-input-committee");
+  await reviewDocuments(t.db, { applicationId: stuck, reviewerId: fund2, decision: "pass", note: "", origin: app.url, now, silent: true });
+  await castVote(t.db, { applicationId: stuck, voterId: fund1, vote: "approve", comment: "", now });
+  await declareConflict(t.db, { applicationId: stuck, userId: fund2, reason: "친족", now });
+
+  const pages: [Persona, string][] = [
+    ["fund1@", `/staff/fund/${fundId}/approvals`],
+    ["fund1@", `/staff/fund/${fundId}/loans/${cafeLoan}`],
+    ["fund1@", `/staff/fund/${fundId}/applications/${inReview}`],
+    ["fund1@", `/staff/fund/${fundId}/applications/${stuck}`],
+  ];
+  // The forms these states bring, so the sweep is known to reach them.
+  const forms: string[] = [];
+  const client = await as("fund1@");
+  for (const [, url] of pages) {
+    const html = await (await client.get(url)).text();
+    for (const id of ["decide-grant-", "recovery-form", "reject-document-", "no-quorum-form"]) if (html.includes(`data-testid="${id}`)) forms.push(id);
+  }
+  expect(forms.sort()).toEqual(["decide-grant-", "no-quorum-form", "recovery-form", "reject-document-"]);
+  return pages;
+}
+
 describe("bad input on every form (S6)", () => {
   it("is refused with a 4xx and a message, never a 500 or a success, and writes nothing", { timeout: 600_000 }, async () => {
     const coop = await enterpriseId(t, "함께 크는 나무 협동조합");
@@ -193,6 +261,7 @@ describe("bad input on every form (S6)", () => {
     const fund = await t.db.selectFrom("funds").select("id").executeTakeFirstOrThrow();
     const loan = await t.db.selectFrom("loans").select(["id", "application_id"]).where("state", "=", "repaying").executeTakeFirstOrThrow();
     const matchingRound = await t.db.selectFrom("contests").select("id").where("slug", "=", DEMO_MATCHING_CONTEST).executeTakeFirstOrThrow();
+    const fundPages = await fundFormsInEveryState(fund.id);
 
     const pages: [Persona, string][] = [
       ["anonymous", "/signup"],
@@ -222,6 +291,7 @@ describe("bad input on every form (S6)", () => {
       ["fund1@", `/staff/fund/${fund.id}`],
       ["fund1@", `/staff/fund/${fund.id}/products`],
       ["fund1@", `/staff/fund/${fund.id}/loans/${loan.id}`],
+      ...fundPages,
       ["admin@", "/admin/roles"],
     ];
 

@@ -199,6 +199,7 @@ describe("object-level access over every object route (S5)", () => {
       "/staff/contests/:id/scores.csv": { kind: "private", route: { url: `/staff/contests/${gwangsanContest}/scores.csv`, owner: "operator@", outsiders: outsidersOfGwangsanStaff } },
       "/staff/fund/:fundId": { kind: "private", route: { url: `/staff/fund/${fund.id}`, owner: "fund1@", outsiders: outsidersOfFund } },
       "/staff/fund/:fundId/applications": { kind: "private", route: { url: `/staff/fund/${fund.id}/applications`, owner: "fund1@", outsiders: outsidersOfFund } },
+      "/staff/fund/:fundId/approvals": { kind: "private", route: { url: `/staff/fund/${fund.id}/approvals`, owner: "fund1@", outsiders: outsidersOfFund } },
       "/staff/fund/:fundId/applications/:applicationId": {
         kind: "private",
         route: { url: `/staff/fund/${fund.id}/applications/${chanLoan.application_id}`, owner: "fund1@", outsiders: ["anonymous", "citizen@", "operator@", "jahwal@"], secret: chanLoan.store_address },

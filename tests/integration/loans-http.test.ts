@@ -83,6 +83,11 @@ async function snapshot(): Promise<string> {
       (SELECT string_agg(r::text, ',' ORDER BY id) FROM loan_repayments r),
       (SELECT string_agg(c::text, ',' ORDER BY id) FROM fund_contributions c),
       (SELECT string_agg(g::text, ',' ORDER BY id) FROM fund_grants g),
+      (SELECT string_agg(r::text, ',' ORDER BY id) FROM fund_grant_requests r),
+      (SELECT string_agg(w::text, ',' ORDER BY id) FROM loan_write_off_requests w),
+      (SELECT string_agg(x::text, ',' ORDER BY id) FROM loan_recoveries x),
+      (SELECT string_agg(j::text, ',' ORDER BY document_id) FROM loan_document_rejections j),
+      (SELECT string_agg(e::text, ',' ORDER BY id) FROM loan_events e),
       (SELECT string_agg(p::text, ',' ORDER BY id) FROM loan_products p),
       (SELECT seq::text FROM ledger_head),
       (SELECT count(*)::text FROM stored_files),
@@ -282,8 +287,14 @@ describe("over HTTP", () => {
     expect(entry.kind).toBe("fund.contribution");
     expect(entry.canonical).not.toContain("전라북도");
 
+    // A grant is a request until a second administrator approves it (decision 33).
     const grant = await admin.post(`/staff/fund/${fundId}?index`, { intent: "grant", category: "equipment", recipient: "바로바로택배", area: "광주", purpose: "배송 차량 냉장 설비", expectedEffect: "신선식품 배송", amountWon: "3000000", grantedOn: "2026-11-21", idempotencyKey: "http-grant-1" });
-    expect(grant.headers.get("Location")).toContain("notice=grantRecorded");
+    expect(grant.headers.get("Location")).toBe(`/staff/fund/${fundId}/approvals?notice=grantRequested`);
+    expect(await getBalance(t.db, fundCash(fundId).code)).toBe(before + 50_000_000);
+    const request = await t.db.selectFrom("fund_grant_requests").select("id").where("idempotency_key", "=", "http-grant-1").executeTakeFirstOrThrow();
+    const second = await clientFor("fund2@hamkke.demo", "ko");
+    const approved = await second.post(`/staff/fund/${fundId}/approvals`, { intent: "grant", requestId: String(request.id), decision: "approve", note: "" });
+    expect(approved.headers.get("Location")).toContain("notice=grantApproved");
     expect(await getBalance(t.db, fundCash(fundId).code)).toBe(before + 50_000_000 - 3_000_000);
   });
 
@@ -347,7 +358,7 @@ describe("over HTTP", () => {
     expect(csv.headers.get("Content-Type")).toContain("text/csv");
     const text = await csv.text();
     const lines = text.replace(/^\uFEFF/, "").trim().split("\r\n");
-    expect(lines[0]).toBe("loan_id,enterprise,district,state,repayment_method,rate_bp,principal_won,outstanding_won,disbursed_on,maturity_on,days_overdue,arrears_bucket,arrears_won,penalty_won,next_due_date,next_due_won");
+    expect(lines[0]).toBe("loan_id,enterprise,district,state,repayment_method,rate_bp,principal_won,outstanding_won,disbursed_on,maturity_on,days_overdue,arrears_bucket,arrears_won,penalty_won,next_due_date,next_due_won,written_off_won,recovered_won");
     expect(lines.slice(1).some((l) => l.includes("우리동구카페") && l.includes(",delinquent,") && l.includes(",31_90,"))).toBe(true);
     expect(lines).toHaveLength(4);
 
@@ -360,5 +371,163 @@ describe("over HTTP", () => {
     // The public page never shows evidence files or who the landlords are.
     expect(html).not.toContain("/files/");
     expect(html).not.toContain("임대인 (데모)");
+  });
+});
+
+/**
+ * A refusal over HTTP, in Korean and in English: a 4xx, the message in each language, and
+ * nothing written.
+ */
+async function expectRefusedInBothLanguages(as: string, path: string, fields: Record<string, string>, expected: ErrorKey[], status?: number): Promise<void> {
+  for (const locale of ["ko", "en"] as const) {
+    const client = await clientFor(as, locale);
+    const before = await snapshot();
+    const response = await client.post(path, fields);
+    if (status !== undefined) expect(response.status).toBe(status);
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+    const html = await response.text();
+    for (const key of expected) expect(html, `${locale}: ${key}`).toContain(asHtml(dictionaries[locale].errors[key]));
+    expect(await snapshot()).toBe(before);
+  }
+}
+
+describe("four eyes, document replacement, a committee without quorum and recoveries, over HTTP", () => {
+  let cafeLoan = 0;
+  let applicationId = 0;
+  const approvals = () => `/staff/fund/${fundId}/approvals`;
+
+  beforeAll(async () => {
+    cafeLoan = (await t.db.selectFrom("loans").select("id").where("enterprise_id", "=", await enterpriseId(t, "우리동구카페")).executeTakeFirstOrThrow()).id;
+  });
+
+  it("pays a grant only on a second administrator's approval, once", async () => {
+    const maker = await clientFor("fund1@hamkke.demo", "ko");
+    const before = await getBalance(t.db, fundCash(fundId).code);
+    const fields = { intent: "grant", category: "organising", recipient: "군산 자활기업 협의회", area: "전북 군산시", purpose: "공동 판로 조직", expectedEffect: "", amountWon: "4,000,000", grantedOn: "2026-11-23", idempotencyKey: "http-four-eyes-grant" };
+    expect((await maker.post(`/staff/fund/${fundId}?index`, fields)).headers.get("Location")).toContain("notice=grantRequested");
+    expect((await maker.post(`/staff/fund/${fundId}?index`, fields)).status).toBe(302);
+    const requests = await t.db.selectFrom("fund_grant_requests").select("id").where("idempotency_key", "=", "http-four-eyes-grant").execute();
+    expect(requests).toHaveLength(1);
+    const requestId = String(requests[0]?.id);
+    expect(await getBalance(t.db, fundCash(fundId).code)).toBe(before);
+
+    // The maker sees the request waiting, without a way to decide it.
+    const page = await (await maker.get(approvals())).text();
+    expect(page).toContain(dictionaries.ko.loans.approvals.yourOwn);
+    expect(page).not.toContain(`data-testid="decide-grant-${requestId}"`);
+    await expectRefusedInBothLanguages("fund1@hamkke.demo", approvals(), { intent: "grant", requestId, decision: "approve", note: "" }, ["makerCannotDecide"], 403);
+    await expectRefusedInBothLanguages("fund2@hamkke.demo", approvals(), { intent: "grant", requestId, decision: "decline", note: "" }, ["required"], 422);
+    await expectRefusedInBothLanguages("fund2@hamkke.demo", approvals(), { intent: "grant", requestId: "1e3", decision: "maybe", note: "" }, ["invalid"], 400);
+    expect((await (await clientFor("auditor@hamkke.demo", "ko")).post(approvals(), { intent: "grant", requestId, decision: "approve" })).status).toBe(403);
+
+    const second = await clientFor("fund2@hamkke.demo", "ko");
+    expect((await (await second.get(approvals())).text())).toContain(`data-testid="decide-grant-${requestId}"`);
+    const approve = { intent: "grant", requestId, decision: "approve", note: "조직화 사업 계획 확인" };
+    expect((await second.post(approvals(), approve)).headers.get("Location")).toContain("notice=grantApproved");
+    expect((await second.post(approvals(), approve)).headers.get("Location")).toContain("notice=grantAlreadyApproved");
+    expect(await getBalance(t.db, fundCash(fundId).code)).toBe(before - 4_000_000);
+    expect(await t.db.selectFrom("fund_grants").select("id").where("request_id", "=", Number(requestId)).execute()).toHaveLength(1);
+    await expectRefusedInBothLanguages("fund2@hamkke.demo", approvals(), { intent: "grant", requestId, decision: "decline", note: "늦은 반려" }, ["requestAlreadyDecided"], 409);
+  });
+
+  it("writes a defaulted loan off only on a second administrator's approval", async () => {
+    const loanPath = `/staff/fund/${fundId}/loans/${cafeLoan}`;
+    const maker = await clientFor("fund1@hamkke.demo", "ko");
+    expect((await maker.post(loanPath, { intent: "default", reason: "3개월 이상 연체, 연락 두절" })).headers.get("Location")).toContain("notice=loanDefaulted");
+    await expectRefusedInBothLanguages("fund1@hamkke.demo", loanPath, { intent: "write_off", reason: "" }, ["required"], 422);
+    const outstanding = await getBalance(t.db, `loan:${cafeLoan}:principal`);
+    expect((await maker.post(loanPath, { intent: "write_off", reason: "회수 불능" })).headers.get("Location")).toContain("notice=writeOffRequested");
+    expect((await maker.post(loanPath, { intent: "write_off", reason: "회수 불능" })).headers.get("Location")).toContain("notice=writeOffAlreadyRequested");
+    expect(await (await maker.get(loanPath)).text()).toContain('data-testid="write-off-pending"');
+    const request = await t.db.selectFrom("loan_write_off_requests").select("id").where("loan_id", "=", cafeLoan).executeTakeFirstOrThrow();
+    const requestId = String(request.id);
+    await expectRefusedInBothLanguages("fund1@hamkke.demo", approvals(), { intent: "write_off", requestId, decision: "approve", note: "" }, ["makerCannotDecide"], 403);
+    expect(await getBalance(t.db, `loan:${cafeLoan}:principal`)).toBe(outstanding);
+
+    const second = await clientFor("fund2@hamkke.demo", "ko");
+    expect((await second.post(approvals(), { intent: "write_off", requestId, decision: "approve", note: "" })).headers.get("Location")).toContain("notice=writeOffApproved");
+    expect((await second.post(approvals(), { intent: "write_off", requestId, decision: "approve", note: "" })).headers.get("Location")).toContain("notice=writeOffAlreadyApproved");
+    expect(await getBalance(t.db, `loan:${cafeLoan}:principal`)).toBe(0);
+    expect(await t.db.selectFrom("loans").select(["state", "written_off_won"]).where("id", "=", cafeLoan).executeTakeFirstOrThrow()).toEqual({ state: "written_off", written_off_won: outstanding });
+    expect(await t.db.selectFrom("journal_entries").select("seq").where("kind", "=", "loan.write_off").execute()).toHaveLength(1);
+  });
+
+  it("records recoveries on the written-off loan into the fund, shown in the portfolio", async () => {
+    const loanPath = `/staff/fund/${fundId}/loans/${cafeLoan}`;
+    const recovery = (overrides: Record<string, string>) => ({ intent: "recovery", amountWon: "2,500,000", receivedOn: "2026-11-24", reference: "NH-REC-1", idempotencyKey: "http-recovery-1", ...overrides });
+    await expectRefusedInBothLanguages("fund2@hamkke.demo", loanPath, recovery({ amountWon: "2500000.5", receivedOn: "2026-02-30" }), ["invalidAmount", "invalidDate"], 422);
+    await expectRefusedInBothLanguages("fund2@hamkke.demo", loanPath, recovery({ amountWon: "999000000" }), ["recoveryAboveWrittenOff"], 422);
+    await expectRefusedInBothLanguages("fund2@hamkke.demo", loanPath, recovery({ receivedOn: "2026-11-25" }), ["dateInFuture"], 422);
+    await expectRefusedInBothLanguages("fund2@hamkke.demo", `/staff/fund/${fundId}/loans/${chanLoan}`, recovery({ idempotencyKey: "http-recovery-chan" }), ["loanNotWrittenOff"], 409);
+    const cash = await getBalance(t.db, fundCash(fundId).code);
+    const admin = await clientFor("fund2@hamkke.demo", "ko");
+    expect((await admin.post(loanPath, recovery({}))).headers.get("Location")).toContain("notice=recoveryRecorded");
+    expect((await admin.post(loanPath, recovery({}))).headers.get("Location")).toContain("notice=recoveryAlreadyRecorded");
+    await expectRefusedInBothLanguages("fund2@hamkke.demo", loanPath, recovery({ amountWon: "2500001" }), ["requestNumberReused"], 409);
+    expect(await getBalance(t.db, fundCash(fundId).code)).toBe(cash + 2_500_000);
+
+    const portfolio = await (await admin.get(`/staff/fund/${fundId}/portfolio`)).text();
+    expect(portfolio).toContain('data-testid="portfolio-recovered"');
+    expect(portfolio).toContain(dictionaries.ko.loans.portfolio.recovered);
+    expect(portfolio).toContain(formatWon(2_500_000, "ko"));
+    const csv = (await (await admin.get(`/staff/fund/${fundId}/portfolio.csv`)).text()).replace(/^\uFEFF/, "").trim().split("\r\n");
+    expect(csv.find((l) => l.startsWith(`${cafeLoan},`))?.endsWith(",2500000")).toBe(true);
+  });
+
+  it("lets the member replace a rejected document, and the review goes on", async () => {
+    const fund1 = await userId(t, "fund1@hamkke.demo");
+    const submitted = await submitApplication(t.db, {
+      enterpriseId: coffee,
+      userId: await userId(t, "jahwal@hamkke.demo"),
+      input: { productId: productV2, amountWon: 30_000_000, purpose: "운암동 2호점", storeAddress: "광주 북구 운암동", landlordName: "정임대", leaseDepositWon: 30_000_000, leaseStartsOn: "2027-01-01", leaseEndsOn: "2028-12-31", idempotencyKey: "http-replace-document" },
+      documents: [{ docType: "business_registration", file: new File([demoPdf("registration")], "사업자등록증-흐림.pdf", { type: "application/pdf" }) }],
+      uploadDir: app.services.uploadDir,
+      now: new Date(),
+    });
+    applicationId = submitted.id;
+    await startReview(t.db, applicationId, fund1, new Date());
+    const staffPath = `/staff/fund/${fundId}/applications/${applicationId}`;
+    const [document] = await t.db.selectFrom("loan_application_documents").select("id").where("application_id", "=", applicationId).execute();
+    const documentId = String(document?.id);
+
+    await expectRefusedInBothLanguages("fund1@hamkke.demo", staffPath, { intent: "reject_document", documentId, reason: "" }, ["required"], 422);
+    const admin = await clientFor("fund1@hamkke.demo", "ko");
+    expect((await admin.post(staffPath, { intent: "reject_document", documentId, reason: "사업자등록번호가 읽히지 않습니다" })).headers.get("Location")).toContain("notice=documentRejected");
+    await expectRefusedInBothLanguages("fund1@hamkke.demo", staffPath, { intent: "reject_document", documentId, reason: "다시" }, ["documentAlreadyReplaced"], 409);
+    await expectRefusedInBothLanguages("fund1@hamkke.demo", staffPath, { intent: "review", decision: "pass", note: "" }, ["documentsRejected"], 422);
+
+    const owner = app.client();
+    await owner.logIn("jahwal@hamkke.demo", DEMO_PASSWORD);
+    const enterprisePath = `/enterprises/${coffee}/loans/applications/${applicationId}`;
+    const page = await (await owner.get(enterprisePath)).text();
+    expect(page).toContain('data-testid="rejected-documents"');
+    expect(page).toContain("사업자등록번호가 읽히지 않습니다");
+    const uploaded = await postMultipart(owner, enterprisePath, { docType: "business_registration" }, { file: new File([demoPdf("registration clear")], "사업자등록증.pdf", { type: "application/pdf" }) });
+    expect(uploaded.headers.get("Location")).toContain("notice=documentUploaded");
+    const after = await (await owner.get(enterprisePath)).text();
+    expect(after).not.toContain('data-testid="rejected-documents"');
+    expect(after).toContain('data-testid="document-history"');
+    expect(await t.db.selectFrom("loan_application_documents").select("id").where("application_id", "=", applicationId).execute()).toHaveLength(2);
+
+    // The committee opens under the fund's rule then: back to a quorum of two (a test above raised it).
+    await admin.post(`/staff/fund/${fundId}?index`, { intent: "settings", committeeQuorum: "2", committeeMajorityPct: "50", reminderDaysBefore: "5", expectedEffects: "자활기업 점포 확보" });
+    expect((await admin.post(staffPath, { intent: "review", decision: "pass", note: "보완 확인" })).headers.get("Location")).toContain("notice=sentToCommittee");
+  });
+
+  it("closes a committee that can no longer reach its quorum, with a reason", async () => {
+    const staffPath = `/staff/fund/${fundId}/applications/${applicationId}`;
+    await expectRefusedInBothLanguages("fund1@hamkke.demo", staffPath, { intent: "close_no_quorum", note: "정족수 미달" }, ["quorumStillReachable"], 422);
+    const recusing = await clientFor("fund2@hamkke.demo", "ko");
+    expect((await recusing.post(staffPath, { intent: "conflict", reason: "신청 기업 대표와 친족" })).headers.get("Location")).toContain("notice=conflictRecorded");
+    const admin = await clientFor("fund1@hamkke.demo", "ko");
+    expect(await (await admin.get(staffPath)).text()).toContain('data-testid="no-quorum-form"');
+    await expectRefusedInBothLanguages("fund1@hamkke.demo", staffPath, { intent: "close_no_quorum", note: "" }, ["required"], 422);
+    expect((await admin.post(staffPath, { intent: "close_no_quorum", note: "위원 1명 회피로 정족수 미달" })).headers.get("Location")).toContain("notice=committeeClosedNoQuorum");
+    expect((await t.db.selectFrom("loan_applications").select("state").where("id", "=", applicationId).executeTakeFirstOrThrow()).state).toBe("closed_no_quorum");
+    const owner = app.client();
+    await owner.logIn("jahwal@hamkke.demo", DEMO_PASSWORD);
+    owner.useLocale("en");
+    expect(await (await owner.get(`/enterprises/${coffee}/loans/applications/${applicationId}`)).text()).toContain(dictionaries.en.loans.applicationStates.closed_no_quorum);
   });
 });

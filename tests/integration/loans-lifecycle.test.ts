@@ -14,9 +14,9 @@ import {
   getLoan,
   loadInstalments,
   recordRepayment,
-  writeOffLoan,
   type RepaymentRequest,
 } from "../../app/loans/loans.server";
+import { approveWriteOff, requestWriteOff } from "../../app/loans/write-offs.server";
 import { loadPortfolio } from "../../app/loans/portfolio.server";
 import { publishProductVersion } from "../../app/loans/products.server";
 import { addDays, buildSchedule } from "../../app/loans/schedule";
@@ -81,7 +81,8 @@ async function expectBooksBalanced() {
   const grants = await sumOf(sql<{ total: string }>`SELECT sum(amount_won) AS total FROM fund_grants WHERE fund_id = ${fundId}`.execute(t.db).then((r) => r.rows));
   const disbursed = await sumOf(sql<{ total: string }>`SELECT sum(principal_won) AS total FROM loans WHERE fund_id = ${fundId} AND disbursed_on IS NOT NULL`.execute(t.db).then((r) => r.rows));
   const repaid = await sumOf(sql<{ total: string }>`SELECT sum(r.amount_won) AS total FROM loan_repayments r JOIN loans l ON l.id = r.loan_id WHERE l.fund_id = ${fundId}`.execute(t.db).then((r) => r.rows));
-  expect(await getBalance(t.db, fundCash(fundId).code)).toBe(contributions - grants - disbursed + repaid);
+  const recovered = await sumOf(sql<{ total: string }>`SELECT sum(r.amount_won) AS total FROM loan_recoveries r JOIN loans l ON l.id = r.loan_id WHERE l.fund_id = ${fundId}`.execute(t.db).then((r) => r.rows));
+  expect(await getBalance(t.db, fundCash(fundId).code)).toBe(contributions - grants - disbursed + repaid + recovered);
   const loans = await t.db.selectFrom("loans").select(["id", "principal_won", "written_off_won"]).where("disbursed_on", "is not", null).execute();
   for (const loan of loans) {
     const instalments = await loadInstalments(t.db, loan.id);
@@ -360,11 +361,14 @@ describe("default and write-off by decision", () => {
     services.clock.set("2026-11-24T03:00:00Z");
     const loan = await t.db.selectFrom("loans").selectAll().where("enterprise_id", "=", await enterpriseId(t, "우리동구카페")).executeTakeFirstOrThrow();
     expect(loan.state).toBe("delinquent");
-    await expectRefusal(writeOffLoan(t.db, { loanId: loan.id, reason: "회수 불능", userId: fund1, today: today(), now: services.clock.now(), origin: ORIGIN }), "loanNotActive");
+    await expectRefusal(requestWriteOff(t.db, { fundId, loanId: loan.id, reason: "회수 불능", userId: fund1, today: today(), now: services.clock.now() }), "loanNotActive");
     await declareDefault(t.db, { loanId: loan.id, reason: "3개월 이상 연체, 연락 두절", userId: fund1, today: today(), now: services.clock.now(), origin: ORIGIN });
     const outstanding = await getBalance(t.db, loanReceivable(loan.id).code);
     const writeOffsBefore = await getBalance(t.db, fundWriteOffs(fundId).code);
-    await writeOffLoan(t.db, { loanId: loan.id, reason: "회수 불능 (위원회 결정)", userId: fund2, today: today(), now: services.clock.now(), origin: ORIGIN });
+    const request = await requestWriteOff(t.db, { fundId, loanId: loan.id, reason: "회수 불능 (위원회 결정)", userId: fund1, today: today(), now: services.clock.now() });
+    // Asked for, not yet written off: the books have not moved.
+    expect(await getBalance(t.db, loanReceivable(loan.id).code)).toBe(outstanding);
+    await approveWriteOff(t.db, { fundId, requestId: request.id, deciderId: fund2, note: "", today: today(), now: services.clock.now(), origin: ORIGIN });
     expect(await getBalance(t.db, loanReceivable(loan.id).code)).toBe(0);
     expect(await getBalance(t.db, fundWriteOffs(fundId).code)).toBe(writeOffsBefore + outstanding);
     expect(await getLoan(t.db, loan.id)).toMatchObject({ state: "written_off", written_off_won: outstanding, state_reason: "회수 불능 (위원회 결정)" });
