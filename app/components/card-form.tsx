@@ -1,6 +1,7 @@
-import { useMessages } from "../i18n/use-messages";
+import { useLocale, useMessages } from "../i18n/use-messages";
+import { formatWon } from "../utils/money";
 import type { FormFailure } from "../utils/forms";
-import { AppForm, Field, FormAlert, SubmitButton } from "./form";
+import { AppForm, Field, FormAlert, SubmitButton, useFormFailure } from "./form";
 
 /**
  * The demo provider's card form (Stripe Elements' stand-in), shared by every payment: it posts the
@@ -58,5 +59,39 @@ export function StripeCardForm({ publishableKey, clientSecret, kind, returnPath,
       </button>
       <script dangerouslySetInnerHTML={{ __html: script }} />
     </form>
+  );
+}
+
+/**
+ * The demo provider's 3-D Secure page: the card holder approves or refuses the payment. After a
+ * refusal it offers the way back to the card form.
+ */
+export function DemoAuthenticationPage({ amountWon, retryHref, retryLabel }: { amountWon: number; retryHref: string; retryLabel: string }) {
+  const failure = useFormFailure();
+  const p = useMessages().pledges;
+  const locale = useLocale();
+  return (
+    <div className="container page">
+      <div className="card card-form" style={{ margin: "0 auto", textAlign: "center" }}>
+        <h1>{p.authTitle}</h1>
+        <p className="big-figure">{formatWon(amountWon, locale)}</p>
+        <p className="muted">{p.authBody}</p>
+        <FormAlert failure={failure} />
+        {failure ? (
+          <a href={retryHref} className="button button-secondary">
+            {retryLabel}
+          </a>
+        ) : (
+          <AppForm className="button-row" style={{ justifyContent: "center" }}>
+            <SubmitButton name="decision" value="approve">
+              {p.approve}
+            </SubmitButton>
+            <SubmitButton name="decision" value="deny" variant="danger">
+              {p.deny}
+            </SubmitButton>
+          </AppForm>
+        )}
+      </div>
+    </div>
   );
 }

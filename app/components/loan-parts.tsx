@@ -1,7 +1,9 @@
-import type { LoanApplicationState, LoanState } from "../../db/types";
+import type { ReactNode } from "react";
+import type { LoanApplicationState, LoanDocumentType, LoanState } from "../../db/types";
 import { useLocale, useMessages } from "../i18n/use-messages";
 import type { InstalmentState } from "../loans/servicing";
-import { formatDate } from "../utils/dates";
+import type { DocumentStatus } from "../loans/documents";
+import { formatDate, formatDateTime } from "../utils/dates";
 import { formatWon } from "../utils/money";
 
 const loanTone: Record<LoanState, string> = {
@@ -135,4 +137,54 @@ function daysOf(i: InstalmentState): number {
 /** Rate in basis points as a percentage: 100 → "1.00%". */
 export function percent(bp: number): string {
   return `${(bp / 100).toFixed(2)}%`;
+}
+
+interface ShownDocument {
+  id: number;
+  public_id: string;
+  original_name: string;
+  uploaded_at: string | Date;
+  rejection_reason: string | null;
+  rejected_by_name: string | null;
+}
+
+/**
+ * One document type of an application, as the applicant and the fund's staff both see it: its
+ * status, the current upload with any rejection, and the earlier uploads. `children` adds the
+ * viewer's own actions (the staff's reject form).
+ */
+export function DocumentChecklistItem({ row, children }: { row: { docType: LoanDocumentType; required: boolean; status: DocumentStatus; current: ShownDocument | null; history: ShownDocument[] }; children?: ReactNode }) {
+  const l = useMessages().loans;
+  const locale = useLocale();
+  const badge = row.status === "received" ? "badge badge-success" : row.status === "rejected" ? "badge badge-live" : "badge badge-warning";
+  return (
+    <li data-testid="document-row" data-doc-type={row.docType} data-status={row.status} style={{ display: "block" }}>
+      <div className="page-header-row">
+        <strong>{row.required ? l.documentTypes[row.docType] : `${l.documentTypes[row.docType]} (${l.documentOptional})`}</strong>
+        <span className={badge}>{l.documentStatus[row.status]}</span>
+      </div>
+      {row.current ? (
+        <div>
+          <a href={`/files/${row.current.public_id}`}>{row.current.original_name}</a> <span className="muted">{formatDateTime(row.current.uploaded_at, locale)}</span>
+        </div>
+      ) : null}
+      {row.current?.rejection_reason ? <div className="doc-rejection">{l.rejectionOf(row.current.rejected_by_name ?? "", row.current.rejection_reason)}</div> : null}
+      {row.history.length > 0 ? (
+        <details>
+          <summary className="muted">
+            {l.documentHistory} ({row.history.length})
+          </summary>
+          <ul className="small" data-testid="document-history">
+            {row.history.map((d) => (
+              <li key={d.id}>
+                <a href={`/files/${d.public_id}`}>{d.original_name}</a> <span className="muted">{formatDateTime(d.uploaded_at, locale)}</span>
+                {d.rejection_reason ? <div className="doc-rejection">{l.rejectionOf(d.rejected_by_name ?? "", d.rejection_reason)}</div> : null}
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+      {children}
+    </li>
+  );
 }

@@ -3,13 +3,13 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { idParam, requireEnterpriseMember } from "../auth/guards.server";
 import { ApplicationFacts } from "../components/application-facts";
 import { AppForm, FormAlert, SelectField, SubmitButton, useFormFailure } from "../components/form";
+import { DocumentChecklistItem } from "../components/loan-parts";
 import { withNotice } from "../components/notice";
 import { fileField } from "../files/files.server";
-import { useLocale, useMessages } from "../i18n/use-messages";
+import { useMessages } from "../i18n/use-messages";
 import { getApplication, listApplicationDocuments, uploadApplicationDocument } from "../loans/applications.server";
 import { documentChecklist, reviewBlockers } from "../loans/documents";
 import { documentTypeSchema } from "../loans/loans";
-import { formatDateTime } from "../utils/dates";
 import { formFailure, parseForm } from "../utils/forms";
 import { invalid, notFound, refusal } from "../utils/http.server";
 import { titled } from "../utils/meta";
@@ -52,7 +52,6 @@ export default function ApplicationPage() {
   const { app, checklist, blockers } = useLoaderData<typeof loader>();
   const failure = useFormFailure();
   const m = useMessages();
-  const locale = useLocale();
   const l = m.loans;
   const open = app.state === "submitted" || app.state === "in_review";
   return (
@@ -80,33 +79,7 @@ export default function ApplicationPage() {
           <h2>{l.fields.documents}</h2>
           <ul className="doc-list small" data-testid="documents">
             {checklist.map((row) => (
-              <li key={row.docType} data-testid="document-row" data-doc-type={row.docType} data-status={row.status} style={{ display: "block" }}>
-                <div className="page-header-row">
-                  <strong>{l.documentTypes[row.docType]}</strong>
-                  <span className={row.status === "received" ? "badge badge-success" : row.status === "rejected" ? "badge badge-live" : "badge badge-warning"}>{l.documentStatus[row.status]}</span>
-                </div>
-                {row.current ? (
-                  <div>
-                    <a href={`/files/${row.current.public_id}`}>{row.current.original_name}</a> <span className="muted">{formatDateTime(row.current.uploaded_at, locale)}</span>
-                  </div>
-                ) : null}
-                {row.current?.rejection_reason ? <div className="doc-rejection">{l.rejectionOf(row.current.rejected_by_name ?? "", row.current.rejection_reason)}</div> : null}
-                {row.history.length > 0 ? (
-                  <details>
-                    <summary className="muted">
-                      {l.documentHistory} ({row.history.length})
-                    </summary>
-                    <ul className="small" data-testid="document-history">
-                      {row.history.map((d) => (
-                        <li key={d.id}>
-                          <a href={`/files/${d.public_id}`}>{d.original_name}</a> <span className="muted">{formatDateTime(d.uploaded_at, locale)}</span>
-                          {d.rejection_reason ? <div className="doc-rejection">{l.rejectionOf(d.rejected_by_name ?? "", d.rejection_reason)}</div> : null}
-                        </li>
-                      ))}
-                    </ul>
-                  </details>
-                ) : null}
-              </li>
+              <DocumentChecklistItem key={row.docType} row={row} />
             ))}
           </ul>
           {blockers.rejected.length > 0 ? (

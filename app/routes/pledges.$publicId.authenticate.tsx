@@ -1,13 +1,12 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { AppForm, FormAlert, SubmitButton, useFormFailure } from "../components/form";
+import { DemoAuthenticationPage } from "../components/card-form";
 import { withNotice } from "../components/notice";
-import { useLocale, useMessages } from "../i18n/use-messages";
+import { useMessages } from "../i18n/use-messages";
 import { completeDemoAuthentication } from "../payments/demo-checkout.server";
 import { requireOwnPledge } from "../pledges/access.server";
 import { refusal } from "../utils/http.server";
 import { titled } from "../utils/meta";
-import { formatWon } from "../utils/money";
 
 export const meta = titled((m) => m.pledges.authTitle);
 
@@ -30,31 +29,6 @@ export async function action(args: ActionFunctionArgs) {
 
 export default function Authenticate() {
   const { amount, publicId } = useLoaderData<typeof loader>();
-  const failure = useFormFailure();
   const m = useMessages();
-  const locale = useLocale();
-  return (
-    <div className="container page">
-      <div className="card card-form" style={{ margin: "0 auto", textAlign: "center" }}>
-        <h1>{m.pledges.authTitle}</h1>
-        <p className="big-figure">{formatWon(amount, locale)}</p>
-        <p className="muted">{m.pledges.authBody}</p>
-        <FormAlert failure={failure} />
-        {failure ? (
-          <a href={`/pledges/${publicId}/pay`} className="button button-secondary">
-            {m.pledges.payTitle}
-          </a>
-        ) : (
-          <AppForm className="button-row" style={{ justifyContent: "center" }}>
-            <SubmitButton name="decision" value="approve">
-              {m.pledges.approve}
-            </SubmitButton>
-            <SubmitButton name="decision" value="deny" variant="danger">
-              {m.pledges.deny}
-            </SubmitButton>
-          </AppForm>
-        )}
-      </div>
-    </div>
-  );
+  return <DemoAuthenticationPage amountWon={amount} retryHref={`/pledges/${publicId}/pay`} retryLabel={m.pledges.payTitle} />;
 }

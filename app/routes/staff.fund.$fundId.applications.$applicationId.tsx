@@ -3,6 +3,7 @@ import { Link, useLoaderData, useLocation } from "@remix-run/react";
 import { idParam, membershipOf } from "../auth/guards.server";
 import { ApplicationFacts } from "../components/application-facts";
 import { AppForm, Field, FormAlert, SubmitButton, TextAreaField, useFormFailure } from "../components/form";
+import { DocumentChecklistItem } from "../components/loan-parts";
 import { withNotice } from "../components/notice";
 import { requireFundStaff } from "../fund/fund-access.server";
 import { useLocale, useMessages } from "../i18n/use-messages";
@@ -167,32 +168,7 @@ export default function StaffApplication() {
             <h3>{l.fields.documents}</h3>
             <ul className="doc-list small" data-testid="documents">
               {checklist.map((row) => (
-                <li key={row.docType} data-testid="document-row" data-doc-type={row.docType} data-status={row.status} style={{ display: "block" }}>
-                  <div className="page-header-row">
-                    <strong>{row.required ? l.documentTypes[row.docType] : `${l.documentTypes[row.docType]} (${l.documentOptional})`}</strong>
-                    <span className={row.status === "received" ? "badge badge-success" : row.status === "rejected" ? "badge badge-live" : "badge badge-warning"}>{l.documentStatus[row.status]}</span>
-                  </div>
-                  {row.current ? (
-                    <div>
-                      <a href={`/files/${row.current.public_id}`}>{row.current.original_name}</a> <span className="muted">{formatDateTime(row.current.uploaded_at, locale)}</span>
-                    </div>
-                  ) : null}
-                  {row.current?.rejection_reason ? <div className="doc-rejection">{l.rejectionOf(row.current.rejected_by_name ?? "", row.current.rejection_reason)}</div> : null}
-                  {row.history.length > 0 ? (
-                    <details>
-                      <summary className="muted">
-                        {l.documentHistory} ({row.history.length})
-                      </summary>
-                      <ul className="small" data-testid="document-history">
-                        {row.history.map((d) => (
-                          <li key={d.id}>
-                            <a href={`/files/${d.public_id}`}>{d.original_name}</a> <span className="muted">{formatDateTime(d.uploaded_at, locale)}</span>
-                            {d.rejection_reason ? <div className="doc-rejection">{l.rejectionOf(d.rejected_by_name ?? "", d.rejection_reason)}</div> : null}
-                          </li>
-                        ))}
-                      </ul>
-                    </details>
-                  ) : null}
+                <DocumentChecklistItem key={row.docType} row={row}>
                   {app.state === "in_review" && mayAct && row.current && row.status === "received" ? (
                     <details className="doc-reject" open={failure?.values.intent === "reject_document" && failure.values.documentId === String(row.current.id)}>
                       <summary className="small" data-testid={`open-reject-${row.docType}`}>
@@ -206,7 +182,7 @@ export default function StaffApplication() {
                       </AppForm>
                     </details>
                   ) : null}
-                </li>
+                </DocumentChecklistItem>
               ))}
             </ul>
             {blockers.missing.length > 0 ? (
