@@ -62,6 +62,13 @@ describe.runIf(inject("chromium"))("the public ledger in the browser", () => {
     await filter.getByLabel(m.ledger.filters.account).fill("campaign:2");
     await filter.getByRole("button", { name: m.ledger.filters.apply }).click();
     await expect.poll(() => page.url()).toContain("kind=pledge.refunded");
+    // The address changes before the list does: wait for the filtered rows themselves.
+    await expect
+      .poll(async () => {
+        const seqs = await seqsOn(page);
+        return seqs.length > 0 && seqs.every((seq) => seq % 10 === 5);
+      })
+      .toBe(true);
     const refunds = await seqsOn(page);
     expect(refunds.length).toBeGreaterThan(0);
     for (const seq of refunds) expect(seq % 10).toBe(5);
