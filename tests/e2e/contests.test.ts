@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { dictionaries } from "../../app/i18n/messages";
 import { seoulDate } from "../../app/utils/dates";
 import { launchBrowser } from "../support/browser";
-import { screenshot } from "../support/pages";
+import { logInPage, screenshot } from "../support/pages";
 import { startTestServer, type TestServer } from "../support/server";
 
 // A contest in the browser: an operator sets it up, two enterprises apply, two jurors score
@@ -12,7 +12,6 @@ import { startTestServer, type TestServer } from "../support/server";
 
 const m = dictionaries.ko;
 const w = m.contestWork;
-const PASSWORD = "hamkke-demo-2026";
 const DAY = 86_400_000;
 
 describe.runIf(inject("chromium"))("a contest from the call for projects to the results, in the browser", () => {
@@ -34,13 +33,7 @@ describe.runIf(inject("chromium"))("a contest from the call for projects to the 
   async function as(email: string, width = 1280): Promise<Page> {
     const existing = pages.get(email);
     if (existing) return existing;
-    const context = await browser.newContext({ viewport: { width, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel(m.auth.email).fill(email);
-    await page.getByLabel(m.auth.password).fill(PASSWORD);
-    await page.getByRole("button", { name: m.auth.loginButton }).click();
-    await expect.poll(() => page.url()).not.toContain("/login");
+    const page = await logInPage(browser, server.url, email, { width, height: 900 });
     pages.set(email, page);
     return page;
   }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { dictionaries } from "../../app/i18n/messages";
 import { formatDate, seoulDate } from "../../app/utils/dates";
 import { launchBrowser } from "../support/browser";
-import { linkFromLatestEmail, screenshot } from "../support/pages";
+import { linkFromLatestEmail, logInPage, screenshot } from "../support/pages";
 import { createSelectedContest, type SelectedContest } from "../support/round";
 import { startTestServer, type TestServer } from "../support/server";
 
@@ -14,7 +14,6 @@ import { startTestServer, type TestServer } from "../support/server";
 
 const m = dictionaries.ko;
 const r = m.round;
-const PASSWORD = "hamkke-demo-2026";
 const DAY = 86_400_000;
 
 function addDays(isoDate: string, days: number): string {
@@ -61,13 +60,7 @@ describe.runIf(inject("chromium"))("the round after selection, in the browser", 
     const key = `${email}@${width}`;
     const existing = pages.get(key);
     if (existing) return existing;
-    const page = await (await browser.newContext({ viewport: { width, height: 900 } })).newPage();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel(m.auth.email).fill(email);
-    await page.getByLabel(m.auth.password).fill(PASSWORD);
-    await page.getByRole("button", { name: m.auth.loginButton }).click();
-    // Argon2 on a loaded 2-core machine can take a while: wait for the redirect, not a fixed poll.
-    await page.waitForURL((url) => !url.pathname.startsWith("/login"), { timeout: 20_000 });
+    const page = await logInPage(browser, server.url, email, { width, height: 900 });
     pages.set(key, page);
     return page;
   }
