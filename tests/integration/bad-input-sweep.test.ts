@@ -1,4 +1,3 @@
-import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addBudgetLine, createCampaign } from "../../app/campaigns/campaigns.server";
 import { requestFundGrant } from "../../app/fund/grant-requests.server";
@@ -9,7 +8,7 @@ import { createPledge } from "../../app/pledges/pledges.server";
 import { DEMO_MATCHING_CONTEST } from "../../db/seed/matching-seed";
 import { demoPdf } from "../../db/seed/fund-demo";
 import { postJson, startApp, type TestApp, type TestClient } from "../support/app";
-import { createTestDatabase, type TestDatabase } from "../support/db";
+import { createTestDatabase, databaseDigest, type TestDatabase } from "../support/db";
 import { DEMO_PASSWORD, enterpriseId, seedDemo, userId } from "../support/seed";
 
 // S6: every POST form on the product's pages, found in the pages' own HTML, is sent with one bad
@@ -30,14 +29,8 @@ afterAll(async () => {
   await t.drop();
 });
 
-async function snapshot(): Promise<string> {
-  const tables = await sql<{ name: string }>`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('sessions', 'auth_failures', 'app_clock', 'demo_payment_intents') ORDER BY 1`.execute(t.owner);
-  const parts: string[] = [];
-  for (const { name } of tables.rows) {
-    const row = await sql<{ digest: string }>`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS digest FROM ${sql.table(name)} t`.execute(t.owner);
-    parts.push(`${name}:${row.rows[0]?.digest}`);
-  }
-  return parts.join(",");
+function snapshot(): Promise<string> {
+  return databaseDigest(t.owner, ["sessions", "auth_failures", "app_clock", "demo_payment_intents"]);
 }
 
 function changedTables(before: string, after: string): string {

@@ -1,7 +1,6 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
-import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addBudgetLine, createCampaign } from "../../app/campaigns/campaigns.server";
 import { storeUpload } from "../../app/files/files.server";
@@ -10,7 +9,7 @@ import { assignJuror } from "../../app/contests/setup.server";
 import { createPledge } from "../../app/pledges/pledges.server";
 import { demoPdf } from "../../db/seed/fund-demo";
 import { startApp, type TestApp, type TestClient } from "../support/app";
-import { createTestDatabase, type TestDatabase } from "../support/db";
+import { createTestDatabase, databaseDigest, type TestDatabase } from "../support/db";
 import { DEMO_PASSWORD, enterpriseId, seedDemo, userId } from "../support/seed";
 
 // S5: every route of the manifest with a URL parameter is classified below. Private object routes
@@ -46,14 +45,8 @@ async function routePatterns(): Promise<{ pattern: string; hasAction: boolean }[
 }
 
 /** Every business table, hashed: equal before and after means nothing was written. */
-async function snapshot(): Promise<string> {
-  const tables = await sql<{ name: string }>`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('sessions', 'auth_failures', 'app_clock') ORDER BY 1`.execute(t.owner);
-  const parts: string[] = [];
-  for (const { name } of tables.rows) {
-    const row = await sql<{ digest: string }>`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS digest FROM ${sql.table(name)} t`.execute(t.owner);
-    parts.push(`${name}:${row.rows[0]?.digest}`);
-  }
-  return parts.join(",");
+function snapshot(): Promise<string> {
+  return databaseDigest(t.owner, ["sessions", "auth_failures", "app_clock"]);
 }
 
 type Persona = "anonymous" | "citizen@" | "play@" | "coop@" | "jahwal@" | "chan@" | "fund1@" | "operator@" | "operator2@" | "juror1@" | "juror2@" | "consultant@" | "seogu-team5@";

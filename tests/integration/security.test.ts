@@ -1,10 +1,9 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
-import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp, type TestApp } from "../support/app";
-import { createTestDatabase, type TestDatabase } from "../support/db";
+import { createTestDatabase, tablesDigest, type TestDatabase } from "../support/db";
 import { DEMO_PASSWORD, enterpriseId, seedDemo } from "../support/seed";
 
 let t: TestDatabase;
@@ -21,24 +20,8 @@ afterAll(async () => {
 });
 
 /** A fingerprint of every table the forms can change: equal before and after means nothing was written. */
-async function snapshot(): Promise<string> {
-  const tables = [
-    "users",
-    "enterprises",
-    "enterprise_members",
-    "enterprise_invitations",
-    "staff_roles",
-    "password_reset_tokens",
-    "email_outbox",
-    "journal_entries",
-    "app_clock",
-  ];
-  const parts: string[] = [];
-  for (const table of tables) {
-    const row = await sql<{ digest: string }>`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS digest FROM ${sql.table(table)} t`.execute(t.owner);
-    parts.push(`${table}:${row.rows[0]?.digest}`);
-  }
-  return parts.join(",");
+function snapshot(): Promise<string> {
+  return tablesDigest(t.owner, ["users", "enterprises", "enterprise_members", "enterprise_invitations", "staff_roles", "password_reset_tokens", "email_outbox", "journal_entries", "app_clock"]);
 }
 
 /** Every route with an action, with its URL pattern, read from the built route manifest. */

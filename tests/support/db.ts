@@ -42,3 +42,22 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     },
   };
 }
+
+/** A digest of every row of the tables: equal before and after means none of them was written. */
+export async function tablesDigest(db: Database, tables: readonly string[]): Promise<string> {
+  const parts: string[] = [];
+  for (const table of tables) {
+    const row = await sql<{ digest: string }>`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS digest FROM ${sql.table(table)} t`.execute(db);
+    parts.push(`${table}:${row.rows[0]?.digest}`);
+  }
+  return parts.join(",");
+}
+
+/** The same over every table of the schema but the named ones (sessions and the like). */
+export async function databaseDigest(db: Database, except: readonly string[]): Promise<string> {
+  const tables = await sql<{ name: string }>`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND NOT (tablename = ANY (${[...except]}::text[])) ORDER BY 1`.execute(db);
+  return tablesDigest(
+    db,
+    tables.rows.map((r) => r.name),
+  );
+}
