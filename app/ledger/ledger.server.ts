@@ -55,9 +55,10 @@ export async function appendEntry(trx: Tx, draft: EntryDraft): Promise<AppendedE
 const INSERT_CHUNK = 1000;
 
 /**
- * Appends entries in order, in one go (batch settlement, imports): one head lock, one account
- * lookup, multi-row inserts. Same rules and result as appending them one by one, including
- * idempotency keys (a key used before, or earlier in the batch, writes nothing).
+ * Appends entries in order, in one go (batch settlement, imports): one account lookup, then one
+ * database call that locks the head, numbers, hashes and inserts. Same rules and result as
+ * appending them one by one, including idempotency keys (a key used before, or earlier in the
+ * batch, writes nothing).
  */
 export async function appendEntries(trx: Tx, drafts: readonly EntryDraft[]): Promise<AppendedEntry[]> {
   for (const draft of drafts) assertValidLines(draft.lines.map((l) => ({ account: l.account.code, amountWon: l.amountWon })));
