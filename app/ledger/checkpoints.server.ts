@@ -71,7 +71,8 @@ export async function createCheckpoint(services: Pick<Services, "db" | "clock" |
     await trx
       .insertInto("ledger_signing_keys")
       .values({ key_id: signer.keyId, key_name: signer.origin, public_key: signer.publicKey })
-      .onConflict((oc) => oc.column("key_id").doNothing())
+      // Concurrent first checkpoints race on either unique key (key_id, or key_name + public_key).
+      .onConflict((oc) => oc.doNothing())
       .execute();
     return trx
       .insertInto("ledger_checkpoints")
