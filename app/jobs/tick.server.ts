@@ -58,7 +58,7 @@ export async function runTick(services: Services): Promise<TickReport[]> {
     try {
       report.push({ name: sweeper.name, changed: await sweeper.run(services) });
     } catch (error) {
-      console.error(`sweeper ${sweeper.name} failed`, error);
+      services.logger.error("sweeper failed", error, { sweeper: sweeper.name });
       failures.push(error);
     }
   }

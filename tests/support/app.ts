@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import { createHttpApp } from "../../app/server/http-server";
+import type { LoadLimits } from "../../app/server/load-shedding.server";
 import type { PaymentProvider } from "../../app/payments/provider";
 import type { Database } from "../../app/utils/db.server";
 import { readEnv } from "../../app/utils/env.server";
@@ -22,6 +23,8 @@ export interface StartAppOptions {
   now?: string;
   payments?: (services: TestServices) => PaymentProvider;
   env?: Record<string, string>;
+  limits?: LoadLimits;
+  metricsToken?: string;
 }
 
 export async function startApp(db: Database, options: StartAppOptions = {}): Promise<TestApp> {
@@ -37,8 +40,10 @@ export async function startApp(db: Database, options: StartAppOptions = {}): Pro
     trustProxy: false,
     allowedOrigins,
     mode: "production",
+    limits: options.limits ?? { concurrency: 64, queue: 256, queueTimeoutMs: 10_000 },
+    metricsToken: options.metricsToken ?? null,
   });
-  const server = app.listen(0, "127.0.0.1");
+  const server = app.handler.listen(0, "127.0.0.1");
   await new Promise<void>((done) => server.once("listening", () => done()));
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;

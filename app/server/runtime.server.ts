@@ -1,0 +1,124 @@
+import { resolve } from "node:path";
+import { sql } from "kysely";
+import { startEmbeddedPostgres, type EmbeddedServer } from "../../db/embedded";
+import { migrateToLatest } from "../../db/migrate";
+import { createSmtpTransport, deliverPendingEmails } from "../email/outbox.server";
+import { createFileStore } from "../files/file-store.server";
+import { hasUploadDir, importUploadDir } from "../files/files.server";
+import { inlineJobQueue, startJobs, type RunningJobs } from "../jobs/jobs.server";
+import { loadLedgerSigner } from "../ledger/checkpoints.server";
+import { ledgerSequencingStatus } from "../ledger/ledger.server";
+import { createPaymentProvider } from "../payments/payments.server";
+import { createOffsetClock } from "../utils/clock.server";
+import { createDatabase, type Database } from "../utils/db.server";
+import { readEnv, type Env } from "../utils/env.server";
+import { createLogger, type Logger } from "./logger.server";
+import { createMetrics, type SharedState } from "./metrics.server";
+import type { Services } from "./services";
+
+// What a web server and a dedicated worker both need: the database (embedded unless
+// DATABASE_URL is set), migrations, the services, background work where it runs, and an orderly stop.
+
+export interface Runtime {
+  env: Env;
+  services: Services;
+  ownerDb: Database;
+  embedded: EmbeddedServer | null;
+  databaseUrl: string;
+  jobs: RunningJobs | null;
+  /** Takes no new jobs or mail and waits (up to the timeout) for the running ones to finish. */
+  stopBackground(timeoutMs: number): Promise<void>;
+  /** Closes the database connections and stops the embedded server: last. */
+  close(): Promise<void>;
+}
+
+/** Jobs waiting or running per queue, read from pg-boss's tables (none before pg-boss first started). */
+async function queueDepth(ownerDb: Database): Promise<{ queue: string; state: string; jobs: number }[]> {
+  const exists = await sql<{ found: string | null }>`SELECT to_regclass('pgboss.job')::text AS found`.execute(ownerDb);
+  if (!exists.rows[0]?.found) return [];
+  const rows = await sql<{ queue: string; state: string; jobs: number }>`
+    SELECT name AS queue, state::text AS state, count(*)::int AS jobs FROM pgboss.job
+    WHERE state IN ('created', 'retry', 'active') GROUP BY name, state`.execute(ownerDb);
+  return rows.rows;
+}
+
+export async function startRuntime(options: { root: string; role: "web" | "worker"; logger?: Logger }): Promise<Runtime> {
+  const env = readEnv();
+  const logger = options.logger ?? createLogger(undefined, { role: options.role, pid: process.pid });
+  const embedded = env.DATABASE_URL
+    ? null
+    : await startEmbeddedPostgres({
+        dataDir: process.env.EMBEDDED_PG_DIR ?? resolve(options.root, ".data/pg"),
+        port: Number(process.env.EMBEDDED_PG_PORT ?? 54329),
+        log: process.env.PG_LOG === "on" ? (line) => logger.info("postgres", { line }) : undefined,
+      });
+  const databaseUrl = env.DATABASE_URL ?? embedded?.urlFor("postgres") ?? "";
+  const devTools = (env.DEV_TOOLS ?? (embedded ? "on" : "off")) === "on";
+
+  const ownerDb = createDatabase(databaseUrl, { asAppRole: false, max: 3 });
+  const applied = await migrateToLatest(ownerDb);
+  if (applied.length > 0) logger.info("migrated", { migrations: applied.join(",") });
+
+  const db = createDatabase(databaseUrl, { max: 20 });
+  const clock = await createOffsetClock(db);
+  const origin = env.APP_ORIGIN ?? `http://localhost:${env.PORT}`;
+  const fileStore = createFileStore(env, db);
+  const uploadDir = env.UPLOAD_DIR ?? resolve(options.root, ".data/uploads");
+  if (await hasUploadDir(uploadDir)) {
+    const moved = await importUploadDir(db, fileStore, uploadDir);
+    logger.info("files imported from disk", { dir_files_imported: moved.imported, rows_not_on_this_disk: moved.missing, store: fileStore.kind });
+  }
+  const shared: SharedState = { queueDepth: () => queueDepth(ownerDb), ledgerSequencing: () => ledgerSequencingStatus(db) };
+  const ledgerSigner = await loadLedgerSigner(ownerDb, env, { origin, devTools });
+  const services: Services = {
+    db,
+    clock,
+    env,
+    origin,
+    devTools,
+    fileStore,
+    payments: createPaymentProvider(env, db, clock),
+    ledgerSigner,
+    metrics: createMetrics({ shared, processMetrics: true }),
+    logger,
+    jobs: { send: async () => {} },
+  };
+
+  // Background work: pg-boss workers and mail delivery, in a worker process or where JOBS=on.
+  const background = options.role === "worker" || env.JOBS === "on";
+  const jobs = background ? await startJobs(databaseUrl, () => services) : null;
+  services.jobs = jobs?.queue ?? inlineJobQueue(() => services);
+  const smtp = background && env.SMTP_URL ? createSmtpTransport(env.SMTP_URL) : null;
+  let delivering: Promise<unknown> = Promise.resolve();
+  let mailTimer: NodeJS.Timeout | null = null;
+  let stopping = false;
+  const deliverMail = (transport: NonNullable<typeof smtp>) => {
+    delivering = deliverPendingEmails(db, transport, env.MAIL_FROM)
+      .catch((error: unknown) => logger.error("mail delivery failed", error))
+      .finally(() => {
+        if (!stopping) mailTimer = setTimeout(() => deliverMail(transport), 2000);
+      });
+  };
+  if (smtp) deliverMail(smtp);
+
+  const within = (work: Promise<unknown>, ms: number) =>
+    Promise.race([work.catch((error: unknown) => logger.error("stop step failed", error)), new Promise((done) => setTimeout(done, ms).unref())]);
+  return {
+    env,
+    services,
+    ownerDb,
+    embedded,
+    databaseUrl,
+    jobs,
+    stopBackground: async (timeoutMs) => {
+      stopping = true;
+      if (mailTimer) clearTimeout(mailTimer);
+      await within(Promise.all([jobs?.stop(timeoutMs) ?? Promise.resolve(), delivering]), timeoutMs + 1000);
+    },
+    close: async () => {
+      clock.stop();
+      await within(Promise.all([db.destroy(), ownerDb.destroy()]), 5000);
+      await within(embedded?.stop() ?? Promise.resolve(), 10_000);
+    },
+  };
+}
