@@ -74,11 +74,14 @@ export interface S3Options {
   region: string;
   /** Key prefix inside the bucket, e.g. "hamkke/". */
   prefix: string;
+  /** Without them, the AWS SDK's usual sources (AWS_ACCESS_KEY_ID…, a profile, an instance role). */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 export function createS3FileStore(options: S3Options): FileStore {
   const client = new S3Client({
     region: options.region,
+    ...(options.credentials ? { credentials: options.credentials } : {}),
     ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
     // Checksums only where S3 requires them: many S3-compatible servers refuse the newer defaults.
     requestChecksumCalculation: "WHEN_REQUIRED",
