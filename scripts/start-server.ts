@@ -4,7 +4,7 @@ import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import { seedDemoData } from "../db/seed/seed";
 import { createHttpApp, createMetricsApp } from "../app/server/http-server";
-import { startRuntime } from "../app/server/runtime.server";
+import { onStopSignal, startRuntime } from "../app/server/runtime.server";
 
 // Starts everything the product needs: PostgreSQL (embedded unless DATABASE_URL is set),
 // migrations, demo data, background jobs (unless JOBS=off) and the web server.
@@ -56,14 +56,12 @@ const metricsServer = env.METRICS_PORT ? createMetricsApp(services).listen(env.M
 
 // SIGTERM: not ready at once, no new connections, in-flight requests and running jobs finish
 // (up to SHUTDOWN_TIMEOUT_MS), then the connections close and the process exits.
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
+onStopSignal(async (signal) => {
   logger.info("shutting down", { signal });
   app.startDraining();
-  const requestsDone = new Promise<void>((done) => server.close(() => done()));
+  server.close();
   server.closeIdleConnections();
+  const requestsDone = app.whenIdle();
   const timeout = new Promise<"timeout">((done) => setTimeout(() => done("timeout"), env.SHUTDOWN_TIMEOUT_MS).unref());
   const [requests] = await Promise.all([Promise.race([requestsDone, timeout]), runtime.stopBackground(env.SHUTDOWN_TIMEOUT_MS)]);
   if (requests === "timeout") {
@@ -74,6 +72,4 @@ async function shutdown(signal: string) {
   await runtime.close();
   logger.info("stopped", { signal });
   process.exit(0);
-}
-process.on("SIGINT", () => void shutdown("SIGINT"));
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
+});

