@@ -141,6 +141,7 @@ async function startWorker(): Promise<void> {
   const { createPaymentProvider } = await import("../app/payments/payments.server");
   const { loadLedgerSigner } = await import("../app/ledger/checkpoints.server");
   const { createHttpApp } = await import("../app/server/http-server");
+  const { PAGE_CACHE_SETTINGS } = await import("../app/page-cache/page-cache.server");
   const { createOffsetClock } = await import("../app/utils/clock.server");
   const { createDatabase } = await import("../app/utils/db.server");
   const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
@@ -175,6 +176,7 @@ async function startWorker(): Promise<void> {
     trustProxy: env.TRUST_PROXY === "on",
     allowedOrigins,
     mode: env.NODE_ENV,
+    pageCache: env.PAGE_CACHE === "on" ? PAGE_CACHE_SETTINGS : null,
   });
   const server = app.listen(env.PORT, env.HOST);
 

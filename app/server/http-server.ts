@@ -3,6 +3,9 @@ import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { createReadableStreamFromReadable, createRequestHandler, type ServerBuild } from "@remix-run/node";
 import express from "express";
+import { LOCALE_COOKIE } from "../i18n/locale.server";
+import { dataVersionSource } from "../page-cache/data-version.server";
+import { createPageCache, type PageCache, type PageCacheSettings } from "../page-cache/page-cache.server";
 import { checkMutation } from "../utils/csrf.server";
 import type { Services } from "./services";
 
@@ -30,6 +33,8 @@ export interface HttpServerOptions {
   /** Origins whose forms may post here (the public origin, plus 127.0.0.1 for a local demo). */
   allowedOrigins: readonly string[];
   mode: "development" | "production" | "test";
+  /** Shared renderings of public pages for anonymous visitors (null: every request rendered). */
+  pageCache: (PageCacheSettings & { versionMaxAgeMs: number; clockVersion?: () => string }) | null;
 }
 
 function toFetchRequest(req: express.Request, res: express.Response): Request {
@@ -55,6 +60,8 @@ async function sendFetchResponse(res: express.Response, response: Response): Pro
   res.statusMessage = response.statusText;
   res.status(response.status);
   for (const [key, value] of response.headers.entries()) res.append(key, value);
+  // Rendered for this visitor (signed in, or carrying their CSRF token): no cache may keep it.
+  if (!response.headers.has("Cache-Control")) res.setHeader("Cache-Control", "private, no-store");
   if (response.body) {
     // With backpressure: a streamed export is produced only as fast as the client reads it.
     try {
@@ -85,17 +92,36 @@ export function createHttpApp(options: HttpServerOptions): express.Express {
   app.use(express.static(options.assetsDir, { maxAge: "1h" }));
 
   const handle = createRequestHandler(options.build, options.mode);
-  const { allowedOrigins } = options;
+  const { allowedOrigins, services } = options;
+  const pageCache: PageCache | null = options.pageCache
+    ? createPageCache({
+        settings: options.pageCache,
+        versions: dataVersionSource(services.db, options.pageCache.versionMaxAgeMs),
+        // The demo clock's distance from real time: moving it renders every page again.
+        clockVersion: options.pageCache.clockVersion ?? (() => String(Math.round((services.clock.now().getTime() - Date.now()) / 1000))),
+        render: async (pathAndQuery, locale) => {
+          // Only the language cookie, and our own origin whatever the Host header said.
+          const request = new Request(`${services.origin}${pathAndQuery}`, { headers: { Cookie: `${LOCALE_COOKIE}=${locale}` } });
+          const response = await handle(request, { services, clientIp: null, sharedRendering: true });
+          return { status: response.status, headers: response.headers, body: Buffer.from(await response.arrayBuffer()) };
+        },
+        log: (line) => console.error(line),
+      })
+    : null;
 
   app.all("*", async (req, res, next) => {
     try {
+      if (pageCache?.accepts(req)) {
+        await pageCache.serve(req, res);
+        return;
+      }
       const request = toFetchRequest(req, res);
       const refusal = await checkMutation(request, allowedOrigins);
       if (refusal) {
         await sendFetchResponse(res, refusal);
         return;
       }
-      const response = await handle(request, { services: options.services, clientIp: req.ip ?? null });
+      const response = await handle(request, { services, clientIp: req.ip ?? null, sharedRendering: false });
       await sendFetchResponse(res, response);
     } catch (error) {
       next(error);

@@ -23,6 +23,8 @@ const envSchema = z.object({
   DEMO_FEE_BP: z.coerce.number().int().min(0).max(2000).default(320),
   UPLOAD_DIR: z.string().optional(),
   JOBS: onOff.default("on"),
+  /** Shared renderings of public pages for anonymous visitors (decision 45). */
+  PAGE_CACHE: onOff.default("on"),
   /** Web processes sharing the port; default: one per core. */
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
   /** Ed25519 private key that signs ledger checkpoints (PKCS#8 PEM or base64 DER). Required when DEV_TOOLS is off. */
