@@ -1073,6 +1073,12 @@ export interface LedgerKindTotalsTable {
   out_won: number;
 }
 
+/** Per-backend counters whose sum is the public pages' data version (decision 45). */
+export interface PageDataVersionsTable {
+  backend_pid: number;
+  bumps: number;
+}
+
 export interface DB {
   host_organisations: HostOrganisationsTable;
   users: UsersTable;
@@ -1152,4 +1158,5 @@ export interface DB {
   contest_jury_scores: ContestJuryScoresTable;
   contest_peer_scores: ContestPeerScoresTable;
   contest_grant_rules: ContestGrantRulesTable;
+  page_data_versions: PageDataVersionsTable;
 }

@@ -5,8 +5,12 @@ import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { createReadableStreamFromReadable, createRequestHandler, type ServerBuild } from "@remix-run/node";
 import express from "express";
 import { sql } from "kysely";
+import { LOCALE_COOKIE } from "../i18n/locale.server";
+import { dataVersionSource } from "../page-cache/data-version.server";
+import { createPageCache, type PageCache, type PageCacheSettings } from "../page-cache/page-cache.server";
 import { checkMutation } from "../utils/csrf.server";
 import { createLoadShedder, type LoadLimits } from "./load-shedding.server";
+import { metricsText, type MetricsText } from "./metrics.server";
 import { createRoutePatternMatcher } from "./route-patterns";
 import type { Services } from "./services";
 
@@ -37,6 +41,10 @@ export interface HttpServerOptions {
   limits: LoadLimits;
   /** Bearer token that opens /metrics on this port; without it /metrics is not served here. */
   metricsToken: string | null;
+  /** The metrics a scrape gets: this process's by default, the whole cluster's under WEB_CONCURRENCY. */
+  collectMetrics?: () => Promise<MetricsText>;
+  /** Shared renderings of public pages for anonymous visitors (null: every request rendered). */
+  pageCache: (PageCacheSettings & { versionMaxAgeMs: number; clockVersion?: () => string }) | null;
 }
 
 export interface HttpApp {
@@ -72,6 +80,8 @@ async function sendFetchResponse(res: express.Response, response: Response): Pro
   res.statusMessage = response.statusText;
   res.status(response.status);
   for (const [key, value] of response.headers.entries()) res.append(key, value);
+  // Rendered for this visitor (signed in, or carrying their CSRF token): no cache may keep it.
+  if (!response.headers.has("Cache-Control")) res.setHeader("Cache-Control", "private, no-store");
   if (response.body) {
     // With backpressure: a streamed export is produced only as fast as the client reads it.
     try {
@@ -86,9 +96,9 @@ async function sendFetchResponse(res: express.Response, response: Response): Pro
 }
 
 /** Serves the product's metrics in the Prometheus text format. */
-export async function sendMetrics(res: express.Response, services: Services): Promise<void> {
-  const body = await services.metrics.registry.metrics();
-  res.status(200).set({ "Content-Type": services.metrics.registry.contentType, "Cache-Control": "no-store" }).end(body);
+async function sendMetrics(res: express.Response, collect: () => Promise<MetricsText>): Promise<void> {
+  const { contentType, body } = await collect();
+  res.status(200).set({ "Content-Type": contentType, "Cache-Control": "no-store" }).end(body);
 }
 
 export function createHttpApp(options: HttpServerOptions): HttpApp {
@@ -147,7 +157,7 @@ export function createHttpApp(options: HttpServerOptions): HttpApp {
     // Without a token the metrics are served only on their own port (METRICS_PORT).
     if (!token) return void res.status(404).end();
     if (!safeEqual(req.get("Authorization") ?? "", `Bearer ${token}`)) return void res.status(401).set("WWW-Authenticate", "Bearer").end();
-    await sendMetrics(res, services).catch(next);
+    await sendMetrics(res, options.collectMetrics ?? (() => metricsText(services.metrics))).catch(next);
   });
 
   const headers = securityHeaders(services.payments.name === "stripe");
@@ -164,6 +174,21 @@ export function createHttpApp(options: HttpServerOptions): HttpApp {
   const handle = createRequestHandler(options.build, options.mode);
   const { allowedOrigins } = options;
   const shedder = createLoadShedder(options.limits, () => services.metrics.httpShed.inc());
+  const pageCache: PageCache | null = options.pageCache
+    ? createPageCache({
+        settings: options.pageCache,
+        versions: dataVersionSource(services.db, options.pageCache.versionMaxAgeMs),
+        // The demo clock's distance from real time: moving it renders every page again.
+        clockVersion: options.pageCache.clockVersion ?? (() => String(Math.round((services.clock.now().getTime() - Date.now()) / 1000))),
+        render: async (pathAndQuery, locale) => {
+          // Only the language cookie, and our own origin whatever the Host header said.
+          const request = new Request(`${services.origin}${pathAndQuery}`, { headers: { Cookie: `${LOCALE_COOKIE}=${locale}` } });
+          const response = await handle(request, { services, clientIp: null, sharedRendering: true });
+          return { status: response.status, headers: response.headers, body: Buffer.from(await response.arrayBuffer()) };
+        },
+        log: (line) => services.logger.warn("page cache", { detail: line }),
+      })
+    : null;
 
   app.all(
     "*",
@@ -174,13 +199,17 @@ export function createHttpApp(options: HttpServerOptions): HttpApp {
     shedder.middleware,
     async (req, res, next) => {
       try {
+        if (pageCache?.accepts(req)) {
+          await pageCache.serve(req, res);
+          return;
+        }
         const request = toFetchRequest(req, res);
         const refusal = await checkMutation(request, allowedOrigins);
         if (refusal) {
           await sendFetchResponse(res, refusal);
           return;
         }
-        const response = await handle(request, { services, clientIp: req.ip ?? null });
+        const response = await handle(request, { services, clientIp: req.ip ?? null, sharedRendering: false });
         await sendFetchResponse(res, response);
       } catch (error) {
         next(error);
@@ -215,9 +244,9 @@ function safeEqual(given: string, expected: string): boolean {
 }
 
 /** /metrics alone on its own port (METRICS_PORT), for a scraper on a private network: no token. */
-export function createMetricsApp(services: Services): express.Express {
+export function createMetricsApp(collect: () => Promise<MetricsText>): express.Express {
   const app = express();
   app.disable("x-powered-by");
-  app.get("/metrics", (_req, res, next) => void sendMetrics(res, services).catch(next));
+  app.get("/metrics", (_req, res, next) => void sendMetrics(res, collect).catch(next));
   return app;
 }

@@ -3,7 +3,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
 /**
  * The product's Prometheus metrics, one registry per process. Counters and histograms count what
  * this process did; the `shared` gauges (queue depth, ledger head) read the database when scraped,
- * so every process reports the same value for them.
+ * so every process reports the same value for them. Under WEB_CONCURRENCY the primary sums the web
+ * processes' series (the shared gauges: their maximum), so one scrape describes the whole server.
  */
 export interface AppMetrics {
   registry: Registry;
@@ -49,6 +50,7 @@ export function createMetrics(options: { shared?: SharedState; processMetrics?: 
   if (shared) {
     new Gauge({
       name: "hamkke_job_queue_depth",
+      aggregator: "max",
       help: "Jobs waiting or running, by queue and state (from the database: the same on every process).",
       labelNames: ["queue", "state"],
       ...labelled,
@@ -65,6 +67,7 @@ export function createMetrics(options: { shared?: SharedState; processMetrics?: 
     };
     new Gauge({
       name: "hamkke_ledger_head_seq",
+      aggregator: "max",
       help: "Seq of the newest sequenced ledger entry (from the database).",
       ...labelled,
       async collect() {
@@ -73,6 +76,7 @@ export function createMetrics(options: { shared?: SharedState; processMetrics?: 
     });
     new Gauge({
       name: "hamkke_ledger_entries_waiting",
+      aggregator: "max",
       help: "Ledger entries committed but not yet sequenced (read with the head seq).",
       ...labelled,
       async collect() {
@@ -81,4 +85,14 @@ export function createMetrics(options: { shared?: SharedState; processMetrics?: 
     });
   }
   return metrics;
+}
+
+export interface MetricsText {
+  contentType: string;
+  body: string;
+}
+
+/** This process's metrics in the Prometheus text format. */
+export async function metricsText(metrics: AppMetrics): Promise<MetricsText> {
+  return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
 }

@@ -12,7 +12,7 @@ import { createPaymentProvider } from "../payments/payments.server";
 import { createOffsetClock } from "../utils/clock.server";
 import { createDatabase, type Database } from "../utils/db.server";
 import { readEnv, type Env } from "../utils/env.server";
-import { createLogger, type Logger } from "./logger.server";
+import type { Logger } from "./logger.server";
 import { createMetrics, type SharedState } from "./metrics.server";
 import type { Services } from "./services";
 
@@ -22,14 +22,17 @@ import type { Services } from "./services";
 export interface Runtime {
   env: Env;
   services: Services;
-  ownerDb: Database;
-  embedded: EmbeddedServer | null;
-  databaseUrl: string;
   jobs: RunningJobs | null;
   /** Takes no new jobs or mail and waits (up to the timeout) for the running ones to finish. */
   stopBackground(timeoutMs: number): Promise<void>;
-  /** Closes the database connections and stops the embedded server: last. */
+  /** Closes the database connections: last. */
   close(): Promise<void>;
+}
+
+/** What is settled once per machine before any process serves: where the database is and whether dev tools are on. */
+export interface PreparedDatabase {
+  databaseUrl: string;
+  devTools: boolean;
 }
 
 /** Jobs waiting or running per queue, read from pg-boss's tables (none before pg-boss first started). */
@@ -42,43 +45,53 @@ async function queueDepth(ownerDb: Database): Promise<{ queue: string; state: st
   return rows.rows;
 }
 
-export async function startRuntime(options: { root: string; role: "web" | "worker"; logger?: Logger }): Promise<Runtime> {
+/**
+ * Once per machine: PostgreSQL (embedded unless DATABASE_URL is set), migrations, and files kept
+ * on this machine's disk before the file store moved into it. The owner connection stays open
+ * for the caller (demo data, the ledger key) to close.
+ */
+export async function prepareDatabase(root: string, logger: Logger): Promise<{ prepared: PreparedDatabase; embedded: EmbeddedServer | null; ownerDb: Database; env: Env }> {
   const env = readEnv();
-  const logger = options.logger ?? createLogger(undefined, { role: options.role, pid: process.pid });
   const embedded = env.DATABASE_URL
     ? null
     : await startEmbeddedPostgres({
-        dataDir: process.env.EMBEDDED_PG_DIR ?? resolve(options.root, ".data/pg"),
+        dataDir: process.env.EMBEDDED_PG_DIR ?? resolve(root, ".data/pg"),
         port: Number(process.env.EMBEDDED_PG_PORT ?? 54329),
         log: process.env.PG_LOG === "on" ? (line) => logger.info("postgres", { line }) : undefined,
       });
   const databaseUrl = env.DATABASE_URL ?? embedded?.urlFor("postgres") ?? "";
   const devTools = (env.DEV_TOOLS ?? (embedded ? "on" : "off")) === "on";
-
   const ownerDb = createDatabase(databaseUrl, { asAppRole: false, max: 3 });
   const applied = await migrateToLatest(ownerDb);
   if (applied.length > 0) logger.info("migrated", { migrations: applied.join(",") });
+  const uploadDir = env.UPLOAD_DIR ?? resolve(root, ".data/uploads");
+  if (await hasUploadDir(uploadDir)) {
+    const fileStore = createFileStore(env, ownerDb);
+    const moved = await importUploadDir(ownerDb, fileStore, uploadDir);
+    logger.info("files imported from disk", { imported: moved.imported, not_on_this_disk: moved.missing, store: fileStore.kind });
+  }
+  return { prepared: { databaseUrl, devTools }, embedded, ownerDb, env };
+}
 
-  const db = createDatabase(databaseUrl, { max: 20 });
+/** The services of one serving or working process on a prepared database. */
+export async function startRuntime(options: { role: "web" | "worker"; prepared: PreparedDatabase; logger: Logger; poolMax?: number }): Promise<Runtime> {
+  const env = readEnv();
+  const { logger, prepared } = options;
+  const { databaseUrl, devTools } = prepared;
+  const ownerDb = createDatabase(databaseUrl, { asAppRole: false, max: 2 });
+  const db = createDatabase(databaseUrl, { max: options.poolMax ?? 20 });
   const clock = await createOffsetClock(db);
   const origin = env.APP_ORIGIN ?? `http://localhost:${env.PORT}`;
-  const fileStore = createFileStore(env, db);
-  const uploadDir = env.UPLOAD_DIR ?? resolve(options.root, ".data/uploads");
-  if (await hasUploadDir(uploadDir)) {
-    const moved = await importUploadDir(db, fileStore, uploadDir);
-    logger.info("files imported from disk", { dir_files_imported: moved.imported, rows_not_on_this_disk: moved.missing, store: fileStore.kind });
-  }
   const shared: SharedState = { queueDepth: () => queueDepth(ownerDb), ledgerSequencing: () => ledgerSequencingStatus(db) };
-  const ledgerSigner = await loadLedgerSigner(ownerDb, env, { origin, devTools });
   const services: Services = {
     db,
     clock,
     env,
     origin,
     devTools,
-    fileStore,
+    fileStore: createFileStore(env, db),
     payments: createPaymentProvider(env, db, clock),
-    ledgerSigner,
+    ledgerSigner: await loadLedgerSigner(ownerDb, env, { origin, devTools }),
     metrics: createMetrics({ shared, processMetrics: true }),
     logger,
     jobs: { send: async () => {} },
@@ -101,26 +114,25 @@ export async function startRuntime(options: { root: string; role: "web" | "worke
   };
   if (smtp) deliverMail(smtp);
 
-  const within = (work: Promise<unknown>, ms: number) =>
-    Promise.race([work.catch((error: unknown) => logger.error("stop step failed", error)), new Promise((done) => setTimeout(done, ms).unref())]);
   return {
     env,
     services,
-    ownerDb,
-    embedded,
-    databaseUrl,
     jobs,
     stopBackground: async (timeoutMs) => {
       stopping = true;
       if (mailTimer) clearTimeout(mailTimer);
-      await within(Promise.all([jobs?.stop(timeoutMs) ?? Promise.resolve(), delivering]), timeoutMs + 1000);
+      await within(logger, Promise.all([jobs?.stop(timeoutMs) ?? Promise.resolve(), delivering]), timeoutMs + 1000);
     },
     close: async () => {
       clock.stop();
-      await within(Promise.all([db.destroy(), ownerDb.destroy()]), 5000);
-      await within(embedded?.stop() ?? Promise.resolve(), 10_000);
+      await within(logger, Promise.all([db.destroy(), ownerDb.destroy()]), 5000);
     },
   };
+}
+
+/** Waits for a step of a stop, but not forever: a stuck step is logged and skipped. */
+export function within(logger: Logger, work: Promise<unknown>, ms: number): Promise<unknown> {
+  return Promise.race([work.catch((error: unknown) => logger.error("stop step failed", error)), new Promise((done) => setTimeout(done, ms).unref())]);
 }
 
 /**

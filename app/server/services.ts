@@ -39,5 +39,7 @@ declare module "@remix-run/node" {
     services: Services;
     /** The client's address (behind a proxy only when TRUST_PROXY=on). */
     clientIp: string | null;
+    /** Rendered once for every anonymous visitor (the page cache): no session, no CSRF token, no cookie set. */
+    sharedRendering: boolean;
   }
 }

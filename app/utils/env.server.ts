@@ -43,6 +43,10 @@ const envSchema = z.object({
   QUEUE_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(10_000),
   /** On SIGTERM: how long in-flight requests and jobs get to finish. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(25_000),
+  /** Shared renderings of public pages for anonymous visitors (decision 45). */
+  PAGE_CACHE: onOff.default("on"),
+  /** Web processes sharing the port; default: one per core. */
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
   /** Ed25519 private key that signs ledger checkpoints (PKCS#8 PEM or base64 DER). Required when DEV_TOOLS is off. */
   LEDGER_SIGNING_KEY: z.string().min(1).optional(),
   /** The ledger's name in signed checkpoints; defaults to "<host of APP_ORIGIN>/ledger". */

@@ -82,7 +82,7 @@ async function waitFor(what: string, check: () => Promise<boolean>, ms = 60_000)
 async function startWeb(name: string): Promise<{ node: Node; url: string }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const node = startNode(name, "scripts/start-server.ts", { PORT: String(port), APP_ORIGIN: url, JOBS: "off" });
+  const node = startNode(name, "scripts/start-server.ts", { PORT: String(port), APP_ORIGIN: url, JOBS: "off", WEB_CONCURRENCY: "1" });
   await waitFor(`${name} to be ready`, async () => (await fetch(`${url}/healthz`)).ok);
   return { node, url };
 }
