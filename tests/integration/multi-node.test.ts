@@ -83,13 +83,13 @@ async function startWeb(name: string): Promise<{ node: Node; url: string }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const node = startNode(name, "scripts/start-server.ts", { PORT: String(port), APP_ORIGIN: url, JOBS: "off", WEB_CONCURRENCY: "1" });
-  await waitFor(`${name} to be ready`, async () => (await fetch(`${url}/healthz`)).ok);
+  await waitFor(`${name} to be ready`, async () => (await fetch(`${url}/healthz`)).ok, 120_000);
   return { node, url };
 }
 
 async function startWorker(name: string): Promise<Node> {
   const node = startNode(name, "scripts/start-worker.ts", { SMTP_URL: smtp.url, MAIL_FROM: "함께펀드 <no-reply@hamkke.test>" });
-  await waitFor(`${name} to start`, async () => node.output().includes('"msg":"worker started"'));
+  await waitFor(`${name} to start`, async () => node.output().includes('"msg":"worker started"'), 120_000);
   return node;
 }
 

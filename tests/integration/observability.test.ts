@@ -190,14 +190,14 @@ describe("graceful shutdown", () => {
     let output = "";
     const child = spawn(process.execPath, ["--import", "tsx", "scripts/start-server.ts"], {
       cwd: root,
-      env: { ...process.env, NODE_ENV: "production", DATABASE_URL: t.url, PORT: String(port), HOST: "127.0.0.1", APP_ORIGIN: base, DEMO_DATA: "off", DEV_TOOLS: "off", JOBS: "off", LEDGER_SIGNING_KEY: signingKey, METRICS_TOKEN },
+      env: { ...process.env, NODE_ENV: "production", DATABASE_URL: t.url, PORT: String(port), HOST: "127.0.0.1", APP_ORIGIN: base, DEMO_DATA: "off", DEV_TOOLS: "off", JOBS: "off", LEDGER_SIGNING_KEY: signingKey, METRICS_TOKEN, WEB_CONCURRENCY: "1" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
     try {
-      await waitFor("the server to be ready", async () => (await fetch(`${base}/healthz`).catch(() => null))?.status === 200, 60_000);
+      await waitFor("the server to be ready", async () => (await fetch(`${base}/healthz`).catch(() => null))?.status === 200, 120_000);
       const held = slowPost(base, "/login");
       await waitFor("the request to be in flight", async () => {
         const text = await (await fetch(`${base}/metrics`, { headers: { Authorization: `Bearer ${METRICS_TOKEN}`, Connection: "close" } })).text();
@@ -230,5 +230,5 @@ describe("graceful shutdown", () => {
     } finally {
       if (child.exitCode === null) child.kill("SIGKILL");
     }
-  }, 90_000);
+  }, 180_000);
 });
