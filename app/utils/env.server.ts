@@ -8,10 +8,6 @@ const envSchema = z.object({
   HOST: z.string().default("0.0.0.0"),
   /** Owner connection (migrations, jobs). Without it the embedded PostgreSQL is started. */
   DATABASE_URL: z.url().optional(),
-  /** A streaming replica for anonymous public pages and exports (app role, read only). */
-  DATABASE_REPLICA_URL: z.url().optional(),
-  /** Past this lag the replica is not used: public pages read the primary. */
-  REPLICA_MAX_LAG_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   /** Public origin used for links in e-mails and the CSRF origin check. */
   APP_ORIGIN: z.url().optional(),
   DEMO_DATA: onOff.optional(),
