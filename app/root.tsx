@@ -1,11 +1,12 @@
 import { json, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
-import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, type ShouldRevalidateFunction } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { getSessionUser } from "./auth/session.server";
 import { GeneralErrorBoundary } from "./components/error-boundary";
 import { SiteLayout } from "./components/site-layout";
 import { localeOf } from "./i18n/locale.server";
 import { useLocale } from "./i18n/use-messages";
+import { isSharedPage } from "./page-cache/page-cache";
 import stylesheet from "./styles/app.css";
 import { ensureCsrfToken } from "./utils/csrf.server";
 
@@ -16,6 +17,10 @@ export const links: LinksFunction = () => [
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { services } = context;
+  if (context.sharedRendering) {
+    // The same page for every anonymous visitor: its forms need no token (decision 46).
+    return json({ locale: localeOf(request), csrfToken: null, devTools: services.devTools, user: null });
+  }
   const user = await getSessionUser(request, services);
   const csrf = ensureCsrfToken(request, services.origin);
   const data = {
@@ -33,6 +38,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
   return json(data, csrf.setCookie ? { headers: { "Set-Cookie": csrf.setCookie } } : undefined);
 }
+
+/** Moving between a shared page (no CSRF token in its data) and any other page loads the root data again. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl, defaultShouldRevalidate }) =>
+  defaultShouldRevalidate || isSharedPage(currentUrl.pathname) !== isSharedPage(nextUrl.pathname);
 
 export function Layout({ children }: { children: ReactNode }) {
   const locale = useLocale();

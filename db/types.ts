@@ -585,6 +585,19 @@ export interface LoanProductsTable {
 
 export type StoredContentType = "image/jpeg" | "image/png" | "image/webp" | "application/pdf";
 
+export interface FileBlobsTable {
+  sha256: string;
+  size_bytes: number;
+  chunk_count: number;
+  created_at: CreatedAt;
+}
+
+export interface FileChunksTable {
+  sha256: string;
+  chunk_no: number;
+  data: Uint8Array;
+}
+
 export interface StoredFilesTable {
   id: Id;
   public_id: string;
@@ -1060,6 +1073,12 @@ export interface LedgerKindTotalsTable {
   out_won: number;
 }
 
+/** Per-backend counters whose sum is the public pages' data version (decision 45). */
+export interface PageDataVersionsTable {
+  backend_pid: number;
+  bumps: number;
+}
+
 export interface DB {
   host_organisations: HostOrganisationsTable;
   users: UsersTable;
@@ -1083,6 +1102,8 @@ export interface DB {
   funds: FundsTable;
   loan_products: LoanProductsTable;
   stored_files: StoredFilesTable;
+  file_blobs: FileBlobsTable;
+  file_chunks: FileChunksTable;
   ledger_signing_keys: LedgerSigningKeysTable;
   ledger_checkpoints: LedgerCheckpointsTable;
   ledger_dev_signing_key: LedgerDevSigningKeyTable;
@@ -1137,4 +1158,5 @@ export interface DB {
   contest_jury_scores: ContestJuryScoresTable;
   contest_peer_scores: ContestPeerScoresTable;
   contest_grant_rules: ContestGrantRulesTable;
+  page_data_versions: PageDataVersionsTable;
 }

@@ -1,104 +1,205 @@
+import cluster, { type Worker } from "node:cluster";
+import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
-import { startEmbeddedPostgres } from "../db/embedded";
-import { migrateToLatest } from "../db/migrate";
-import { seedDemoData } from "../db/seed/seed";
-import { createSmtpTransport, deliverPendingEmails } from "../app/email/outbox.server";
-import { inlineJobQueue, startJobs } from "../app/jobs/jobs.server";
-import { createPaymentProvider } from "../app/payments/payments.server";
-import { loadLedgerSigner } from "../app/ledger/checkpoints.server";
-import { createHttpApp } from "../app/server/http-server";
-import type { Services } from "../app/server/services";
-import { createOffsetClock } from "../app/utils/clock.server";
-import { createDatabase } from "../app/utils/db.server";
+import { AggregatorRegistry } from "prom-client";
+import { PAGE_CACHE_SETTINGS } from "../app/page-cache/page-cache.server";
+import { createHttpApp, createMetricsApp } from "../app/server/http-server";
+import { createLogger } from "../app/server/logger.server";
+import type { MetricsText } from "../app/server/metrics.server";
+import { onStopSignal, prepareDatabase, startRuntime, within, type PreparedDatabase } from "../app/server/runtime.server";
 import { readEnv } from "../app/utils/env.server";
 
-// Starts everything the product needs: PostgreSQL (embedded unless DATABASE_URL is set),
-// migrations, demo data, background jobs and the web server.
+// Starts everything the product needs. The primary process starts PostgreSQL (embedded unless
+// DATABASE_URL is set), migrates, loads the demo data and checks the ledger key, once; meanwhile
+// it forks WEB_CONCURRENCY web processes (default: one per core) that load the app, wait for the
+// database to be ready, then share the port. A web process that dies is replaced. Each web process
+// serves pages and, unless JOBS=off, runs the background jobs (pg-boss hands each job to one).
+// The primary serves the metrics of all of them, summed (METRICS_PORT, or /metrics with the token).
 
 const env = readEnv();
 const root = resolve(import.meta.dirname, "..");
-const log = (line: string) => console.log(line);
-
 const buildPath = resolve(root, "build/index.js");
-if (!existsSync(buildPath)) {
-  console.error("The app is not built yet: run `npm run build` first (npm start does this for you).");
-  process.exit(1);
-}
+const processes = env.WEB_CONCURRENCY ?? availableParallelism();
+const logger = createLogger(undefined, { role: cluster.isPrimary ? "primary" : "web", pid: process.pid });
 
-const embedded = env.DATABASE_URL
-  ? null
-  : await startEmbeddedPostgres({
-      dataDir: process.env.EMBEDDED_PG_DIR ?? resolve(root, ".data/pg"),
-      port: Number(process.env.EMBEDDED_PG_PORT ?? 54329),
-      log: process.env.PG_LOG === "on" ? log : undefined,
-    });
-const databaseUrl = env.DATABASE_URL ?? embedded?.urlFor("postgres") ?? "";
-const demoData = (env.DEMO_DATA ?? (embedded ? "on" : "off")) === "on";
-const devTools = (env.DEV_TOOLS ?? (embedded ? "on" : "off")) === "on";
+type ToWeb = { type: "prepared"; prepared: PreparedDatabase } | { type: "metrics"; id: string; text: MetricsText };
+type ToPrimary = { type: "ready" } | { type: "metrics"; id: string };
 
-const ownerDb = createDatabase(databaseUrl, { asAppRole: false, max: 3 });
-const applied = await migrateToLatest(ownerDb);
-if (applied.length > 0) log(`Migrated: ${applied.join(", ")}`);
-const demoAccounts = demoData ? await seedDemoData(ownerDb) : [];
-
-const db = createDatabase(databaseUrl, { max: 20 });
-const clock = await createOffsetClock(db);
-const origin = env.APP_ORIGIN ?? `http://localhost:${env.PORT}`;
-const allowedOrigins = env.APP_ORIGIN ? [env.APP_ORIGIN] : [origin, `http://127.0.0.1:${env.PORT}`];
-
-const uploadDir = env.UPLOAD_DIR ?? resolve(root, ".data/uploads");
-const payments = createPaymentProvider(env, db, clock);
-const ledgerSigner = await loadLedgerSigner(ownerDb, env, { origin, devTools }).catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : String(error));
-  process.exit(1);
-});
-const services: Services = { db, clock, env, origin, devTools, uploadDir, payments, ledgerSigner, jobs: { send: async () => {} } };
-const jobs = env.JOBS === "on" ? await startJobs(databaseUrl, () => services, log) : null;
-services.jobs = jobs?.queue ?? inlineJobQueue(() => services);
-
-const smtp = env.SMTP_URL ? createSmtpTransport(env.SMTP_URL) : null;
-const mailTimer = smtp
-  ? setInterval(() => void deliverPendingEmails(db, smtp, env.MAIL_FROM).catch((e: unknown) => log(`[mail] ${String(e)}`)), 2000)
-  : null;
-
-const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
-const app = createHttpApp({
-  build,
-  services,
-  assetsDir: resolve(root, "build/public"),
-  trustProxy: env.TRUST_PROXY === "on",
-  allowedOrigins,
-  mode: env.NODE_ENV,
-});
-
-const server = app.listen(env.PORT, env.HOST, () => {
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : env.PORT;
-  log(`\n함께펀드 (Hamkke Fund) is running at http://localhost:${port}`);
-  log(`Database: ${embedded ? "embedded PostgreSQL (.data/pg)" : "DATABASE_URL"} · jobs: ${jobs ? "pg-boss" : "inline"} · mail: ${smtp ? "SMTP" : "local outbox (/dev/outbox)"} · payments: ${payments.name}`);
-  if (demoAccounts.length > 0) {
-    log("\nDemo accounts (password for all: hamkke-demo-2026):");
-    for (const account of demoAccounts) log(`  ${account.role.padEnd(28)} ${account.email}`);
+async function startPrimary(): Promise<void> {
+  if (!existsSync(buildPath)) {
+    console.error("The app is not built yet: run `npm run build` first (npm start does this for you).");
+    process.exit(1);
   }
-  log("");
-});
+  let stopping = false;
+  let announced = false;
+  let prepared: PreparedDatabase | null = null;
+  const waiting = new Set<Worker>();
+  const listening = new Set<number>();
+  let stopEmbedded = async () => {};
+  const aggregator = new AggregatorRegistry();
+  const collect = async (): Promise<MetricsText> => ({ contentType: aggregator.contentType, body: await (await aggregator.clusterMetrics()).toString() });
 
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  log(`\n${signal}: shutting down`);
-  server.close();
-  if (mailTimer) clearInterval(mailTimer);
-  clock.stop();
-  const within = (work: Promise<unknown>) => Promise.race([work.catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
-  await within(jobs?.stop() ?? Promise.resolve());
-  await within(Promise.all([db.destroy(), ownerDb.destroy()]));
-  await within(embedded?.stop() ?? Promise.resolve());
-  process.exit(0);
+  // SIGTERM: every web process drains (stops accepting, finishes its requests and jobs), then
+  // the embedded PostgreSQL stops.
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+    const exited = Promise.all(workers.map((w) => new Promise<void>((done) => (w.isDead() ? done() : w.once("exit", () => done())))));
+    for (const worker of workers) worker.process.kill("SIGTERM");
+    const forced = setTimeout(() => {
+      for (const worker of workers) if (!worker.isDead()) worker.process.kill("SIGKILL");
+    }, env.SHUTDOWN_TIMEOUT_MS + 5000);
+    await exited;
+    clearTimeout(forced);
+    await within(logger, stopEmbedded(), 10_000);
+    logger.info("stopped");
+    process.exit(code);
+  };
+  onStopSignal(() => stopAll(0));
+
+  const fork = () => {
+    const worker = cluster.fork({ WEB_CONCURRENCY: String(processes) });
+    worker.on("message", (message: ToPrimary) => {
+      if (message.type === "metrics") {
+        void collect().then((text) => worker.send({ type: "metrics", id: message.id, text } satisfies ToWeb));
+        return;
+      }
+      if (message.type !== "ready") return;
+      if (prepared) worker.send({ type: "prepared", prepared } satisfies ToWeb);
+      else waiting.add(worker);
+    });
+  };
+  let banner: string[] = [];
+  cluster.on("listening", (worker, address) => {
+    listening.add(worker.id);
+    if (announced || listening.size < processes) return;
+    announced = true;
+    logger.info("listening", { port: address.port, web_processes: processes });
+    // For a person at a terminal: where to go and how to sign in to the demo.
+    console.log(`\n함께펀드 (Hamkke Fund) is running at http://localhost:${address.port} (${processes} web process${processes === 1 ? "" : "es"})`);
+    for (const line of banner) console.log(line);
+  });
+  cluster.on("exit", (worker, code, signal) => {
+    waiting.delete(worker);
+    const wasServing = listening.delete(worker.id);
+    if (stopping) return;
+    if (!wasServing) {
+      // It died while starting: a configuration or code error that a restart would only repeat.
+      logger.warn("a web process failed to start; stopping", { exit: code ?? signal });
+      void stopAll(1);
+      return;
+    }
+    logger.warn("web process exited; starting another", { worker_pid: worker.process.pid ?? null, exit: signal ?? code });
+    setTimeout(() => {
+      if (!stopping) fork();
+    }, 1000);
+  });
+  // Forked first: they load the app while the database is prepared.
+  for (let i = 0; i < processes; i++) fork();
+
+  const ready = await prepareDatabase(root, logger).catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    return null;
+  });
+  if (!ready) return stopAll(1);
+  const { embedded, ownerDb } = ready;
+  if (embedded) stopEmbedded = () => embedded.stop();
+  const { seedDemoData } = await import("../db/seed/seed");
+  const { loadLedgerSigner } = await import("../app/ledger/checkpoints.server");
+  const { createFileStore } = await import("../app/files/file-store.server");
+  const demoData = (env.DEMO_DATA ?? (embedded ? "on" : "off")) === "on";
+  const demoAccounts = demoData ? await seedDemoData(ownerDb, undefined, { fileStore: createFileStore(env, ownerDb) }) : [];
+  // Here, once, so web processes never race to create the development key; a missing key stops the start.
+  const signer = await loadLedgerSigner(ownerDb, env, { origin: env.APP_ORIGIN ?? `http://localhost:${env.PORT}`, devTools: ready.prepared.devTools }).catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    return null;
+  });
+  await ownerDb.destroy();
+  if (!signer) return stopAll(1);
+  if (env.METRICS_PORT) createMetricsApp(collect).listen(env.METRICS_PORT, env.HOST);
+
+  banner = [
+    `Database: ${embedded ? "embedded PostgreSQL (.data/pg)" : "DATABASE_URL"} · jobs: ${env.JOBS === "on" ? "pg-boss" : "inline"} · mail: ${env.SMTP_URL && env.JOBS === "on" ? "SMTP" : "local outbox (/dev/outbox)"} · payments: ${env.STRIPE_SECRET_KEY ? "stripe" : "demo"} · files: ${env.S3_BUCKET ? "S3" : "PostgreSQL"}`,
+    ...(demoAccounts.length > 0 ? ["\nDemo accounts (password for all: hamkke-demo-2026):", ...demoAccounts.map((a) => `  ${a.role.padEnd(28)} ${a.email}`)] : []),
+    "",
+  ];
+  prepared = ready.prepared;
+  for (const worker of waiting) worker.send({ type: "prepared", prepared } satisfies ToWeb);
+  waiting.clear();
 }
-process.on("SIGINT", () => void shutdown("SIGINT"));
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+async function startWeb(): Promise<void> {
+  const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
+  const prepared = await new Promise<PreparedDatabase>((done) => {
+    const onMessage = (message: ToWeb) => {
+      if (message.type !== "prepared") return;
+      process.off("message", onMessage);
+      done(message.prepared);
+    };
+    process.on("message", onMessage);
+    process.send?.({ type: "ready" } satisfies ToPrimary);
+  });
+  // About 20 connections for the whole web tier, at least 5 per process.
+  const runtime = await startRuntime({ role: "web", prepared, logger, poolMax: Math.max(5, Math.ceil(20 / processes)) });
+  const { services } = runtime;
+  AggregatorRegistry.setRegistries([services.metrics.registry]);
+  const pendingMetrics = new Map<string, (text: MetricsText) => void>();
+  process.on("message", (message: ToWeb) => {
+    if (message.type === "metrics") pendingMetrics.get(message.id)?.(message.text);
+  });
+  const collectMetrics = () =>
+    new Promise<MetricsText>((done) => {
+      const id = randomUUID();
+      pendingMetrics.set(id, (text) => {
+        pendingMetrics.delete(id);
+        done(text);
+      });
+      process.send?.({ type: "metrics", id } satisfies ToPrimary);
+    });
+
+  const app = createHttpApp({
+    build,
+    services,
+    assetsDir: resolve(root, "build/public"),
+    trustProxy: env.TRUST_PROXY === "on",
+    allowedOrigins: env.APP_ORIGIN ? [env.APP_ORIGIN] : [services.origin, `http://127.0.0.1:${env.PORT}`],
+    mode: env.NODE_ENV,
+    pageCache: env.PAGE_CACHE === "on" ? PAGE_CACHE_SETTINGS : null,
+    limits: { concurrency: env.MAX_CONCURRENT_REQUESTS, queue: env.MAX_QUEUED_REQUESTS, queueTimeoutMs: env.QUEUE_TIMEOUT_MS },
+    metricsToken: env.METRICS_TOKEN ?? null,
+    collectMetrics,
+  });
+  const server = app.handler.listen(env.PORT, env.HOST);
+
+  // SIGTERM: no new connections, in-flight requests and running jobs finish (up to
+  // SHUTDOWN_TIMEOUT_MS), then the connections close and the process exits.
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info("shutting down", { signal });
+    app.startDraining();
+    server.close();
+    server.closeIdleConnections();
+    const timeout = new Promise<"timeout">((done) => setTimeout(() => done("timeout"), env.SHUTDOWN_TIMEOUT_MS).unref());
+    const [requests] = await Promise.all([Promise.race([app.whenIdle(), timeout]), runtime.stopBackground(env.SHUTDOWN_TIMEOUT_MS)]);
+    if (requests === "timeout") {
+      logger.warn("requests still running at the shutdown timeout were cut off");
+      server.closeAllConnections();
+    }
+    await runtime.close();
+    logger.info("stopped", { signal });
+    process.exit(0);
+  };
+  onStopSignal(shutdown);
+  // The primary is gone (killed): nobody hands this process connections any more.
+  process.on("disconnect", () => void shutdown("disconnect"));
+}
+
+if (cluster.isPrimary) await startPrimary();
+else await startWeb();

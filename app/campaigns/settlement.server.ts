@@ -270,6 +270,7 @@ async function recordChargeResultsIn(trx: Tx, services: Services, answers: reado
       await trx.updateTable("pledges").set({ provider_payment_intent_id: result.paymentIntentId, updated_at: now }).where("id", "=", pledge.id).execute();
       continue;
     }
+    services.metrics.chargesFailed.inc();
     const nextAttempt = new Date(now.getTime() + RETRY_INTERVAL_MS);
     const deadline = pledge.collection_deadline ?? now;
     await trx

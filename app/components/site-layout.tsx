@@ -1,22 +1,32 @@
-import { Link, NavLink, useLocation } from "@remix-run/react";
+import { Form, Link, NavLink, useLocation } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useCurrentUser, useLocale, useMessages, useRootData } from "../i18n/use-messages";
 import { AppForm } from "./form";
 import { Notice } from "./notice";
 
-function LanguageSwitch() {
+/** Signed in, the choice is also saved on the account (a POST with the CSRF token); anonymous, it is only a cookie (decision 46). */
+function LanguageSwitch({ signedIn }: { signedIn: boolean }) {
   const m = useMessages();
   const locale = useLocale();
   const location = useLocation();
   const next = `${location.pathname}${location.search}`;
-  return (
-    <AppForm action="/locale" className="lang-switch" reloadDocument>
+  const fields = (
+    <>
       <input type="hidden" name="locale" value={locale === "ko" ? "en" : "ko"} />
       <input type="hidden" name="next" value={next} />
       <button type="submit" className="link-button" lang={locale === "ko" ? "en" : "ko"} data-testid="language-switch">
         {m.common.language.switchTo}
       </button>
+    </>
+  );
+  return signedIn ? (
+    <AppForm action="/locale" className="lang-switch" reloadDocument>
+      {fields}
     </AppForm>
+  ) : (
+    <Form method="get" action="/locale" className="lang-switch" reloadDocument>
+      {fields}
+    </Form>
   );
 }
 
@@ -52,7 +62,7 @@ export function SiteLayout({ children }: { children: ReactNode }) {
             ))}
           </nav>
           <div className="header-actions">
-            <LanguageSwitch />
+            <LanguageSwitch signedIn={user !== null} />
             {user ? (
               <>
                 {user.isStaff ? (

@@ -1,3 +1,4 @@
+import type { FileStore } from "../files/file-store.server";
 import { sql } from "kysely";
 import { storeUpload } from "../files/files.server";
 import { AppError } from "../utils/app-error";
@@ -190,12 +191,12 @@ export async function listDocuments(db: DbOrTx, applicationId: number) {
 /** A document on a draft; readable by the enterprise and the host's staff (jurors included). */
 export async function addDocument(
   db: Database,
-  uploadDir: string,
+  fileStore: FileStore,
   args: { application: ApplicationDetail; file: File; label: string; userId: number },
 ): Promise<void> {
   if (args.application.status !== "draft") throw new AppError("applicationSubmitted", 409);
   await db.transaction().execute(async (trx) => {
-    const stored = await storeUpload(trx, uploadDir, args.file, "document", { hostId: args.application.host_id, enterpriseId: args.application.enterprise_id, uploadedBy: args.userId }, "file");
+    const stored = await storeUpload(trx, fileStore, args.file, "document", { hostId: args.application.host_id, enterpriseId: args.application.enterprise_id, uploadedBy: args.userId }, "file");
     await trx.insertInto("contest_application_documents").values({ application_id: args.application.id, file_id: stored.id, label: args.label }).execute();
   });
 }

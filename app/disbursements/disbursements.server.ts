@@ -1,3 +1,4 @@
+import type { FileStore } from "../files/file-store.server";
 import { sql } from "kysely";
 import { pendingRefundsNetWon } from "../campaigns/settlement.server";
 import { grantPeriodStanding } from "../contests/grants";
@@ -37,8 +38,8 @@ export interface DisbursementRequest {
 }
 
 /** Records a request (with private receipts); the same idempotency key records it once. */
-export async function requestDisbursement(services: Pick<Services, "db" | "clock" | "uploadDir">, input: DisbursementRequest): Promise<{ id: number; created: boolean }> {
-  const { db, clock, uploadDir } = services;
+export async function requestDisbursement(services: Pick<Services, "db" | "clock" | "fileStore">, input: DisbursementRequest): Promise<{ id: number; created: boolean }> {
+  const { db, clock, fileStore } = services;
   const existing = await db.selectFrom("disbursements").select("id").where("idempotency_key", "=", input.idempotencyKey).executeTakeFirst();
   if (existing) return { id: existing.id, created: false };
   const campaign = await db
@@ -63,7 +64,7 @@ export async function requestDisbursement(services: Pick<Services, "db" | "clock
       .executeTakeFirstOrThrow();
     // Refunds already asked for are owed from the same escrow.
     if (input.amount > escrow - Number(pending.total) - (await pendingRefundsNetWon(trx, campaign.id))) throw new AppError("insufficientFunds", 409, "amount");
-    const id = await insertRequest(trx, uploadDir, now, input, { campaign_id: campaign.id, budget_line_id: line.id }, { enterpriseId: campaign.enterprise_id, hostId: campaign.host_id });
+    const id = await insertRequest(trx, fileStore, now, input, { campaign_id: campaign.id, budget_line_id: line.id }, { enterpriseId: campaign.enterprise_id, hostId: campaign.host_id });
     return { id, created: true };
   });
 }
@@ -73,7 +74,7 @@ type RequestTerms = Pick<DisbursementRequest, "requestedBy" | "kind" | "amount" 
 /** The request row and its private receipts, for a campaign's budget line or a grant's category. */
 async function insertRequest(
   trx: Tx,
-  uploadDir: string,
+  fileStore: FileStore,
   now: Date,
   terms: RequestTerms,
   target: { campaign_id: number; budget_line_id: number } | { grant_award_id: number; expense_category: string },
@@ -95,7 +96,7 @@ async function insertRequest(
     .returning("id")
     .executeTakeFirstOrThrow();
   for (const file of terms.receipts) {
-    const stored = await storeUpload(trx, uploadDir, file, "document", { enterpriseId: owner.enterpriseId, hostId: owner.hostId, uploadedBy: terms.requestedBy }, "receipts");
+    const stored = await storeUpload(trx, fileStore, file, "document", { enterpriseId: owner.enterpriseId, hostId: owner.hostId, uploadedBy: terms.requestedBy }, "receipts");
     await trx.insertInto("disbursement_receipts").values({ disbursement_id: row.id, file_id: stored.id }).execute();
   }
   return row.id;
@@ -114,7 +115,7 @@ export interface GrantDisbursementRequest extends RequestTerms {
  */
 export async function requestGrantDisbursement(services: Services, input: GrantDisbursementRequest): Promise<{ id: number; created: boolean }> {
   try {
-    return await services.db.transaction().execute((trx) => requestGrantDisbursementIn(trx, { uploadDir: services.uploadDir, now: services.clock.now() }, input));
+    return await services.db.transaction().execute((trx) => requestGrantDisbursementIn(trx, { fileStore: services.fileStore, now: services.clock.now() }, input));
   } catch (error) {
     if (isCheckViolation(error, "disbursements_grant_category_limit")) throw new AppError("grantCategoryOverspent", 409, "amount");
     if (isCheckViolation(error, "disbursements_grant_period_not_started")) throw new AppError("grantPeriodNotStarted", 409);
@@ -124,7 +125,7 @@ export async function requestGrantDisbursement(services: Services, input: GrantD
 }
 
 /** The request inside the caller's transaction (the demo seed writes its history this way). */
-export async function requestGrantDisbursementIn(trx: Tx, context: { uploadDir: string; now: Date }, input: GrantDisbursementRequest): Promise<{ id: number; created: boolean }> {
+export async function requestGrantDisbursementIn(trx: Tx, context: { fileStore: FileStore; now: Date }, input: GrantDisbursementRequest): Promise<{ id: number; created: boolean }> {
   const existing = await trx.selectFrom("disbursements").select("id").where("idempotency_key", "=", input.idempotencyKey).executeTakeFirst();
   if (existing) return { id: existing.id, created: false };
   const award = await trx
@@ -147,7 +148,7 @@ export async function requestGrantDisbursementIn(trx: Tx, context: { uploadDir: 
     .where("state", "in", ["requested", "paid"])
     .executeTakeFirstOrThrow();
   if (input.amount > line.amount_won - Number(committed.total)) throw new AppError("grantCategoryOverspent", 409, "amount");
-  const id = await insertRequest(trx, context.uploadDir, context.now, input, { grant_award_id: award.id, expense_category: input.expenseCategory }, { enterpriseId: award.enterprise_id, hostId: award.host_id });
+  const id = await insertRequest(trx, context.fileStore, context.now, input, { grant_award_id: award.id, expense_category: input.expenseCategory }, { enterpriseId: award.enterprise_id, hostId: award.host_id });
   return { id, created: true };
 }
 
@@ -274,7 +275,7 @@ export async function rejectDisbursement(services: Services, input: { disburseme
 
 /** Publishes a redacted copy of a private receipt; only that copy becomes public. */
 export async function publishRedactedReceipt(services: Services, input: { receiptId: number; operatorId: number; hostId: number; file: File }): Promise<void> {
-  const stored = await storeUpload(services.db, services.uploadDir, input.file, "document", { visibility: "public", hostId: input.hostId, uploadedBy: input.operatorId }, "redacted");
+  const stored = await storeUpload(services.db, services.fileStore, input.file, "document", { visibility: "public", hostId: input.hostId, uploadedBy: input.operatorId }, "redacted");
   await services.db
     .updateTable("disbursement_receipts")
     .set({ redacted_file_id: stored.id, published_by: input.operatorId, published_at: services.clock.now() })
@@ -372,7 +373,7 @@ export async function getThreshold(db: DbOrTx): Promise<number> {
 
 /** The enterprise's results report after success (progress, impressions, plans, photos). */
 export async function publishReport(
-  services: Pick<Services, "db" | "clock" | "uploadDir">,
+  services: Pick<Services, "db" | "clock" | "fileStore">,
   input: { campaignId: number; authorId: number; enterpriseId: number; progress: string; impressions: string; followUp: string; photos: File[] },
 ): Promise<void> {
   const now = services.clock.now();
@@ -383,7 +384,7 @@ export async function publishReport(
       .onConflict((oc) => oc.column("campaign_id").doUpdateSet({ progress: input.progress, impressions: input.impressions, follow_up: input.followUp, updated_at: now }))
       .execute();
     for (const photo of input.photos) {
-      const stored = await storeUpload(trx, services.uploadDir, photo, "image", { visibility: "public", enterpriseId: input.enterpriseId, uploadedBy: input.authorId }, "photos");
+      const stored = await storeUpload(trx, services.fileStore, photo, "image", { visibility: "public", enterpriseId: input.enterpriseId, uploadedBy: input.authorId }, "photos");
       await trx.insertInto("campaign_report_photos").values({ campaign_id: input.campaignId, file_id: stored.id }).execute();
     }
   });

@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { hasStaffRole, membershipOf } from "../auth/guards.server";
 import type { SessionUser } from "../auth/session.server";
 import { AppError } from "../utils/app-error";
-import type { DbOrTx } from "../utils/db.server";
+import type { Database, DbOrTx } from "../utils/db.server";
+import type { FileStore } from "./file-store.server";
 import { checkUpload, cleanFileName, detectContentType, type UploadKind } from "./files";
 
 export interface UploadOwner {
@@ -27,20 +28,16 @@ export function fileField(formData: FormData, name: string): File | null {
 }
 
 /**
- * Checks the real type and size, stores the bytes content-addressed under the upload directory
- * and records who may see them. Throws AppError(fileTooLarge | fileTypeNotAllowed, field).
+ * Checks the real type and size, stores the bytes content-addressed in the file store and records
+ * who may see them. Throws AppError(fileTooLarge | fileTypeNotAllowed, field).
  */
-export async function storeUpload(db: DbOrTx, uploadDir: string, file: File, kind: UploadKind, owner: UploadOwner, field = "file"): Promise<StoredFileRef> {
+export async function storeUpload(db: DbOrTx, fileStore: FileStore, file: File, kind: UploadKind, owner: UploadOwner, field = "file"): Promise<StoredFileRef> {
   const bytes = new Uint8Array(await file.arrayBuffer());
   const detected = detectContentType(bytes.subarray(0, 16));
   const problem = checkUpload(kind, bytes.byteLength, detected);
   if (problem || !detected) throw new AppError(problem ?? "fileTypeNotAllowed", 422, field);
   const sha256 = createHash("sha256").update(bytes).digest("hex");
-  const path = join(uploadDir, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
-  await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.${randomBytes(6).toString("hex")}.tmp`;
-  await writeFile(temporary, bytes);
-  await rename(temporary, path);
+  await fileStore.put(db, sha256, bytes);
   const row = await db
     .insertInto("stored_files")
     .values({
@@ -78,6 +75,32 @@ export function canReadFile(user: SessionUser | null, file: Pick<StoredFileRow, 
   return file.host_id !== null && hasStaffRole(user, file.host_id, ["operator", "fund_admin", "auditor", "juror", "consultant"]);
 }
 
-export function readStoredBytes(uploadDir: string, sha256: string): Promise<Buffer> {
-  return readFile(join(uploadDir, sha256.slice(0, 2), sha256.slice(2, 4), sha256));
+/**
+ * Moves files kept on a server's disk before the file store existed (`<dir>/ab/cd/<sha256>`) into
+ * the store: each file a row refers to and the store lacks, checked against its address. Safe to
+ * run on every start and on every server at once; returns how many it moved.
+ */
+export async function importUploadDir(db: Database, fileStore: FileStore, dir: string): Promise<{ imported: number; missing: number }> {
+  const rows = await db.selectFrom("stored_files").select("sha256").distinct().execute();
+  let imported = 0;
+  let missing = 0;
+  for (const { sha256 } of rows) {
+    if (await fileStore.has(sha256)) continue;
+    const bytes = await readFile(join(dir, sha256.slice(0, 2), sha256.slice(2, 4), sha256)).catch(() => null);
+    if (!bytes || createHash("sha256").update(bytes).digest("hex") !== sha256) {
+      missing += 1;
+      continue;
+    }
+    await db.transaction().execute((trx) => fileStore.put(trx, sha256, new Uint8Array(bytes)));
+    imported += 1;
+  }
+  return { imported, missing };
+}
+
+/** Whether a directory of files kept on disk (the upload directory before the file store) exists. */
+export async function hasUploadDir(dir: string): Promise<boolean> {
+  return readdir(dir).then(
+    (entries) => entries.length > 0,
+    () => false,
+  );
 }

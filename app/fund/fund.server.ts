@@ -1,3 +1,4 @@
+import type { FileStore } from "../files/file-store.server";
 import type { ContributionKind, GrantCategory } from "../../db/types";
 import { storeUpload } from "../files/files.server";
 import { appendEntry, getBalances } from "../ledger/ledger.server";
@@ -108,7 +109,7 @@ export interface ContributionRequest {
   fundId: number;
   input: ContributionInput;
   evidence: File | null;
-  uploadDir: string;
+  fileStore: FileStore;
   recordedBy: number;
   hostId: number;
   now: Date;
@@ -123,7 +124,7 @@ export async function recordContribution(db: Database, request: ContributionRequ
   const evidence = request.evidence;
   try {
     return await db.transaction().execute(async (trx) => {
-      const file = await storeUpload(trx, request.uploadDir, evidence, "document", { hostId: request.hostId, uploadedBy: request.recordedBy }, "evidence");
+      const file = await storeUpload(trx, request.fileStore, evidence, "document", { hostId: request.hostId, uploadedBy: request.recordedBy }, "evidence");
       const id = await writeContribution(trx, fundId, input, { evidence_file_id: file.id }, request.recordedBy, request.now);
       return { id, duplicate: false };
     });

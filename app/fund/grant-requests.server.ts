@@ -1,3 +1,4 @@
+import type { FileStore } from "../files/file-store.server";
 import { storeUpload } from "../files/files.server";
 import { appendEntry } from "../ledger/ledger.server";
 import { AppError } from "../utils/app-error";
@@ -27,7 +28,7 @@ export interface GrantRequestInput {
   hostId: number;
   input: GrantInput;
   evidence: File | null;
-  uploadDir: string;
+  fileStore: FileStore;
   requestedBy: number;
   now: Date;
 }
@@ -47,7 +48,7 @@ export async function requestFundGrant(db: DbOrTx, request: GrantRequestInput): 
   try {
     return await inTransaction(db, async (trx) => {
       const file = request.evidence
-        ? await storeUpload(trx, request.uploadDir, request.evidence, "document", { hostId: request.hostId, uploadedBy: request.requestedBy }, "evidence")
+        ? await storeUpload(trx, request.fileStore, request.evidence, "document", { hostId: request.hostId, uploadedBy: request.requestedBy }, "evidence")
         : null;
       const row = await trx
         .insertInto("fund_grant_requests")

@@ -15,18 +15,25 @@ const SCHEDULES: { name: string; cron: string }[] = [{ name: "tick", cron: "* * 
 
 export interface RunningJobs {
   queue: JobQueue;
-  stop(): Promise<void>;
+  /** Takes no new jobs and waits (up to the timeout) for the running ones to finish. */
+  stop(timeoutMs: number): Promise<void>;
 }
 
 /** Starts pg-boss on the owner connection (it manages its own schema) and the workers. */
-export async function startJobs(ownerUrl: string, services: () => Services, log: (line: string) => void): Promise<RunningJobs> {
+export async function startJobs(ownerUrl: string, services: () => Services): Promise<RunningJobs> {
   const boss = new PgBoss({ connectionString: ownerUrl, schema: "pgboss", application_name: "hamkke-fund-jobs", max: 4 });
-  boss.on("error", (error: Error) => log(`[jobs] ${error.message}`));
+  boss.on("error", (error: Error) => services().logger.error("job runner error", error));
   await boss.start();
   for (const [name, handler] of Object.entries(jobHandlers)) {
     await boss.createQueue(name);
     await boss.work<Record<string, unknown>>(name, async (jobs) => {
-      for (const job of jobs) await handler(services(), job.data ?? {});
+      try {
+        for (const job of jobs) await handler(services(), job.data ?? {});
+      } catch (error) {
+        services().metrics.jobsFailed.inc({ queue: name });
+        services().logger.error("job failed", error, { queue: name });
+        throw error;
+      }
     });
   }
   for (const { name, cron } of SCHEDULES) await boss.schedule(name, cron);
@@ -36,7 +43,8 @@ export async function startJobs(ownerUrl: string, services: () => Services, log:
         await boss.send(name, data);
       },
     },
-    stop: () => boss.stop({ graceful: true, timeout: 5000 }),
+    // Resolves once the running jobs finished; any still running at the timeout are failed (retried later).
+    stop: (timeoutMs) => boss.stop({ graceful: true, wait: true, timeout: timeoutMs }),
   };
 }
 

@@ -9,6 +9,7 @@ import {
 import { sweepLoans } from "../loans/arrears.server";
 import { reconcileLoanPayments } from "../loans/online-payments.server";
 import { createCheckpointIfDue } from "../ledger/checkpoints.server";
+import { foldDataVersions } from "../page-cache/data-version.server";
 import type { Services } from "../server/services";
 
 /** Idempotent work that becomes due as the clock moves: run every minute and after a clock move. */
@@ -40,6 +41,7 @@ export const sweepers: Sweeper[] = [
   { name: "loans.online-payments", run: reconcileLoanPayments },
   { name: "loans.servicing", run: sweepLoans },
   { name: "ledger.checkpoint", run: createCheckpointIfDue },
+  { name: "pages.fold-data-versions", run: (services) => foldDataVersions(services.db).then(() => 0) },
 ];
 
 export interface TickReport {
@@ -58,7 +60,7 @@ export async function runTick(services: Services): Promise<TickReport[]> {
     try {
       report.push({ name: sweeper.name, changed: await sweeper.run(services) });
     } catch (error) {
-      console.error(`sweeper ${sweeper.name} failed`, error);
+      services.logger.error("sweeper failed", error, { sweeper: sweeper.name });
       failures.push(error);
     }
   }

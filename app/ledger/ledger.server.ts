@@ -215,3 +215,12 @@ function canonicalLinesText(canonical: string): string {
   const parsed = JSON.parse(canonical) as { lines: { account: string; amount_won: number }[] };
   return parsed.lines.map((l) => `${l.account}=${l.amount_won}`).join(";");
 }
+
+/**
+ * How far the ledger has sequenced: the head seq and the committed entries still waiting for a
+ * seq. Entries are numbered in the transaction that writes them (decision 32), so none wait.
+ */
+export async function ledgerSequencingStatus(db: DbOrTx): Promise<{ headSeq: number; waiting: number }> {
+  const head = await db.selectFrom("ledger_head").select("seq").executeTakeFirstOrThrow();
+  return { headSeq: head.seq, waiting: 0 };
+}

@@ -1,3 +1,4 @@
+import type { FileStore } from "../files/file-store.server";
 import { sql } from "kysely";
 import type { LoanDocumentType, LoanVote } from "../../db/types";
 import { enqueueEmail } from "../email/outbox.server";
@@ -168,7 +169,7 @@ export interface SubmitRequest {
   userId: number;
   input: ApplicationInput;
   documents: { docType: LoanDocumentType; file: File }[];
-  uploadDir: string;
+  fileStore: FileStore;
   now: Date;
 }
 
@@ -218,7 +219,7 @@ export async function submitApplication(db: DbOrTx, request: SubmitRequest): Pro
         .returning("id")
         .executeTakeFirstOrThrow();
       for (const document of request.documents) {
-        await addDocument(trx, row.id, request.enterpriseId, product.fund_id, document.docType, document.file, request.userId, request.uploadDir);
+        await addDocument(trx, row.id, request.enterpriseId, product.fund_id, document.docType, document.file, request.userId, request.fileStore);
       }
       return { id: row.id, duplicate: false };
     });
@@ -236,22 +237,22 @@ export async function submitApplication(db: DbOrTx, request: SubmitRequest): Pro
   }
 }
 
-async function addDocument(trx: Tx, applicationId: number, enterpriseId: number, fundId: number, docType: LoanDocumentType, file: File, userId: number, uploadDir: string, field = `document_${docType}`) {
+async function addDocument(trx: Tx, applicationId: number, enterpriseId: number, fundId: number, docType: LoanDocumentType, file: File, userId: number, fileStore: FileStore, field = `document_${docType}`) {
   const fund = await trx.selectFrom("funds").select("host_id").where("id", "=", fundId).executeTakeFirstOrThrow();
   // Private: the enterprise's members and the fund host's staff (administrators, auditors) may read it.
-  const stored = await storeUpload(trx, uploadDir, file, "document", { hostId: fund.host_id, enterpriseId, uploadedBy: userId }, field);
+  const stored = await storeUpload(trx, fileStore, file, "document", { hostId: fund.host_id, enterpriseId, uploadedBy: userId }, field);
   await trx.insertInto("loan_application_documents").values({ application_id: applicationId, doc_type: docType, file_id: stored.id, uploaded_by: userId }).execute();
 }
 
 /** Adds a document while the application is still being prepared or reviewed. */
 export async function uploadApplicationDocument(
   db: Database,
-  request: { applicationId: number; docType: LoanDocumentType; file: File; userId: number; uploadDir: string },
+  request: { applicationId: number; docType: LoanDocumentType; file: File; userId: number; fileStore: FileStore },
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const app = await trx.selectFrom("loan_applications").select(["state", "enterprise_id", "fund_id"]).where("id", "=", request.applicationId).forUpdate().executeTakeFirstOrThrow();
     if (app.state !== "submitted" && app.state !== "in_review") throw new AppError("applicationStateChanged", 409);
-    await addDocument(trx, request.applicationId, app.enterprise_id, app.fund_id, request.docType, request.file, request.userId, request.uploadDir, "file");
+    await addDocument(trx, request.applicationId, app.enterprise_id, app.fund_id, request.docType, request.file, request.userId, request.fileStore, "file");
   });
 }
 

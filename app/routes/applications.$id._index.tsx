@@ -46,7 +46,7 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   const { user, application } = await requireApplicationMember(args, idParam(args.params.id));
-  const { db, clock, uploadDir } = args.context.services;
+  const { db, clock, fileStore } = args.context.services;
   const formData = await args.request.formData();
   const here = `/applications/${application.id}`;
   if (formData.get("intent") === "upload") {
@@ -55,7 +55,7 @@ export async function action(args: ActionFunctionArgs) {
     const file = fileField(formData, "file");
     if (!file) return invalid(formFailure(formData, "fileRequired", "file"));
     try {
-      await addDocument(db, uploadDir, { application, file, label: parsed.data.label, userId: user.id });
+      await addDocument(db, fileStore, { application, file, label: parsed.data.label, userId: user.id });
     } catch (error) {
       return refusal(error, formData);
     }

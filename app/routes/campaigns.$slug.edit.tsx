@@ -51,7 +51,7 @@ const intentSchema = z.object({ intent: z.enum(["basics", "cover", "addLine", "r
 
 export async function action(args: ActionFunctionArgs) {
   const { campaign, user } = await loadOwnCampaign(args);
-  const { db, clock, uploadDir } = args.context.services;
+  const { db, clock, fileStore } = args.context.services;
   const formData = await args.request.formData();
   const intent = parseForm(intentSchema, formData);
   if (!intent.ok) return invalid(intent);
@@ -69,7 +69,7 @@ export async function action(args: ActionFunctionArgs) {
         const file = fileField(formData, "cover");
         if (!file) return invalid(formFailure(formData, "fileRequired", "cover"));
         const host = await db.selectFrom("enterprises").select("host_id").where("id", "=", campaign.enterprise_id).executeTakeFirstOrThrow();
-        const stored = await storeUpload(db, uploadDir, file, "image", { visibility: "public", enterpriseId: campaign.enterprise_id, hostId: host.host_id, uploadedBy: user.id }, "cover");
+        const stored = await storeUpload(db, fileStore, file, "image", { visibility: "public", enterpriseId: campaign.enterprise_id, hostId: host.host_id, uploadedBy: user.id }, "cover");
         await setCampaignCover(db, campaign.id, stored.id, now);
         return redirect(withNotice(here, "saved"));
       }

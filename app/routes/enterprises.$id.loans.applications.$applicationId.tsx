@@ -34,14 +34,14 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   const { user, app, enterpriseId } = await load(args);
-  const { db, uploadDir } = args.context.services;
+  const { db, fileStore } = args.context.services;
   const formData = await args.request.formData();
   const parsed = parseForm(documentTypeSchema, formData);
   if (!parsed.ok) return invalid(parsed);
   const file = fileField(formData, "file");
   if (!file) return invalid(formFailure(formData, "fileRequired", "file"));
   try {
-    await uploadApplicationDocument(db, { applicationId: app.id, docType: parsed.data.docType, file, userId: user.id, uploadDir });
+    await uploadApplicationDocument(db, { applicationId: app.id, docType: parsed.data.docType, file, userId: user.id, fileStore });
     return redirect(withNotice(`/enterprises/${enterpriseId}/loans/applications/${app.id}`, "documentUploaded"));
   } catch (error) {
     return refusal(error, formData);

@@ -34,7 +34,7 @@ export async function loader(args: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   const id = idParam(args.params.id);
   const user = await requireEnterpriseMember(args, id);
-  const { db, clock, uploadDir } = args.context.services;
+  const { db, clock, fileStore } = args.context.services;
   const formData = await args.request.formData();
   const parsed = parseForm(applicationSchema, formData);
   if (!parsed.ok) return invalid(parsed);
@@ -43,7 +43,7 @@ export async function action(args: ActionFunctionArgs) {
     return file ? [{ docType, file }] : [];
   });
   try {
-    const result = await submitApplication(db, { enterpriseId: id, userId: user.id, input: parsed.data, documents, uploadDir, now: clock.now() });
+    const result = await submitApplication(db, { enterpriseId: id, userId: user.id, input: parsed.data, documents, fileStore, now: clock.now() });
     return redirect(withNotice(`/enterprises/${id}/loans/applications/${result.id}`, "loanApplied"));
   } catch (error) {
     return refusal(error, formData);

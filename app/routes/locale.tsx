@@ -1,4 +1,4 @@
-import { redirect, type ActionFunctionArgs } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { safeRedirectPath } from "../auth/auth";
 import { setUserLocale } from "../auth/auth.server";
 import { optionalUser } from "../auth/guards.server";
@@ -17,6 +17,11 @@ export async function action(args: ActionFunctionArgs) {
   return redirect(target, { headers: { "Set-Cookie": localeCookie(locale, context.services.origin) } });
 }
 
-export function loader() {
-  return redirect("/");
+/** The anonymous visitor's switch (a GET form on pages shared by every visitor): only the cookie. */
+export function loader({ request, context }: LoaderFunctionArgs) {
+  const url = new URL(request.url);
+  const locale = url.searchParams.get("locale");
+  const target = safeRedirectPath(url.searchParams.get("next"));
+  if (!isLocale(locale)) return redirect(target);
+  return redirect(target, { headers: { "Set-Cookie": localeCookie(locale, context.services.origin) } });
 }

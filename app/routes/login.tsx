@@ -2,6 +2,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@rem
 import { Link, useSearchParams } from "@remix-run/react";
 import { logInSchema, safeRedirectPath } from "../auth/auth";
 import { logIn } from "../auth/auth.server";
+import { AppError } from "../utils/app-error";
 import { optionalUser } from "../auth/guards.server";
 import { readSessionToken, sessionCookie } from "../auth/session.server";
 import { AppForm, Field, FormAlert, SubmitButton, useFormFailure } from "../components/form";
@@ -38,6 +39,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const next = formData.get("next");
     return redirect(safeRedirectPath(typeof next === "string" ? next : null, "/account"), { headers });
   } catch (error) {
+    if (error instanceof AppError && error.code === "tooManyAttempts") context.services.metrics.loginsThrottled.inc();
     return refusal(error, formData);
   }
 }

@@ -35,7 +35,7 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   const { user, fund } = await requireFundStaff(args, "write");
-  const { db, clock, uploadDir } = args.context.services;
+  const { db, clock, fileStore } = args.context.services;
   const formData = await args.request.formData();
   const intent = formData.get("intent");
   const today = seoulDate(clock.now());
@@ -45,14 +45,14 @@ export async function action(args: ActionFunctionArgs) {
       const parsed = parseForm(contributionSchema, formData);
       if (!parsed.ok) return invalid(parsed);
       if (parsed.data.receivedOn > today) return invalid(formFailure(formData, "dateInFuture", "receivedOn"));
-      await recordContribution(db, { fundId: fund.id, hostId: fund.host_id, input: parsed.data, evidence: fileField(formData, "evidence"), uploadDir, recordedBy: user.id, now: clock.now() });
+      await recordContribution(db, { fundId: fund.id, hostId: fund.host_id, input: parsed.data, evidence: fileField(formData, "evidence"), fileStore, recordedBy: user.id, now: clock.now() });
       return redirect(withNotice(here, "contributionRecorded"));
     }
     if (intent === "grant") {
       const parsed = parseForm(grantSchema, formData);
       if (!parsed.ok) return invalid(parsed);
       if (parsed.data.grantedOn > today) return invalid(formFailure(formData, "dateInFuture", "grantedOn"));
-      await requestFundGrant(db, { fundId: fund.id, hostId: fund.host_id, input: parsed.data, evidence: fileField(formData, "evidence"), uploadDir, requestedBy: user.id, now: clock.now() });
+      await requestFundGrant(db, { fundId: fund.id, hostId: fund.host_id, input: parsed.data, evidence: fileField(formData, "evidence"), fileStore, requestedBy: user.id, now: clock.now() });
       return redirect(withNotice(`${here}/approvals`, "grantRequested"));
     }
     if (intent === "settings") {

@@ -1,9 +1,17 @@
+import { randomUUID, timingSafeEqual } from "node:crypto";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { createReadableStreamFromReadable, createRequestHandler, type ServerBuild } from "@remix-run/node";
 import express from "express";
+import { sql } from "kysely";
+import { LOCALE_COOKIE } from "../i18n/locale.server";
+import { dataVersionSource } from "../page-cache/data-version.server";
+import { createPageCache, type PageCache, type PageCacheSettings } from "../page-cache/page-cache.server";
 import { checkMutation } from "../utils/csrf.server";
+import { createLoadShedder, type LoadLimits } from "./load-shedding.server";
+import { metricsText, type MetricsText } from "./metrics.server";
+import { createRoutePatternMatcher } from "./route-patterns";
 import type { Services } from "./services";
 
 function securityHeaders(stripe: boolean): Record<string, string> {
@@ -30,7 +38,24 @@ export interface HttpServerOptions {
   /** Origins whose forms may post here (the public origin, plus 127.0.0.1 for a local demo). */
   allowedOrigins: readonly string[];
   mode: "development" | "production" | "test";
+  limits: LoadLimits;
+  /** Bearer token that opens /metrics on this port; without it /metrics is not served here. */
+  metricsToken: string | null;
+  /** The metrics a scrape gets: this process's by default, the whole cluster's under WEB_CONCURRENCY. */
+  collectMetrics?: () => Promise<MetricsText>;
+  /** Shared renderings of public pages for anonymous visitors (null: every request rendered). */
+  pageCache: (PageCacheSettings & { versionMaxAgeMs: number; clockVersion?: () => string }) | null;
 }
+
+export interface HttpApp {
+  handler: express.Express;
+  /** From now on: not ready (/healthz 503), and every response closes its connection. */
+  startDraining(): void;
+  /** Resolves when no request is in flight. */
+  whenIdle(): Promise<void>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
 function toFetchRequest(req: express.Request, res: express.Response): Request {
   const url = new URL(`${req.protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`);
@@ -55,6 +80,8 @@ async function sendFetchResponse(res: express.Response, response: Response): Pro
   res.statusMessage = response.statusText;
   res.status(response.status);
   for (const [key, value] of response.headers.entries()) res.append(key, value);
+  // Rendered for this visitor (signed in, or carrying their CSRF token): no cache may keep it.
+  if (!response.headers.has("Cache-Control")) res.setHeader("Cache-Control", "private, no-store");
   if (response.body) {
     // With backpressure: a streamed export is produced only as fast as the client reads it.
     try {
@@ -68,15 +95,75 @@ async function sendFetchResponse(res: express.Response, response: Response): Pro
   }
 }
 
-export function createHttpApp(options: HttpServerOptions): express.Express {
+/** Serves the product's metrics in the Prometheus text format. */
+async function sendMetrics(res: express.Response, collect: () => Promise<MetricsText>): Promise<void> {
+  const { contentType, body } = await collect();
+  res.status(200).set({ "Content-Type": contentType, "Cache-Control": "no-store" }).end(body);
+}
+
+export function createHttpApp(options: HttpServerOptions): HttpApp {
+  const { services } = options;
   const app = express();
   app.disable("x-powered-by");
   if (options.trustProxy) app.set("trust proxy", true);
+  let draining = false;
+  let inFlight = 0;
+  const idle: (() => void)[] = [];
+  const routeOf = createRoutePatternMatcher(options.build.routes);
 
-  const headers = securityHeaders(options.services.payments.name === "stripe");
+  // One log line and one observation per request, labelled by route pattern, never by path.
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    const forwarded = options.trustProxy ? req.get("X-Request-Id") : undefined;
+    const requestId = forwarded && REQUEST_ID.test(forwarded) ? forwarded : randomUUID();
+    res.setHeader("X-Request-Id", requestId);
+    if (draining) res.setHeader("Connection", "close");
+    services.metrics.httpInFlight.inc();
+    inFlight += 1;
+    res.once("close", () => {
+      services.metrics.httpInFlight.dec();
+      inFlight -= 1;
+      if (inFlight === 0) for (const done of idle.splice(0)) done();
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = typeof res.locals.route === "string" ? res.locals.route : "static";
+      const status = res.headersSent ? res.statusCode : 499;
+      const labels = { method: req.method, route, status: String(status) };
+      services.metrics.httpRequests.inc(labels);
+      services.metrics.httpDuration.observe(labels, seconds);
+      services.logger.info("request", { request_id: requestId, method: req.method, route, status, duration_ms: Math.round(seconds * 10_000) / 10, aborted: !res.writableFinished || undefined });
+    });
+    next();
+  });
+
+  // Liveness: the process answers. Readiness: it can serve (database reachable, not shutting down).
+  app.get("/livez", (_req, res) => {
+    res.locals.route = "/livez";
+    res.set("Cache-Control", "no-store").json({ ok: true });
+  });
+  app.get("/healthz", async (_req, res) => {
+    res.locals.route = "/healthz";
+    res.set("Cache-Control", "no-store");
+    if (draining) return void res.status(503).json({ ok: false, db: "unchecked", draining: true });
+    try {
+      await sql`SELECT 1`.execute(services.db);
+      res.json({ ok: true, db: "up" });
+    } catch {
+      res.status(503).json({ ok: false, db: "down" });
+    }
+  });
+  app.get("/metrics", async (req, res, next) => {
+    res.locals.route = "/metrics";
+    const token = options.metricsToken;
+    // Without a token the metrics are served only on their own port (METRICS_PORT).
+    if (!token) return void res.status(404).end();
+    if (!safeEqual(req.get("Authorization") ?? "", `Bearer ${token}`)) return void res.status(401).set("WWW-Authenticate", "Bearer").end();
+    await sendMetrics(res, options.collectMetrics ?? (() => metricsText(services.metrics))).catch(next);
+  });
+
+  const headers = securityHeaders(services.payments.name === "stripe");
   app.use((_req, res, next) => {
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-    if (options.services.origin.startsWith("https://")) {
+    if (services.origin.startsWith("https://")) {
       res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
     }
     next();
@@ -86,20 +173,80 @@ export function createHttpApp(options: HttpServerOptions): express.Express {
 
   const handle = createRequestHandler(options.build, options.mode);
   const { allowedOrigins } = options;
+  const shedder = createLoadShedder(options.limits, () => services.metrics.httpShed.inc());
+  const pageCache: PageCache | null = options.pageCache
+    ? createPageCache({
+        settings: options.pageCache,
+        versions: dataVersionSource(services.db, options.pageCache.versionMaxAgeMs),
+        // The demo clock's distance from real time: moving it renders every page again.
+        clockVersion: options.pageCache.clockVersion ?? (() => String(Math.round((services.clock.now().getTime() - Date.now()) / 1000))),
+        render: async (pathAndQuery, locale) => {
+          // Only the language cookie, and our own origin whatever the Host header said.
+          const request = new Request(`${services.origin}${pathAndQuery}`, { headers: { Cookie: `${LOCALE_COOKIE}=${locale}` } });
+          const response = await handle(request, { services, clientIp: null, sharedRendering: true });
+          return { status: response.status, headers: response.headers, body: Buffer.from(await response.arrayBuffer()) };
+        },
+        log: (line) => services.logger.warn("page cache", { detail: line }),
+      })
+    : null;
 
-  app.all("*", async (req, res, next) => {
-    try {
-      const request = toFetchRequest(req, res);
-      const refusal = await checkMutation(request, allowedOrigins);
-      if (refusal) {
-        await sendFetchResponse(res, refusal);
-        return;
+  app.all(
+    "*",
+    (req, res, next) => {
+      res.locals.route = routeOf(req.path);
+      next();
+    },
+    shedder.middleware,
+    async (req, res, next) => {
+      try {
+        if (pageCache?.accepts(req)) {
+          await pageCache.serve(req, res);
+          return;
+        }
+        const request = toFetchRequest(req, res);
+        const refusal = await checkMutation(request, allowedOrigins);
+        if (refusal) {
+          await sendFetchResponse(res, refusal);
+          return;
+        }
+        const response = await handle(request, { services, clientIp: req.ip ?? null, sharedRendering: false });
+        await sendFetchResponse(res, response);
+      } catch (error) {
+        next(error);
       }
-      const response = await handle(request, { services: options.services, clientIp: req.ip ?? null });
-      await sendFetchResponse(res, response);
-    } catch (error) {
-      next(error);
+    },
+  );
+  // Express needs the four parameters to see an error handler.
+  app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    // Express marks what the client got wrong (a path that cannot be decoded) with a 4xx status.
+    const status = (error as { status?: unknown }).status;
+    if (typeof status === "number" && status >= 400 && status < 500) {
+      res.locals.route ??= "malformed";
+      return void res.status(status).type("text/plain").end("Bad Request");
     }
+    services.logger.error("request failed", error, { request_id: String(res.getHeader("X-Request-Id") ?? "") });
+    if (res.headersSent) return void res.destroy();
+    res.status(500).type("text/plain").end("Internal Server Error");
   });
+  return {
+    handler: app,
+    startDraining: () => {
+      draining = true;
+    },
+    whenIdle: () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((done) => idle.push(done))),
+  };
+}
+
+function safeEqual(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** /metrics alone on its own port (METRICS_PORT), for a scraper on a private network: no token. */
+export function createMetricsApp(collect: () => Promise<MetricsText>): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.get("/metrics", (_req, res, next) => void sendMetrics(res, collect).catch(next));
   return app;
 }

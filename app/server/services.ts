@@ -1,8 +1,11 @@
+import type { FileStore } from "../files/file-store.server";
 import type { PaymentProvider } from "../payments/provider";
 import type { LedgerSigner } from "../ledger/checkpoints";
 import type { Clock } from "../utils/clock";
 import type { Database } from "../utils/db.server";
 import type { Env } from "../utils/env.server";
+import type { Logger } from "./logger.server";
+import type { AppMetrics } from "./metrics.server";
 
 /** Work handed to the background workers (pg-boss in the server, a recorder in tests). */
 export interface JobQueue {
@@ -20,11 +23,15 @@ export interface Services {
   /** Dev-only pages (outbox, clock) are served. */
   devTools: boolean;
   /** Where uploaded files are kept (content-addressed). */
-  uploadDir: string;
+  fileStore: FileStore;
   /** Card payments: Stripe when configured, otherwise the built-in demo provider. */
   payments: PaymentProvider;
   /** Signs ledger checkpoints (LEDGER_SIGNING_KEY, or the generated development key). */
   ledgerSigner: LedgerSigner;
+  /** Prometheus metrics of this process. */
+  metrics: AppMetrics;
+  /** Structured JSON log lines (ids and codes only, never personal data). */
+  logger: Logger;
 }
 
 declare module "@remix-run/node" {
@@ -32,5 +39,7 @@ declare module "@remix-run/node" {
     services: Services;
     /** The client's address (behind a proxy only when TRUST_PROXY=on). */
     clientIp: string | null;
+    /** Rendered once for every anonymous visitor (the page cache): no session, no CSRF token, no cookie set. */
+    sharedRendering: boolean;
   }
 }

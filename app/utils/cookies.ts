@@ -1,6 +1,10 @@
 export function readCookie(request: Request, name: string): string | undefined {
   const header = request.headers.get("Cookie");
-  if (!header) return undefined;
+  return header ? cookieValue(header, name) : undefined;
+}
+
+/** The value of one cookie in a Cookie header. */
+export function cookieValue(header: string, name: string): string | undefined {
   for (const part of header.split(";")) {
     const index = part.indexOf("=");
     if (index === -1) continue;

@@ -21,8 +21,28 @@ const envSchema = z.object({
   STRIPE_PUBLISHABLE_KEY: z.string().optional(),
   /** The demo provider's processor fee, in basis points (3.2 % by default, like a Korean card PG). */
   DEMO_FEE_BP: z.coerce.number().int().min(0).max(2000).default(320),
+  /** Where files were kept on disk before the file store: imported into it at start. */
   UPLOAD_DIR: z.string().optional(),
+  /** Files in S3-compatible object storage (credentials from the AWS SDK's usual sources); PostgreSQL without it. */
+  S3_BUCKET: z.string().min(3).optional(),
+  S3_ENDPOINT: z.url().optional(),
+  S3_REGION: z.string().default("us-east-1"),
+  S3_PREFIX: z.string().default(""),
   JOBS: onOff.default("on"),
+  /** Opens GET /metrics on the main port to `Authorization: Bearer <token>`. */
+  METRICS_TOKEN: z.string().min(16, "at least 16 characters").optional(),
+  /** Serves /metrics alone on this port (no token: keep it on a private network). */
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /** Requests handled at once per process; more wait in a bounded queue, then get 503. */
+  MAX_CONCURRENT_REQUESTS: z.coerce.number().int().min(1).max(10_000).default(64),
+  MAX_QUEUED_REQUESTS: z.coerce.number().int().min(0).max(100_000).default(1000),
+  QUEUE_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(10_000),
+  /** On SIGTERM: how long in-flight requests and jobs get to finish. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(25_000),
+  /** Shared renderings of public pages for anonymous visitors (decision 45). */
+  PAGE_CACHE: onOff.default("on"),
+  /** Web processes sharing the port; default: one per core. */
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
   /** Ed25519 private key that signs ledger checkpoints (PKCS#8 PEM or base64 DER). Required when DEV_TOOLS is off. */
   LEDGER_SIGNING_KEY: z.string().min(1).optional(),
   /** The ledger's name in signed checkpoints; defaults to "<host of APP_ORIGIN>/ledger". */

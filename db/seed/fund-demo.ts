@@ -1,3 +1,4 @@
+import type { FileStore } from "../../app/files/file-store.server";
 import type { LoanDocumentType } from "../types";
 import { recordContributionWithoutFile } from "../../app/fund/fund.server";
 import { approveFundGrant, requestFundGrant } from "../../app/fund/grant-requests.server";
@@ -115,7 +116,7 @@ export interface FundDemoIds {
   enterprises: Map<string, number>;
 }
 
-export async function seedFundDemo(trx: Tx, ids: FundDemoIds, today: string, uploadDir: string): Promise<void> {
+export async function seedFundDemo(trx: Tx, ids: FundDemoIds, today: string, fileStore: FileStore): Promise<void> {
   const admin1 = ids.users.get("fund1@hamkke.demo");
   const admin2 = ids.users.get("fund2@hamkke.demo");
   if (admin1 === undefined || admin2 === undefined) return;
@@ -157,7 +158,7 @@ export async function seedFundDemo(trx: Tx, ids: FundDemoIds, today: string, upl
       hostId: ids.hostId,
       input: { category: g.category, recipient: g.recipient, area: g.area, purpose: g.purpose, expectedEffect: g.effect, amountWon: g.amountWon, grantedOn, idempotencyKey: g.key },
       evidence: null,
-      uploadDir,
+      fileStore,
       requestedBy: admin1,
       now: at(grantedOn),
     });
@@ -172,7 +173,7 @@ export async function seedFundDemo(trx: Tx, ids: FundDemoIds, today: string, upl
     if (enterpriseId === undefined || applicantId === undefined) continue;
     const exists = await trx.selectFrom("loan_applications").select("id").where("enterprise_id", "=", enterpriseId).where("idempotency_key", "=", demo.key).executeTakeFirst();
     if (exists) continue;
-    await seedLoan(trx, demo, enterpriseId, applicantId, product, [admin1, admin2], today, uploadDir);
+    await seedLoan(trx, demo, enterpriseId, applicantId, product, [admin1, admin2], today, fileStore);
   }
 }
 
@@ -184,7 +185,7 @@ async function seedLoan(
   product: { id: number; required_documents: LoanDocumentType[] },
   [admin1, admin2]: [number, number],
   today: string,
-  uploadDir: string,
+  fileStore: FileStore,
 ): Promise<void> {
   const disbursedOn = addDays(addMonthsClamped(today, -demo.disbursedMonthsAgo), demo.disbursedDayShift);
   const submittedOn = addDays(disbursedOn, -21);
@@ -203,7 +204,7 @@ async function seedLoan(
       idempotencyKey: demo.key,
     },
     documents: product.required_documents.map((docType) => ({ docType, file: new File([demoPdf(docType)], `${docType}-demo.pdf`, { type: "application/pdf" }) })),
-    uploadDir,
+    fileStore,
     now: at(submittedOn),
   });
   const applicationId = application.id;

@@ -1,3 +1,4 @@
+import type { FileStore } from "../../app/files/file-store.server";
 import type { Transaction } from "kysely";
 import { postConsultationIn } from "../../app/consulting/consulting.server";
 import { approveDisbursementIn, requestGrantDisbursementIn } from "../../app/disbursements/disbursements.server";
@@ -35,7 +36,7 @@ async function userIdOf(trx: Trx, email: string): Promise<number | undefined> {
   return (await trx.selectFrom("users").select("id").where("email", "=", email).executeTakeFirst())?.id;
 }
 
-async function seedSeoguGrants(trx: Trx, uploadDir: string) {
+async function seedSeoguGrants(trx: Trx, fileStore: FileStore) {
   const contest = await trx.selectFrom("contests").select(["id", "selected_at"]).where("slug", "=", seedCases.pitch_contest.key).executeTakeFirst();
   const operator = await userIdOf(trx, "operator@hamkke.demo");
   const second = await userIdOf(trx, "operator2@hamkke.demo");
@@ -67,7 +68,7 @@ async function seedSeoguGrants(trx: Trx, uploadDir: string) {
     const owner = await trx.selectFrom("enterprise_members").select("user_id").where("enterprise_id", "=", award.enterpriseId).orderBy("user_id").executeTakeFirst();
     if (!owner) continue;
     const now = new Date(spend.on);
-    const request = await requestGrantDisbursementIn(trx, { uploadDir, now }, {
+    const request = await requestGrantDisbursementIn(trx, { fileStore, now }, {
       grantAwardId: award.id,
       expenseCategory: spend.category,
       requestedBy: owner.user_id,
@@ -154,7 +155,7 @@ async function seedConsultingDemo(trx: Trx, today: string) {
   });
 }
 
-export async function seedGrantsAndConsulting(trx: Trx, today: string, uploadDir: string): Promise<void> {
-  await seedSeoguGrants(trx, uploadDir);
+export async function seedGrantsAndConsulting(trx: Trx, today: string, fileStore: FileStore): Promise<void> {
+  await seedSeoguGrants(trx, fileStore);
   await seedConsultingDemo(trx, today);
 }

@@ -1,3 +1,4 @@
+import type { FileStore } from "../../app/files/file-store.server";
 import type { Kysely } from "kysely";
 import { recordOfflineDonation } from "../../app/campaigns/campaigns.server";
 import { approveDisbursement, publishReport, requestDisbursement } from "../../app/disbursements/disbursements.server";
@@ -23,9 +24,9 @@ async function userIdByEmail(db: Kysely<DB>, email: string): Promise<number | un
   return (await db.selectFrom("users").select("id").where("email", "=", email).executeTakeFirst())?.id;
 }
 
-async function payOnce(db: Kysely<DB>, uploadDir: string, at: string, request: Parameters<typeof requestDisbursement>[1], approverIds: number[]): Promise<void> {
+async function payOnce(db: Kysely<DB>, fileStore: FileStore, at: string, request: Parameters<typeof requestDisbursement>[1], approverIds: number[]): Promise<void> {
   const clock = clockAt(at);
-  const { id } = await requestDisbursement({ db, clock, uploadDir }, request);
+  const { id } = await requestDisbursement({ db, clock, fileStore }, request);
   for (const approverId of approverIds) {
     const row = await db.selectFrom("disbursements").select("state").where("id", "=", id).executeTakeFirstOrThrow();
     if (row.state !== "requested") return;
@@ -34,7 +35,7 @@ async function payOnce(db: Kysely<DB>, uploadDir: string, at: string, request: P
   }
 }
 
-export async function seedGwangsanAftermath(db: Kysely<DB>, uploadDir: string): Promise<void> {
+export async function seedGwangsanAftermath(db: Kysely<DB>, fileStore: FileStore): Promise<void> {
   const [operator, operator2, coop] = await Promise.all(["operator@hamkke.demo", "operator2@hamkke.demo", "coop@hamkke.demo"].map((email) => userIdByEmail(db, email)));
   const memory = await db.selectFrom("campaigns").select(["id", "enterprise_id"]).where("slug", "=", MEMORY_SLUG).executeTakeFirst();
   if (operator === undefined || operator2 === undefined || coop === undefined || !memory) return;
@@ -52,7 +53,7 @@ export async function seedGwangsanAftermath(db: Kysely<DB>, uploadDir: string): 
   if (materials && familyFund) {
     await payOnce(
       db,
-      uploadDir,
+      fileStore,
       "2016-03-16T02:00:00Z",
       { campaignId: memory.id, requestedBy: coop, kind: "expense", budgetLineId: materials.id, amount: 500_000, payee: "공방 재료상 (데모)", description: "가죽·캘리그라피 전시 재료비", idempotencyKey: "seed-gwangsan-2016-materials", receipts: [] },
       [operator],
@@ -60,7 +61,7 @@ export async function seedGwangsanAftermath(db: Kysely<DB>, uploadDir: string): 
     const delivered = (project?.onlineWon ?? 0) + (project?.offlineWon ?? 0) - 500_000;
     await payOnce(
       db,
-      uploadDir,
+      fileStore,
       "2016-03-21T06:00:00Z",
       {
         campaignId: memory.id,
@@ -89,7 +90,7 @@ export async function seedGwangsanAftermath(db: Kysely<DB>, uploadDir: string): 
     if (exists) continue;
     const memoryProject = campaign.slug === MEMORY_SLUG;
     await publishReport(
-      { db, clock: clockAt("2016-03-25T03:00:00Z"), uploadDir },
+      { db, clock: clockAt("2016-03-25T03:00:00Z"), fileStore },
       {
         campaignId: campaign.id,
         authorId: campaign.user_id,

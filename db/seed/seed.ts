@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { createPostgresFileStore, type FileStore } from "../../app/files/file-store.server";
 import { sql, type Kysely, type Transaction } from "kysely";
 import { hashPassword } from "../../app/auth/password.server";
 import type { ContestStageKind, DB, EnterpriseType, StaffRole } from "../types";
@@ -296,10 +296,10 @@ async function upsertFund(trx: Trx, hosts: Map<string, number>, adminId: number)
 export async function seedDemoData(
   db: Kysely<DB>,
   today = new Date().toISOString().slice(0, 10),
-  options: { uploadDir?: string } = {},
+  options: { fileStore?: FileStore } = {},
 ): Promise<DemoAccount[]> {
-  // Where the demo loan documents go: the server's default upload directory unless told otherwise.
-  const uploadDir = options.uploadDir ?? process.env.UPLOAD_DIR ?? resolve(import.meta.dirname, "../../.data/uploads");
+  // Where the demo documents go: the server's file store, PostgreSQL unless told otherwise.
+  const fileStore = options.fileStore ?? createPostgresFileStore(db);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   await db.transaction().execute(async (trx) => {
     // One seeding process at a time, even if two servers start together.
@@ -316,12 +316,12 @@ export async function seedDemoData(
     await seedCampaigns(trx, { enterprises, contests, users: everyone, today });
     await upsertFund(trx, hosts, adminId);
     await seedContestWorkflow(trx, adminId, passwordHash);
-    await seedGrantsAndConsulting(trx, today, uploadDir);
+    await seedGrantsAndConsulting(trx, today, fileStore);
     const fund = await trx.selectFrom("funds").select(["id", "host_id"]).where("slug", "=", seedCases.fund.key).executeTakeFirst();
-    if (fund) await seedFundDemo(trx, { fundId: fund.id, hostId: fund.host_id, users, enterprises }, today, uploadDir);
+    if (fund) await seedFundDemo(trx, { fundId: fund.id, hostId: fund.host_id, users, enterprises }, today, fileStore);
     await seedMatchingDemo(trx, today);
   });
   // Through the product's own service functions, which open their own transactions.
-  await seedGwangsanAftermath(db, uploadDir);
+  await seedGwangsanAftermath(db, fileStore);
   return demoUsers.map((u) => ({ role: u.label, email: u.email }));
 }

@@ -183,7 +183,7 @@ async function fundFormsInEveryState(fundId: number): Promise<[Persona, string][
     hostId,
     input: { category: "equipment", recipient: "입력 검사", area: "전북", purpose: "장비", expectedEffect: "", amountWon: 1_000_000, grantedOn: "2026-11-20", idempotencyKey: "bad-input-grant-request" },
     evidence: null,
-    uploadDir: app.services.uploadDir,
+    fileStore: app.services.fileStore,
     requestedBy: fund2,
     now,
   });
@@ -199,7 +199,7 @@ async function fundFormsInEveryState(fundId: number): Promise<[Persona, string][
       userId: owner,
       input: { productId: product.id, amountWon: 10_000_000, purpose: "입력 검사", storeAddress: "광주", landlordName: "임대인", leaseDepositWon: 10_000_000, leaseStartsOn: "2027-01-01", leaseEndsOn: "2028-01-01", idempotencyKey: key },
       documents: product.required_documents.map((docType) => ({ docType, file: new File([demoPdf(docType)], `${docType}.pdf`, { type: "application/pdf" }) })),
-      uploadDir: app.services.uploadDir,
+      fileStore: app.services.fileStore,
       now,
     });
     await startReview(t.db, submitted.id, fund2, now);

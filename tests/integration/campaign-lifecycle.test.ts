@@ -10,6 +10,7 @@ import { completeDemoAuthentication, confirmDemoCard } from "../../app/payments/
 import type { PledgeInput } from "../../app/pledges/pledge";
 import { cancelPledge, createPledge, preparePayment } from "../../app/pledges/pledges.server";
 import { AppError } from "../../app/utils/app-error";
+import { metricValue } from "../support/metrics";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { enterpriseId, seedDemo, userId } from "../support/seed";
 import { createTestServices, type TestServices } from "../support/services";
@@ -110,6 +111,7 @@ describe("all-or-nothing campaign, from draft to succeeded", () => {
     expect(await pledgeState(a.publicId)).toBe("collected");
     expect(await pledgeState(c.publicId)).toBe("collected");
     expect(await pledgeState(b.publicId)).toBe("collection_failed");
+    expect(await metricValue(services.metrics, "hamkke_charges_failed_total")).toBe(1);
     const afterFirst = await t.db.selectFrom("campaigns").select(["state", "settlement"]).where("id", "=", id).executeTakeFirstOrThrow();
     expect(afterFirst).toEqual({ state: "live", settlement: "charging" });
     const failedMail = await renderedEmailsTo(t.db, "company@hamkke.demo", "collectionFailed");

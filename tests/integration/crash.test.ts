@@ -33,7 +33,8 @@ async function startServer(port: number): Promise<ChildProcess> {
     env: { ...process.env, NODE_ENV: "production", DATABASE_URL: t.url, PORT: String(port), HOST: "127.0.0.1", APP_ORIGIN: url, DEMO_DATA: "off", DEV_TOOLS: "off", JOBS: "off", LEDGER_SIGNING_KEY: signingKey },
     stdio: "ignore",
   });
-  for (let i = 0; i < 300; i++) {
+  // Up to 60 s, as for the browser tier's server: a primary and its web processes on a loaded machine.
+  for (let i = 0; i < 600; i++) {
     try {
       if ((await fetch(`${url}/healthz`)).ok) return child;
     } catch {

@@ -65,7 +65,7 @@ function grantRequest(key: string, amountWon = 2_000_000): GrantRequestInput {
     hostId,
     input: { category: "equipment", recipient: "자활기업 냉장 설비 (테스트)", area: "전북 전주시", purpose: "냉장 쇼케이스", expectedEffect: "", amountWon, grantedOn: "2026-11-20", idempotencyKey: key },
     evidence: null,
-    uploadDir: services.uploadDir,
+    fileStore: services.fileStore,
     requestedBy: fund1,
     now: services.clock.now(),
   };

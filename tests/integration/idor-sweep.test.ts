@@ -114,7 +114,7 @@ describe("object-level access over every object route (S5)", () => {
     const chanPayment = await startLoanOnlinePayment(app.services, { loanId: chanLoan.id, userId: await userId(t, "chan@hamkke.demo") });
     const chanPayPath = `/enterprises/${chan}/loans/${chanLoan.id}/pay`;
     const jahwalHost = await t.db.selectFrom("enterprises").select("host_id").where("id", "=", jahwal).executeTakeFirstOrThrow();
-    const privateFile = await storeUpload(t.db, app.services.uploadDir, new File([demoPdf("business_plan")], "plan.pdf", { type: "application/pdf" }), "document", {
+    const privateFile = await storeUpload(t.db, app.services.fileStore, new File([demoPdf("business_plan")], "plan.pdf", { type: "application/pdf" }), "document", {
       enterpriseId: jahwal,
       hostId: jahwalHost.host_id,
       uploadedBy: await userId(t, "jahwal@hamkke.demo"),

@@ -38,7 +38,7 @@ describe("jobs", () => {
       .insertInto("auth_failures")
       .values({ scope: "ip", key: "203.0.113.9", failed_at: new Date("2020-01-01T00:00:00Z") })
       .execute();
-    const jobs = await startJobs(t.url, () => services, () => {});
+    const jobs = await startJobs(t.url, () => services);
     try {
       await jobs.queue.send("tick");
       const deadline = Date.now() + 20_000;
@@ -49,7 +49,7 @@ describe("jobs", () => {
       }
       expect(remaining).toBe(0);
     } finally {
-      await jobs.stop();
+      await jobs.stop(5000);
     }
   });
 

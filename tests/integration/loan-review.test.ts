@@ -62,7 +62,7 @@ async function apply(key: string): Promise<number> {
     userId: jahwal,
     input: { productId, amountWon: 40_000_000, purpose: "운암동 2호점 임대보증금", storeAddress: "광주 북구 운암동", landlordName: "정임대", leaseDepositWon: 50_000_000, leaseStartsOn: "2027-01-01", leaseEndsOn: "2028-12-31", idempotencyKey: key },
     documents: LOAN_DOCUMENT_TYPES.slice(0, 4).map((docType) => ({ docType, file: pdf(docType) })),
-    uploadDir: services.uploadDir,
+    fileStore: services.fileStore,
     now: services.clock.now(),
   });
   return submitted.id;
@@ -111,7 +111,7 @@ describe("a rejected document is replaced and the review continues", () => {
   });
 
   it("takes the member's replacement, keeps the rejected one in its history, and passes to the committee", async () => {
-    await uploadApplicationDocument(t.db, { applicationId, docType: "lease_contract", file: pdf("lease-contract-full"), userId: jahwal, uploadDir: services.uploadDir });
+    await uploadApplicationDocument(t.db, { applicationId, docType: "lease_contract", file: pdf("lease-contract-full"), userId: jahwal, fileStore: services.fileStore });
     const documents = await listApplicationDocuments(t.db, applicationId);
     const [rejected, replacement] = documents.filter((d) => d.doc_type === "lease_contract");
     if (!rejected || !replacement) throw new Error("no replacement");

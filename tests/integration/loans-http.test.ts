@@ -60,7 +60,7 @@ beforeAll(async () => {
     userId: uwonOwner,
     input: { productId: productV2, amountWon: 20_000_000, purpose: "샐러드 매장", storeAddress: "광주", landlordName: "박임대", leaseDepositWon: 20_000_000, leaseStartsOn: "2026-12-01", leaseEndsOn: "2028-12-01", idempotencyKey: "http-committee-app" },
     documents: [{ docType: "business_registration", file: new File([demoPdf("registration")], "r.pdf") }],
-    uploadDir: app.services.uploadDir,
+    fileStore: app.services.fileStore,
     now: new Date(),
   });
   committeeApplication = application.id;
@@ -482,7 +482,7 @@ describe("four eyes, document replacement, a committee without quorum and recove
       userId: await userId(t, "jahwal@hamkke.demo"),
       input: { productId: productV2, amountWon: 30_000_000, purpose: "운암동 2호점", storeAddress: "광주 북구 운암동", landlordName: "정임대", leaseDepositWon: 30_000_000, leaseStartsOn: "2027-01-01", leaseEndsOn: "2028-12-31", idempotencyKey: "http-replace-document" },
       documents: [{ docType: "business_registration", file: new File([demoPdf("registration")], "사업자등록증-흐림.pdf", { type: "application/pdf" }) }],
-      uploadDir: app.services.uploadDir,
+      fileStore: app.services.fileStore,
       now: new Date(),
     });
     applicationId = submitted.id;

@@ -136,7 +136,7 @@ describe("a lease-deposit loan from application to closure, month by month", () 
         idempotencyKey: "lifecycle-application-1",
       },
       documents: documents().slice(0, 3),
-      uploadDir: services.uploadDir,
+      fileStore: services.fileStore,
       now: services.clock.now(),
     });
     applicationId = submitted.id;
@@ -146,7 +146,7 @@ describe("a lease-deposit loan from application to closure, month by month", () 
       userId: jahwal,
       input: { productId: productV1, amountWon: 100_000_000, purpose: "x", storeAddress: "x", landlordName: "x", leaseDepositWon: 120_000_000, leaseStartsOn: "2026-12-01", leaseEndsOn: "2028-11-30", idempotencyKey: "lifecycle-application-1" },
       documents: [],
-      uploadDir: services.uploadDir,
+      fileStore: services.fileStore,
       now: services.clock.now(),
     });
     expect(again).toEqual({ id: applicationId, duplicate: true });
@@ -166,7 +166,7 @@ describe("a lease-deposit loan from application to closure, month by month", () 
     const [business] = documents().slice(3);
     if (!business) throw new Error("no fourth document");
     const { uploadApplicationDocument } = await import("../../app/loans/applications.server");
-    await uploadApplicationDocument(t.db, { applicationId, docType: business.docType, file: business.file, userId: jahwal, uploadDir: services.uploadDir });
+    await uploadApplicationDocument(t.db, { applicationId, docType: business.docType, file: business.file, userId: jahwal, fileStore: services.fileStore });
     expect(await reviewDocuments(t.db, { applicationId, reviewerId: fund1, decision: "pass", note: "서류 확인", origin: ORIGIN, now: services.clock.now() })).toBe("committee");
 
     await castVote(t.db, { applicationId, voterId: fund1, vote: "approve", comment: "상환 능력 충분", now: services.clock.now() });
@@ -396,7 +396,7 @@ describe("the database enforces the committee and the contracts (direct SQL as t
       userId: chanUser,
       input: { productId: product.id, amountWon: 10_000_000, purpose: "제2점포", storeAddress: "광주", landlordName: "이임대", leaseDepositWon: 10_000_000, leaseStartsOn: "2026-12-01", leaseEndsOn: "2027-12-01", idempotencyKey: "db-guard-application" },
       documents: documents().slice(0, 1),
-      uploadDir: services.uploadDir,
+      fileStore: services.fileStore,
       now: services.clock.now(),
     });
     applicationId = app.id;

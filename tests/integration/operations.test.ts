@@ -95,6 +95,8 @@ describe("health", () => {
       const health = await app.client().get("/healthz");
       expect(health.status).toBe(503);
       expect(await health.json()).toEqual({ ok: false, db: "down" });
+      // Alive but not ready: an orchestrator keeps the process and sends it no traffic.
+      expect((await app.client().get("/livez")).status).toBe(200);
       const home = await app.client().get("/");
       expect(home.status).toBe(500);
       expect(await home.text()).toContain("일시적인 오류가 발생했습니다");

@@ -2,7 +2,9 @@ import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
+import { PAGE_CACHE_SETTINGS } from "../../app/page-cache/page-cache.server";
 import { createHttpApp } from "../../app/server/http-server";
+import type { LoadLimits } from "../../app/server/load-shedding.server";
 import type { PaymentProvider } from "../../app/payments/provider";
 import type { Database } from "../../app/utils/db.server";
 import { readEnv } from "../../app/utils/env.server";
@@ -22,6 +24,8 @@ export interface StartAppOptions {
   now?: string;
   payments?: (services: TestServices) => PaymentProvider;
   env?: Record<string, string>;
+  limits?: LoadLimits;
+  metricsToken?: string;
 }
 
 export async function startApp(db: Database, options: StartAppOptions = {}): Promise<TestApp> {
@@ -37,8 +41,13 @@ export async function startApp(db: Database, options: StartAppOptions = {}): Pro
     trustProxy: false,
     allowedOrigins,
     mode: "production",
+    limits: options.limits ?? { concurrency: 64, queue: 256, queueTimeoutMs: 10_000 },
+    metricsToken: options.metricsToken ?? null,
+    // Strict: the data version read on every request and never a stale page, so a test sees its own writes at once.
+    // The test clock stands still until a test moves it: its time is the clock's part of the version.
+    pageCache: { ...PAGE_CACHE_SETTINGS, versionMaxAgeMs: 0, staleOnChangeMs: 0, clockVersion: () => String(services.clock.now().getTime()) },
   });
-  const server = app.listen(0, "127.0.0.1");
+  const server = app.handler.listen(0, "127.0.0.1");
   await new Promise<void>((done) => server.once("listening", () => done()));
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
@@ -89,10 +98,10 @@ export class TestClient {
     return response;
   }
 
-  /** The CSRF token a page would carry (loads the home page once to get the cookie). */
+  /** The CSRF token a page would carry (loads the log-in page once to get the cookie: shared pages set none). */
   async csrfToken(): Promise<string> {
     if (!this.cookies.has("hf_csrf")) {
-      const response = await this.get("/");
+      const response = await this.get("/login");
       await response.arrayBuffer();
     }
     const token = this.cookies.get("hf_csrf");

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { createPostgresFileStore } from "../../app/files/file-store.server";
+import { createMemoryLogger } from "../../app/server/logger.server";
+import { createMetrics } from "../../app/server/metrics.server";
 import { DemoPaymentProvider } from "../../app/payments/demo-provider.server";
 import type { PaymentProvider } from "../../app/payments/provider";
 import { createSigner } from "../../app/ledger/checkpoints";
@@ -13,6 +13,7 @@ import { readEnv } from "../../app/utils/env.server";
 export interface TestServices extends Services {
   clock: ReturnType<typeof fixedClock> & { advance(ms: number): Promise<void> };
   sentJobs: { name: string; data: Record<string, unknown> }[];
+  logger: ReturnType<typeof createMemoryLogger>;
 }
 
 /** Services as the server builds them, with a clock the test moves and a job recorder. */
@@ -29,10 +30,12 @@ export function createTestServices(db: Database, now = "2026-11-24T03:00:00Z", p
     env: readEnv({ NODE_ENV: "test" }),
     origin: "http://localhost:3000",
     devTools: true,
-    uploadDir: mkdtempSync(join(tmpdir(), "hamkke-uploads-")),
+    fileStore: createPostgresFileStore(db),
     payments: payments ?? new DemoPaymentProvider(db, clock, 320),
     jobs,
     sentJobs,
+    metrics: createMetrics(),
+    logger: createMemoryLogger(),
     ledgerSigner: createSigner("localhost:3000/ledger", generateKeyPairSync("ed25519").privateKey),
     clock: {
       now: clock.now,

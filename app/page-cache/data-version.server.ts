@@ -1,0 +1,59 @@
+import { sql } from "kysely";
+import type { Database, DbOrTx } from "../utils/db.server";
+
+// The public pages' data version lives in PostgreSQL (decision 45): triggers on every table a
+// public page shows bump it in the writing transaction, so it moves exactly when such a change
+// commits, whichever process or server made it.
+
+/**
+ * Moves the data version forward in the caller's transaction. The triggers already do this for
+ * every row written to a tracked table; call it for a change they cannot see.
+ */
+export async function bumpDataVersion(db: DbOrTx): Promise<void> {
+  await sql`SELECT bump_page_data_version()`.execute(db);
+}
+
+/** The committed data version: the sum of the per-backend counters. */
+export async function readDataVersion(db: DbOrTx): Promise<number> {
+  const row = await db.selectFrom("page_data_versions").select((eb) => eb.fn.sum<number>("bumps").as("version")).executeTakeFirstOrThrow();
+  return Number(row.version);
+}
+
+/** Folds the counters of ended database sessions into one row (the sum does not change). */
+export async function foldDataVersions(db: DbOrTx): Promise<void> {
+  await sql`SELECT fold_page_data_versions()`.execute(db);
+}
+
+export interface DataVersionSource {
+  /** The version as of at most `maxAgeMs` ago; concurrent callers share one query. */
+  current(): Promise<number>;
+}
+
+/** Reads the version at most once per `maxAgeMs` in this process (0: a fresh read on every call). */
+export function dataVersionSource(db: Database, maxAgeMs: number): DataVersionSource {
+  let version = 0;
+  let readAt = Number.NEGATIVE_INFINITY;
+  let pending: { startedAt: number; promise: Promise<number> } | null = null;
+  return {
+    current() {
+      const now = performance.now();
+      if (now - readAt < maxAgeMs) return Promise.resolve(version);
+      // A read already under way answers only callers it is recent enough for.
+      if (pending && now - pending.startedAt <= maxAgeMs) return pending.promise;
+      const promise = readDataVersion(db).then((read) => {
+        if (now >= readAt) {
+          version = read;
+          readAt = now;
+        }
+        return read;
+      });
+      const mine = { startedAt: now, promise };
+      pending = mine;
+      const clear = () => {
+        if (pending === mine) pending = null;
+      };
+      promise.then(clear, clear);
+      return promise;
+    },
+  };
+}

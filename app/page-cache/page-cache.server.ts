@@ -1,0 +1,188 @@
+import { createHash } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { promisify } from "node:util";
+import { brotliCompress, constants as zlibConstants, gzip } from "node:zlib";
+import { resolveLocale, type Locale } from "../i18n/locale";
+import { LOCALE_COOKIE } from "../i18n/locale.server";
+import { cookieValue } from "../utils/cookies";
+import type { DataVersionSource } from "./data-version.server";
+import { chooseEncoding, etagMatches, freshness, isSharedPage, type CachedRendering, type Encoding, type FreshnessPolicy } from "./page-cache";
+import { SESSION_COOKIE } from "../auth/session.server";
+
+// Rendered public pages for anonymous visitors, kept per process and keyed by URL, locale and
+// data version (decision 45). Each rendering is compressed once and served until the version
+// moves; a key is rendered by one request at a time and the others wait for it or get the
+// previous rendering while it is made.
+
+const brotli = promisify(brotliCompress);
+const gzipped = promisify(gzip);
+
+export interface PageCacheSettings extends FreshnessPolicy {
+  /** Largest size of all kept renderings (bytes, all encodings). */
+  maxBytes: number;
+  /** Cache-Control for shared caches (a CDN or proxy in front). */
+  sharedMaxAgeSeconds: number;
+  sharedStaleSeconds: number;
+}
+
+/** Production: the version is read every 250 ms, so a change shows within about a second. */
+export const PAGE_CACHE_SETTINGS: PageCacheSettings & { versionMaxAgeMs: number } = {
+  versionMaxAgeMs: 250,
+  staleOnChangeMs: 500,
+  freshMs: 5_000,
+  staleMs: 60_000,
+  maxBytes: 64 * 1024 * 1024,
+  sharedMaxAgeSeconds: 1,
+  sharedStaleSeconds: 1,
+};
+
+/** A rendered response, as the renderer hands it over. */
+export interface Rendered {
+  status: number;
+  headers: Headers;
+  body: Buffer;
+}
+
+interface Entry extends CachedRendering {
+  headers: Record<string, string>;
+  etag: string;
+  bodies: Record<Encoding, Buffer>;
+  bytes: number;
+}
+
+/** A rendering that is not kept (not 200, or it tried to set a cookie): sent as it is, to the requests that waited for it. */
+interface Passthrough {
+  passthrough: Rendered;
+}
+
+const DROPPED_HEADERS = new Set(["content-length", "content-encoding", "cache-control", "set-cookie", "etag", "vary", "date", "connection", "transfer-encoding"]);
+
+export interface PageCacheOptions {
+  settings: PageCacheSettings;
+  versions: DataVersionSource;
+  /** Part of the version that names the app clock's time (a moved clock is a new version). */
+  clockVersion(): string;
+  /** Renders `pathAndQuery` for an anonymous visitor in `locale`, with no other cookie. */
+  render(pathAndQuery: string, locale: Locale): Promise<Rendered>;
+  log(line: string): void;
+}
+
+export interface PageCache {
+  /** Whether this request is answered from the shared renderings (GET or HEAD of a shared page, no session). */
+  accepts(req: IncomingMessage): boolean;
+  serve(req: IncomingMessage, res: ServerResponse): Promise<void>;
+}
+
+function hasSessionCookie(req: IncomingMessage): boolean {
+  const cookie = req.headers.cookie;
+  return cookie !== undefined && cookieValue(cookie, SESSION_COOKIE) !== undefined;
+}
+
+function pathOf(url: string): string {
+  const query = url.indexOf("?");
+  return query === -1 ? url : url.slice(0, query);
+}
+
+export function createPageCache(options: PageCacheOptions): PageCache {
+  const { settings } = options;
+  const entries = new Map<string, Entry>();
+  const rendering = new Map<string, { version: string; promise: Promise<Entry | Passthrough> }>();
+  let bytes = 0;
+  const cacheControl = `public, max-age=0, s-maxage=${settings.sharedMaxAgeSeconds}, stale-while-revalidate=${settings.sharedStaleSeconds}`;
+
+  const keep = (key: string, entry: Entry) => {
+    const previous = entries.get(key);
+    // A slower render of an older version never replaces a newer one.
+    if (previous && previous.renderedAt > entry.renderedAt) return;
+    if (previous) {
+      bytes -= previous.bytes;
+      entries.delete(key);
+    }
+    entries.set(key, entry);
+    bytes += entry.bytes;
+    for (const [oldest, old] of entries) {
+      if (bytes <= settings.maxBytes) break;
+      entries.delete(oldest);
+      bytes -= old.bytes;
+    }
+  };
+
+  const renderEntry = async (key: string, url: string, locale: Locale, version: string): Promise<Entry | Passthrough> => {
+    const renderedAt = performance.now();
+    const rendered = await options.render(url, locale);
+    if (rendered.status !== 200 || rendered.headers.has("set-cookie")) {
+      if (rendered.headers.has("set-cookie")) options.log(`[page-cache] ${url} tried to set a cookie in a shared rendering; not kept`);
+      rendered.headers.delete("set-cookie");
+      return { passthrough: rendered };
+    }
+    const headers: Record<string, string> = {};
+    for (const [name, value] of rendered.headers) if (!DROPPED_HEADERS.has(name)) headers[name] = value;
+    const [br, gz] = await Promise.all([
+      brotli(rendered.body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: rendered.body.length } }),
+      gzipped(rendered.body),
+    ]);
+    const etag = `W/"${createHash("sha256").update(rendered.body).digest("base64url").slice(0, 27)}"`;
+    const entry: Entry = { version, renderedAt, headers, etag, bodies: { identity: rendered.body, br, gzip: gz }, bytes: rendered.body.length + br.length + gz.length };
+    keep(key, entry);
+    return entry;
+  };
+
+  /** One render per key and version at a time: later requests join it. */
+  const renderOnce = (key: string, url: string, locale: Locale, version: string): Promise<Entry | Passthrough> => {
+    const running = rendering.get(key);
+    if (running && running.version === version) return running.promise;
+    const promise = renderEntry(key, url, locale, version).finally(() => {
+      if (rendering.get(key)?.promise === promise) rendering.delete(key);
+    });
+    rendering.set(key, { version, promise });
+    return promise;
+  };
+
+  const send = (req: IncomingMessage, res: ServerResponse, entry: Entry, status: string) => {
+    const common = { "Cache-Control": cacheControl, ETag: entry.etag, Vary: "Accept-Encoding, Cookie", "X-Page-Cache": status };
+    if (etagMatches(req.headers["if-none-match"], entry.etag)) {
+      res.writeHead(304, common);
+      res.end();
+      return;
+    }
+    const encoding = chooseEncoding(req.headers["accept-encoding"]);
+    const body = entry.bodies[encoding];
+    res.writeHead(200, {
+      ...entry.headers,
+      ...common,
+      ...(encoding === "identity" ? {} : { "Content-Encoding": encoding }),
+      "Content-Length": String(body.length),
+    });
+    res.end(req.method === "HEAD" ? undefined : body);
+  };
+
+  const sendPassthrough = (req: IncomingMessage, res: ServerResponse, { status, headers, body }: Rendered) => {
+    res.writeHead(status, { ...Object.fromEntries(headers), "Cache-Control": "no-store", "Content-Length": String(body.length), "X-Page-Cache": "pass" });
+    res.end(req.method === "HEAD" ? undefined : body);
+  };
+
+  return {
+    accepts(req) {
+      return (req.method === "GET" || req.method === "HEAD") && isSharedPage(pathOf(req.url ?? "")) && !hasSessionCookie(req);
+    },
+
+    async serve(req, res) {
+      const url = req.url ?? "/";
+      const locale = resolveLocale(cookieValue(req.headers.cookie ?? "", LOCALE_COOKIE));
+      const key = `${locale} ${url}`;
+      const version = `${await options.versions.current()}/${options.clockVersion()}`;
+      const entry = entries.get(key);
+      const state = freshness(entry, version, performance.now(), settings);
+      if (entry && state !== "render") {
+        send(req, res, entry, state === "fresh" ? "hit" : "stale");
+        if (state === "stale") {
+          renderOnce(key, url, locale, version).catch((error: unknown) => options.log(`[page-cache] ${url}: ${String(error)}`));
+        }
+        return;
+      }
+      const result = await renderOnce(key, url, locale, version);
+      if ("passthrough" in result) sendPassthrough(req, res, result.passthrough);
+      else send(req, res, result, "miss");
+    },
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * Structured logs: one JSON object per line on standard output. Callers pass ids and codes only —
+ * never a URL (paths and queries carry tokens), a password, card data, an e-mail or a name.
+ */
+export type LogFields = Record<string, string | number | boolean | null | undefined>;
+
+export interface Logger {
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, error: unknown, fields?: LogFields): void;
+}
+
+/** What is logged of an error: its kind, code and message (database errors carry no row values in theirs). */
+function errorFields(error: unknown): LogFields {
+  if (!(error instanceof Error)) return { error: String(error).slice(0, 500) };
+  const code = (error as { code?: unknown }).code;
+  return { error_name: error.name, error_code: typeof code === "string" ? code : undefined, error: error.message.slice(0, 500), stack: error.stack?.split("\n").slice(1, 6).join("\n") };
+}
+
+export function createLogger(write: (line: string) => void = (line) => process.stdout.write(`${line}\n`), base: LogFields = {}): Logger {
+  const emit = (level: string, msg: string, fields: LogFields) => write(JSON.stringify({ time: new Date().toISOString(), level, msg, ...base, ...fields }));
+  return {
+    info: (msg, fields = {}) => emit("info", msg, fields),
+    warn: (msg, fields = {}) => emit("warn", msg, fields),
+    error: (msg, error, fields = {}) => emit("error", msg, { ...fields, ...errorFields(error) }),
+  };
+}
+
+/** For tests: keeps the lines instead of printing them. */
+export function createMemoryLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  return { ...createLogger((line) => lines.push(line)), lines };
+}

@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatWon } from "../../app/utils/money";
+import { postJson, TestClient } from "../support/app";
+import { DEMO_PASSWORD } from "../support/seed";
+import { startTestServer, type TestServer } from "../support/server";
+
+// The page cache as `npm start` runs it: two web processes, each with its own cache, production
+// settings (data version read every 250 ms, stale copies for at most 500 ms after a change).
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer({ WEB_CONCURRENCY: "2", JOBS: "off" });
+}, 120_000);
+afterAll(async () => {
+  await server.stop();
+});
+
+const anonymous = () => new TestClient(server.url);
+
+async function page(client: TestClient, path: string): Promise<string> {
+  const response = await client.get(path);
+  expect(response.status, path).toBe(200);
+  return response.text();
+}
+
+/** Asks as anonymous visitors (alternating processes) until the page satisfies `ok`; the time it took. */
+async function anonymousSeesWithin(path: string, ok: (html: string) => boolean): Promise<number> {
+  const started = performance.now();
+  while (performance.now() - started < 10_000) {
+    if (ok(await page(anonymous(), path))) return performance.now() - started;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return Number.POSITIVE_INFINITY;
+}
+
+function raised(html: string): string {
+  return /data-testid="raised">([^<]+)</.exec(html)?.[1] ?? "";
+}
+
+describe("freshness of shared pages", () => {
+  it("shows an anonymous visitor a new pledge's total within 2 s, on every process", async () => {
+    const path = "/campaigns/demo-local-food-cafe";
+    // Kept by both processes first.
+    for (let i = 0; i < 6; i++) await page(anonymous(), path);
+    const before = raised(await page(anonymous(), path));
+    const amount = Number(before.replace(/\D/g, ""));
+    expect(amount).toBeGreaterThan(0);
+
+    const backer = new TestClient(server.url);
+    await backer.logIn("backer09@hamkke.demo", DEMO_PASSWORD);
+    const body = { amount: 30_000, kind: "donation", backerKind: "individual", card: { number: "4242424242424242", expiry: "12/30", cvc: "123" } };
+    const pledged = await postJson(backer, "/api/v1/campaigns/demo-local-food-cafe/pledges", body, { "Idempotency-Key": "freshness-0001" });
+    expect(pledged.status).toBe(201);
+    expect(((await pledged.json()) as { state: string }).state).toBe("collected");
+
+    const after = formatWon(amount + 30_000);
+    const took = await anonymousSeesWithin(path, (html) => raised(html) === after);
+    console.log(`anonymous visitor saw the new total after ${took.toFixed(0)} ms`);
+    expect(took).toBeLessThan(2_000);
+    for (let i = 0; i < 6; i++) expect(raised(await page(anonymous(), path))).toBe(after);
+  });
+
+  it("shows an editor their own update at once, and anonymous visitors within 2 s", async () => {
+    const path = "/campaigns/demo-neighbourhood-playground";
+    for (let i = 0; i < 4; i++) await page(anonymous(), path);
+    const editor = new TestClient(server.url);
+    await editor.logIn("play@hamkke.demo", DEMO_PASSWORD);
+    await page(editor, path);
+    const title = `놀이터 소식 ${Date.now()}`;
+    const posted = await editor.post(`${path}/edit`, { intent: "update", title, body: "이번 주 놀이터 공사가 시작되었습니다." });
+    expect(posted.status).toBe(302);
+    expect(await page(editor, path)).toContain(title);
+    const took = await anonymousSeesWithin(path, (html) => html.includes(title));
+    console.log(`anonymous visitor saw the update after ${took.toFixed(0)} ms`);
+    expect(took).toBeLessThan(2_000);
+  });
+});
+
+describe("no signed-in rendering reaches anyone else", () => {
+  it("serves anonymous visitors pages without the name, e-mail, CSRF token or account links of someone who browsed them signed in", async () => {
+    const shared = [
+      "/",
+      "/campaigns",
+      "/campaigns/demo-neighbourhood-playground",
+      "/contests/gwangsan-2016-1",
+      "/contests/gwangsan-2016-1/results",
+      "/fund/jb-self-sufficiency-fund",
+      "/ledger",
+      "/ledger/entries/1",
+      "/ledger/checkpoints",
+    ];
+    const member = new TestClient(server.url);
+    await member.logIn("play@hamkke.demo", DEMO_PASSWORD);
+    const token = member.cookies.get("hf_csrf") ?? "";
+    expect(token).toMatch(/^[\w-]{43}$/);
+    const secrets = ["누럭놀이단 대표", "play@hamkke.demo", token, 'data-testid="account-link"', 'action="/logout"'];
+    const etags = new Map<string, string>();
+    for (const path of shared) {
+      // Anonymous first, so a shared rendering exists, then signed in (twice: both processes).
+      const visitor = await anonymous().get(path);
+      etags.set(path, visitor.headers.get("etag") ?? "");
+      await visitor.arrayBuffer();
+      for (let i = 0; i < 2; i++) {
+        const response = await member.get(path, { "If-None-Match": etags.get(path) ?? "" });
+        expect(response.status, `${path}: a signed-in visitor never gets the shared copy's 304`).toBe(200);
+        expect(response.headers.get("cache-control")).toBe("private, no-store");
+        const html = await response.text();
+        expect(html, path).toContain("누럭놀이단 대표");
+        expect(html).toContain(token);
+      }
+    }
+    for (const path of shared) {
+      for (let i = 0; i < 4; i++) {
+        const response = await anonymous().get(path);
+        expect(response.headers.getSetCookie()).toEqual([]);
+        const html = await response.text();
+        for (const secret of secrets) expect(html.includes(secret), `${path} carries ${secret}`).toBe(false);
+        expect(html).not.toMatch(/name="csrf" value="[^"]/);
+      }
+    }
+  });
+});
