@@ -4,12 +4,12 @@ import { resolve } from "node:path";
 import { benchCloseCampaign } from "../tests/bench/close-campaign";
 import { benchLoanSchedules } from "../tests/bench/loan-schedules";
 import { benchPledgeApi } from "../tests/bench/pledge-api";
-import { benchPublicPages } from "../tests/bench/public-pages";
+import { benchDemoPages, benchPublicPages } from "../tests/bench/public-pages";
 import { printTable, type BenchResult } from "../tests/bench/harness";
 
 // npm run bench [-- P1 P2 …]: runs the benchmarks and prints their figures as one table.
 // Sizes for a quick look: BENCH_SECONDS, BENCH_PLEDGES (P2), BENCH_ENTRIES (P3),
-// BENCH_CAMPAIGNS / BENCH_PAGE_PLEDGES / BENCH_LEDGER (P4).
+// BENCH_CAMPAIGNS / BENCH_PAGE_PLEDGES / BENCH_LEDGER / BENCH_SPIKE_SECONDS (P4), BENCH_DEMO_SECONDS (P4d).
 
 /** P3 runs in its own processes (it measures their peak RSS): its summary line becomes a row. */
 function benchLedgerVerify(entries: number): BenchResult {
@@ -36,6 +36,7 @@ const benches: Record<string, () => Promise<BenchResult> | BenchResult> = {
       { campaigns: Number(process.env.BENCH_CAMPAIGNS ?? 10_000), pledges: Number(process.env.BENCH_PAGE_PLEDGES ?? 1_000_000), ledgerEntries: Number(process.env.BENCH_LEDGER ?? 20_000) },
       seconds,
     ),
+  P4d: () => benchDemoPages(Number(process.env.BENCH_DEMO_SECONDS ?? 12)),
   P5: () => benchLoanSchedules(),
 };
 

@@ -29,31 +29,43 @@ export interface DataVersionSource {
   current(): Promise<number>;
 }
 
-/** Reads the version at most once per `maxAgeMs` in this process (0: a fresh read on every call). */
+/**
+ * The version as this process knows it: read again in the background once it is `maxAgeMs` old,
+ * and waited for only when it is four times that old (after a quiet spell), so requests do not
+ * queue behind the query. 0: a fresh read on every call.
+ */
 export function dataVersionSource(db: Database, maxAgeMs: number): DataVersionSource {
   let version = 0;
   let readAt = Number.NEGATIVE_INFINITY;
   let pending: { startedAt: number; promise: Promise<number> } | null = null;
+  const read = (now: number) => {
+    const promise = readDataVersion(db).then((value) => {
+      if (now >= readAt) {
+        version = value;
+        readAt = now;
+      }
+      return value;
+    });
+    const mine = { startedAt: now, promise };
+    pending = mine;
+    const clear = () => {
+      if (pending === mine) pending = null;
+    };
+    promise.then(clear, clear);
+    return promise;
+  };
   return {
     current() {
       const now = performance.now();
-      if (now - readAt < maxAgeMs) return Promise.resolve(version);
+      const age = now - readAt;
+      if (age < maxAgeMs) return Promise.resolve(version);
       // A read already under way answers only callers it is recent enough for.
-      if (pending && now - pending.startedAt <= maxAgeMs) return pending.promise;
-      const promise = readDataVersion(db).then((read) => {
-        if (now >= readAt) {
-          version = read;
-          readAt = now;
-        }
-        return read;
-      });
-      const mine = { startedAt: now, promise };
-      pending = mine;
-      const clear = () => {
-        if (pending === mine) pending = null;
-      };
-      promise.then(clear, clear);
-      return promise;
+      const running = pending && now - pending.startedAt <= maxAgeMs ? pending.promise : null;
+      if (age < 4 * maxAgeMs) {
+        if (!running) read(now).catch(() => {});
+        return Promise.resolve(version);
+      }
+      return running ?? read(now);
     },
   };
 }

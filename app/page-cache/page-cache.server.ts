@@ -10,7 +10,7 @@ import { chooseEncoding, etagMatches, freshness, isSharedPage, type CachedRender
 import { SESSION_COOKIE } from "../auth/session.server";
 
 // Rendered public pages for anonymous visitors, kept per process and keyed by URL, locale and
-// data version (decision 45). Each rendering is compressed once and served until the version
+// data version (decision 45). Each rendering is compressed once per encoding and served until the version
 // moves; a key is rendered by one request at a time and the others wait for it or get the
 // previous rendering while it is made.
 
@@ -46,7 +46,8 @@ export interface Rendered {
 interface Entry extends CachedRendering {
   headers: Record<string, string>;
   etag: string;
-  bodies: Record<Encoding, Buffer>;
+  /** Each encoding made once, when a client first asks for it. */
+  bodies: Partial<Record<Encoding, Promise<Buffer>>> & { identity: Promise<Buffer> };
   bytes: number;
 }
 
@@ -117,14 +118,21 @@ export function createPageCache(options: PageCacheOptions): PageCache {
     }
     const headers: Record<string, string> = {};
     for (const [name, value] of rendered.headers) if (!DROPPED_HEADERS.has(name)) headers[name] = value;
-    const [br, gz] = await Promise.all([
-      brotli(rendered.body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: rendered.body.length } }),
-      gzipped(rendered.body),
-    ]);
     const etag = `W/"${createHash("sha256").update(rendered.body).digest("base64url").slice(0, 27)}"`;
-    const entry: Entry = { version, renderedAt, headers, etag, bodies: { identity: rendered.body, br, gzip: gz }, bytes: rendered.body.length + br.length + gz.length };
+    // Counted at twice the page: room for its compressed copies.
+    const entry: Entry = { version, renderedAt, headers, etag, bodies: { identity: Promise.resolve(rendered.body) }, bytes: 2 * rendered.body.length };
     keep(key, entry);
     return entry;
+  };
+
+  const bodyOf = (entry: Entry, encoding: Encoding): Promise<Buffer> => {
+    const made = entry.bodies[encoding];
+    if (made) return made;
+    const compressed = entry.bodies.identity.then((body) =>
+      encoding === "br" ? brotli(body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length } }) : gzipped(body),
+    );
+    entry.bodies[encoding] = compressed;
+    return compressed;
   };
 
   /** One render per key and version at a time: later requests join it. */
@@ -138,7 +146,7 @@ export function createPageCache(options: PageCacheOptions): PageCache {
     return promise;
   };
 
-  const send = (req: IncomingMessage, res: ServerResponse, entry: Entry, status: string) => {
+  const send = async (req: IncomingMessage, res: ServerResponse, entry: Entry, status: string) => {
     const common = { "Cache-Control": cacheControl, ETag: entry.etag, Vary: "Accept-Encoding, Cookie", "X-Page-Cache": status };
     if (etagMatches(req.headers["if-none-match"], entry.etag)) {
       res.writeHead(304, common);
@@ -146,7 +154,7 @@ export function createPageCache(options: PageCacheOptions): PageCache {
       return;
     }
     const encoding = chooseEncoding(req.headers["accept-encoding"]);
-    const body = entry.bodies[encoding];
+    const body = await bodyOf(entry, encoding);
     res.writeHead(200, {
       ...entry.headers,
       ...common,
@@ -174,15 +182,15 @@ export function createPageCache(options: PageCacheOptions): PageCache {
       const entry = entries.get(key);
       const state = freshness(entry, version, performance.now(), settings);
       if (entry && state !== "render") {
-        send(req, res, entry, state === "fresh" ? "hit" : "stale");
         if (state === "stale") {
           renderOnce(key, url, locale, version).catch((error: unknown) => options.log(`[page-cache] ${url}: ${String(error)}`));
         }
+        await send(req, res, entry, state === "fresh" ? "hit" : "stale");
         return;
       }
       const result = await renderOnce(key, url, locale, version);
       if ("passthrough" in result) sendPassthrough(req, res, result.passthrough);
-      else send(req, res, result, "miss");
+      else await send(req, res, result, "miss");
     },
   };
 }

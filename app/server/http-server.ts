@@ -1,4 +1,5 @@
 import { randomUUID, timingSafeEqual } from "node:crypto";
+import { readdirSync } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
@@ -88,7 +89,7 @@ async function sendFetchResponse(res: express.Response, response: Response): Pro
       await pipeline(Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>), res);
     } catch (error) {
       // The client went away mid-stream: the source was cancelled, nothing more to do.
-      if (!res.headersSent || (error as { code?: string }).code !== "ERR_STREAM_PREMATURE_CLOSE") throw error;
+      if ((error as { code?: string }).code !== "ERR_STREAM_PREMATURE_CLOSE") throw error;
     }
   } else {
     res.end();
@@ -105,6 +106,8 @@ export function createHttpApp(options: HttpServerOptions): HttpApp {
   const { services } = options;
   const app = express();
   app.disable("x-powered-by");
+  // Requests reach Remix as Fetch requests built from the raw URL: Express's query parsing is unused.
+  app.set("query parser", false);
   if (options.trustProxy) app.set("trust proxy", true);
   let draining = false;
   let inFlight = 0;
@@ -169,7 +172,12 @@ export function createHttpApp(options: HttpServerOptions): HttpApp {
     next();
   });
   app.use("/build", express.static(`${options.assetsDir}/build`, { immutable: true, maxAge: "1y" }));
-  app.use(express.static(options.assetsDir, { maxAge: "1h" }));
+  // Other files of the assets directory are looked up only under their own top-level names, not for every page.
+  const assetRoots = new Set(readdirSync(options.assetsDir).filter((name) => name !== "build").map((name) => `/${name}`));
+  if (assetRoots.size > 0) {
+    const assets = express.static(options.assetsDir, { maxAge: "1h" });
+    app.use((req, res, next) => (assetRoots.has(req.path.replace(/^(\/[^/]*).*$/s, "$1")) ? assets(req, res, next) : next()));
+  }
 
   const handle = createRequestHandler(options.build, options.mode);
   const { allowedOrigins } = options;

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatWon } from "../../app/utils/money";
 import { postJson, TestClient } from "../support/app";
-import { DEMO_PASSWORD } from "../support/seed";
+import { createTestDatabase } from "../support/db";
+import { DEMO_PASSWORD, seedDemo } from "../support/seed";
 import { startTestServer, type TestServer } from "../support/server";
 
 // The page cache as `npm start` runs it: two web processes, each with its own cache, production
@@ -10,8 +11,10 @@ import { startTestServer, type TestServer } from "../support/server";
 let server: TestServer;
 
 beforeAll(async () => {
-  server = await startTestServer({ WEB_CONCURRENCY: "2", JOBS: "off" });
-}, 120_000);
+  const database = await createTestDatabase();
+  await seedDemo(database, new Date().toISOString().slice(0, 10));
+  server = await startTestServer({ WEB_CONCURRENCY: "2", JOBS: "off", DEMO_DATA: "off" }, database);
+}, 240_000);
 afterAll(async () => {
   await server.stop();
 });

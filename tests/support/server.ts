@@ -16,8 +16,8 @@ const root = resolve(import.meta.dirname, "../..");
  * The product as `npm start` runs it (scripts/start-server.ts: migrate, seed the demo data,
  * serve the built app), on a free port against a fresh test database.
  */
-export async function startTestServer(extraEnv: Record<string, string> = {}): Promise<TestServer> {
-  const database = await createTestDatabase();
+export async function startTestServer(extraEnv: Record<string, string> = {}, prepared?: TestDatabase): Promise<TestServer> {
+  const database = prepared ?? (await createTestDatabase());
   const port = await freePort();
   const url = `http://localhost:${port}`;
   let output = "";
@@ -41,7 +41,8 @@ export async function startTestServer(extraEnv: Record<string, string> = {}): Pr
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((done) => child.once("exit", () => done()));
 
-  const deadline = Date.now() + 60_000;
+  // A primary and its web processes, seeding, on a loaded machine: up to 2 minutes.
+  const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
     try {
@@ -52,7 +53,7 @@ export async function startTestServer(extraEnv: Record<string, string> = {}): Pr
     }
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`server did not start within 60 s:\n${output}`);
+      throw new Error(`server did not start within 120 s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
