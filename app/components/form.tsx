@@ -144,3 +144,47 @@ export function SubmitButton({ children, name, value, variant = "primary" }: { c
     </button>
   );
 }
+
+export interface ChoiceOption {
+  value: string;
+  label: ReactNode;
+  description?: ReactNode;
+  disabled?: boolean;
+}
+
+/**
+ * A group of radio choices as cards: the radio at the start, the label taking the rest of the
+ * width (on a 360 px phone too). The whole card is the label, so all of it is the target.
+ */
+export function ChoiceCards({ name, legend, options, defaultValue, hint, failure }: { name: string; legend: string; options: ChoiceOption[]; defaultValue: string; hint?: string; failure?: FormFailure | null }) {
+  const m = useMessages();
+  const id = `choices-${name}-${useId().replace(/:/g, "")}`;
+  const errors = failure?.fieldErrors[name] ?? [];
+  const describedBy = [hint ? `${id}-hint` : null, errors.length > 0 ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
+  return (
+    <fieldset className={`field choice-group${errors.length > 0 ? " field-invalid" : ""}`} aria-describedby={describedBy} data-testid={`choices-${name}`}>
+      <legend>{legend}</legend>
+      {hint ? (
+        <p className="field-hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      <div className="choice-list">
+        {options.map((option) => (
+          <label key={option.value} className={`choice${option.disabled ? " choice-disabled" : ""}`}>
+            <input type="radio" name={name} value={option.value} disabled={option.disabled} defaultChecked={defaultValue === option.value} aria-invalid={errors.length > 0 || undefined} />
+            <span className="choice-text">
+              {option.label}
+              {option.description ? <span className="choice-description">{option.description}</span> : null}
+            </span>
+          </label>
+        ))}
+      </div>
+      {errors.length > 0 ? (
+        <p className="field-error" id={`${id}-error`} data-testid={`error-${name}`}>
+          {errors.map((e) => m.errors[e]).join(" ")}
+        </p>
+      ) : null}
+    </fieldset>
+  );
+}

@@ -1,3 +1,4 @@
+import { loggableError } from "../utils/loggable-error";
 import {
   chargeDuePledges,
   closeDueCampaigns,
@@ -58,7 +59,7 @@ export async function runTick(services: Services): Promise<TickReport[]> {
     try {
       report.push({ name: sweeper.name, changed: await sweeper.run(services) });
     } catch (error) {
-      console.error(`sweeper ${sweeper.name} failed`, error);
+      console.error(`sweeper ${sweeper.name} failed: ${loggableError(error)}`);
       failures.push(error);
     }
   }
