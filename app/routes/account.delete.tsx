@@ -76,6 +76,7 @@ export default function DeleteAccount() {
             <li key={line}>{line}</li>
           ))}
         </ul>
+        <FormAlert failure={failure} />
         {blockers.length > 0 ? (
           <div className="alert alert-info" role="status" data-testid="deletion-blockers">
             <p>
@@ -91,7 +92,6 @@ export default function DeleteAccount() {
           </div>
         ) : (
           <>
-            <FormAlert failure={failure} />
             <AppForm className="form" noValidate>
               <Field name="password" type="password" label={d.password} autoComplete="current-password" required failure={failure} />
               <label className="check-line">

@@ -42,7 +42,7 @@ export default function PrivacyRequests() {
             <tbody>
               {deletions.map((d) => (
                 <tr key={d.id}>
-                  <td>#{d.user_id}</td>
+                  <td>{`#${d.user_id}`}</td>
                   <td>{formatDateTime(d.requested_at, locale)}</td>
                   <td>{d.completed_at ? formatDateTime(d.completed_at, locale) : a.pending}</td>
                   <td className="num">{d.pledges_kept}</td>

@@ -186,7 +186,7 @@ export const errors = defineMessages({
     passwordsDiffer: "The passwords do not match.",
     emailTaken: "This e-mail is already registered. Log in or reset your password.",
     consentRequired: "You can sign up only with the required consent to the collection and use of personal information.",
-    under14: "Children under 14 cannot sign up. A child's personal information may be processed only with a legal guardian's consent, which Hamkke Fund does not collect. Campaigns and the public ledger are open without an account.",
+    under14: "Children under 14 cannot sign up. A child’s personal information may be processed only with a legal guardian’s consent, which Hamkke Fund does not collect. Campaigns and the public ledger are open without an account.",
     ageRequired: "Please say whether you are 14 or older.",
     deletionBlocked: "You cannot delete your account yet. See below.",
     deletionConfirmRequired: "Tick the box to confirm the deletion.",
