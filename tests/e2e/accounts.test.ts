@@ -37,7 +37,7 @@ describe.runIf(inject("chromium"))("accounts and enterprises in the browser", ()
 
       await page.getByRole("link", { name: m.common.nav.signup }).click();
       await page.waitForURL("**/signup");
-      await page.getByLabel(m.auth.email).fill(email);
+      await page.getByLabel(m.auth.email, { exact: true }).fill(email);
       await page.getByLabel(m.auth.displayName).fill(locale === "ko" ? "김주민" : "Jamie Kim");
       await page.getByLabel(m.auth.password, { exact: false }).first().fill("a-long-password");
       await page.getByLabel(m.auth.passwordConfirm).fill("a-different-one");
@@ -63,7 +63,7 @@ describe.runIf(inject("chromium"))("accounts and enterprises in the browser", ()
 
       await page.getByRole("link", { name: m.common.nav.login, exact: true }).click();
       await page.waitForURL("**/login");
-      await page.getByLabel(m.auth.email).fill(email);
+      await page.getByLabel(m.auth.email, { exact: true }).fill(email);
       await page.getByLabel(m.auth.password).fill("wrong-password");
       await page.getByRole("button", { name: m.auth.loginButton }).click();
       await expect.poll(() => page.getByTestId("form-error").textContent()).toBe(m.errors.invalidCredentials);
