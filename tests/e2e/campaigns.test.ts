@@ -2,6 +2,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { dictionaries } from "../../app/i18n/messages";
 import { launchBrowser } from "../support/browser";
+import { seoulDateInDays } from "../support/dates";
 import { seoulDateInDays, seoulMonthInDays } from "../support/dates";
 import { logInPage, screenshot } from "../support/pages";
 import { startTestServer, type TestServer } from "../support/server";
@@ -101,7 +102,8 @@ describe.runIf(inject("chromium"))("campaigns and pledges in the browser", () =>
     await tabTo(page, "input[name=cardNumber]");
     await page.keyboard.type("4242 4242 4242 4242");
     await page.keyboard.press("Tab");
-    await page.keyboard.type("12/30");
+    const expiry = seoulDateInDays(3 * 365);
+    await page.keyboard.type(`${expiry.slice(5, 7)}/${expiry.slice(2, 4)}`);
     await page.keyboard.press("Tab");
     await page.keyboard.type("123");
     await page.keyboard.press("Enter");
