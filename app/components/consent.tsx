@@ -2,6 +2,7 @@ import { Link } from "@remix-run/react";
 import { useId } from "react";
 import { useMessages } from "../i18n/use-messages";
 import type { FormFailure } from "../utils/forms";
+import { FieldErrorText } from "./form";
 
 /** One consent as the law asks it to be shown: purpose, items, retention, the right to refuse; then its box. */
 export function ConsentField({ name, text, failure }: { name: string; text: { title: string; purpose: string; items: string; retention: string; refusal: string; agree: string }; failure: FormFailure | null }) {
@@ -29,11 +30,7 @@ export function ConsentField({ name, text, failure }: { name: string; text: { ti
         <input type="checkbox" name={name} defaultChecked={checked} aria-describedby={[`${id}-terms`, errors.length > 0 ? `${id}-error` : null].filter(Boolean).join(" ")} aria-invalid={errors.length > 0 || undefined} />
         <span>{text.agree}</span>
       </label>
-      {errors.length > 0 ? (
-        <p className="field-error" id={`${id}-error`} data-testid={`error-${name}`}>
-          {errors.map((e) => m.errors[e]).join(" ")}
-        </p>
-      ) : null}
+      <FieldErrorText id={`${id}-error`} name={name} errors={errors} />
     </section>
   );
 }

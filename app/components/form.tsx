@@ -1,6 +1,7 @@
 import { Form, useActionData, useNavigation, type FormProps } from "@remix-run/react";
 import { useId, type ReactNode } from "react";
 import { useCsrfToken, useMessages } from "../i18n/use-messages";
+import type { ErrorKey } from "../i18n/messages/errors";
 import type { FormFailure } from "../utils/forms";
 
 /** Every form posts through here, so every one carries the CSRF token. */
@@ -34,6 +35,17 @@ export function FormAlert({ failure }: { failure: FormFailure | null }) {
   );
 }
 
+/** A field's errors, in the user's language, under the field (its id goes in aria-describedby). */
+export function FieldErrorText({ id, name, errors }: { id: string; name: string; errors: readonly ErrorKey[] }) {
+  const m = useMessages();
+  if (errors.length === 0) return null;
+  return (
+    <p className="field-error" id={id} data-testid={`error-${name}`}>
+      {errors.map((e) => m.errors[e]).join(" ")}
+    </p>
+  );
+}
+
 interface FieldBase {
   name: string;
   label: string;
@@ -62,11 +74,7 @@ function FieldShell({ name, label, hint, failure, required, children }: FieldBas
           {hint}
         </p>
       ) : null}
-      {errors.length > 0 ? (
-        <p className="field-error" id={errorId} data-testid={`error-${name}`}>
-          {errors.map((e) => m.errors[e]).join(" ")}
-        </p>
-      ) : null}
+      <FieldErrorText id={`${id}-error`} name={name} errors={errors} />
     </div>
   );
 }
@@ -180,11 +188,7 @@ export function ChoiceCards({ name, legend, options, defaultValue, hint, failure
           </label>
         ))}
       </div>
-      {errors.length > 0 ? (
-        <p className="field-error" id={`${id}-error`} data-testid={`error-${name}`}>
-          {errors.map((e) => m.errors[e]).join(" ")}
-        </p>
-      ) : null}
+      <FieldErrorText id={`${id}-error`} name={name} errors={errors} />
     </fieldset>
   );
 }

@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "../auth/guards.server";
 import { clearSessionCookie } from "../auth/session.server";
-import { AppForm, Field, FormAlert, SubmitButton, useFormFailure } from "../components/form";
+import { AppForm, Field, FieldErrorText, FormAlert, SubmitButton, useFormFailure } from "../components/form";
 import { withNotice } from "../components/notice";
 import { useMessages } from "../i18n/use-messages";
 import { deleteAccount, deletionBlockers, type DeletionBlocker } from "../privacy/privacy.server";
@@ -98,11 +98,7 @@ export default function DeleteAccount() {
                 <input type="checkbox" name="confirm" aria-invalid={failure?.fieldErrors.confirm ? true : undefined} aria-describedby={failure?.fieldErrors.confirm ? "confirm-error" : undefined} />
                 <span>{d.confirm}</span>
               </label>
-              {failure?.fieldErrors.confirm ? (
-                <p className="field-error" id="confirm-error" data-testid="error-confirm">
-                  {failure.fieldErrors.confirm.map((e) => m.errors[e]).join(" ")}
-                </p>
-              ) : null}
+              <FieldErrorText id="confirm-error" name="confirm" errors={failure?.fieldErrors.confirm ?? []} />
               <SubmitButton variant="danger">{d.submit}</SubmitButton>
             </AppForm>
           </>

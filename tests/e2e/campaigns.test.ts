@@ -2,7 +2,6 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { dictionaries } from "../../app/i18n/messages";
 import { launchBrowser } from "../support/browser";
-import { seoulDateInDays } from "../support/dates";
 import { seoulDateInDays, seoulMonthInDays } from "../support/dates";
 import { logInPage, screenshot } from "../support/pages";
 import { startTestServer, type TestServer } from "../support/server";
