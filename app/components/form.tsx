@@ -165,7 +165,6 @@ export interface ChoiceOption {
  * width (on a 360 px phone too). The whole card is the label, so all of it is the target.
  */
 export function ChoiceCards({ name, legend, options, defaultValue, hint, failure }: { name: string; legend: string; options: ChoiceOption[]; defaultValue: string; hint?: string; failure?: FormFailure | null }) {
-  const m = useMessages();
   const id = `choices-${name}-${useId().replace(/:/g, "")}`;
   const errors = failure?.fieldErrors[name] ?? [];
   const describedBy = [hint ? `${id}-hint` : null, errors.length > 0 ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
