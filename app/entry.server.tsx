@@ -1,4 +1,4 @@
-import type { EntryContext } from "@remix-run/node";
+import type { ActionFunctionArgs, EntryContext, LoaderFunctionArgs } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToString } from "react-dom/server";
 
@@ -9,4 +9,11 @@ export default function handleRequest(request: Request, responseStatusCode: numb
   const html = renderToString(<RemixServer context={remixContext} url={request.url} />);
   responseHeaders.set("Content-Type", "text/html; charset=utf-8");
   return new Response(`<!DOCTYPE html>${html}`, { status: responseStatusCode, headers: responseHeaders });
+}
+
+/** Unexpected server errors, logged without personal data (S7): the path with tokens masked, no query. */
+export function handleError(error: unknown, { request, context }: LoaderFunctionArgs | ActionFunctionArgs) {
+  if (request.signal.aborted) return;
+  const path = new URL(request.url).pathname.replace(/\/[A-Za-z0-9_-]{16,}/g, "/:token");
+  context.services.logger.error("request failed", error, { method: request.method, path });
 }

@@ -1,10 +1,12 @@
-import { json, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
-import { Links, Meta, Outlet, Scripts, ScrollRestoration, type ShouldRevalidateFunction } from "@remix-run/react";
+import { json, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, type ShouldRevalidateFunction } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { getSessionUser } from "./auth/session.server";
 import { GeneralErrorBoundary } from "./components/error-boundary";
 import { SiteLayout } from "./components/site-layout";
+import { isLocale } from "./i18n/locale";
 import { localeOf } from "./i18n/locale.server";
+import { dictionaries } from "./i18n/messages";
 import { useLocale } from "./i18n/use-messages";
 import { isSharedPage } from "./page-cache/page-cache";
 import stylesheet from "./styles/app.css";
@@ -14,6 +16,16 @@ export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
+
+/** The site's name, and on an error page what went wrong (pages set their own titles). */
+export const meta: MetaFunction<typeof loader> = ({ data, error }) => {
+  const m = dictionaries[isLocale(data?.locale) ? data.locale : "ko"];
+  if (!error) return [{ title: m.common.brand }];
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const e = m.common.errorPage;
+  const title = status === 404 ? e.notFoundTitle : status === 403 ? e.forbiddenTitle : status >= 500 ? e.serverTitle : e.otherTitle;
+  return [{ title: `${title} · ${m.common.brand}` }];
+};
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { services } = context;

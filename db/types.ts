@@ -63,6 +63,29 @@ export interface UsersTable {
   is_platform_admin: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+  age_confirmed_at: Timestamp | null;
+  deleted_at: Timestamp | null;
+}
+
+export type ConsentPurpose = "account" | "campaign_emails";
+
+export interface PrivacyConsentsTable {
+  id: Id;
+  user_id: number;
+  purpose: ConsentPurpose;
+  text_version: string;
+  locale: Locale;
+  granted: boolean;
+  recorded_at: Timestamp;
+}
+
+export interface AccountDeletionsTable {
+  id: Id;
+  user_id: number;
+  requested_at: Timestamp;
+  completed_at: Timestamp | null;
+  pledges_kept: number;
+  keep_until: string | null;
 }
 
 export interface SessionsTable {
@@ -336,6 +359,7 @@ export interface PledgesTable {
   reward_id: number | null;
   message: Generated<string>;
   anonymous: Generated<boolean>;
+  show_full_name: Generated<boolean>;
   funding_model: FundingModel;
   state: PledgeState;
   provider: PaymentProviderName;
@@ -1082,6 +1106,8 @@ export interface PageDataVersionsTable {
 export interface DB {
   host_organisations: HostOrganisationsTable;
   users: UsersTable;
+  privacy_consents: PrivacyConsentsTable;
+  account_deletions: AccountDeletionsTable;
   sessions: SessionsTable;
   auth_failures: AuthFailuresTable;
   password_reset_tokens: PasswordResetTokensTable;

@@ -7,7 +7,7 @@ const base = process.argv[2] ?? "http://localhost:3000";
 const paths = process.argv.slice(3);
 const out = resolve(import.meta.dirname, "../.cache/screens");
 mkdirSync(out, { recursive: true });
-const browser = await launchBrowser();
+const browser = await launchBrowser({ accessibilityChecks: false });
 for (const [label, viewport] of [
   ["desktop", { width: 1280, height: 900 }],
   ["phone", { width: 390, height: 844 }],

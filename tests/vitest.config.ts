@@ -45,6 +45,7 @@ export default defineConfig({
           sequence: { groupOrder: 2 },
           include: ["tests/e2e/**/*.test.ts"],
           globalSetup: ["tests/support/global-setup.ts"],
+          setupFiles: ["tests/support/accessibility-setup.ts"],
           testTimeout: 90_000,
           hookTimeout: 120_000,
           // A page that answers in 2 s on a loaded CI machine is slow, not broken (default: 1 s).

@@ -1,5 +1,6 @@
 import type { Locale } from "../../db/types";
 import { enqueueEmail } from "../email/outbox.server";
+import { recordConsents } from "../privacy/privacy.server";
 import { AppError } from "../utils/app-error";
 import type { Database, DbOrTx } from "../utils/db.server";
 import { isUniqueViolation } from "../utils/pg-errors";
@@ -13,6 +14,8 @@ export interface SignUpInput {
   displayName: string;
   password: string;
   locale: Locale;
+  /** The optional consent; the required one and the age confirmation are checked by the form. */
+  consentCampaignEmails: boolean;
 }
 
 export async function signUp(db: Database, input: SignUpInput, meta: SessionMeta & { origin: string }) {
@@ -21,9 +24,19 @@ export async function signUp(db: Database, input: SignUpInput, meta: SessionMeta
     return await db.transaction().execute(async (trx) => {
       const user = await trx
         .insertInto("users")
-        .values({ email: input.email, display_name: input.displayName, password_hash: passwordHash, locale: input.locale })
+        .values({ email: input.email, display_name: input.displayName, password_hash: passwordHash, locale: input.locale, age_confirmed_at: meta.now })
         .returning("id")
         .executeTakeFirstOrThrow();
+      await recordConsents(
+        trx,
+        user.id,
+        [
+          { purpose: "account", granted: true },
+          { purpose: "campaign_emails", granted: input.consentCampaignEmails },
+        ],
+        input.locale,
+        meta.now,
+      );
       await enqueueEmail(trx, input.email, "welcome", {
         locale: input.locale,
         displayName: input.displayName,

@@ -10,7 +10,7 @@ function form(fields: Record<string, string>): FormData {
 
 describe("signUpSchema", () => {
   it("normalises the e-mail", () => {
-    const parsed = parseForm(signUpSchema, form({ email: "  Citizen@Example.COM ", displayName: "시민", password: "long-enough-1", passwordConfirm: "long-enough-1" }));
+    const parsed = parseForm(signUpSchema, form({ email: "  Citizen@Example.COM ", displayName: "시민", password: "long-enough-1", passwordConfirm: "long-enough-1", ageGroup: "14_or_older", consentAccount: "on" }));
     expect(parsed.ok && parsed.data.email).toBe("citizen@example.com");
   });
   it("explains each problem", () => {
@@ -22,6 +22,18 @@ describe("signUpSchema", () => {
       expect(parsed.fieldErrors.password).toEqual(["passwordTooShort"]);
       expect(parsed.values.password).toBeUndefined();
     }
+  });
+  it("asks for the required consent and a confirmation of age; the optional consent may be declined", () => {
+    const base = { email: "a@b.kr", displayName: "a", password: "long-enough-1", passwordConfirm: "long-enough-1" };
+    const missing = parseForm(signUpSchema, form(base));
+    expect(!missing.ok && missing.fieldErrors.ageGroup).toEqual(["ageRequired"]);
+    expect(!missing.ok && missing.fieldErrors.consentAccount).toEqual(["consentRequired"]);
+    const child = parseForm(signUpSchema, form({ ...base, ageGroup: "under_14", consentAccount: "on" }));
+    expect(!child.ok && child.fieldErrors.ageGroup).toEqual(["under14"]);
+    const declined = parseForm(signUpSchema, form({ ...base, ageGroup: "14_or_older", consentAccount: "on" }));
+    expect(declined.ok && declined.data.consentCampaignEmails).toBe(false);
+    const accepted = parseForm(signUpSchema, form({ ...base, ageGroup: "14_or_older", consentAccount: "on", consentCampaignEmails: "on" }));
+    expect(accepted.ok && accepted.data.consentCampaignEmails).toBe(true);
   });
   it("requires matching passwords", () => {
     const parsed = parseForm(signUpSchema, form({ email: "a@b.kr", displayName: "a", password: "long-enough-1", passwordConfirm: "long-enough-2" }));

@@ -1,5 +1,8 @@
 import { z } from "zod";
-import { emailField, newPasswordField, requiredText, whenFieldsValid } from "../utils/fields";
+import { checkbox, emailField, newPasswordField, requiredText, whenFieldsValid } from "../utils/fields";
+
+/** Sign-up asks which of these is true, not a birth date (decision 53). */
+export const AGE_GROUPS = ["14_or_older", "under_14"] as const;
 
 export const THROTTLE_WINDOW_MS = 15 * 60 * 1000;
 export const MAX_FAILURES_PER_ACCOUNT = 10;
@@ -22,6 +25,9 @@ export const signUpSchema = z
     displayName: requiredText(60),
     password: newPasswordField,
     passwordConfirm: z.string({ error: "required" }).min(1, "required"),
+    ageGroup: z.enum(AGE_GROUPS, { error: "ageRequired" }).refine((v) => v === "14_or_older", "under14"),
+    consentAccount: checkbox.refine((v) => v, "consentRequired"),
+    consentCampaignEmails: checkbox,
   })
   .refine(confirmed, { message: "passwordsDiffer", path: ["passwordConfirm"], ...whenFieldsValid("password", "passwordConfirm") });
 

@@ -1,4 +1,5 @@
 import { jsonArrayFrom } from "kysely/helpers/postgres";
+import { publicBackerName } from "../pledges/backer-names";
 import { BACKING_STATES } from "../pledges/pledge";
 import type { DbOrTx } from "../utils/db.server";
 import { PUBLIC_STATES } from "./campaign-state";
@@ -62,7 +63,7 @@ export async function getPublicCampaign(db: DbOrTx, slug: string) {
     db
       .selectFrom("pledges")
       .innerJoin("users", "users.id", "pledges.backer_id")
-      .select(["pledges.id", "pledges.anonymous", "pledges.backer_kind", "pledges.company_name", "pledges.message", "pledges.created_at", "users.display_name"])
+      .select(["pledges.id", "pledges.anonymous", "pledges.show_full_name", "pledges.backer_kind", "pledges.company_name", "pledges.message", "pledges.created_at", "users.display_name"])
       .where("pledges.campaign_id", "=", campaign.id)
       .where("pledges.state", "in", [...BACKING_STATES])
       .orderBy("pledges.id", "desc")
@@ -74,10 +75,15 @@ export async function getPublicCampaign(db: DbOrTx, slug: string) {
     ...campaign,
     money: money.get(campaign.id),
     stats: stats.get(campaign.id),
-    // Public: a display name (or a company's name) unless the backer chose anonymity; never an e-mail or amount.
+    // Public: a person's masked name (in full if they chose), a company's name, or nothing for the anonymous; never an e-mail or amount.
     backers: backers.map((b) => ({
       id: b.id,
-      name: b.anonymous ? null : b.backer_kind === "company" ? (b.company_name ?? b.display_name) : b.display_name,
+      name: publicBackerName({
+        nameDisplay: b.anonymous ? "anonymous" : b.show_full_name ? "full" : "masked",
+        backerKind: b.backer_kind,
+        companyName: b.company_name,
+        displayName: b.display_name,
+      }),
       company: b.backer_kind === "company",
       message: b.message,
       createdAt: b.created_at,

@@ -41,7 +41,7 @@ export function AccountActivityPanel({
             {account.totals.length === 0 ? (
               <p className="muted small">{a.noTotals}</p>
             ) : (
-              <div className="table-wrap">
+              <div className="table-wrap" tabIndex={0} role="region" aria-label={`${accountName(account, locale)} · ${a.totalsByKind}`}>
                 <table className="totals-table" data-testid="kind-totals">
                   <thead>
                     <tr>
@@ -69,7 +69,7 @@ export function AccountActivityPanel({
           </section>
         ))}
       </div>
-      <section className="card table-wrap">
+      <section className="card table-wrap" tabIndex={0} role="region" aria-label={title ?? a.entriesTouching}>
         <h2>{title ?? a.entriesTouching}</h2>
         <LedgerEntriesTable entries={activity.page.entries} emptyText={m.ledger.noMatches} />
         <LedgerPager page={activity.page} href={pageHref} />

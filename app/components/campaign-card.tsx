@@ -7,9 +7,10 @@ import { formatWon, formatWonShort, percentOf } from "../utils/money";
 import type { EnterpriseType } from "../../db/types";
 
 export function ProgressBar({ raisedWon, goalWon }: { raisedWon: number; goalWon: number }) {
+  const m = useMessages();
   const percent = percentOf(raisedWon, goalWon);
   return (
-    <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.min(percent, 100)}>
+    <div className="progress" role="progressbar" aria-label={m.campaigns.progressLabel} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.min(percent, 100)} aria-valuetext={`${percent}%`}>
       <div className="progress-bar" style={{ width: `${Math.min(percent, 100)}%` }} />
     </div>
   );

@@ -137,7 +137,7 @@ export function PaidDisbursements({ paid, canPublish, lineLabel }: { paid: Disbu
       {paid.length === 0 ? (
         <p className="muted">{s.none}</p>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label={s.paid}>
           {/* Wide enough to read on a phone; the wrapper scrolls sideways. */}
           <table data-testid="paid-disbursements" style={{ minWidth: 640 }}>
             <thead>

@@ -15,7 +15,6 @@ export function GeneralErrorBoundary() {
         : status >= 500
           ? [m.serverTitle, m.serverBody]
           : [m.otherTitle, m.serverBody];
-  if (status >= 500 && typeof console !== "undefined") console.error(error);
   return (
     <section className="container error-page" data-testid="error-page" data-status={status}>
       <p className="error-status">{status}</p>

@@ -1,6 +1,7 @@
 import { Form, useActionData, useNavigation, type FormProps } from "@remix-run/react";
 import { useId, type ReactNode } from "react";
 import { useCsrfToken, useMessages } from "../i18n/use-messages";
+import type { ErrorKey } from "../i18n/messages/errors";
 import type { FormFailure } from "../utils/forms";
 
 /** Every form posts through here, so every one carries the CSRF token. */
@@ -34,6 +35,17 @@ export function FormAlert({ failure }: { failure: FormFailure | null }) {
   );
 }
 
+/** A field's errors, in the user's language, under the field (its id goes in aria-describedby). */
+export function FieldErrorText({ id, name, errors }: { id: string; name: string; errors: readonly ErrorKey[] }) {
+  const m = useMessages();
+  if (errors.length === 0) return null;
+  return (
+    <p className="field-error" id={id} data-testid={`error-${name}`}>
+      {errors.map((e) => m.errors[e]).join(" ")}
+    </p>
+  );
+}
+
 interface FieldBase {
   name: string;
   label: string;
@@ -62,11 +74,7 @@ function FieldShell({ name, label, hint, failure, required, children }: FieldBas
           {hint}
         </p>
       ) : null}
-      {errors.length > 0 ? (
-        <p className="field-error" id={errorId} data-testid={`error-${name}`}>
-          {errors.map((e) => m.errors[e]).join(" ")}
-        </p>
-      ) : null}
+      <FieldErrorText id={`${id}-error`} name={name} errors={errors} />
     </div>
   );
 }
@@ -142,5 +150,44 @@ export function SubmitButton({ children, name, value, variant = "primary" }: { c
     <button type="submit" className={`button button-${variant}`} name={name} value={value} disabled={busy} aria-busy={busy || undefined}>
       {busy && navigation.formData?.get(name ?? "") === (value ?? null) ? m.common.loading : children}
     </button>
+  );
+}
+
+export interface ChoiceOption {
+  value: string;
+  label: ReactNode;
+  description?: ReactNode;
+  disabled?: boolean;
+}
+
+/**
+ * A group of radio choices as cards: the radio at the start, the label taking the rest of the
+ * width (on a 360 px phone too). The whole card is the label, so all of it is the target.
+ */
+export function ChoiceCards({ name, legend, options, defaultValue, hint, failure }: { name: string; legend: string; options: ChoiceOption[]; defaultValue: string; hint?: string; failure?: FormFailure | null }) {
+  const id = `choices-${name}-${useId().replace(/:/g, "")}`;
+  const errors = failure?.fieldErrors[name] ?? [];
+  const describedBy = [hint ? `${id}-hint` : null, errors.length > 0 ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
+  return (
+    <fieldset className={`field choice-group${errors.length > 0 ? " field-invalid" : ""}`} aria-describedby={describedBy} data-testid={`choices-${name}`}>
+      <legend>{legend}</legend>
+      {hint ? (
+        <p className="field-hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      <div className="choice-list">
+        {options.map((option) => (
+          <label key={option.value} className={`choice${option.disabled ? " choice-disabled" : ""}`}>
+            <input type="radio" name={name} value={option.value} disabled={option.disabled} defaultChecked={defaultValue === option.value} aria-invalid={errors.length > 0 || undefined} />
+            <span className="choice-text">
+              {option.label}
+              {option.description ? <span className="choice-description">{option.description}</span> : null}
+            </span>
+          </label>
+        ))}
+      </div>
+      <FieldErrorText id={`${id}-error`} name={name} errors={errors} />
+    </fieldset>
   );
 }

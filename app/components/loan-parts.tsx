@@ -77,7 +77,7 @@ export function ScheduleTable({ instalments, penalties, today }: { instalments: 
   const c = m.loans.scheduleColumns;
   const { rows, totals } = scheduleRows(instalments, penalties, today);
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0} role="region" aria-label={m.loans.schedule}>
       <table className="schedule" data-testid="schedule">
         <thead>
           <tr>

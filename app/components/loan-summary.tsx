@@ -137,7 +137,7 @@ export function RepaymentsTable({ repayments, showReference }: { repayments: Rep
   const c = m.loans.repaymentColumns;
   if (repayments.length === 0) return <p className="muted">{m.loans.noRepayments}</p>;
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0} role="region" aria-label={m.loans.repayments}>
       <table className="schedule" data-testid="repayments">
         <thead>
           <tr>

@@ -116,6 +116,11 @@ export function SiteLayout({ children }: { children: ReactNode }) {
             <li>
               <Link to="/ledger/verify">{m.common.footer.verify}</Link>
             </li>
+            <li>
+              <Link to="/privacy" className="footer-privacy" data-testid="privacy-link">
+                {m.common.footer.privacy}
+              </Link>
+            </li>
             {devTools ? (
               <>
                 <li>

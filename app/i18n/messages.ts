@@ -15,6 +15,7 @@ import { errors } from "./messages/errors";
 import { home } from "./messages/home";
 import { notices } from "./messages/notices";
 import { pledges } from "./messages/pledges";
+import { privacy } from "./messages/privacy";
 import { results } from "./messages/results";
 import { round } from "./messages/round";
 import { spending } from "./messages/spending";
@@ -22,7 +23,7 @@ import { staffCampaigns } from "./messages/staff-campaigns";
 import { staff } from "./messages/staff";
 
 // One group per area of the product; each group is checked to have the same keys in both languages.
-const groups = { common, auth, errors, notices, enterprises, home, staff, account, dev, contests, campaigns, ledger, fund, pledges, staffCampaigns, spending, contestWork, loans, results, matching, round };
+const groups = { common, auth, errors, notices, enterprises, home, staff, account, dev, contests, campaigns, ledger, fund, pledges, staffCampaigns, spending, contestWork, loans, results, matching, round, privacy };
 
 type Groups = typeof groups;
 export type Messages = { [K in keyof Groups]: Groups[K]["ko"] };

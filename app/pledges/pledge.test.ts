@@ -13,7 +13,7 @@ const valid = { amount: "30,000", kind: "sponsorship", rewardId: "", message: "ì
 describe("pledgeSchema", () => {
   it("parses a pledge", () => {
     const parsed = parseForm(pledgeSchema, form(valid));
-    expect(parsed.ok && parsed.data).toMatchObject({ amount: 30_000, kind: "sponsorship", rewardId: null, anonymous: false });
+    expect(parsed.ok && parsed.data).toMatchObject({ amount: 30_000, kind: "sponsorship", rewardId: null, nameDisplay: "masked" });
   });
   it.each([
     ["-1000", "invalidAmount"],

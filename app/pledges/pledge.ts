@@ -3,7 +3,8 @@ import { z } from "zod";
 import type { CampaignState, PledgeState } from "../../db/types";
 import type { ErrorKey } from "../i18n/messages/errors";
 import { normaliseRegistrationNumber } from "../orgs/enterprises";
-import { checkbox, choice, optionalText, whenFieldsValid, wonAmount } from "../utils/fields";
+import { choice, optionalText, whenFieldsValid, wonAmount } from "../utils/fields";
+import { NAME_DISPLAYS } from "./backer-names";
 
 export const PLEDGE_KINDS = ["sponsorship", "donation", "investment"] as const;
 export const BACKER_KINDS = ["individual", "company"] as const;
@@ -16,7 +17,7 @@ export const pledgeSchema = z
     kind: choice(PLEDGE_KINDS),
     rewardId: optionalText(20).pipe(z.union([z.literal(""), z.string().regex(/^[1-9]\d{0,15}$/, "rewardNotFound")])).transform((v) => (v === "" ? null : Number(v))),
     message: optionalText(500),
-    anonymous: checkbox,
+    nameDisplay: choice(NAME_DISPLAYS).optional().transform((v) => v ?? "masked"),
     backerKind: choice(BACKER_KINDS),
     companyName: optionalText(100),
     businessNumber: optionalText(20).transform((value, ctx) => {
@@ -47,10 +48,12 @@ export function pledgeRequestHash(campaignId: number, input: PledgeInput): strin
     input.kind,
     input.rewardId ?? "",
     input.message,
-    input.anonymous ? 1 : 0,
+    input.nameDisplay === "anonymous" ? 1 : 0,
     input.backerKind,
     input.backerKind === "company" ? input.companyName : "",
     input.businessNumber ?? "",
+    // Added after the first pledges: absent unless chosen, so earlier requests hash as before.
+    ...(input.nameDisplay === "full" ? ["full-name"] : []),
   ];
   return createHash("sha256").update(JSON.stringify(body)).digest("hex");
 }

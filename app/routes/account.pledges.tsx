@@ -26,7 +26,7 @@ export default function MyPledges() {
       {pledges.length === 0 ? (
         <p className="muted">{m.pledges.myEmpty}</p>
       ) : (
-        <div className="card table-wrap">
+        <div className="card table-wrap" tabIndex={0} role="region" aria-label={m.pledges.myTitle}>
           <table data-testid="my-pledges">
             <thead>
               <tr>

@@ -1,5 +1,5 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { requirePlatformAdmin } from "../auth/guards.server";
 import { AppForm, Field, FormAlert, SelectField, SubmitButton, useFormFailure } from "../components/form";
 import { withNotice } from "../components/notice";
@@ -51,11 +51,14 @@ export default function Roles() {
       <header className="page-header">
         <h1>{m.staff.rolesTitle}</h1>
         <p>{m.staff.rolesIntro}</p>
+        <Link to="/admin/privacy" className="button button-secondary button-small" data-testid="privacy-requests-link">
+          {m.privacy.admin.title}
+        </Link>
       </header>
       <div className="two-col">
         <section className="card">
           <h2>{m.staff.currentGrants}</h2>
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-label={m.staff.currentGrants}>
             <table data-testid="grants">
               <thead>
                 <tr>

@@ -23,11 +23,11 @@ function fail(request: Request, status: number, code: ErrorKey, fieldErrors: Rec
 
 function asFormData(body: Record<string, unknown>, idempotencyKey: string): FormData {
   const form = new FormData();
-  for (const field of ["amount", "kind", "rewardId", "message", "backerKind", "companyName", "businessNumber"]) {
+  for (const field of ["amount", "kind", "rewardId", "message", "backerKind", "companyName", "businessNumber", "nameDisplay"]) {
     const value = body[field];
     if (typeof value === "string" || typeof value === "number") form.set(field, String(value));
   }
-  if (body.anonymous === true) form.set("anonymous", "on");
+  if (body.anonymous === true) form.set("nameDisplay", "anonymous");
   form.set("idempotencyKey", idempotencyKey);
   return form;
 }

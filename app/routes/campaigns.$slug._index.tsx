@@ -111,7 +111,7 @@ export default function CampaignPage() {
           {campaign.budget_lines.length > 0 ? (
             <section className="card">
               <h2>{c.budget}</h2>
-              <div className="table-wrap">
+              <div className="table-wrap" tabIndex={0} role="region" aria-label={c.budget}>
                 <table>
                   <tbody>
                     {campaign.budget_lines.map((line) => (

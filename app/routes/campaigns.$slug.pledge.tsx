@@ -2,11 +2,12 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireUser } from "../auth/guards.server";
 import { getPublicCampaign } from "../campaigns/campaign-page.server";
-import { AppForm, Field, FormAlert, SubmitButton, TextAreaField, useFormFailure } from "../components/form";
+import { AppForm, ChoiceCards, Field, FormAlert, SubmitButton, TextAreaField, useFormFailure } from "../components/form";
 import { MatchEstimate } from "../components/matching-parts";
 import { matchEstimateContext } from "../matching/matching.server";
 import { useLocale, useMessages } from "../i18n/use-messages";
-import { pledgeSchema, PLEDGE_KINDS, rewardRemaining } from "../pledges/pledge";
+import { maskName } from "../pledges/backer-names";
+import { BACKER_KINDS, pledgeSchema, PLEDGE_KINDS, rewardRemaining } from "../pledges/pledge";
 import { createPledge } from "../pledges/pledges.server";
 import { seoulDate } from "../utils/dates";
 import { parseForm } from "../utils/forms";
@@ -25,6 +26,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const today = seoulDate(clock.now());
   const matchEstimate = await matchEstimateContext(db, campaign.id, user.id, clock.now());
   return json({
+    displayName: user.displayName,
     matchEstimate,
     campaign: {
       slug: campaign.slug,
@@ -55,7 +57,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function PledgeForm() {
-  const { campaign, idempotencyKey, matchEstimate } = useLoaderData<typeof loader>();
+  const { campaign, idempotencyKey, matchEstimate, displayName } = useLoaderData<typeof loader>();
   const failure = useFormFailure();
   const [params] = useSearchParams();
   const m = useMessages();
@@ -87,34 +89,30 @@ export default function PledgeForm() {
         <AppForm className="form" noValidate>
           <input type="hidden" name="idempotencyKey" value={failure?.values.idempotencyKey ?? idempotencyKey} />
           {campaign.rewards.length > 0 ? (
-            <fieldset className="field">
-              <legend style={{ fontWeight: 600 }}>{p.reward}</legend>
-              <div className="choice-list">
-                <label className="choice">
-                  <input type="radio" name="rewardId" value="" defaultChecked={chosenReward === ""} />
-                  <span>{p.noReward}</span>
-                </label>
-                {campaign.rewards.map((reward) => {
+            <ChoiceCards
+              name="rewardId"
+              legend={p.reward}
+              failure={failure}
+              defaultValue={chosenReward}
+              options={[
+                { value: "", label: p.noReward },
+                ...campaign.rewards.map((reward) => {
                   const remaining = rewardRemaining(reward.quantity_limit, reward.claimed_count);
                   const soldOut = remaining === 0;
-                  return (
-                    <label key={reward.id} className={`choice${soldOut ? " choice-disabled" : ""}`}>
-                      <input type="radio" name="rewardId" value={String(reward.id)} disabled={soldOut} defaultChecked={chosenReward === String(reward.id)} />
-                      <span>
+                  return {
+                    value: String(reward.id),
+                    disabled: soldOut,
+                    label: (
+                      <>
                         <strong>{reward.title}</strong> · {m.campaigns.rewardMin(formatWon(reward.min_amount_won, locale))}
                         {soldOut ? ` · ${m.campaigns.rewardSoldOut}` : remaining !== null ? ` · ${m.campaigns.rewardRemaining(remaining)}` : ""}
-                        {reward.description ? <span className="muted small" style={{ display: "block" }}>{reward.description}</span> : null}
-                      </span>
-                    </label>
-                  );
-                })}
-              </div>
-              {failure?.fieldErrors.rewardId ? (
-                <p className="field-error" data-testid="error-rewardId">
-                  {failure.fieldErrors.rewardId.map((k) => m.errors[k]).join(" ")}
-                </p>
-              ) : null}
-            </fieldset>
+                      </>
+                    ),
+                    description: reward.description || undefined,
+                  };
+                }),
+              ]}
+            />
           ) : null}
           {matchEstimate ? (
             <MatchEstimate context={matchEstimate}>
@@ -123,35 +121,25 @@ export default function PledgeForm() {
           ) : (
             <Field name="amount" label={p.amount} hint={p.amountHint} inputMode="numeric" required failure={failure} />
           )}
-          <fieldset className="field">
-            <legend style={{ fontWeight: 600 }}>{p.kind}</legend>
-            <div className="choice-list">
-              {PLEDGE_KINDS.map((kind) => (
-                <label key={kind} className="choice">
-                  <input type="radio" name="kind" value={kind} defaultChecked={chosenKind === kind} />
-                  <span>{p.kinds[kind]}</span>
-                </label>
-              ))}
-            </div>
-          </fieldset>
-          <fieldset className="field">
-            <legend style={{ fontWeight: 600 }}>{p.backerKind}</legend>
-            <div className="button-row">
-              {(["individual", "company"] as const).map((kind) => (
-                <label key={kind} className="inline-check">
-                  <input type="radio" name="backerKind" value={kind} defaultChecked={backerKind === kind} /> {p.backerKinds[kind]}
-                </label>
-              ))}
-            </div>
-          </fieldset>
+          <ChoiceCards name="kind" legend={p.kind} failure={failure} defaultValue={chosenKind} options={PLEDGE_KINDS.map((kind) => ({ value: kind, label: p.kinds[kind] }))} />
+          <ChoiceCards name="backerKind" legend={p.backerKind} failure={failure} defaultValue={backerKind} options={BACKER_KINDS.map((kind) => ({ value: kind, label: p.backerKinds[kind] }))} />
           <div className="form-grid">
             <Field name="companyName" label={p.companyName} failure={failure} />
             <Field name="businessNumber" label={p.businessNumber} hint={m.enterprises.fields.registrationNumberHint} inputMode="numeric" failure={failure} />
           </div>
           <TextAreaField name="message" label={p.message} rows={3} failure={failure} />
-          <label className="inline-check">
-            <input type="checkbox" name="anonymous" defaultChecked={failure?.values.anonymous === "on"} /> {p.anonymous}
-          </label>
+          <ChoiceCards
+            name="nameDisplay"
+            legend={p.nameDisplay}
+            hint={p.nameDisplayHint}
+            failure={failure}
+            defaultValue={failure?.values.nameDisplay ?? "masked"}
+            options={[
+              { value: "masked", label: p.nameDisplays.masked(maskName(displayName)) },
+              { value: "full", label: p.nameDisplays.full(displayName) },
+              { value: "anonymous", label: p.nameDisplays.anonymous },
+            ]}
+          />
           <SubmitButton>{p.continue}</SubmitButton>
         </AppForm>
       </div>

@@ -109,7 +109,7 @@ export default function ContestPage() {
           {ranking.length > 0 ? (
             <div className="card" data-testid="ranking">
               <h2>{w.rankingTitle}</h2>
-              <div className="table-wrap">
+              <div className="table-wrap" tabIndex={0} role="region" aria-label={w.rankingTitle}>
                 <table>
                   <thead>
                     <tr>

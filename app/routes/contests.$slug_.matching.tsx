@@ -75,7 +75,7 @@ export default function ContestMatchingPage() {
               {campaigns.length === 0 ? (
                 <p className="muted">{x.noCampaigns}</p>
               ) : (
-                <div className="table-wrap">
+                <div className="table-wrap" tabIndex={0} role="region" aria-label={x.campaignsTitle}>
                   <table>
                     <thead>
                       <tr>

@@ -118,7 +118,7 @@ export default function RoundResultsPage() {
             </div>
           </div>
 
-          <section className="card section table-wrap">
+          <section className="card section table-wrap" tabIndex={0} role="region" aria-label={r.table}>
             <h2>{r.table}</h2>
             <table data-testid="round-table">
               <thead>
@@ -187,7 +187,7 @@ export default function RoundResultsPage() {
             <p className="muted small">{r.ledgerNote}</p>
           </section>
 
-          <section className="card section table-wrap" id="ledger">
+          <section className="card section table-wrap" tabIndex={0} role="region" aria-label={r.ledgerEntries} id="ledger">
             <h2>{r.ledgerEntries}</h2>
             <LedgerEntriesTable entries={entries.entries} emptyText={m.ledger.noMatches} />
             <LedgerPager page={entries} href={(cursor) => `/contests/${contest.slug}/results${ledgerSearch(EMPTY_FILTER, cursor ?? {})}#ledger`} />

@@ -37,7 +37,7 @@ export default function Outbox() {
       {messages.length === 0 ? (
         <p className="muted">{m.dev.empty}</p>
       ) : (
-        <div className="card table-wrap">
+        <div className="card table-wrap" tabIndex={0} role="region" aria-label={m.dev.outboxTitle}>
           <table data-testid="outbox">
             <thead>
               <tr>

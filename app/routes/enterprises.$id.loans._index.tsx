@@ -112,7 +112,7 @@ export default function EnterpriseLoans() {
         </div>
       </section>
 
-      <section className="section card table-wrap">
+      <section className="section card table-wrap" tabIndex={0} role="region" aria-label={l.applications}>
         <h2>{l.applications}</h2>
         {applications.length === 0 ? (
           <p className="muted">{l.noApplications}</p>

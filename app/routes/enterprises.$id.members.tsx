@@ -54,7 +54,7 @@ export default function Members() {
       <div className="two-col">
         <section className="card">
           <h2>{m.enterprises.members}</h2>
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-label={m.enterprises.members}>
             <table>
               <tbody>
                 {members.map((member) => (

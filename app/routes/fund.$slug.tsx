@@ -110,7 +110,7 @@ export default function FundPage() {
             ) : null}
           </section>
 
-          <section className="card table-wrap">
+          <section className="card table-wrap" tabIndex={0} role="region" aria-label={f.recentGrants}>
             <h2>{f.recentGrants}</h2>
             {grants.length === 0 ? (
               <p className="muted">{l.noneYet}</p>

@@ -130,7 +130,7 @@ export default function LedgerPage() {
         ) : null}
       </section>
 
-      <section className="card table-wrap">
+      <section className="card table-wrap" tabIndex={0} role="region" aria-label={m.ledger.nav.entries}>
         <LedgerEntriesTable entries={page.entries} emptyText={head.seq === 0 ? m.ledger.empty : m.ledger.noMatches} />
         <LedgerPager page={page} href={(cursor) => `/ledger${ledgerSearch(filter, cursor ?? {})}`} />
       </section>

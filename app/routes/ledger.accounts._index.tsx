@@ -46,7 +46,7 @@ export default function AccountsPage() {
           {m.errors.invalidAccountCode}
         </div>
       ) : null}
-      <section className="card table-wrap">
+      <section className="card table-wrap" tabIndex={0} role="region" aria-label={a.listTitle}>
         {accounts.length === 0 ? (
           <p className="muted">{a.none}</p>
         ) : (

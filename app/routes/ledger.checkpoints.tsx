@@ -82,7 +82,7 @@ export default function CheckpointsPage() {
           </a>
         </div>
       </section>
-      <section className="section card table-wrap">
+      <section className="section card table-wrap" tabIndex={0} role="region" aria-label={c.previousKeys}>
         {checkpoints.length === 0 ? (
           <p className="muted" data-testid="no-checkpoints">
             {c.none}

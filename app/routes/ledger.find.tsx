@@ -56,7 +56,7 @@ export default function FindPage() {
         <p className="muted small section-gap">{f.privacy}</p>
       </section>
       {result ? (
-        <section className="section card table-wrap" data-testid="find-result">
+        <section className="section card table-wrap" tabIndex={0} role="region" aria-label={f.title} data-testid="find-result">
           <p className="small">
             <strong>{f.commitment}</strong>
             <br />

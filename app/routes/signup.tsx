@@ -1,10 +1,11 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link } from "@remix-run/react";
-import { signUpSchema } from "../auth/auth";
+import { AGE_GROUPS, signUpSchema } from "../auth/auth";
 import { signUp } from "../auth/auth.server";
 import { optionalUser } from "../auth/guards.server";
 import { readSessionToken, revokeSession, sessionCookie } from "../auth/session.server";
-import { AppForm, Field, FormAlert, SubmitButton, useFormFailure } from "../components/form";
+import { ConsentField, PolicyLink } from "../components/consent";
+import { AppForm, ChoiceCards, Field, FormAlert, SubmitButton, useFormFailure } from "../components/form";
 import { withNotice } from "../components/notice";
 import { localeOf } from "../i18n/locale.server";
 import { useMessages } from "../i18n/use-messages";
@@ -47,9 +48,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function SignUp() {
   const m = useMessages();
   const failure = useFormFailure();
+  const c = m.privacy.consents;
   return (
     <div className="container page">
-      <div className="card auth-card">
+      <div className="card auth-card signup-card">
         <h1>{m.auth.signupTitle}</h1>
         <p className="muted">{m.auth.signupIntro}</p>
         <FormAlert failure={failure} />
@@ -58,6 +60,17 @@ export default function SignUp() {
           <Field name="displayName" label={m.auth.displayName} hint={m.auth.displayNameHint} autoComplete="name" required failure={failure} />
           <Field name="password" type="password" label={m.auth.password} hint={m.auth.passwordHint} autoComplete="new-password" required failure={failure} />
           <Field name="passwordConfirm" type="password" label={m.auth.passwordConfirm} autoComplete="new-password" required failure={failure} />
+          <ChoiceCards
+            name="ageGroup"
+            legend={c.ageLegend}
+            hint={c.ageHint}
+            failure={failure}
+            defaultValue={failure?.values.ageGroup ?? ""}
+            options={AGE_GROUPS.map((group) => ({ value: group, label: c.ageGroups[group] }))}
+          />
+          <ConsentField name="consentAccount" text={c.account} failure={failure} />
+          <ConsentField name="consentCampaignEmails" text={c.campaignEmails} failure={failure} />
+          <PolicyLink />
           <SubmitButton>{m.auth.signupButton}</SubmitButton>
         </AppForm>
         <div className="auth-links">

@@ -159,7 +159,7 @@ export default function StaffCampaign() {
               ))}
             </ul>
           </section>
-          <section className="card table-wrap">
+          <section className="card table-wrap" tabIndex={0} role="region" aria-label={s.pledgesTitle}>
             <h2>{s.pledgesTitle}</h2>
             <table data-testid="staff-pledges">
               <thead>

@@ -27,7 +27,7 @@ export default function StaffCampaigns() {
         <p>{s.intro}</p>
       </header>
       {campaigns.length === 0 ? <p className="muted">{s.empty}</p> : null}
-      <div className="card table-wrap">
+      <div className="card table-wrap" tabIndex={0} role="region" aria-label={s.title}>
         <table data-testid="staff-campaigns">
           <thead>
             <tr>

@@ -90,7 +90,7 @@ export default function StaffApplications() {
                 </div>
               ) : null}
               {a.status === "submitted" && steps.length > 0 ? (
-                <div className="table-wrap">
+                <div className="table-wrap" tabIndex={0} role="region" aria-label={a.title}>
                   <table>
                     <tbody>
                       {steps.map((s) => {

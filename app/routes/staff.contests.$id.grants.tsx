@@ -93,7 +93,7 @@ export default function StaffGrants() {
             )}
             {awards.length === 0 ? <p className="muted">{r.noAwards}</p> : null}
             {awards.length > 0 ? (
-              <div className="table-wrap">
+              <div className="table-wrap" tabIndex={0} role="region" aria-label={r.awardsTitle}>
                 <table data-testid="awards">
                   <thead>
                     <tr>

@@ -70,7 +70,7 @@ export default function StaffJury() {
                 {w.exportCsv}
               </a>
             </div>
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0} role="region" aria-label={contest.selected_at ? w.rankingTitle : w.progressTitle}>
               <table data-testid="jury-progress">
                 <thead>
                   <tr>

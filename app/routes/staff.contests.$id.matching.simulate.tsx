@@ -76,7 +76,7 @@ export default function MatchingSimulator() {
               <p data-testid="simulated-total">
                 <strong>{x.simulatedTotal(formatWon(result.committedWon, locale), formatWon(result.poolWon, locale))}</strong>
               </p>
-              <div className="table-wrap">
+              <div className="table-wrap" tabIndex={0} role="region" aria-label={x.simulateResult}>
                 <table>
                   <thead>
                     <tr>

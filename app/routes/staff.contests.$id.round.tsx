@@ -84,7 +84,7 @@ export default function StaffRound() {
         <p className="muted small">{r.draftsHint}</p>
       </section>
 
-      <section className="card section table-wrap">
+      <section className="card section table-wrap" tabIndex={0} role="region" aria-label={r.roundTitle}>
         <FormAlert failure={assignFailure} />
         <FormErrorList failure={assignFailure} />
         {round.applications.length === 0 ? (

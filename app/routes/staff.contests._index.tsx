@@ -28,7 +28,7 @@ export default function StaffContests() {
         </Link>
       </header>
       {contests.length === 0 ? <p className="muted">{w.noContests}</p> : null}
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0} role="region" aria-label={w.staffTitle}>
         <table data-testid="staff-contests">
           <thead>
             <tr>

@@ -105,7 +105,7 @@ export default function FundOverviewPage() {
         </section>
       </div>
 
-      <section className="card section table-wrap">
+      <section className="card section table-wrap" tabIndex={0} role="region" aria-label={l.sources}>
         <h2>{l.sources}</h2>
         {contributions.length === 0 ? (
           <p className="muted">{l.noneYet}</p>
@@ -141,7 +141,7 @@ export default function FundOverviewPage() {
         )}
       </section>
 
-      <section className="card section table-wrap">
+      <section className="card section table-wrap" tabIndex={0} role="region" aria-label={l.grants}>
         <h2>{l.grants}</h2>
         {grants.length === 0 ? (
           <p className="muted">{l.noneYet}</p>

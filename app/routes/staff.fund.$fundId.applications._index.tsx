@@ -21,7 +21,7 @@ export default function FundApplications() {
   const locale = useLocale();
   const l = m.loans;
   return (
-    <section className="card table-wrap">
+    <section className="card table-wrap" tabIndex={0} role="region" aria-label={l.applicationsTitle}>
       <h2>{l.applicationsTitle}</h2>
       {applications.length === 0 ? (
         <p className="muted">{l.noOpenApplications}</p>

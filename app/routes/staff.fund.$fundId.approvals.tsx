@@ -147,7 +147,7 @@ export default function FundApprovals() {
           </ul>
         </section>
       </div>
-      <section className="card section table-wrap">
+      <section className="card section table-wrap" tabIndex={0} role="region" aria-label={a.decided}>
         <h2>{a.decided}</h2>
         {decided.length === 0 ? (
           <p className="muted">{l.noneYet}</p>

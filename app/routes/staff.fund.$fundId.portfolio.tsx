@@ -74,7 +74,7 @@ export default function PortfolioPage() {
           />
         </section>
       </div>
-      <section className="card section table-wrap">
+      <section className="card section table-wrap" tabIndex={0} role="region" aria-label={p.loansTable}>
         <h3>{p.loansTable}</h3>
         {portfolio.loans.length === 0 ? (
           <p className="muted">{p.noLoans}</p>

@@ -50,7 +50,7 @@ export default function ProductsPage() {
     <>
       <h2>{l.productsTitle}</h2>
       <p className="muted">{l.productsIntro}</p>
-      <section className="card table-wrap">
+      <section className="card table-wrap" tabIndex={0} role="region" aria-label={l.productsTitle}>
         <table data-testid="product-versions">
           <thead>
             <tr>

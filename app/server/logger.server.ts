@@ -1,3 +1,5 @@
+import { loggableError } from "../utils/loggable-error";
+
 /**
  * Structured logs: one JSON object per line on standard output. Callers pass ids and codes only —
  * never a URL (paths and queries carry tokens), a password, card data, an e-mail or a name.
@@ -10,11 +12,10 @@ export interface Logger {
   error(msg: string, error: unknown, fields?: LogFields): void;
 }
 
-/** What is logged of an error: its kind, code and message (database errors carry no row values in theirs). */
+/** What is logged of an error: its kind, code and stack, never a database error's message (S7, loggableError). */
 function errorFields(error: unknown): LogFields {
-  if (!(error instanceof Error)) return { error: String(error).slice(0, 500) };
-  const code = (error as { code?: unknown }).code;
-  return { error_name: error.name, error_code: typeof code === "string" ? code : undefined, error: error.message.slice(0, 500), stack: error.stack?.split("\n").slice(1, 6).join("\n") };
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return { error_name: error instanceof Error ? error.name : undefined, error_code: typeof code === "string" ? code : undefined, error: loggableError(error).slice(0, 4000) };
 }
 
 export function createLogger(write: (line: string) => void = (line) => process.stdout.write(`${line}\n`), base: LogFields = {}): Logger {

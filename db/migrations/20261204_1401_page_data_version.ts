@@ -9,9 +9,11 @@ import { sql, type Kysely } from "kysely";
 // everything V counts). Rows of ended backends are folded into row 0 (`fold_page_data_versions`,
 // every minute), which leaves the sum unchanged.
 
-/** Tables whose rows no public page shows (sessions, tokens, the mail outbox, provider traffic). */
+/** Tables whose rows no public page shows (sessions, tokens, consents, the mail outbox, provider traffic). */
 const UNTRACKED = new Set([
   "sessions",
+  "privacy_consents",
+  "account_deletions",
   "auth_failures",
   "password_reset_tokens",
   "email_outbox",

@@ -17,6 +17,7 @@ import * as consultantUnassignment from "./20261126_0606_consultant_unassignment
 import * as ledgerAppend from "./20261126_0801_ledger_append";
 import * as ledgerAppendInDatabase from "./20261126_0802_ledger_append_in_database";
 import * as fundFourEyes from "./20261126_0703_fund_four_eyes";
+import * as privacy from "./20261127_1601_privacy";
 import * as fileBlobs from "./20261127_0901_file_blobs";
 import * as pageDataVersion from "./20261204_1401_page_data_version";
 
@@ -40,6 +41,7 @@ export const migrations: Record<string, Migration> = {
   "20261126_0801_ledger_append": ledgerAppend,
   "20261126_0802_ledger_append_in_database": ledgerAppendInDatabase,
   "20261126_0703_fund_four_eyes": fundFourEyes,
+  "20261127_1601_privacy": privacy,
   "20261127_0901_file_blobs": fileBlobs,
   "20261204_1401_page_data_version": pageDataVersion,
 };

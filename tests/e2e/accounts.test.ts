@@ -37,7 +37,7 @@ describe.runIf(inject("chromium"))("accounts and enterprises in the browser", ()
 
       await page.getByRole("link", { name: m.common.nav.signup }).click();
       await page.waitForURL("**/signup");
-      await page.getByLabel(m.auth.email).fill(email);
+      await page.getByLabel(m.auth.email, { exact: true }).fill(email);
       await page.getByLabel(m.auth.displayName).fill(locale === "ko" ? "김주민" : "Jamie Kim");
       await page.getByLabel(m.auth.password, { exact: false }).first().fill("a-long-password");
       await page.getByLabel(m.auth.passwordConfirm).fill("a-different-one");
@@ -45,15 +45,25 @@ describe.runIf(inject("chromium"))("accounts and enterprises in the browser", ()
       await expect.poll(() => page.getByTestId("error-passwordConfirm").textContent()).toBe(m.errors.passwordsDiffer);
       await page.getByLabel(m.auth.password, { exact: false }).first().fill("a-long-password");
       await page.getByLabel(m.auth.passwordConfirm).fill("a-long-password");
+      // Under 14 is refused with a clear message; the optional consent is left unticked.
+      await page.getByLabel(m.privacy.consents.ageGroups.under_14).check();
+      await page.getByLabel(m.privacy.consents.account.agree).check();
+      await page.getByRole("button", { name: m.auth.signupButton }).click();
+      await expect.poll(() => page.getByTestId("error-ageGroup").textContent()).toBe(m.errors.under14);
+      await screenshot(page, `signup-under-14-${locale}`);
+      await page.getByLabel(m.auth.password, { exact: false }).first().fill("a-long-password");
+      await page.getByLabel(m.auth.passwordConfirm).fill("a-long-password");
+      await page.getByLabel(m.privacy.consents.ageGroups["14_or_older"]).check();
       await page.getByRole("button", { name: m.auth.signupButton }).click();
       await expect.poll(() => page.getByTestId("notice").textContent()).toBe(m.notices.welcome);
+      await expect.poll(() => page.getByTestId("consents").textContent()).toContain(m.privacy.account.withdrawn);
 
       await page.getByTestId("logout").click();
       await expect.poll(() => page.getByTestId("notice").textContent()).toBe(m.notices.loggedOut);
 
       await page.getByRole("link", { name: m.common.nav.login, exact: true }).click();
       await page.waitForURL("**/login");
-      await page.getByLabel(m.auth.email).fill(email);
+      await page.getByLabel(m.auth.email, { exact: true }).fill(email);
       await page.getByLabel(m.auth.password).fill("wrong-password");
       await page.getByRole("button", { name: m.auth.loginButton }).click();
       await expect.poll(() => page.getByTestId("form-error").textContent()).toBe(m.errors.invalidCredentials);

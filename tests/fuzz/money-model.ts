@@ -487,7 +487,7 @@ class PledgeCommand implements Cmd {
     const setup = world.campaigns[this.campaign];
     const backerId = world.backers[this.backer];
     if (!setup || backerId === undefined) return;
-    const input: PledgeInput = { amount: this.amount, kind: "sponsorship", rewardId: null, message: "", anonymous: false, backerKind: "individual", companyName: "", businessNumber: null, idempotencyKey: newKey("fuzz-pledge") };
+    const input: PledgeInput = { amount: this.amount, kind: "sponsorship", rewardId: null, message: "", nameDisplay: "masked", backerKind: "individual", companyName: "", businessNumber: null, idempotencyKey: newKey("fuzz-pledge") };
     const before = await fingerprint(world);
     const attempt = () => createPledge(world.services, { backerId, campaignId: setup.id, data: input });
     let created: { publicId: string } | null = null;

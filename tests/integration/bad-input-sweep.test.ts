@@ -248,7 +248,7 @@ describe("bad input on every form (S6)", () => {
     const pledge = await createPledge(app.services, {
       backerId: await userId(t, "citizen@hamkke.demo"),
       campaignId: live.id,
-      data: { amount: 12_000, kind: "sponsorship", rewardId: null, message: "", anonymous: false, backerKind: "individual", companyName: "", businessNumber: null, idempotencyKey: "bad-input-pledge-1" },
+      data: { amount: 12_000, kind: "sponsorship", rewardId: null, message: "", nameDisplay: "masked", backerKind: "individual", companyName: "", businessNumber: null, idempotencyKey: "bad-input-pledge-1" },
     });
     const application = await t.db.selectFrom("contest_applications").select(["id", "contest_id"]).where("enterprise_id", "=", coop).executeTakeFirstOrThrow();
     const fund = await t.db.selectFrom("funds").select("id").executeTakeFirstOrThrow();

@@ -36,7 +36,7 @@ function pledge(amount: number, extra: Partial<PledgeInput> = {}): PledgeInput {
     kind: "sponsorship",
     rewardId: null,
     message: "",
-    anonymous: false,
+    nameDisplay: "masked",
     backerKind: "individual",
     companyName: "",
     businessNumber: null,

@@ -94,8 +94,20 @@ const cases: BadCase[] = [
   {
     label: "sign-up with an e-mail already registered",
     path: "/signup",
-    fields: { email: "citizen@hamkke.demo", displayName: "x", password: "long-enough-pw", passwordConfirm: "long-enough-pw" },
+    fields: { email: "citizen@hamkke.demo", displayName: "x", password: "long-enough-pw", passwordConfirm: "long-enough-pw", ageGroup: "14_or_older", consentAccount: "on" },
     expect: ["emailTaken"],
+  },
+  {
+    label: "sign-up under 14",
+    path: "/signup",
+    fields: { email: "child@example.com", displayName: "x", password: "long-enough-pw", passwordConfirm: "long-enough-pw", ageGroup: "under_14", consentAccount: "on" },
+    expect: ["under14"],
+  },
+  {
+    label: "sign-up without the required consent",
+    path: "/signup",
+    fields: { email: "noconsent@example.com", displayName: "x", password: "long-enough-pw", passwordConfirm: "long-enough-pw", ageGroup: "14_or_older", consentCampaignEmails: "on" },
+    expect: ["consentRequired"],
   },
   { label: "log-in without a password", path: "/login", fields: { email: "citizen@hamkke.demo" }, expect: ["required"] },
   { label: "password reset request with a bad e-mail", path: "/forgot-password", fields: { email: "@@" }, expect: ["invalidEmail"] },
@@ -209,6 +221,8 @@ describe("account flows over HTTP", () => {
       displayName: "새 주민",
       password: "a-long-password",
       passwordConfirm: "a-long-password",
+      ageGroup: "14_or_older",
+      consentAccount: "on",
     });
     expect(response.status).toBe(302);
     expect(response.headers.get("Location")).toBe("/account?notice=welcome");

@@ -94,7 +94,7 @@ describe("object-level access over every object route (S5)", () => {
     const pledge = await createPledge(app.services, {
       backerId: await userId(t, "citizen@hamkke.demo"),
       campaignId: live.id,
-      data: { amount: 12_000, kind: "sponsorship", rewardId: null, message: "IDOR-PLEDGE-3K", anonymous: false, backerKind: "individual", companyName: "", businessNumber: null, idempotencyKey: "idor-sweep-pledge-1" },
+      data: { amount: 12_000, kind: "sponsorship", rewardId: null, message: "IDOR-PLEDGE-3K", nameDisplay: "masked", backerKind: "individual", companyName: "", businessNumber: null, idempotencyKey: "idor-sweep-pledge-1" },
     });
     const application = await t.db.selectFrom("contest_applications").select(["id", "title", "contest_id"]).where("enterprise_id", "=", coop).executeTakeFirstOrThrow();
     const gwangsanContest = application.contest_id;

@@ -91,7 +91,7 @@ async function round(options: { poolWon: number; rules?: RulesInput; campaigns?:
 
 function pledgeInput(amount: number): PledgeInput {
   keyCounter += 1;
-  return { amount, kind: "sponsorship", rewardId: null, message: "", anonymous: false, backerKind: "individual", companyName: "", businessNumber: null, idempotencyKey: `matching-${keyCounter}-${Date.now()}` };
+  return { amount, kind: "sponsorship", rewardId: null, message: "", nameDisplay: "masked", backerKind: "individual", companyName: "", businessNumber: null, idempotencyKey: `matching-${keyCounter}-${Date.now()}` };
 }
 
 /** Makes and pays a pledge: saved (all-or-nothing) or collected (keep-it-all). Returns the pledge id. */

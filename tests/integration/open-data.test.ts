@@ -53,7 +53,7 @@ describe("open data for a campaign's whole life", () => {
       const { publicId } = await createPledge(services, {
         backerId: await userId(t, email),
         campaignId: id,
-        data: { amount, kind: "sponsorship", rewardId: null, message: "", anonymous: false, backerKind: kind, companyName: kind === "company" ? "㈜광산상사" : "", businessNumber: null, idempotencyKey: `open-data-${email}` },
+        data: { amount, kind: "sponsorship", rewardId: null, message: "", nameDisplay: "masked", backerKind: kind, companyName: kind === "company" ? "㈜광산상사" : "", businessNumber: null, idempotencyKey: `open-data-${email}` },
       });
       await confirmDemoCard(services, publicId, { number: "4242424242424242", expiry: "12/30", cvc: "123" });
     }

@@ -44,7 +44,7 @@ beforeEach(() => {
 let keys = 0;
 function body(amount: number): PledgeInput {
   keys += 1;
-  return { amount, kind: "sponsorship", rewardId: null, message: "", anonymous: false, backerKind: "individual", companyName: "", businessNumber: null, idempotencyKey: `stripe-test-${keys}-${Date.now()}` };
+  return { amount, kind: "sponsorship", rewardId: null, message: "", nameDisplay: "masked", backerKind: "individual", companyName: "", businessNumber: null, idempotencyKey: `stripe-test-${keys}-${Date.now()}` };
 }
 
 async function liveCampaign(goal: number, fundingModel: FundingModel = "all_or_nothing") {

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { chromium, type Browser } from "playwright-core";
+import { checkAccessibility } from "./accessibility";
 
 /** Debian's Chromium (apt-get install chromium); tests never download a browser. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -8,9 +9,11 @@ export function chromiumAvailable(): boolean {
   return existsSync(CHROMIUM_PATH);
 }
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
+/** The browser for tests: every page its contexts open is checked for accessibility (tests/support/accessibility.ts). */
+export async function launchBrowser({ accessibilityChecks = true } = {}): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
   });
+  return accessibilityChecks ? checkAccessibility(browser) : browser;
 }
