@@ -9,7 +9,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const { db, uploadDir } = args.context.services;
   const [user, file] = await Promise.all([optionalUser(args), findStoredFile(db, publicId)]);
   // A private file someone may not see is reported as missing, not as forbidden.
-  if (!file || !canReadFile(user, file)) throw notFound();
+  if (!file || !(await canReadFile(db, user, file))) throw notFound();
   // A row whose bytes are gone (a restore without the upload directory) is missing, not a 500.
   const bytes = await readStoredBytes(uploadDir, file.sha256).catch((error: unknown) => {
     if (error instanceof Error && "code" in error && error.code === "ENOENT") throw notFound();

@@ -1,16 +1,15 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { safeRedirectPath } from "../auth/auth";
 import { setUserLocale } from "../auth/auth.server";
 import { optionalUser } from "../auth/guards.server";
 import { isLocale } from "../i18n/locale";
 import { localeCookie } from "../i18n/locale.server";
+import { safeRedirect } from "../utils/redirects";
 
 export async function action(args: ActionFunctionArgs) {
   const { request, context } = args;
   const formData = await request.formData();
   const locale = formData.get("locale");
-  const next = formData.get("next");
-  const target = safeRedirectPath(typeof next === "string" ? next : null);
+  const target = safeRedirect(formData.get("next"));
   if (!isLocale(locale)) return redirect(target);
   const user = await optionalUser(args);
   if (user) await setUserLocale(context.services.db, user.id, locale);

@@ -4,6 +4,9 @@ import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { createReadableStreamFromReadable, createRequestHandler, type ServerBuild } from "@remix-run/node";
 import express from "express";
 import { checkMutation } from "../utils/csrf.server";
+import { limitedBody } from "./body-limit";
+import { isLocalRequest } from "./client-address";
+import { isInvalidHeaderValue, refuseMalformed, refusedAsMalformed } from "./request-guard";
 import type { Services } from "./services";
 
 function securityHeaders(stripe: boolean): Record<string, string> {
@@ -32,7 +35,8 @@ export interface HttpServerOptions {
   mode: "development" | "production" | "test";
 }
 
-function toFetchRequest(req: express.Request, res: express.Response): Request {
+/** The Fetch request Remix reads, or null when it was refused already (a body over its limit). */
+function toFetchRequest(req: express.Request, res: express.Response): Request | null {
   const url = new URL(`${req.protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`);
   const headers = new Headers();
   for (const [key, values] of Object.entries(req.headers)) {
@@ -43,15 +47,26 @@ function toFetchRequest(req: express.Request, res: express.Response): Request {
   res.on("close", () => {
     if (!res.writableFinished) controller.abort();
   });
+  // A refused body ends the request for whatever is reading it, quietly.
+  res.on("finish", () => {
+    if (res.statusCode === 413) controller.abort();
+  });
   const init: RequestInit & { duplex?: "half" } = { method: req.method, headers, signal: controller.signal };
   if (req.method !== "GET" && req.method !== "HEAD") {
-    init.body = createReadableStreamFromReadable(req);
+    const body = limitedBody(req, res, url.pathname);
+    if (!body) return null;
+    init.body = createReadableStreamFromReadable(body);
     init.duplex = "half";
   }
   return new Request(url.href, init);
 }
 
 async function sendFetchResponse(res: express.Response, response: Response): Promise<void> {
+  if (res.headersSent) {
+    // Answered already (a body over its limit): what Remix made of the cut-off request is dropped.
+    await response.body?.cancel();
+    return;
+  }
   res.statusMessage = response.statusText;
   res.status(response.status);
   for (const [key, value] of response.headers.entries()) res.append(key, value);
@@ -71,7 +86,8 @@ async function sendFetchResponse(res: express.Response, response: Response): Pro
 export function createHttpApp(options: HttpServerOptions): express.Express {
   const app = express();
   app.disable("x-powered-by");
-  if (options.trustProxy) app.set("trust proxy", true);
+  // One proxy hop: the client address is the one our proxy saw, not what the client claims.
+  if (options.trustProxy) app.set("trust proxy", 1);
 
   const headers = securityHeaders(options.services.payments.name === "stripe");
   app.use((_req, res, next) => {
@@ -80,6 +96,9 @@ export function createHttpApp(options: HttpServerOptions): express.Express {
       res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
     }
     next();
+  });
+  app.use((req, res, next) => {
+    if (!refusedAsMalformed(req, res)) next();
   });
   app.use("/build", express.static(`${options.assetsDir}/build`, { immutable: true, maxAge: "1y" }));
   app.use(express.static(options.assetsDir, { maxAge: "1h" }));
@@ -90,14 +109,21 @@ export function createHttpApp(options: HttpServerOptions): express.Express {
   app.all("*", async (req, res, next) => {
     try {
       const request = toFetchRequest(req, res);
+      if (!request) return;
       const refusal = await checkMutation(request, allowedOrigins);
       if (refusal) {
         await sendFetchResponse(res, refusal);
         return;
       }
-      const response = await handle(request, { services: options.services, clientIp: req.ip ?? null });
+      const clientIsLocal = isLocalRequest(req, { trustProxy: options.trustProxy, clientIp: req.ip });
+      const response = await handle(request, { services: options.services, clientIp: req.ip ?? null, clientIsLocal });
       await sendFetchResponse(res, response);
     } catch (error) {
+      if (res.headersSent && res.statusCode === 413) return;
+      if (!res.headersSent && isInvalidHeaderValue(error)) {
+        refuseMalformed(res, "a value that cannot be sent in a header");
+        return;
+      }
       next(error);
     }
   });

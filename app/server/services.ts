@@ -17,7 +17,7 @@ export interface Services {
   /** Public origin, e.g. http://localhost:3000: links in e-mails and the CSRF origin check. */
   origin: string;
   jobs: JobQueue;
-  /** Dev-only pages (outbox, clock) are served. */
+  /** Dev-only pages (outbox, clock) are served, to local visitors and platform admins only. */
   devTools: boolean;
   /** Where uploaded files are kept (content-addressed). */
   uploadDir: string;
@@ -32,5 +32,7 @@ declare module "@remix-run/node" {
     services: Services;
     /** The client's address (behind a proxy only when TRUST_PROXY=on). */
     clientIp: string | null;
+    /** The request comes from this machine (loopback, not through a proxy from elsewhere). */
+    clientIsLocal: boolean;
   }
 }

@@ -14,11 +14,14 @@ export interface FormFailure {
 export type ParseResult<T> = { ok: true; data: T } | FormFailure;
 
 const SECRET_FIELDS = /password|csrf|card/i;
+/** Control characters no one types (NUL, which PostgreSQL refuses in text, among them); tab and line breaks are fine. */
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const CONTROL_CHARACTERS_ALL = new RegExp(CONTROL_CHARACTERS.source, "g");
 
 export function formValues(formData: FormData): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [key, value] of formData.entries()) {
-    if (typeof value === "string" && !SECRET_FIELDS.test(key)) values[key] = value.slice(0, 5000);
+    if (typeof value === "string" && !SECRET_FIELDS.test(key)) values[key] = value.slice(0, 5000).replace(CONTROL_CHARACTERS_ALL, "");
   }
   return values;
 }
@@ -37,13 +40,18 @@ function keyForIssue(issue: z.core.$ZodIssue): ErrorKey {
   }
 }
 
+
 /** Parses a form with a zod schema whose messages are ErrorKeys. */
 export function parseForm<S extends z.ZodType>(schema: S, formData: FormData): ParseResult<z.output<S>> {
   const raw: Record<string, string | string[]> = {};
+  const unreadable: FieldErrors = {};
   for (const key of new Set(formData.keys())) {
     const all = formData.getAll(key).filter((v): v is string => typeof v === "string");
     raw[key] = all.length > 1 ? all : (all[0] ?? "");
+    if (CONTROL_CHARACTERS.test(key)) unreadable._form = ["invalidCharacters"];
+    else if (all.some((v) => CONTROL_CHARACTERS.test(v))) unreadable[key] = ["invalidCharacters"];
   }
+  if (Object.keys(unreadable).length > 0) return { ok: false, fieldErrors: unreadable, values: formValues(formData) };
   const parsed = schema.safeParse(raw);
   if (parsed.success) return { ok: true, data: parsed.data };
   const fieldErrors: FieldErrors = {};

@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 function snapshot(): Promise<string> {
-  return databaseDigest(t.owner, ["sessions", "auth_failures", "app_clock", "demo_payment_intents"]);
+  return databaseDigest(t.owner, ["sessions", "login_failures", "app_clock", "demo_payment_intents"]);
 }
 
 function changedTables(before: string, after: string): string {

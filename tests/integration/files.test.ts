@@ -26,11 +26,11 @@ describe("uploaded files", () => {
     // The demo seed stores files of its own (the fund's demo loan documents): count what is added.
     const before = await t.db.selectFrom("stored_files").select("id").execute();
     const fake = new File([new TextEncoder().encode("<svg onload=alert(1)>")], "receipt.png", { type: "image/png" });
-    await expect(storeUpload(t.db, app.services.uploadDir, fake, "image", { uploadedBy: null }, "cover")).rejects.toMatchObject({ code: "fileTypeNotAllowed", field: "cover" });
+    await expect(storeUpload(t.db, app.services.uploadDir, fake, "image", { purpose: "unlinked", uploadedBy: null }, "cover")).rejects.toMatchObject({ code: "fileTypeNotAllowed", field: "cover" });
     const pdfAsImage = new File([new TextEncoder().encode("%PDF-1.4\n")], "cover.pdf");
-    await expect(storeUpload(t.db, app.services.uploadDir, pdfAsImage, "image", { uploadedBy: null })).rejects.toBeInstanceOf(AppError);
+    await expect(storeUpload(t.db, app.services.uploadDir, pdfAsImage, "image", { purpose: "unlinked", uploadedBy: null })).rejects.toBeInstanceOf(AppError);
     const big = new File([new Uint8Array(6 * 1024 * 1024).fill(0xff)], "big.jpg");
-    await expect(storeUpload(t.db, app.services.uploadDir, big, "image", { uploadedBy: null })).rejects.toMatchObject({ code: "fileTooLarge" });
+    await expect(storeUpload(t.db, app.services.uploadDir, big, "image", { purpose: "unlinked", uploadedBy: null })).rejects.toMatchObject({ code: "fileTooLarge" });
     expect(await t.db.selectFrom("stored_files").select("id").execute()).toEqual(before);
   });
 
@@ -38,8 +38,8 @@ describe("uploaded files", () => {
     const enterprise = await enterpriseId(t, "함께 크는 나무 협동조합");
     const host = await t.db.selectFrom("enterprises").select("host_id").where("id", "=", enterprise).executeTakeFirstOrThrow();
     const owner = await userId(t, "coop@hamkke.demo");
-    const cover = await storeUpload(t.db, app.services.uploadDir, new File([png], "표지.png"), "image", { visibility: "public", enterpriseId: enterprise, uploadedBy: owner });
-    const receipt = await storeUpload(t.db, app.services.uploadDir, new File([png], "영수증.png"), "document", { enterpriseId: enterprise, hostId: host.host_id, uploadedBy: owner });
+    const cover = await storeUpload(t.db, app.services.uploadDir, new File([png], "표지.png"), "image", { purpose: "campaign_cover", enterpriseId: enterprise, uploadedBy: owner });
+    const receipt = await storeUpload(t.db, app.services.uploadDir, new File([png], "영수증.png"), "document", { purpose: "disbursement_receipt", enterpriseId: enterprise, hostId: host.host_id, uploadedBy: owner });
 
     const anonymous = app.client();
     const publicResponse = await anonymous.get(`/files/${cover.publicId}`);

@@ -46,7 +46,7 @@ async function routePatterns(): Promise<{ pattern: string; hasAction: boolean }[
 
 /** Every business table, hashed: equal before and after means nothing was written. */
 function snapshot(): Promise<string> {
-  return databaseDigest(t.owner, ["sessions", "auth_failures", "app_clock"]);
+  return databaseDigest(t.owner, ["sessions", "login_failures", "app_clock"]);
 }
 
 type Persona = "anonymous" | "citizen@" | "play@" | "coop@" | "jahwal@" | "chan@" | "fund1@" | "operator@" | "operator2@" | "juror1@" | "juror2@" | "consultant@" | "seogu-team5@";
@@ -115,6 +115,7 @@ describe("object-level access over every object route (S5)", () => {
     const chanPayPath = `/enterprises/${chan}/loans/${chanLoan.id}/pay`;
     const jahwalHost = await t.db.selectFrom("enterprises").select("host_id").where("id", "=", jahwal).executeTakeFirstOrThrow();
     const privateFile = await storeUpload(t.db, app.services.uploadDir, new File([demoPdf("business_plan")], "plan.pdf", { type: "application/pdf" }), "document", {
+      purpose: "loan_document",
       enterpriseId: jahwal,
       hostId: jahwalHost.host_id,
       uploadedBy: await userId(t, "jahwal@hamkke.demo"),
