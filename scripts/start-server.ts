@@ -4,11 +4,12 @@ import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import { startEmbeddedPostgres } from "../db/embedded";
 import { migrateToLatest } from "../db/migrate";
-import { seedDemoData } from "../db/seed/seed";
+import { DEMO_PASSWORD, seedDemoData } from "../db/seed/seed";
 import { createSmtpTransport, deliverPendingEmails } from "../app/email/outbox.server";
 import { inlineJobQueue, startJobs } from "../app/jobs/jobs.server";
 import { createPaymentProvider } from "../app/payments/payments.server";
 import { loadLedgerSigner } from "../app/ledger/checkpoints.server";
+import { isLoopbackAddress } from "../app/server/client-address";
 import { createHttpApp } from "../app/server/http-server";
 import type { Services } from "../app/server/services";
 import { createOffsetClock } from "../app/utils/clock.server";
@@ -36,13 +37,24 @@ const embedded = env.DATABASE_URL
       log: process.env.PG_LOG === "on" ? log : undefined,
     });
 const databaseUrl = env.DATABASE_URL ?? embedded?.urlFor("postgres") ?? "";
+// The embedded demo listens on this machine only unless HOST says otherwise, and only then has
+// its dev tools (outbox, clock) on by default.
+const host = env.HOST ?? (embedded ? "127.0.0.1" : "0.0.0.0");
+const localOnly = isLoopbackAddress(host) || host === "localhost";
 const demoData = (env.DEMO_DATA ?? (embedded ? "on" : "off")) === "on";
-const devTools = (env.DEV_TOOLS ?? (embedded ? "on" : "off")) === "on";
+const devTools = (env.DEV_TOOLS ?? (embedded && localOnly ? "on" : "off")) === "on";
+if (demoData && !localOnly && !env.DEMO_PASSWORD) {
+  console.error(
+    `The demo accounts (the platform admin among them) use the password published in the README, and HOST=${host} makes them reachable from other machines.\n` +
+      "Set DEMO_PASSWORD to a password of your own (at least 10 characters), or DEMO_DATA=off. See README, \"Showing a demo to others\".",
+  );
+  process.exit(1);
+}
 
 const ownerDb = createDatabase(databaseUrl, { asAppRole: false, max: 3 });
 const applied = await migrateToLatest(ownerDb);
 if (applied.length > 0) log(`Migrated: ${applied.join(", ")}`);
-const demoAccounts = demoData ? await seedDemoData(ownerDb) : [];
+const demoAccounts = demoData ? await seedDemoData(ownerDb, undefined, { password: env.DEMO_PASSWORD }) : [];
 
 const db = createDatabase(databaseUrl, { max: 20 });
 const clock = await createOffsetClock(db);
@@ -51,7 +63,7 @@ const allowedOrigins = env.APP_ORIGIN ? [env.APP_ORIGIN] : [origin, `http://127.
 
 const uploadDir = env.UPLOAD_DIR ?? resolve(root, ".data/uploads");
 const payments = createPaymentProvider(env, db, clock);
-const ledgerSigner = await loadLedgerSigner(ownerDb, env, { origin, devTools }).catch((error: unknown) => {
+const ledgerSigner = await loadLedgerSigner(ownerDb, env, { origin, developmentKeyAllowed: devTools || embedded !== null }).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));
   process.exit(1);
 });
@@ -74,13 +86,13 @@ const app = createHttpApp({
   mode: env.NODE_ENV,
 });
 
-const server = app.listen(env.PORT, env.HOST, () => {
+const server = app.listen(env.PORT, host, () => {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : env.PORT;
-  log(`\n함께펀드 (Hamkke Fund) is running at http://localhost:${port}`);
+  log(`\n함께펀드 (Hamkke Fund) is running at http://${localOnly ? "localhost" : host}:${port}${localOnly ? " (this machine only; see README to show it to others)" : ""}`);
   log(`Database: ${embedded ? "embedded PostgreSQL (.data/pg)" : "DATABASE_URL"} · jobs: ${jobs ? "pg-boss" : "inline"} · mail: ${smtp ? "SMTP" : "local outbox (/dev/outbox)"} · payments: ${payments.name}`);
   if (demoAccounts.length > 0) {
-    log("\nDemo accounts (password for all: hamkke-demo-2026):");
+    log(`\nDemo accounts (password for all: ${env.DEMO_PASSWORD ? "the DEMO_PASSWORD you set" : DEMO_PASSWORD}):`);
     for (const account of demoAccounts) log(`  ${account.role.padEnd(28)} ${account.email}`);
   }
   log("");

@@ -5,7 +5,7 @@ import { AppError } from "../utils/app-error";
 import type { Database, DbOrTx } from "../utils/db.server";
 import { isUniqueViolation } from "../utils/pg-errors";
 import { hashToken, newToken } from "../utils/tokens.server";
-import { loginWaitMs, RESET_TOKEN_TTL_MS, THROTTLE_WINDOW_MS, type FailureCount } from "./auth";
+import { ACCOUNT_WINDOW_MS, loginWaitMs, RESET_TOKEN_TTL_MS, THROTTLE_WINDOW_MS, type FailureCount } from "./auth";
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from "./password.server";
 import { createSession, revokeSession, type SessionMeta } from "./session.server";
 
@@ -39,7 +39,9 @@ export async function signUp(db: Database, input: SignUpInput, meta: SessionMeta
   }
 }
 
-async function recentFailures(db: DbOrTx, email: string, ip: string, since: Date): Promise<{ ip: FailureCount; pair: FailureCount; account: FailureCount }> {
+async function recentFailures(db: DbOrTx, email: string, ip: string, now: Date): Promise<{ ip: FailureCount; pair: FailureCount; account: FailureCount }> {
+  const since = new Date(now.getTime() - THROTTLE_WINDOW_MS);
+  const accountSince = new Date(now.getTime() - ACCOUNT_WINDOW_MS);
   const [byAccount, byIp] = await Promise.all([
     db
       .selectFrom("login_failures")
@@ -47,12 +49,12 @@ async function recentFailures(db: DbOrTx, email: string, ip: string, since: Date
         eb.fn.countAll<string>().as("count"),
         eb.fn.min("failed_at").as("first"),
         eb.fn.max("failed_at").as("last"),
-        sql<string>`count(*) FILTER (WHERE ip = ${ip})`.as("pair_count"),
-        sql<Date | null>`min(failed_at) FILTER (WHERE ip = ${ip})`.as("pair_first"),
-        sql<Date | null>`max(failed_at) FILTER (WHERE ip = ${ip})`.as("pair_last"),
+        sql<string>`count(*) FILTER (WHERE ip = ${ip} AND failed_at > ${since})`.as("pair_count"),
+        sql<Date | null>`min(failed_at) FILTER (WHERE ip = ${ip} AND failed_at > ${since})`.as("pair_first"),
+        sql<Date | null>`max(failed_at) FILTER (WHERE ip = ${ip} AND failed_at > ${since})`.as("pair_last"),
       ])
       .where("email", "=", email)
-      .where("failed_at", ">", since)
+      .where("failed_at", ">", accountSince)
       .executeTakeFirstOrThrow(),
     db
       .selectFrom("login_failures")
@@ -78,10 +80,9 @@ export interface LogInInput {
 
 /** Checks throttling before the password (see `loginWaitMs`), records each failure with its address. */
 export async function logIn(db: Database, input: LogInInput, meta: SessionMeta) {
-  const since = new Date(meta.now.getTime() - THROTTLE_WINDOW_MS);
   const ip = (meta.ip ?? "unknown").slice(0, 100);
   const email = input.email.slice(0, 254);
-  if (loginWaitMs(await recentFailures(db, email, ip, since), meta.now) > 0) throw new AppError("tooManyAttempts", 429);
+  if (loginWaitMs(await recentFailures(db, email, ip, meta.now), meta.now) > 0) throw new AppError("tooManyAttempts", 429);
 
   const user = await db
     .selectFrom("users")

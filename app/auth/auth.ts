@@ -7,23 +7,25 @@ export const INVITATION_TTL_MS = 14 * 24 * 60 * 60 * 1000;
 
 /**
  * Log-in throttling (OWASP ASVS 5.0 V6.1.1, V6.3.1): slow a guesser down without letting anyone
- * lock the owner out. Failures are counted over a sliding window:
- * - per address (any accounts): at IP_FAILURE_LIMIT the address is refused until its failures
- *   age out of the window — one machine cannot go on guessing;
- * - per account from one address: after PAIR_FREE_FAILURES each attempt waits twice as long as the
- *   one before (1 s, 2 s, 4 s …);
- * - per account from every address: after ACCOUNT_FREE_FAILURES — more than one address can
- *   make — the same doubling delay, capped at MAX_DELAY_MS, slows a guesser spread over many
- *   addresses to about one try a minute. The owner is only ever delayed, never locked out: from
- *   another address they get in at once unless many addresses are guessing at the same time.
+ * lock the owner out. Failures are counted over sliding windows:
+ * - per address (any accounts), over THROTTLE_WINDOW_MS: at IP_FAILURE_LIMIT the address is
+ *   refused until its oldest failure leaves the window — one machine cannot go on guessing;
+ * - per account from one address, over the same window: after PAIR_FREE_FAILURES each attempt
+ *   waits twice as long as the one before (1 s, 2 s, 4 s …);
+ * - per account from every address, over ACCOUNT_WINDOW_MS: after ACCOUNT_FREE_FAILURES — more
+ *   than one address can make — the same doubling delay, capped at MAX_DELAY_MS, holds a guesser spread over many
+ *   addresses to well under 100 tries an hour. The owner is only ever delayed (a minute at most),
+ *   never locked out: from another address they get in at once unless several addresses are
+ *   guessing the same account at the same time.
  */
 export const THROTTLE_WINDOW_MS = 15 * 60 * 1000;
+export const ACCOUNT_WINDOW_MS = 60 * 60 * 1000;
 export const IP_FAILURE_LIMIT = 10;
 export const PAIR_FREE_FAILURES = 3;
-export const ACCOUNT_FREE_FAILURES = 2 * IP_FAILURE_LIMIT;
+export const ACCOUNT_FREE_FAILURES = 15;
 export const MAX_DELAY_MS = 60 * 1000;
 
-/** Failures within the window: how many, the oldest and the newest. */
+/** Failures within a window: how many, the oldest and the newest. */
 export interface FailureCount {
   count: number;
   first: Date | null;

@@ -2,9 +2,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Transform, type Readable } from "node:stream";
 
 // Request bodies are capped by kind before they are read: a Content-Length over the cap is
-// refused without reading a byte, and a body without one (chunked) is counted as it streams and
-// cut off at the cap. Either way the answer is 413 and the connection is closed, so memory stays
-// flat whatever the client sends.
+// refused without reading a byte of the body, and a body without one (chunked) is counted as it
+// streams and cut off at the cap. Either way the answer is 413, nothing more is kept and the
+// connection is closed, so memory stays flat whatever the client sends.
 
 export type BodyKind = "form" | "upload" | "webhook" | "api";
 
@@ -29,34 +29,65 @@ export function bodyKind(path: string, contentType: string | undefined): BodyKin
   return "form";
 }
 
-function refuse(res: ServerResponse, kind: BodyKind, limit: number): void {
+/** How long, and how much, of a refused body is read and dropped before the connection is closed. */
+const LINGER_MS = 2000;
+const LINGER_BYTES = 8 * MiB;
+
+function refuse(req: IncomingMessage, res: ServerResponse, kind: BodyKind, limit: number): void {
   if (res.headersSent) return;
   const message = `Request body too large: the limit for ${kind === "upload" ? "uploads" : kind === "form" ? "forms" : kind} is ${limit / KiB} KiB.`;
   const korean = "요청 본문이 너무 큽니다.";
-  // The client may still be sending: answer, then close instead of reading the rest.
-  res.statusCode = 413;
-  res.setHeader("Connection", "close");
-  if (kind === "api" || kind === "webhook") {
-    res.setHeader("Content-Type", "application/json; charset=utf-8");
-    res.end(JSON.stringify({ error: "payloadTooLarge", message: `${korean} ${message}` }));
-  } else {
-    res.setHeader("Content-Type", "text/plain; charset=utf-8");
-    res.end(`413 Payload Too Large\n${korean}\n${message}\n`);
-  }
+  const json = kind === "api" || kind === "webhook";
+  const body = Buffer.from(json ? JSON.stringify({ error: "payloadTooLarge", message: `${korean} ${message}` }) : `413 Payload Too Large\n${korean}\n${message}\n`);
+  res.writeHead(413, {
+    "Content-Type": json ? "application/json; charset=utf-8" : "text/plain; charset=utf-8",
+    "Content-Length": String(body.length),
+    Connection: "close",
+  });
+  // The whole answer goes out now; the response ends (and the connection closes) after lingering.
+  res.write(body);
+  linger(req, () => res.end());
+}
+
+/**
+ * The client may still be sending. Closing a connection with unread data resets it, and the
+ * client can lose the 413 it was sent; so what follows is read and dropped (never kept) until the
+ * body ends, for LINGER_MS or LINGER_BYTES at most, and only then is the connection closed.
+ */
+function linger(req: IncomingMessage, done: () => void): void {
+  let dropped = 0;
+  let finished = false;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    clearTimeout(timer);
+    req.off("data", drop);
+    done();
+  };
+  const drop = (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > LINGER_BYTES) finish();
+  };
+  const timer = setTimeout(finish, LINGER_MS);
+  req.on("data", drop);
+  req.once("end", finish);
+  req.once("close", finish);
+  req.resume();
 }
 
 /**
  * The request's body as a stream that stops at the cap for its kind, or null when the request
  * was refused at once (its declared length is over the cap). Past the cap the stream fails and
- * the 413 is sent; whatever was reading the body then fails too and its response is dropped.
+ * the 413 is sent and `onRefused` called; whatever was reading the body then fails too and its
+ * response is dropped.
  */
-export function limitedBody(req: IncomingMessage, res: ServerResponse, path: string): Readable | null {
+export function limitedBody(req: IncomingMessage, res: ServerResponse, path: string, onRefused: () => void): Readable | null {
   const kind = bodyKind(path, req.headers["content-type"]);
   const limit = BODY_LIMITS[kind];
   const declared = Number(req.headers["content-length"] ?? "0");
   if (declared > limit) {
-    refuse(res, kind, limit);
-    req.pause();
+    refuse(req, res, kind, limit);
+    onRefused();
     return null;
   }
   let seen = 0;
@@ -68,8 +99,8 @@ export function limitedBody(req: IncomingMessage, res: ServerResponse, path: str
         return;
       }
       req.unpipe(counter);
-      req.pause();
-      refuse(res, kind, limit);
+      refuse(req, res, kind, limit);
+      onRefused();
       done(new PayloadTooLargeError(limit));
     },
   });

@@ -47,13 +47,10 @@ function toFetchRequest(req: express.Request, res: express.Response): Request | 
   res.on("close", () => {
     if (!res.writableFinished) controller.abort();
   });
-  // A refused body ends the request for whatever is reading it, quietly.
-  res.on("finish", () => {
-    if (res.statusCode === 413) controller.abort();
-  });
   const init: RequestInit & { duplex?: "half" } = { method: req.method, headers, signal: controller.signal };
   if (req.method !== "GET" && req.method !== "HEAD") {
-    const body = limitedBody(req, res, url.pathname);
+    // A refused body ends the request for whatever is reading it, quietly.
+    const body = limitedBody(req, res, url.pathname, () => controller.abort());
     if (!body) return null;
     init.body = createReadableStreamFromReadable(body);
     init.duplex = "half";

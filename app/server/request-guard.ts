@@ -1,11 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { hasControlCharacter } from "../utils/control-characters";
 
 // Requests no page or API can mean, refused before Remix sees them, so they end as a 400 and
 // never reach a query (PostgreSQL refuses NUL in text, which would be a 500): a NUL byte
 // anywhere in the URL, control characters or broken percent-encoding in the path, a Host that
 // is not a host. Header values with NUL or line breaks are refused by Node's parser already.
-
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Why the request line cannot be served, or null when it can. */
 export function malformedRequest(rawUrl: string, host: string | undefined): string | null {
@@ -18,7 +17,7 @@ export function malformedRequest(rawUrl: string, host: string | undefined): stri
   } catch {
     return "broken percent-encoding in the path";
   }
-  if (CONTROL.test(decoded)) return "control character in the path";
+  if (hasControlCharacter(decoded, { allowLineBreaks: false })) return "control character in the path";
   try {
     new URL(`http://${host ?? "localhost"}/`);
   } catch {

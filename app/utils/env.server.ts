@@ -5,12 +5,15 @@ const onOff = z.enum(["on", "off"]);
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default("0.0.0.0"),
+  /** Where to listen; by default 127.0.0.1 with the embedded database (a local demo), 0.0.0.0 otherwise. */
+  HOST: z.string().min(1).optional(),
   /** Owner connection (migrations, jobs). Without it the embedded PostgreSQL is started. */
   DATABASE_URL: z.url().optional(),
   /** Public origin used for links in e-mails and the CSRF origin check. */
   APP_ORIGIN: z.url().optional(),
   DEMO_DATA: onOff.optional(),
+  /** The demo accounts' password instead of the published one; required to serve demo data beyond this machine. */
+  DEMO_PASSWORD: z.string().min(10, "at least 10 characters").max(200).optional(),
   DEV_TOOLS: onOff.optional(),
   TRUST_PROXY: onOff.default("off"),
   SMTP_URL: z.string().optional(),

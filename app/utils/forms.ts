@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { isErrorKey, type ErrorKey } from "../i18n/messages/errors";
+import { hasControlCharacter, withoutControlCharacters } from "./control-characters";
 
 export type FieldErrors = Partial<Record<string, ErrorKey[]>>;
 
@@ -14,14 +15,12 @@ export interface FormFailure {
 export type ParseResult<T> = { ok: true; data: T } | FormFailure;
 
 const SECRET_FIELDS = /password|csrf|card/i;
-/** Control characters no one types (NUL, which PostgreSQL refuses in text, among them); tab and line breaks are fine. */
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-const CONTROL_CHARACTERS_ALL = new RegExp(CONTROL_CHARACTERS.source, "g");
+
 
 export function formValues(formData: FormData): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [key, value] of formData.entries()) {
-    if (typeof value === "string" && !SECRET_FIELDS.test(key)) values[key] = value.slice(0, 5000).replace(CONTROL_CHARACTERS_ALL, "");
+    if (typeof value === "string" && !SECRET_FIELDS.test(key)) values[key] = withoutControlCharacters(value.slice(0, 5000));
   }
   return values;
 }
@@ -48,8 +47,9 @@ export function parseForm<S extends z.ZodType>(schema: S, formData: FormData): P
   for (const key of new Set(formData.keys())) {
     const all = formData.getAll(key).filter((v): v is string => typeof v === "string");
     raw[key] = all.length > 1 ? all : (all[0] ?? "");
-    if (CONTROL_CHARACTERS.test(key)) unreadable._form = ["invalidCharacters"];
-    else if (all.some((v) => CONTROL_CHARACTERS.test(v))) unreadable[key] = ["invalidCharacters"];
+    // No one types control characters (PostgreSQL refuses NUL): the field is refused, not stored.
+    if (hasControlCharacter(key, { allowLineBreaks: false })) unreadable._form = ["invalidCharacters"];
+    else if (all.some((v) => hasControlCharacter(v, { allowLineBreaks: true }))) unreadable[key] = ["invalidCharacters"];
   }
   if (Object.keys(unreadable).length > 0) return { ok: false, fieldErrors: unreadable, values: formValues(formData) };
   const parsed = schema.safeParse(raw);

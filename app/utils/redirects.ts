@@ -3,13 +3,15 @@
 // origin, `//host`, a scheme, control characters or backslashes that browsers silently drop or
 // turn into slashes — goes to the fallback.
 
+import { hasControlCharacter } from "./control-characters";
+
 const BASE = new URL("http://same-origin.invalid/");
-const UNSAFE = /[\u0000-\u001f\u007f\\]/;
 const MAX_LENGTH = 2000;
 
 export function safeRedirect(target: unknown, fallback = "/"): string {
   if (typeof target !== "string" || target.length === 0 || target.length > MAX_LENGTH) return fallback;
-  if (UNSAFE.test(target) || !target.startsWith("/") || target.startsWith("//")) return fallback;
+  if (hasControlCharacter(target, { allowLineBreaks: false }) || target.includes("\\")) return fallback;
+  if (!target.startsWith("/") || target.startsWith("//")) return fallback;
   let url: URL;
   try {
     url = new URL(target, BASE);
