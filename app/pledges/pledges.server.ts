@@ -442,6 +442,7 @@ export async function getPledgeForBacker(db: DbOrTx, publicId: string) {
       "pledges.provider",
       "pledges.card_last4",
       "pledges.last_error",
+      "pledges.hold_expires_at",
       "pledges.receipt_secret",
       "pledges.message",
       "pledges.anonymous",

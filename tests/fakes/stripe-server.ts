@@ -235,6 +235,8 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     confirmSetup: (intentId, paymentMethod) => {
       const intent = intents.get(intentId);
       if (!intent) throw new Error(`no setup intent ${intentId}`);
+      // As Stripe.js is told: a cancelled intent cannot be confirmed.
+      if (intent.status === "canceled") throw new Error(`You cannot confirm this SetupIntent because it has a status of canceled.`);
       const behaviour = METHODS[paymentMethod];
       intent.payment_method = paymentMethod;
       if (!behaviour || behaviour.onSession === "decline") {
@@ -252,6 +254,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     confirmPayment: (intentId, paymentMethod) => {
       const intent = intents.get(intentId);
       if (!intent) throw new Error(`no payment intent ${intentId}`);
+      if (intent.status === "canceled") throw new Error(`You cannot confirm this PaymentIntent because it has a status of canceled.`);
       chargeIntent(intent, paymentMethod, false);
     },
     close: () => new Promise((done) => server.close(() => done())),
