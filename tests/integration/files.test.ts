@@ -65,3 +65,72 @@ describe("uploaded files", () => {
     expect(audited.headers.get("Content-Disposition")).toContain(encodeURIComponent("영수증.png"));
   });
 });
+
+describe("private files by what they are for (issue 13, finding 7)", () => {
+  async function as(email: string) {
+    const client = app.client();
+    await client.logIn(email, DEMO_PASSWORD);
+    return client;
+  }
+  async function readers(publicId: string, emails: string[]): Promise<Record<string, number>> {
+    const statuses: Record<string, number> = {};
+    for (const email of emails) statuses[email] = (await (await as(email)).get(`/files/${publicId}`)).status;
+    return statuses;
+  }
+  const pdf = (name: string) => new File([new TextEncoder().encode(`%PDF-1.4\n% ${name}\n`)], `${name}.pdf`, { type: "application/pdf" });
+
+  it("keep an operator's evidence from the host's jurors, consultants and other hosts' staff", async () => {
+    const gwangsan = await t.db.selectFrom("host_organisations").select("id").where("key", "=", "gwangsan").executeTakeFirstOrThrow();
+    const evidence = await storeUpload(t.db, app.services.uploadDir, pdf("현장모금"), "document", { purpose: "offline_evidence", hostId: gwangsan.id, uploadedBy: await userId(t, "operator@hamkke.demo") });
+    expect(await readers(evidence.publicId, ["operator2@hamkke.demo", "auditor@hamkke.demo", "juror1@hamkke.demo", "consultant@hamkke.demo", "fund1@hamkke.demo", "coop@hamkke.demo"])).toEqual({
+      "operator2@hamkke.demo": 200,
+      "auditor@hamkke.demo": 200,
+      "juror1@hamkke.demo": 404,
+      "consultant@hamkke.demo": 404,
+      "fund1@hamkke.demo": 404,
+      "coop@hamkke.demo": 404,
+    });
+  });
+
+  it("show an application's documents to the jurors of its contest and the consultants of its campaign only", async () => {
+    const seogu = await t.db.selectFrom("contests").select(["id", "host_id"]).where("slug", "=", "seogu-2017").executeTakeFirstOrThrow();
+    const gwangsan = await t.db.selectFrom("contests").select(["id", "host_id"]).where("slug", "=", "gwangsan-2016-1").executeTakeFirstOrThrow();
+    const attach = async (application: { id: number; enterprise_id: number }, hostId: number, name: string) => {
+      const file = await storeUpload(t.db, app.services.uploadDir, pdf(name), "document", { purpose: "application_document", hostId, enterpriseId: application.enterprise_id, uploadedBy: null });
+      await t.owner.insertInto("contest_application_documents").values({ application_id: application.id, file_id: file.id, label: name }).execute();
+      return file.publicId;
+    };
+    const judged = await t.db.selectFrom("contest_applications").select(["id", "enterprise_id"]).where("contest_id", "=", seogu.id).orderBy("id").executeTakeFirstOrThrow();
+    const [consulted, other] = await t.db.selectFrom("contest_applications").select(["id", "enterprise_id", "campaign_id"]).where("contest_id", "=", gwangsan.id).where("campaign_id", "is not", null).orderBy("id").limit(2).execute();
+    if (!consulted?.campaign_id || !other) throw new Error("seed: the Gwangsan round has campaigns");
+    await t.owner.insertInto("campaign_consultants").values({ campaign_id: consulted.campaign_id, consultant_id: await userId(t, "consultant@hamkke.demo"), assigned_by: await userId(t, "operator@hamkke.demo") }).execute();
+
+    const plan = await attach(judged, seogu.host_id, "사업계획서");
+    const consultedPlan = await attach(consulted, gwangsan.host_id, "컨설팅 대상 계획서");
+    const otherPlan = await attach(other, gwangsan.host_id, "다른 팀 계획서");
+    // juror1 and juror2 sit on the Seo-gu jury; juror1 is also a juror at Gwangsan, but on no jury there.
+    expect(await readers(plan, ["juror1@hamkke.demo", "juror2@hamkke.demo", "operator@hamkke.demo", "consultant@hamkke.demo"])).toEqual({
+      "juror1@hamkke.demo": 200,
+      "juror2@hamkke.demo": 200,
+      "operator@hamkke.demo": 200,
+      "consultant@hamkke.demo": 404,
+    });
+    expect(await readers(consultedPlan, ["consultant@hamkke.demo", "juror1@hamkke.demo", "auditor@hamkke.demo"])).toEqual({
+      "consultant@hamkke.demo": 200,
+      "juror1@hamkke.demo": 404,
+      "auditor@hamkke.demo": 200,
+    });
+    expect(await readers(otherPlan, ["consultant@hamkke.demo", "juror1@hamkke.demo"])).toEqual({ "consultant@hamkke.demo": 404, "juror1@hamkke.demo": 404 });
+  });
+
+  it("keep the fund's evidence for its administrators and auditors", async () => {
+    const fund = await t.db.selectFrom("funds").select("host_id").executeTakeFirstOrThrow();
+    const evidence = await storeUpload(t.db, app.services.uploadDir, pdf("기금출연"), "document", { purpose: "fund_evidence", hostId: fund.host_id, uploadedBy: await userId(t, "fund1@hamkke.demo") });
+    expect(await readers(evidence.publicId, ["fund2@hamkke.demo", "auditor@hamkke.demo", "operator@hamkke.demo", "jahwal@hamkke.demo"])).toEqual({
+      "fund2@hamkke.demo": 200,
+      "auditor@hamkke.demo": 200,
+      "operator@hamkke.demo": 404,
+      "jahwal@hamkke.demo": 404,
+    });
+  });
+});

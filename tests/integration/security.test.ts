@@ -1,7 +1,9 @@
 import { networkInterfaces } from "node:os";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { logIn as logInDirectly } from "../../app/auth/auth.server";
 import { createCampaign } from "../../app/campaigns/campaigns.server";
+import { dictionaries } from "../../app/i18n/messages";
 import { BODY_LIMITS, bodyKind } from "../../app/server/body-limit";
 import type { AppError } from "../../app/utils/app-error";
 import { startApp, TestClient, type TestApp } from "../support/app";
@@ -494,5 +496,81 @@ describe("object-level access (IDOR)", () => {
     expect((await app.client().get(`/enterprises/${newId}`)).status).toBe(404);
     expect((await operator.get(`/enterprises/${newId}`)).status).toBe(404);
     expect((await owner.get(`/enterprises/${newId}`)).status).toBe(200);
+  });
+});
+
+describe("an enterprise that changes who it is (issue 13, finding 5)", () => {
+  async function enterpriseRow(id: number) {
+    return t.db.selectFrom("enterprises").select(["name", "type", "host_id", "status", "verified_at", "verified_by", "registration_number"]).where("id", "=", id).executeTakeFirstOrThrow();
+  }
+  function editFields(row: { name: string; type: string; host_id: number; registration_number: string | null }, changes: Record<string, string> = {}) {
+    return { name: row.name, type: row.type, hostId: String(row.host_id), registrationNumber: row.registration_number ?? "", representative: "대표", district: "광주 광산구", business: "공동육아", employees: "5", vulnerableEmployees: "1", ...changes };
+  }
+
+  it("goes back to review when its type changes, keeps what was approved, and the database refuses it verified", async () => {
+    const id = await enterpriseId(t, "병원아동보호사 협동조합 엄마 손길");
+    const before = await enterpriseRow(id);
+    expect(before.status).toBe("verified");
+    const campaignsBefore = await t.db.selectFrom("campaigns").select(["id", "state"]).where("enterprise_id", "=", id).orderBy("id").execute();
+    const owner = app.client();
+    await owner.logIn("mom@hamkke.demo", DEMO_PASSWORD);
+
+    // Changing only the details keeps it verified.
+    const details = await owner.post(`/enterprises/${id}/edit`, editFields(before, { employees: "7" }));
+    expect(details.headers.get("Location")).toBe(`/enterprises/${id}?notice=saved`);
+    expect((await enterpriseRow(id)).status).toBe("verified");
+
+    // Becoming a self-sufficiency enterprise (eligible for fund loans) is a new identity.
+    const changed = await owner.post(`/enterprises/${id}/edit`, editFields(before, { type: "self_sufficiency_enterprise" }));
+    expect(changed.headers.get("Location")).toBe(`/enterprises/${id}?notice=savedForReview`);
+    const after = await enterpriseRow(id);
+    expect(after).toMatchObject({ type: "self_sufficiency_enterprise", status: "pending", verified_at: null, verified_by: null });
+    const history = await t.db.selectFrom("enterprise_identity_changes").selectAll().where("enterprise_id", "=", id).execute();
+    expect(history).toHaveLength(1);
+    expect(history[0]).toMatchObject({ old_type: before.type, old_status: "verified", old_verified_by: before.verified_by, new_type: "self_sufficiency_enterprise" });
+    // Out of the directory until verified again; what it runs stays as it was.
+    expect((await app.client().get(`/enterprises/${id}`)).status).toBe(404);
+    expect(await t.db.selectFrom("campaigns").select(["id", "state"]).where("enterprise_id", "=", id).orderBy("id").execute()).toEqual(campaignsBefore);
+
+    // No loan application under the unreviewed identity, through the app or straight into the database.
+    const product = await t.db.selectFrom("loan_products").select(["id", "fund_id"]).where("is_current", "=", true).executeTakeFirstOrThrow();
+    await expect(
+      sql`INSERT INTO loan_applications (fund_id, product_id, enterprise_id, submitted_by, idempotency_key, amount_won, purpose, store_address, landlord_name,
+            lease_deposit_won, lease_starts_on, lease_ends_on, submitted_at, updated_at)
+          VALUES (${product.fund_id}, ${product.id}, ${id}, ${await userId(t, "mom@hamkke.demo")}, 'identity-check-0001', 1000000, '점포', '광주', '임대인',
+            1000000, '2027-01-01', '2028-01-01', now(), now())`.execute(t.db),
+    ).rejects.toMatchObject({ code: "23514", constraint_name: "loan_applications_enterprise_eligible" });
+    const loansPage = await owner.get(`/enterprises/${id}/loans/new`);
+    expect(await loansPage.text()).toContain(dictionaries.ko.errors.enterpriseNotVerified);
+
+    // The database refuses a change of identity that stays verified, whoever writes it.
+    await expect(t.db.updateTable("enterprises").set({ status: "verified", verified_at: new Date(), verified_by: before.verified_by, name: "다른 이름" }).where("id", "=", id).execute()).rejects.toMatchObject({
+      code: "23514",
+      constraint_name: "enterprises_identity_review",
+    });
+
+    // The host's operator verifies the new identity; the old one stays on record.
+    const operator = app.client();
+    await operator.logIn("operator@hamkke.demo", DEMO_PASSWORD);
+    expect(await (await operator.get("/staff/enterprises")).text()).toContain(before.name);
+    expect((await operator.post("/staff/enterprises", { enterpriseId: String(id), decision: "verify" })).status).toBe(302);
+    expect((await enterpriseRow(id)).status).toBe("verified");
+    expect(await t.db.selectFrom("enterprise_identity_changes").select("id").where("enterprise_id", "=", id).execute()).toHaveLength(1);
+  });
+
+  it("goes to the new host's queue when it moves host, where only an operator verifies it", async () => {
+    const id = await enterpriseId(t, "누럭놀이단");
+    const before = await enterpriseRow(id);
+    const gwangsan = await t.db.selectFrom("host_organisations").select("id").where("key", "=", "gwangsan").executeTakeFirstOrThrow();
+    expect(before.host_id).not.toBe(gwangsan.id);
+    const owner = app.client();
+    await owner.logIn("play@hamkke.demo", DEMO_PASSWORD);
+    await owner.post(`/enterprises/${id}/edit`, editFields(before, { hostId: String(gwangsan.id) }));
+    expect(await enterpriseRow(id)).toMatchObject({ host_id: gwangsan.id, status: "pending" });
+    // A consultant of the new host is staff there, but only an operator verifies.
+    const consultant = app.client();
+    await consultant.logIn("consultant@hamkke.demo", DEMO_PASSWORD);
+    expect((await consultant.post("/staff/enterprises", { enterpriseId: String(id), decision: "verify" })).status).toBe(403);
+    expect((await enterpriseRow(id)).status).toBe("pending");
   });
 });
