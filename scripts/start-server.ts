@@ -9,12 +9,11 @@ import { createSmtpTransport, deliverPendingEmails } from "../app/email/outbox.s
 import { inlineJobQueue, startJobs } from "../app/jobs/jobs.server";
 import { createPaymentProvider } from "../app/payments/payments.server";
 import { loadLedgerSigner } from "../app/ledger/checkpoints.server";
-import { isLoopbackAddress } from "../app/server/client-address";
 import { createHttpApp } from "../app/server/http-server";
 import type { Services } from "../app/server/services";
 import { createOffsetClock } from "../app/utils/clock.server";
 import { createDatabase } from "../app/utils/db.server";
-import { readEnv } from "../app/utils/env.server";
+import { readEnv, startupChoices } from "../app/utils/env.server";
 
 // Starts everything the product needs: PostgreSQL (embedded unless DATABASE_URL is set),
 // migrations, demo data, background jobs and the web server.
@@ -29,6 +28,12 @@ if (!existsSync(buildPath)) {
   process.exit(1);
 }
 
+const { host, localOnly, demoData, devTools, refusal } = startupChoices(env, !env.DATABASE_URL);
+if (refusal) {
+  console.error(refusal);
+  process.exit(1);
+}
+
 const embedded = env.DATABASE_URL
   ? null
   : await startEmbeddedPostgres({
@@ -37,20 +42,6 @@ const embedded = env.DATABASE_URL
       log: process.env.PG_LOG === "on" ? log : undefined,
     });
 const databaseUrl = env.DATABASE_URL ?? embedded?.urlFor("postgres") ?? "";
-// The embedded demo listens on this machine only unless HOST says otherwise, and only then has
-// its dev tools (outbox, clock) on by default.
-const host = env.HOST ?? (embedded ? "127.0.0.1" : "0.0.0.0");
-const localOnly = isLoopbackAddress(host) || host === "localhost";
-const demoData = (env.DEMO_DATA ?? (embedded ? "on" : "off")) === "on";
-const devTools = (env.DEV_TOOLS ?? (embedded && localOnly ? "on" : "off")) === "on";
-if (demoData && !localOnly && !env.DEMO_PASSWORD) {
-  console.error(
-    `The demo accounts (the platform admin among them) use the password published in the README, and HOST=${host} makes them reachable from other machines.\n` +
-      "Set DEMO_PASSWORD to a password of your own (at least 10 characters), or DEMO_DATA=off. See README, \"Showing a demo to others\".",
-  );
-  process.exit(1);
-}
-
 const ownerDb = createDatabase(databaseUrl, { asAppRole: false, max: 3 });
 const applied = await migrateToLatest(ownerDb);
 if (applied.length > 0) log(`Migrated: ${applied.join(", ")}`);
@@ -90,7 +81,7 @@ const server = app.listen(env.PORT, host, () => {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : env.PORT;
   log(`\n함께펀드 (Hamkke Fund) is running at http://${localOnly ? "localhost" : host}:${port}${localOnly ? " (this machine only; see README to show it to others)" : ""}`);
-  log(`Database: ${embedded ? "embedded PostgreSQL (.data/pg)" : "DATABASE_URL"} · jobs: ${jobs ? "pg-boss" : "inline"} · mail: ${smtp ? "SMTP" : "local outbox (/dev/outbox)"} · payments: ${payments.name}`);
+  log(`Database: ${embedded ? "embedded PostgreSQL (.data/pg)" : "DATABASE_URL"} · jobs: ${jobs ? "pg-boss" : "inline"} · mail: ${smtp ? "SMTP" : devTools ? "local outbox (/dev/outbox)" : "kept in the outbox (no SMTP_URL)"} · dev tools: ${devTools ? "on (this machine and platform admins)" : "off"} · payments: ${payments.name}`);
   if (demoAccounts.length > 0) {
     log(`\nDemo accounts (password for all: ${env.DEMO_PASSWORD ? "the DEMO_PASSWORD you set" : DEMO_PASSWORD}):`);
     for (const account of demoAccounts) log(`  ${account.role.padEnd(28)} ${account.email}`);
