@@ -1,6 +1,7 @@
 import { json, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, type ShouldRevalidateFunction } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { mayUseDevTools } from "./auth/guards.server";
 import { getSessionUser } from "./auth/session.server";
 import { GeneralErrorBoundary } from "./components/error-boundary";
 import { SiteLayout } from "./components/site-layout";
@@ -38,7 +39,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const data = {
     locale: localeOf(request),
     csrfToken: csrf.token,
-    devTools: services.devTools,
+    devTools: mayUseDevTools(context, user),
     user: user
       ? {
           displayName: user.displayName,

@@ -98,11 +98,12 @@ export interface SessionsTable {
   user_agent: string | null;
 }
 
-export interface AuthFailuresTable {
+/** One row per failed log-in (20261127_1301_security_hardening): the account and the address together. */
+export interface LoginFailuresTable {
   id: Id;
-  scope: "account" | "ip";
-  key: string;
-  failed_at: ColumnType<Date, Date | string | undefined, never>;
+  email: string;
+  ip: string;
+  failed_at: ColumnType<Date, Date | string, never>;
 }
 
 export interface PasswordResetTokensTable {
@@ -371,6 +372,8 @@ export interface PledgesTable {
   charge_attempts: Generated<number>;
   next_charge_at: Timestamp | null;
   last_error: string | null;
+  /** Until when a pledge waiting for its payment holds its reward (then it expires). */
+  hold_expires_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   fee_won: number | null;
   refund_requested_at: Timestamp | null;
   refund_reason: string | null;
@@ -633,8 +636,21 @@ export interface StoredFilesTable {
   host_id: number | null;
   enterprise_id: number | null;
   uploaded_by: number | null;
+  /** What the file is for, which decides who may read it (20261127_1301_security_hardening). */
+  purpose: FilePurpose;
   created_at: CreatedAt;
 }
+
+export type FilePurpose =
+  | "campaign_cover"
+  | "report_photo"
+  | "redacted_receipt"
+  | "disbursement_receipt"
+  | "offline_evidence"
+  | "fund_evidence"
+  | "loan_document"
+  | "application_document"
+  | "unlinked";
 
 // 20261125_0601_contest_workflow: applications, screening, jury and peer scores, events, grant rules.
 export type ContestEventKind = "workshop" | "briefing";
@@ -1109,7 +1125,7 @@ export interface DB {
   privacy_consents: PrivacyConsentsTable;
   account_deletions: AccountDeletionsTable;
   sessions: SessionsTable;
-  auth_failures: AuthFailuresTable;
+  login_failures: LoginFailuresTable;
   password_reset_tokens: PasswordResetTokensTable;
   staff_roles: StaffRolesTable;
   enterprises: EnterprisesTable;
@@ -1185,4 +1201,23 @@ export interface DB {
   contest_peer_scores: ContestPeerScoresTable;
   contest_grant_rules: ContestGrantRulesTable;
   page_data_versions: PageDataVersionsTable;
+  enterprise_identity_changes: EnterpriseIdentityChangesTable;
+}
+
+// 20261127_1301_security_hardening: the identity an enterprise had before it changed (append-only).
+export interface EnterpriseIdentityChangesTable {
+  id: Id;
+  enterprise_id: number;
+  changed_at: Date;
+  old_host_id: number;
+  old_type: EnterpriseType;
+  old_name: string;
+  old_registration_number: string | null;
+  old_status: EnterpriseStatus;
+  old_verified_by: number | null;
+  old_verified_at: Date | null;
+  new_host_id: number;
+  new_type: EnterpriseType;
+  new_name: string;
+  new_registration_number: string | null;
 }

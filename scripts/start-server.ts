@@ -11,7 +11,7 @@ import { createHttpApp, createMetricsApp } from "../app/server/http-server";
 import { createLogger } from "../app/server/logger.server";
 import type { MetricsText } from "../app/server/metrics.server";
 import { onStopSignal, prepareDatabase, startRuntime, within, type PreparedDatabase } from "../app/server/runtime.server";
-import { readEnv } from "../app/utils/env.server";
+import { readEnv, startupChoices } from "../app/utils/env.server";
 
 // Starts everything the product needs. The primary process starts PostgreSQL (embedded unless
 // DATABASE_URL is set), migrates, loads the demo data and checks the ledger key, once; meanwhile
@@ -24,6 +24,8 @@ const env = readEnv();
 const root = resolve(import.meta.dirname, "..");
 const buildPath = resolve(root, "build/index.js");
 const processes = env.WEB_CONCURRENCY ?? availableParallelism();
+// Where to listen, demo data and dev tools: the embedded demo stays on this machine unless HOST says otherwise.
+const choices = startupChoices(env, !env.DATABASE_URL);
 const logger = createLogger(undefined, { role: cluster.isPrimary ? "primary" : "web", pid: process.pid });
 
 type ToWeb = { type: "prepared"; prepared: PreparedDatabase } | { type: "metrics"; id: string; text: MetricsText };
@@ -32,6 +34,10 @@ type ToPrimary = { type: "ready" } | { type: "metrics"; id: string };
 async function startPrimary(): Promise<void> {
   if (!existsSync(buildPath)) {
     console.error("The app is not built yet: run `npm run build` first (npm start does this for you).");
+    process.exit(1);
+  }
+  if (choices.refusal) {
+    console.error(choices.refusal);
     process.exit(1);
   }
   let stopping = false;
@@ -81,7 +87,8 @@ async function startPrimary(): Promise<void> {
     announced = true;
     logger.info("listening", { port: address.port, web_processes: processes });
     // For a person at a terminal: where to go and how to sign in to the demo.
-    console.log(`\n함께펀드 (Hamkke Fund) is running at http://localhost:${address.port} (${processes} web process${processes === 1 ? "" : "es"})`);
+    const where = choices.localOnly ? `http://localhost:${address.port} (this machine only; see README to show it to others)` : `http://${choices.host}:${address.port}`;
+    console.log(`\n함께펀드 (Hamkke Fund) is running at ${where} · ${processes} web process${processes === 1 ? "" : "es"}`);
     for (const line of banner) console.log(line);
   });
   cluster.on("exit", (worker, code, signal) => {
@@ -109,23 +116,22 @@ async function startPrimary(): Promise<void> {
   if (!ready) return stopAll(1);
   const { embedded, ownerDb } = ready;
   if (embedded) stopEmbedded = () => embedded.stop();
-  const { seedDemoData } = await import("../db/seed/seed");
+  const { DEMO_PASSWORD, seedDemoData } = await import("../db/seed/seed");
   const { loadLedgerSigner } = await import("../app/ledger/checkpoints.server");
   const { createFileStore } = await import("../app/files/file-store.server");
-  const demoData = (env.DEMO_DATA ?? (embedded ? "on" : "off")) === "on";
-  const demoAccounts = demoData ? await seedDemoData(ownerDb, undefined, { fileStore: createFileStore(env, ownerDb) }) : [];
+  const demoAccounts = choices.demoData ? await seedDemoData(ownerDb, undefined, { fileStore: createFileStore(env, ownerDb), password: env.DEMO_PASSWORD }) : [];
   // Here, once, so web processes never race to create the development key; a missing key stops the start.
-  const signer = await loadLedgerSigner(ownerDb, env, { origin: env.APP_ORIGIN ?? `http://localhost:${env.PORT}`, devTools: ready.prepared.devTools }).catch((error: unknown) => {
+  const signer = await loadLedgerSigner(ownerDb, env, { origin: env.APP_ORIGIN ?? `http://localhost:${env.PORT}`, developmentKeyAllowed: ready.prepared.developmentKeyAllowed }).catch((error: unknown) => {
     console.error(error instanceof Error ? error.message : String(error));
     return null;
   });
   await ownerDb.destroy();
   if (!signer) return stopAll(1);
-  if (env.METRICS_PORT) createMetricsApp(collect).listen(env.METRICS_PORT, env.HOST);
+  if (env.METRICS_PORT) createMetricsApp(collect).listen(env.METRICS_PORT, choices.host);
 
   banner = [
-    `Database: ${embedded ? "embedded PostgreSQL (.data/pg)" : "DATABASE_URL"} · jobs: ${env.JOBS === "on" ? "pg-boss" : "inline"} · mail: ${env.SMTP_URL && env.JOBS === "on" ? "SMTP" : "local outbox (/dev/outbox)"} · payments: ${env.STRIPE_SECRET_KEY ? "stripe" : "demo"} · files: ${env.S3_BUCKET ? "S3" : "PostgreSQL"}`,
-    ...(demoAccounts.length > 0 ? ["\nDemo accounts (password for all: hamkke-demo-2026):", ...demoAccounts.map((a) => `  ${a.role.padEnd(28)} ${a.email}`)] : []),
+    `Database: ${embedded ? "embedded PostgreSQL (.data/pg)" : "DATABASE_URL"} · jobs: ${env.JOBS === "on" ? "pg-boss" : "inline"} · mail: ${env.SMTP_URL && env.JOBS === "on" ? "SMTP" : choices.devTools ? "local outbox (/dev/outbox)" : "kept in the outbox (no SMTP_URL)"} · dev tools: ${choices.devTools ? "on (this machine and platform admins)" : "off"} · payments: ${env.STRIPE_SECRET_KEY ? "stripe" : "demo"} · files: ${env.S3_BUCKET ? "S3" : "PostgreSQL"}`,
+    ...(demoAccounts.length > 0 ? [`\nDemo accounts (password for all: ${env.DEMO_PASSWORD ? "the DEMO_PASSWORD you set" : DEMO_PASSWORD}):`, ...demoAccounts.map((a) => `  ${a.role.padEnd(28)} ${a.email}`)] : []),
     "",
   ];
   prepared = ready.prepared;
@@ -174,7 +180,7 @@ async function startWeb(): Promise<void> {
     metricsToken: env.METRICS_TOKEN ?? null,
     collectMetrics,
   });
-  const server = app.handler.listen(env.PORT, env.HOST);
+  const server = app.handler.listen(env.PORT, choices.host);
 
   // SIGTERM: no new connections, in-flight requests and running jobs finish (up to
   // SHUTDOWN_TIMEOUT_MS), then the connections close and the process exits.

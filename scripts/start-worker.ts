@@ -3,6 +3,7 @@ import { createMetricsApp } from "../app/server/http-server";
 import { createLogger } from "../app/server/logger.server";
 import { metricsText } from "../app/server/metrics.server";
 import { onStopSignal, prepareDatabase, startRuntime, within } from "../app/server/runtime.server";
+import { startupChoices } from "../app/utils/env.server";
 
 // A dedicated background worker: pg-boss jobs (the minute tick and its sweepers) and mail
 // delivery, with no web server. Run web servers with JOBS=off beside any number of these.
@@ -19,7 +20,7 @@ const started = await (async () => {
 });
 const { runtime, embedded } = started;
 const { env, services } = runtime;
-const metricsServer = env.METRICS_PORT ? createMetricsApp(() => metricsText(services.metrics)).listen(env.METRICS_PORT, env.HOST) : null;
+const metricsServer = env.METRICS_PORT ? createMetricsApp(() => metricsText(services.metrics)).listen(env.METRICS_PORT, startupChoices(env, embedded !== null).host) : null;
 logger.info("worker started", { jobs: "pg-boss", mail: env.SMTP_URL ? "smtp" : "outbox", metrics_port: env.METRICS_PORT ?? null });
 
 // SIGTERM: no new jobs; the running ones finish (up to SHUTDOWN_TIMEOUT_MS) before the exit.

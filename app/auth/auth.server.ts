@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Locale } from "../../db/types";
 import { enqueueEmail } from "../email/outbox.server";
 import { recordConsents } from "../privacy/privacy.server";
@@ -5,9 +6,9 @@ import { AppError } from "../utils/app-error";
 import type { Database, DbOrTx } from "../utils/db.server";
 import { isUniqueViolation } from "../utils/pg-errors";
 import { hashToken, newToken } from "../utils/tokens.server";
-import { isThrottled, RESET_TOKEN_TTL_MS, THROTTLE_WINDOW_MS } from "./auth";
+import { ACCOUNT_WINDOW_MS, loginWaitMs, RESET_TOKEN_TTL_MS, THROTTLE_WINDOW_MS, type FailureCount } from "./auth";
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from "./password.server";
-import { createSession, revokeAllSessions, revokeSession, type SessionMeta } from "./session.server";
+import { createSession, revokeSession, type SessionMeta } from "./session.server";
 
 export interface SignUpInput {
   email: string;
@@ -51,15 +52,36 @@ export async function signUp(db: Database, input: SignUpInput, meta: SessionMeta
   }
 }
 
-async function countFailures(db: DbOrTx, scope: "account" | "ip", key: string, since: Date): Promise<number> {
-  const row = await db
-    .selectFrom("auth_failures")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("scope", "=", scope)
-    .where("key", "=", key)
-    .where("failed_at", ">", since)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+async function recentFailures(db: DbOrTx, email: string, ip: string, now: Date): Promise<{ ip: FailureCount; pair: FailureCount; account: FailureCount }> {
+  const since = new Date(now.getTime() - THROTTLE_WINDOW_MS);
+  const accountSince = new Date(now.getTime() - ACCOUNT_WINDOW_MS);
+  const [byAccount, byIp] = await Promise.all([
+    db
+      .selectFrom("login_failures")
+      .select((eb) => [
+        eb.fn.countAll<string>().as("count"),
+        eb.fn.min("failed_at").as("first"),
+        eb.fn.max("failed_at").as("last"),
+        sql<string>`count(*) FILTER (WHERE ip = ${ip} AND failed_at > ${since})`.as("pair_count"),
+        sql<Date | null>`min(failed_at) FILTER (WHERE ip = ${ip} AND failed_at > ${since})`.as("pair_first"),
+        sql<Date | null>`max(failed_at) FILTER (WHERE ip = ${ip} AND failed_at > ${since})`.as("pair_last"),
+      ])
+      .where("email", "=", email)
+      .where("failed_at", ">", accountSince)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom("login_failures")
+      .select((eb) => [eb.fn.countAll<string>().as("count"), eb.fn.min("failed_at").as("first"), eb.fn.max("failed_at").as("last")])
+      .where("ip", "=", ip)
+      .where("failed_at", ">", since)
+      .executeTakeFirstOrThrow(),
+  ]);
+  const at = (value: Date | string | null) => (value === null ? null : new Date(value));
+  return {
+    account: { count: Number(byAccount.count), first: at(byAccount.first), last: at(byAccount.last) },
+    pair: { count: Number(byAccount.pair_count), first: at(byAccount.pair_first), last: at(byAccount.pair_last) },
+    ip: { count: Number(byIp.count), first: at(byIp.first), last: at(byIp.last) },
+  };
 }
 
 export interface LogInInput {
@@ -69,15 +91,11 @@ export interface LogInInput {
   previousToken?: string;
 }
 
-/** Checks throttling before the password, records failures per account and per IP. */
+/** Checks throttling before the password (see `loginWaitMs`), records each failure with its address. */
 export async function logIn(db: Database, input: LogInInput, meta: SessionMeta) {
-  const since = new Date(meta.now.getTime() - THROTTLE_WINDOW_MS);
-  const ipKey = meta.ip ?? "unknown";
-  const [accountFailures, ipFailures] = await Promise.all([
-    countFailures(db, "account", input.email, since),
-    countFailures(db, "ip", ipKey, since),
-  ]);
-  if (isThrottled(accountFailures, ipFailures)) throw new AppError("tooManyAttempts", 429);
+  const ip = (meta.ip ?? "unknown").slice(0, 100);
+  const email = input.email.slice(0, 254);
+  if (loginWaitMs(await recentFailures(db, email, ip, meta.now), meta.now) > 0) throw new AppError("tooManyAttempts", 429);
 
   const user = await db
     .selectFrom("users")
@@ -86,18 +104,13 @@ export async function logIn(db: Database, input: LogInInput, meta: SessionMeta) 
     .executeTakeFirst();
   const valid = user ? await verifyPassword(user.password_hash, input.password) : await verifyAgainstDecoy(input.password);
   if (!user || !valid) {
-    await db
-      .insertInto("auth_failures")
-      .values([
-        { scope: "account", key: input.email, failed_at: meta.now },
-        { scope: "ip", key: ipKey, failed_at: meta.now },
-      ])
-      .execute();
+    await db.insertInto("login_failures").values({ email, ip, failed_at: meta.now }).execute();
     throw new AppError("invalidCredentials", 401);
   }
   return db.transaction().execute(async (trx) => {
     if (input.previousToken) await revokeSession(trx, input.previousToken, meta.now);
-    await trx.deleteFrom("auth_failures").where("scope", "=", "account").where("key", "=", input.email).execute();
+    // The owner got in from here: their own slips from this address no longer count.
+    await trx.deleteFrom("login_failures").where("email", "=", email).where("ip", "=", ip).execute();
     const token = await createSession(trx, user.id, meta);
     return { userId: user.id, locale: user.locale, token };
   });
@@ -140,7 +153,7 @@ export async function isResetTokenUsable(db: DbOrTx, token: string, now: Date): 
   return row !== undefined;
 }
 
-/** Sets the new password, spends the token and signs every existing session out. */
+/** Sets the new password; this link and every other one of the user die, and every session. */
 export async function resetPassword(db: Database, token: string, password: string, now: Date): Promise<void> {
   const passwordHash = await hashPassword(password);
   await db.transaction().execute(async (trx) => {
@@ -153,8 +166,8 @@ export async function resetPassword(db: Database, token: string, password: strin
       .returning("user_id")
       .executeTakeFirst();
     if (!spent) throw new AppError("resetLinkInvalid", 400);
+    // The database then spends every other reset link of the user and signs every session out.
     await trx.updateTable("users").set({ password_hash: passwordHash, updated_at: now }).where("id", "=", spent.user_id).execute();
-    await revokeAllSessions(trx, spent.user_id, now);
   });
 }
 

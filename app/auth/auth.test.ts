@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseForm } from "../utils/forms";
-import { isThrottled, MAX_FAILURES_PER_ACCOUNT, safeRedirectPath, signUpSchema } from "./auth";
+import { ACCOUNT_FREE_FAILURES, IP_FAILURE_LIMIT, loginWaitMs, MAX_DELAY_MS, PAIR_FREE_FAILURES, signUpSchema, THROTTLE_WINDOW_MS, type FailureCount } from "./auth";
 
 function form(fields: Record<string, string>): FormData {
   const data = new FormData();
@@ -41,23 +41,40 @@ describe("signUpSchema", () => {
   });
 });
 
-describe("isThrottled", () => {
-  it("throttles at the limit for the account or the IP", () => {
-    expect(isThrottled(MAX_FAILURES_PER_ACCOUNT - 1, 0)).toBe(false);
-    expect(isThrottled(MAX_FAILURES_PER_ACCOUNT, 0)).toBe(true);
-    expect(isThrottled(0, 10)).toBe(true);
-  });
-});
+describe("loginWaitMs", () => {
+  const now = new Date("2026-11-24T03:00:00Z");
+  const ago = (ms: number) => new Date(now.getTime() - ms);
+  const none: FailureCount = { count: 0, first: null, last: null };
+  const failures = (count: number, lastMsAgo: number, firstMsAgo = lastMsAgo): FailureCount => ({ count, first: ago(firstMsAgo), last: ago(lastMsAgo) });
 
-describe("safeRedirectPath", () => {
-  it.each([
-    ["/account", "/account"],
-    ["/enterprises/3?x=1", "/enterprises/3?x=1"],
-    ["https://evil.example", "/"],
-    ["//evil.example", "/"],
-    ["/\\evil.example", "/"],
-    [null, "/"],
-  ])("%s → %s", (input, expected) => {
-    expect(safeRedirectPath(input)).toBe(expected);
+  it("lets the first attempts through at once", () => {
+    expect(loginWaitMs({ ip: none, pair: none, account: none }, now)).toBe(0);
+    const slips = failures(PAIR_FREE_FAILURES - 1, 0);
+    expect(loginWaitMs({ ip: slips, pair: slips, account: slips }, now)).toBe(0);
+  });
+
+  it("doubles the wait for one account from one address", () => {
+    const waits = [PAIR_FREE_FAILURES, PAIR_FREE_FAILURES + 1, PAIR_FREE_FAILURES + 2].map((n) => loginWaitMs({ ip: failures(n, 0), pair: failures(n, 0), account: failures(n, 0) }, now));
+    expect(waits).toEqual([1000, 2000, 4000]);
+    // Once the wait has passed, the next attempt may go ahead.
+    expect(loginWaitMs({ ip: failures(4, 2000), pair: failures(4, 2000), account: failures(4, 2000) }, now)).toBe(0);
+  });
+
+  it("refuses an address at the limit until its oldest failure leaves the window", () => {
+    const ip = failures(IP_FAILURE_LIMIT, 1000, 60_000);
+    expect(loginWaitMs({ ip, pair: none, account: none }, now)).toBe(THROTTLE_WINDOW_MS - 60_000);
+    expect(loginWaitMs({ ip: failures(IP_FAILURE_LIMIT, 0, THROTTLE_WINDOW_MS), pair: none, account: none }, now)).toBe(0);
+  });
+
+  it("does not hold up the owner at another address while one address guesses", () => {
+    // Everything one address can fail before it is refused outright.
+    const account = failures(IP_FAILURE_LIMIT, 0);
+    expect(loginWaitMs({ ip: none, pair: none, account }, now)).toBe(0);
+  });
+
+  it("slows guessing spread over many addresses to about one try a minute, never a lock-out", () => {
+    expect(loginWaitMs({ ip: none, pair: none, account: failures(ACCOUNT_FREE_FAILURES, 0) }, now)).toBe(1000);
+    expect(loginWaitMs({ ip: none, pair: none, account: failures(ACCOUNT_FREE_FAILURES + 20, 0) }, now)).toBe(MAX_DELAY_MS);
+    expect(loginWaitMs({ ip: none, pair: none, account: failures(ACCOUNT_FREE_FAILURES + 20, MAX_DELAY_MS) }, now)).toBe(0);
   });
 });

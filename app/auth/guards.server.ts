@@ -68,6 +68,18 @@ export async function requireEnterpriseMember(
   return user;
 }
 
+/** The dev tools (outbox, clock): only where DEV_TOOLS is on, and then only from this machine or for a platform admin. */
+export function mayUseDevTools(context: AppLoadContext, user: SessionUser | null): boolean {
+  return context.services.devTools && (context.clientIsLocal || user?.isPlatformAdmin === true);
+}
+
+/** Anyone else gets a 404: the outbox holds every reset link, the clock lifts deadlines. */
+export async function requireDevTools(args: GuardArgs): Promise<void> {
+  if (!args.context.services.devTools) throw notFound();
+  if (args.context.clientIsLocal) return;
+  if (!mayUseDevTools(args.context, await optionalUser(args))) throw notFound();
+}
+
 /** Parses a numeric id from the URL; anything else is a 404, never a 500. */
 export function idParam(value: string | undefined): number {
   if (!value || !/^[1-9]\d{0,15}$/.test(value)) throw notFound();

@@ -19,7 +19,6 @@ import { createCheckpoint } from "../ledger/checkpoints.server";
 // deterministic idempotency key.
 
 const STUCK_AFTER_MS = 5 * 60 * 1000;
-const ABANDONED_AFTER_MS = 24 * 60 * 60 * 1000;
 
 /** Approved campaigns open at the start of their first day (contest rounds all together). */
 export async function goLiveDueCampaigns(services: Services): Promise<number> {
@@ -507,15 +506,15 @@ export async function processRefunds(services: Services, batchSize = 100): Promi
 
 /**
  * Repairs what a lost webhook or a crash left behind: charges stuck in `charging` are asked again
- * with the same idempotency key; confirmed intents of pending pledges are fetched and applied;
- * pledges abandoned at the card form for a day are cancelled.
+ * with the same idempotency key; confirmed intents of pending pledges are fetched and applied.
+ * Pending pledges whose hold ran out are expired by `expireWaitingPledges`.
  */
 export async function reconcilePledges(services: Services): Promise<number> {
   const now = services.clock.now();
   const stuckBefore = new Date(now.getTime() - STUCK_AFTER_MS);
   const stuck = await services.db
     .selectFrom("pledges")
-    .select(["id", "state", "funding_model", "charge_attempts", "provider_setup_intent_id", "provider_payment_intent_id", "created_at"])
+    .select(["id", "state", "funding_model", "charge_attempts", "provider_setup_intent_id", "provider_payment_intent_id"])
     .where("state", "in", ["charging", "pending_authorization"])
     .where("updated_at", "<", stuckBefore)
     .orderBy("updated_at")
@@ -541,16 +540,6 @@ export async function reconcilePledges(services: Services): Promise<number> {
       }
     } catch (error) {
       if (!(isPaymentUnavailable(error))) throw error;
-    }
-    if (pledge.state === "pending_authorization" && now.getTime() - pledge.created_at.getTime() > ABANDONED_AFTER_MS) {
-      const abandoned = await services.db.transaction().execute(async (trx) => {
-        const locked = await lockPledge(trx, { id: pledge.id });
-        if (!locked || locked.state !== "pending_authorization") return false;
-        await trx.updateTable("pledges").set({ state: "cancelled", updated_at: now }).where("id", "=", locked.id).execute();
-        await releaseReward(trx, locked.reward_id);
-        return true;
-      });
-      if (abandoned) repaired += 1;
     }
   }
   return repaired;

@@ -196,7 +196,7 @@ export async function addDocument(
 ): Promise<void> {
   if (args.application.status !== "draft") throw new AppError("applicationSubmitted", 409);
   await db.transaction().execute(async (trx) => {
-    const stored = await storeUpload(trx, fileStore, args.file, "document", { hostId: args.application.host_id, enterpriseId: args.application.enterprise_id, uploadedBy: args.userId }, "file");
+    const stored = await storeUpload(trx, fileStore, args.file, "document", { purpose: "application_document", hostId: args.application.host_id, enterpriseId: args.application.enterprise_id, uploadedBy: args.userId }, "file");
     await trx.insertInto("contest_application_documents").values({ application_id: args.application.id, file_id: stored.id, label: args.label }).execute();
   });
 }

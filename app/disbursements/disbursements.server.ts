@@ -96,7 +96,7 @@ async function insertRequest(
     .returning("id")
     .executeTakeFirstOrThrow();
   for (const file of terms.receipts) {
-    const stored = await storeUpload(trx, fileStore, file, "document", { enterpriseId: owner.enterpriseId, hostId: owner.hostId, uploadedBy: terms.requestedBy }, "receipts");
+    const stored = await storeUpload(trx, fileStore, file, "document", { purpose: "disbursement_receipt", enterpriseId: owner.enterpriseId, hostId: owner.hostId, uploadedBy: terms.requestedBy }, "receipts");
     await trx.insertInto("disbursement_receipts").values({ disbursement_id: row.id, file_id: stored.id }).execute();
   }
   return row.id;
@@ -275,7 +275,7 @@ export async function rejectDisbursement(services: Services, input: { disburseme
 
 /** Publishes a redacted copy of a private receipt; only that copy becomes public. */
 export async function publishRedactedReceipt(services: Services, input: { receiptId: number; operatorId: number; hostId: number; file: File }): Promise<void> {
-  const stored = await storeUpload(services.db, services.fileStore, input.file, "document", { visibility: "public", hostId: input.hostId, uploadedBy: input.operatorId }, "redacted");
+  const stored = await storeUpload(services.db, services.fileStore, input.file, "document", { purpose: "redacted_receipt", hostId: input.hostId, uploadedBy: input.operatorId }, "redacted");
   await services.db
     .updateTable("disbursement_receipts")
     .set({ redacted_file_id: stored.id, published_by: input.operatorId, published_at: services.clock.now() })
@@ -384,7 +384,7 @@ export async function publishReport(
       .onConflict((oc) => oc.column("campaign_id").doUpdateSet({ progress: input.progress, impressions: input.impressions, follow_up: input.followUp, updated_at: now }))
       .execute();
     for (const photo of input.photos) {
-      const stored = await storeUpload(trx, services.fileStore, photo, "image", { visibility: "public", enterpriseId: input.enterpriseId, uploadedBy: input.authorId }, "photos");
+      const stored = await storeUpload(trx, services.fileStore, photo, "image", { purpose: "report_photo", enterpriseId: input.enterpriseId, uploadedBy: input.authorId }, "photos");
       await trx.insertInto("campaign_report_photos").values({ campaign_id: input.campaignId, file_id: stored.id }).execute();
     }
   });

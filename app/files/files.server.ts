@@ -4,12 +4,14 @@ import { join } from "node:path";
 import { hasStaffRole, membershipOf } from "../auth/guards.server";
 import type { SessionUser } from "../auth/session.server";
 import { AppError } from "../utils/app-error";
+import type { FilePurpose } from "../../db/types";
 import type { Database, DbOrTx } from "../utils/db.server";
 import type { FileStore } from "./file-store.server";
-import { checkUpload, cleanFileName, detectContentType, type UploadKind } from "./files";
+import { checkUpload, cleanFileName, detectContentType, FILE_READERS, type UploadKind } from "./files";
 
 export interface UploadOwner {
-  visibility?: "private" | "public";
+  /** What the file is for: decides whether it is public and who else may read it (FILE_READERS). */
+  purpose: FilePurpose;
   hostId?: number | null;
   enterpriseId?: number | null;
   uploadedBy: number | null;
@@ -46,7 +48,8 @@ export async function storeUpload(db: DbOrTx, fileStore: FileStore, file: File, 
       original_name: cleanFileName(file.name),
       content_type: detected,
       size_bytes: bytes.byteLength,
-      visibility: owner.visibility ?? "private",
+      visibility: FILE_READERS[owner.purpose].public ? "public" : "private",
+      purpose: owner.purpose,
       host_id: owner.hostId ?? null,
       enterprise_id: owner.enterpriseId ?? null,
       uploaded_by: owner.uploadedBy,
@@ -59,20 +62,50 @@ export async function storeUpload(db: DbOrTx, fileStore: FileStore, file: File, 
 export async function findStoredFile(db: DbOrTx, publicId: string) {
   return db
     .selectFrom("stored_files")
-    .select(["id", "public_id", "sha256", "original_name", "content_type", "size_bytes", "visibility", "host_id", "enterprise_id", "uploaded_by"])
+    .select(["id", "public_id", "sha256", "original_name", "content_type", "size_bytes", "visibility", "purpose", "host_id", "enterprise_id", "uploaded_by"])
     .where("public_id", "=", publicId)
     .executeTakeFirst();
 }
 
 export type StoredFileRow = NonNullable<Awaited<ReturnType<typeof findStoredFile>>>;
 
-/** Public files for everyone; private ones for the uploader, the enterprise, the host's staff and admins. */
-export function canReadFile(user: SessionUser | null, file: Pick<StoredFileRow, "visibility" | "host_id" | "enterprise_id" | "uploaded_by">): boolean {
+/**
+ * Public files for everyone; a private one for its uploader, platform admins, the members of its
+ * enterprise, the staff roles of its host that its purpose names, and — for an application's
+ * documents — the jurors of that contest (not those who declared a conflict with it) and the
+ * consultants of the campaign it became.
+ */
+export async function canReadFile(db: DbOrTx, user: SessionUser | null, file: Pick<StoredFileRow, "id" | "visibility" | "purpose" | "host_id" | "enterprise_id" | "uploaded_by">): Promise<boolean> {
   if (file.visibility === "public") return true;
   if (!user) return false;
   if (user.isPlatformAdmin || file.uploaded_by === user.id) return true;
   if (file.enterprise_id !== null && membershipOf(user, file.enterprise_id)) return true;
-  return file.host_id !== null && hasStaffRole(user, file.host_id, ["operator", "fund_admin", "auditor", "juror", "consultant"]);
+  if (file.host_id === null) return false;
+  if (hasStaffRole(user, file.host_id, FILE_READERS[file.purpose].staff)) return true;
+  if (file.purpose !== "application_document") return false;
+  const asJuror = hasStaffRole(user, file.host_id, ["juror"]);
+  const asConsultant = hasStaffRole(user, file.host_id, ["consultant"]);
+  if (!asJuror && !asConsultant) return false;
+  const given = await db
+    .selectFrom("contest_application_documents as d")
+    .innerJoin("contest_applications as a", "a.id", "d.application_id")
+    .select("d.id")
+    .where("d.file_id", "=", file.id)
+    .where((eb) =>
+      eb.or([
+        asJuror
+          ? eb.and([
+              eb.exists(eb.selectFrom("contest_jurors as j").select("j.user_id").whereRef("j.contest_id", "=", "a.contest_id").where("j.user_id", "=", user.id)),
+              eb.not(eb.exists(eb.selectFrom("contest_conflicts as c").select("c.juror_id").whereRef("c.application_id", "=", "a.id").where("c.juror_id", "=", user.id))),
+            ])
+          : eb.val(false),
+        asConsultant
+          ? eb.exists(eb.selectFrom("campaign_consultants as k").select("k.consultant_id").whereRef("k.campaign_id", "=", "a.campaign_id").where("k.consultant_id", "=", user.id))
+          : eb.val(false),
+      ]),
+    )
+    .executeTakeFirst();
+  return given !== undefined;
 }
 
 /**

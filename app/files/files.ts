@@ -1,4 +1,4 @@
-import type { StoredContentType } from "../../db/types";
+import type { FilePurpose, StaffRole, StoredContentType } from "../../db/types";
 import type { ErrorKey } from "../i18n/messages/errors";
 
 /** What an upload is for decides which types and sizes are accepted. */
@@ -41,3 +41,20 @@ export function cleanFileName(name: string): string {
     .slice(0, 200);
   return cleaned || "file";
 }
+
+/**
+ * Who may read a file besides the uploader, platform admins and the members of its enterprise:
+ * everyone (public), or the staff roles at its host that need it. Jurors and consultants are not
+ * here: they read only the application documents of what they were given (checked per file).
+ */
+export const FILE_READERS: Readonly<Record<FilePurpose, { public: boolean; staff: readonly StaffRole[] }>> = {
+  campaign_cover: { public: true, staff: [] },
+  report_photo: { public: true, staff: [] },
+  redacted_receipt: { public: true, staff: [] },
+  disbursement_receipt: { public: false, staff: ["operator", "auditor"] },
+  offline_evidence: { public: false, staff: ["operator", "auditor"] },
+  application_document: { public: false, staff: ["operator", "auditor"] },
+  fund_evidence: { public: false, staff: ["fund_admin", "auditor"] },
+  loan_document: { public: false, staff: ["fund_admin", "auditor"] },
+  unlinked: { public: false, staff: [] },
+};

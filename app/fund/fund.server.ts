@@ -124,7 +124,7 @@ export async function recordContribution(db: Database, request: ContributionRequ
   const evidence = request.evidence;
   try {
     return await db.transaction().execute(async (trx) => {
-      const file = await storeUpload(trx, request.fileStore, evidence, "document", { hostId: request.hostId, uploadedBy: request.recordedBy }, "evidence");
+      const file = await storeUpload(trx, request.fileStore, evidence, "document", { purpose: "fund_evidence", hostId: request.hostId, uploadedBy: request.recordedBy }, "evidence");
       const id = await writeContribution(trx, fundId, input, { evidence_file_id: file.id }, request.recordedBy, request.now);
       return { id, duplicate: false };
     });

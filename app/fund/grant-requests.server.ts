@@ -48,7 +48,7 @@ export async function requestFundGrant(db: DbOrTx, request: GrantRequestInput): 
   try {
     return await inTransaction(db, async (trx) => {
       const file = request.evidence
-        ? await storeUpload(trx, request.fileStore, request.evidence, "document", { hostId: request.hostId, uploadedBy: request.requestedBy }, "evidence")
+        ? await storeUpload(trx, request.fileStore, request.evidence, "document", { purpose: "fund_evidence", hostId: request.hostId, uploadedBy: request.requestedBy }, "evidence")
         : null;
       const row = await trx
         .insertInto("fund_grant_requests")

@@ -10,6 +10,7 @@ import { sweepLoans } from "../loans/arrears.server";
 import { reconcileLoanPayments } from "../loans/online-payments.server";
 import { createCheckpointIfDue } from "../ledger/checkpoints.server";
 import { foldDataVersions } from "../page-cache/data-version.server";
+import { expireWaitingPledges } from "../pledges/pledges.server";
 import type { Services } from "../server/services";
 
 /** Idempotent work that becomes due as the clock moves: run every minute and after a clock move. */
@@ -21,7 +22,7 @@ export interface Sweeper {
 async function purgeExpiredAuthRecords(services: Services): Promise<number> {
   const now = services.clock.now();
   const dayAgo = new Date(now.getTime() - 86_400_000);
-  const failures = await services.db.deleteFrom("auth_failures").where("failed_at", "<", dayAgo).executeTakeFirst();
+  const failures = await services.db.deleteFrom("login_failures").where("failed_at", "<", dayAgo).executeTakeFirst();
   const sessions = await services.db
     .deleteFrom("sessions")
     .where((eb) => eb.or([eb("expires_at", "<", dayAgo), eb("revoked_at", "<", dayAgo)]))
@@ -38,6 +39,7 @@ export const sweepers: Sweeper[] = [
   { name: "campaigns.settle", run: settleChargingCampaigns },
   { name: "pledges.refund", run: (services) => processRefunds(services) },
   { name: "pledges.reconcile", run: reconcilePledges },
+  { name: "pledges.expire-waiting", run: expireWaitingPledges },
   { name: "loans.online-payments", run: reconcileLoanPayments },
   { name: "loans.servicing", run: sweepLoans },
   { name: "ledger.checkpoint", run: createCheckpointIfDue },

@@ -19,16 +19,16 @@ import {
 import { getLedgerHead } from "./ledger.server";
 
 /**
- * The signer for this process: LEDGER_SIGNING_KEY when set; otherwise, only where dev tools are
- * on (the embedded demo, tests), a development key generated once and kept in the database it
+ * The signer for this process: LEDGER_SIGNING_KEY when set; otherwise, only for a demo (dev tools
+ * on, or the embedded database), a development key generated once and kept in the database it
  * signs for (owner-only table), so it lives and dies with that ledger and never in the repo.
  */
-export async function loadLedgerSigner(ownerDb: DbOrTx, env: Env, options: { origin: string; devTools: boolean }): Promise<LedgerSigner> {
+export async function loadLedgerSigner(ownerDb: DbOrTx, env: Env, options: { origin: string; developmentKeyAllowed: boolean }): Promise<LedgerSigner> {
   const origin = env.LEDGER_ORIGIN ?? defaultLedgerOrigin(options.origin);
   if (env.LEDGER_SIGNING_KEY) return createSigner(origin, parseSigningKey(env.LEDGER_SIGNING_KEY));
-  if (!options.devTools) {
+  if (!options.developmentKeyAllowed) {
     throw new Error(
-      "LEDGER_SIGNING_KEY is not set. Ledger checkpoints must be signed with a key from configuration when DEV_TOOLS is off; " +
+      "LEDGER_SIGNING_KEY is not set. Ledger checkpoints must be signed with a key from configuration unless this is a demo (DEV_TOOLS on or the embedded database); " +
         "create one with: openssl genpkey -algorithm ed25519",
     );
   }

@@ -240,7 +240,7 @@ export async function submitApplication(db: DbOrTx, request: SubmitRequest): Pro
 async function addDocument(trx: Tx, applicationId: number, enterpriseId: number, fundId: number, docType: LoanDocumentType, file: File, userId: number, fileStore: FileStore, field = `document_${docType}`) {
   const fund = await trx.selectFrom("funds").select("host_id").where("id", "=", fundId).executeTakeFirstOrThrow();
   // Private: the enterprise's members and the fund host's staff (administrators, auditors) may read it.
-  const stored = await storeUpload(trx, fileStore, file, "document", { hostId: fund.host_id, enterpriseId, uploadedBy: userId }, field);
+  const stored = await storeUpload(trx, fileStore, file, "document", { purpose: "loan_document", hostId: fund.host_id, enterpriseId, uploadedBy: userId }, field);
   await trx.insertInto("loan_application_documents").values({ application_id: applicationId, doc_type: docType, file_id: stored.id, uploaded_by: userId }).execute();
 }
 

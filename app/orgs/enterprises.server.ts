@@ -1,5 +1,4 @@
-import { sql } from "kysely";
-import type { EnterpriseStatus, EnterpriseType, MemberRole } from "../../db/types";
+import type { EnterpriseType, MemberRole } from "../../db/types";
 import { INVITATION_TTL_MS } from "../auth/auth";
 import { enqueueEmail } from "../email/outbox.server";
 import { AppError } from "../utils/app-error";
@@ -7,7 +6,7 @@ import type { Database, DbOrTx } from "../utils/db.server";
 import { likePrefix } from "../utils/like";
 import { isUniqueViolation } from "../utils/pg-errors";
 import { hashToken, newToken } from "../utils/tokens.server";
-import { districtArea, type EnterpriseInput } from "./enterprises";
+import { districtArea, identityDiffers, type EnterpriseInput } from "./enterprises";
 
 function columnsFrom(input: EnterpriseInput) {
   return {
@@ -54,21 +53,37 @@ export async function registerEnterprise(db: Database, userId: number, input: En
   }
 }
 
-/** Saves new details; a held ("rejected") enterprise goes back to the verification queue. */
-export async function updateEnterprise(db: Database, enterpriseId: number, input: EnterpriseInput, now: Date): Promise<void> {
+/**
+ * Saves new details. A change of who the enterprise is (host, type, name, registration number)
+ * sends it back to review: it is no longer verified (the database refuses it otherwise and keeps
+ * the identity it had); what was approved under the old identity stays. A held ("rejected")
+ * enterprise goes back to the queue. Returns whether it now waits for review again.
+ */
+export async function updateEnterprise(db: Database, enterpriseId: number, input: EnterpriseInput, now: Date): Promise<{ backToReview: boolean }> {
   await assertHostExists(db, input.hostId);
   try {
-    await db
-      .updateTable("enterprises")
-      .set({
-        ...columnsFrom(input),
-        updated_at: now,
-        status: sql<EnterpriseStatus>`CASE WHEN status = 'rejected' THEN 'pending' ELSE status END`,
-      })
-      .where("id", "=", enterpriseId)
-      .execute();
+    return await db.transaction().execute(async (trx) => {
+      const current = await trx
+        .selectFrom("enterprises")
+        .select(["host_id", "type", "name", "registration_number", "status"])
+        .where("id", "=", enterpriseId)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+      const identityChanged = identityDiffers(current, input);
+      const backToReview = identityChanged && current.status === "verified";
+      await trx
+        .updateTable("enterprises")
+        .set({
+          ...columnsFrom(input),
+          updated_at: now,
+          ...(identityChanged || current.status === "rejected" ? { status: "pending", verified_at: null, verified_by: null } : {}),
+        })
+        .where("id", "=", enterpriseId)
+        .execute();
+      return { backToReview };
+    });
   } catch (error) {
-    translateWriteError(error);
+    return translateWriteError(error);
   }
 }
 

@@ -63,6 +63,14 @@ export const enterpriseSchema = z
 
 export type EnterpriseInput = z.output<typeof enterpriseSchema>;
 
+/** Who the enterprise is: a change of any of these must be verified again (the database agrees). */
+export function identityDiffers(
+  current: { host_id: number; type: EnterpriseType; name: string; registration_number: string | null },
+  input: Pick<EnterpriseInput, "hostId" | "type" | "name" | "registrationNumber">,
+): boolean {
+  return current.host_id !== input.hostId || current.type !== input.type || current.name !== input.name || current.registration_number !== input.registrationNumber;
+}
+
 export const inviteSchema = z.object({
   email: emailField,
   role: choice(["owner", "member"] as const),

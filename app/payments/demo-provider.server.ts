@@ -93,6 +93,16 @@ export class DemoPaymentProvider implements PaymentProvider {
     return toState(await this.read(paymentIntentId));
   }
 
+  async cancelIntent(input: { kind: "setup" | "payment"; intentId: string }): Promise<IntentState> {
+    await this.db
+      .updateTable("demo_payment_intents")
+      .set({ status: "canceled", pending_method_id: null, updated_at: this.clock.now() })
+      .where("id", "=", input.intentId)
+      .where("status", "in", ["requires_payment_method", "requires_action"])
+      .execute();
+    return toState(await this.read(input.intentId));
+  }
+
   /** What the card form does (Stripe.js's confirm, for the demo): try the typed card on the intent. */
   async confirmWithCard(intentId: string, card: CheckedCard): Promise<IntentState> {
     const row = await this.read(intentId);

@@ -18,6 +18,12 @@ export interface PaymentProvider {
   getSetup(setupIntentId: string): Promise<IntentState>;
   getPayment(paymentIntentId: string): Promise<IntentState>;
 
+  /**
+   * Cancels an intent the payer did not confirm in time, so it can never succeed later. One that
+   * already succeeded (or is processing) is left as it is: the returned state says which.
+   */
+  cancelIntent(input: { kind: "setup" | "payment"; intentId: string }): Promise<IntentState>;
+
   /** Charges a saved card off-session when an all-or-nothing campaign succeeds. */
   chargeSaved(input: { customerId: string; paymentMethodId: string; amountWon: number; pledgePublicId: string; idempotencyKey: string }): Promise<ChargeResult>;
 

@@ -127,6 +127,17 @@ export class StripePaymentProvider implements PaymentProvider {
     }
   }
 
+  async cancelIntent(input: { kind: "setup" | "payment"; intentId: string }): Promise<IntentState> {
+    try {
+      if (input.kind === "setup") await this.stripe.setupIntents.cancel(input.intentId);
+      else await this.stripe.paymentIntents.cancel(input.intentId);
+    } catch (error) {
+      // Stripe refuses to cancel an intent that succeeded, is processing or was cancelled already.
+      if (!(error instanceof Stripe.errors.StripeInvalidRequestError)) unavailable(error);
+    }
+    return input.kind === "setup" ? this.getSetup(input.intentId) : this.getPayment(input.intentId);
+  }
+
   async chargeSaved(input: { customerId: string; paymentMethodId: string; amountWon: number; pledgePublicId: string; idempotencyKey: string }): Promise<ChargeResult> {
     try {
       const intent = await this.stripe.paymentIntents.create(

@@ -78,6 +78,18 @@ export function pledgeRuleProblem(context: PledgeRuleContext): ErrorKey | null {
 export const BACKING_STATES: readonly PledgeState[] = ["saved", "charging", "collected", "collection_failed"];
 /** Promised but not (yet) charged: shown as "pledged", never as money raised. */
 export const UNCHARGED_STATES: readonly PledgeState[] = ["saved", "charging", "collection_failed"];
+/**
+ * Waiting for the payer to confirm the payment (a card form, a 3-D Secure page, or another payment
+ * method's own step). A waiting pledge holds its reward only until its `hold_expires_at`; then it
+ * is cancelled and the reward freed, whatever the payment method.
+ */
+export const WAITING_STATES: readonly PledgeState[] = ["pending_authorization"];
+export const WAITING_HOLD_MS = 30 * 60 * 1000;
+/** How many rewards one backer may hold with waiting pledges at once (also enforced by the database). */
+export const MAX_UNPAID_REWARD_CLAIMS = 3;
+/** `last_error` of a pledge cancelled because its payment was not confirmed in time. */
+export const HOLD_EXPIRED = "hold_expired";
+
 /** Pledges that hold a reward. */
 export const REWARD_HOLDING_STATES: readonly PledgeState[] = ["pending_authorization", "saved", "charging", "collected", "collection_failed"];
 

@@ -7,12 +7,13 @@ import { backerCommitment, newReceiptCode } from "../ledger/receipts";
 import type { EntryDraft } from "../ledger/ledger";
 import { appendEntries } from "../ledger/ledger.server";
 import { matchPledge, returnMatchOfPledge } from "../matching/matching.server";
-import type { IntentState } from "../payments/provider";
+import { isPaymentUnavailable, type IntentState } from "../payments/provider";
 import type { Services } from "../server/services";
 import { AppError } from "../utils/app-error";
 import { formatDate, seoulDate } from "../utils/dates";
 import type { DbOrTx, Tx } from "../utils/db.server";
-import { canCancel, pledgeRequestHash, pledgeRuleProblem, type PledgeInput } from "./pledge";
+import { isCheckViolation } from "../utils/pg-errors";
+import { canCancel, HOLD_EXPIRED, pledgeRequestHash, pledgeRuleProblem, WAITING_HOLD_MS, WAITING_STATES, type PledgeInput } from "./pledge";
 
 /** The pledge with what its money steps need to know about the campaign and the backer. */
 export async function lockPledge(trx: Tx, where: { id: number } | { publicId: string }) {
@@ -85,15 +86,28 @@ export interface CreatePledgeInput {
 }
 
 /**
- * Records the pledge (waiting for the card) and claims its reward, in one transaction. The same
- * idempotency key with the same body returns the same pledge; with another body it is refused.
+ * Records the pledge (waiting for its payment, holding its reward for WAITING_HOLD_MS) and claims
+ * its reward, in one transaction. The same idempotency key with the same body returns the same
+ * pledge; with another body it is refused. A backer already holding MAX_UNPAID_REWARD_CLAIMS
+ * rewards with waiting pledges is refused another (the database counts under a per-backer lock).
  */
 export async function createPledge(services: Services, input: CreatePledgeInput): Promise<{ publicId: string; replayed: boolean }> {
-  const now = services.clock.now();
   const requestHash = pledgeRequestHash(input.campaignId, input.data);
   const existing = await findByIdempotencyKey(services.db, input.backerId, input.data.idempotencyKey);
   if (existing) return replay(existing, requestHash);
+  try {
+    return await insertPledge(services, input, requestHash);
+  } catch (error) {
+    if (!isCheckViolation(error, "pledges_unpaid_reward_claims")) throw error;
+    // A retry of a pledge that did go through is answered with that pledge, not refused.
+    const winner = await findByIdempotencyKey(services.db, input.backerId, input.data.idempotencyKey);
+    if (winner) return replay(winner, requestHash);
+    throw new AppError("tooManyUnpaidRewards", 409, "rewardId");
+  }
+}
 
+async function insertPledge(services: Services, input: CreatePledgeInput, requestHash: string): Promise<{ publicId: string; replayed: boolean }> {
+  const now = services.clock.now();
   return services.db.transaction().execute(async (trx) => {
     const campaign = await trx
       .selectFrom("campaigns")
@@ -134,6 +148,7 @@ export async function createPledge(services: Services, input: CreatePledgeInput)
         show_full_name: input.data.nameDisplay === "full",
         funding_model: campaign.funding_model,
         state: "pending_authorization",
+        hold_expires_at: new Date(now.getTime() + WAITING_HOLD_MS),
         provider: services.payments.name,
         idempotency_key: input.data.idempotencyKey,
         request_hash: requestHash,
@@ -354,6 +369,51 @@ export async function applyIntentStateIn(trx: Tx, services: Services, pledgeId: 
   return pledge.state;
 }
 
+/**
+ * Waiting pledges whose hold has run out are cancelled and their rewards freed. The processor is
+ * asked first to cancel the intent, so a payment confirmed at the last moment can no longer go
+ * through later; one that did go through is applied instead. Safe to run twice or on two workers.
+ */
+export async function expireWaitingPledges(services: Services): Promise<number> {
+  const now = services.clock.now();
+  const due = await services.db
+    .selectFrom("pledges")
+    .select(["id", "state", "funding_model", "provider_setup_intent_id", "provider_payment_intent_id"])
+    .where("state", "in", [...WAITING_STATES])
+    .where("hold_expires_at", "<=", now)
+    .orderBy("hold_expires_at")
+    .limit(500)
+    .execute();
+  let expired = 0;
+  for (const pledge of due) {
+    const kind = pledge.funding_model === "keep_it_all" ? "payment" : "setup";
+    const intentId = kind === "payment" ? pledge.provider_payment_intent_id : pledge.provider_setup_intent_id;
+    if (intentId) {
+      let state: IntentState;
+      try {
+        state = await services.payments.cancelIntent({ kind, intentId });
+      } catch (error) {
+        if (isPaymentUnavailable(error)) continue;
+        throw error;
+      }
+      if (state.status !== "canceled") {
+        // Confirmed in time after all (or being processed): the pledge follows the processor.
+        await applyIntentState(services, pledge.id, kind, state);
+        continue;
+      }
+    }
+    const cancelled = await services.db.transaction().execute(async (trx) => {
+      const locked = await lockPledge(trx, { id: pledge.id });
+      if (!locked || !WAITING_STATES.includes(locked.state)) return false;
+      await moveTo(trx, locked.id, "cancelled", now, { last_error: HOLD_EXPIRED });
+      await releaseReward(trx, locked.reward_id);
+      return true;
+    });
+    if (cancelled) expired += 1;
+  }
+  return expired;
+}
+
 /** The backer withdraws an uncharged pledge before the deadline; its reward is freed. */
 export async function cancelPledge(services: Services, backerId: number, publicId: string): Promise<void> {
   const now = services.clock.now();
@@ -383,6 +443,7 @@ export async function getPledgeForBacker(db: DbOrTx, publicId: string) {
       "pledges.provider",
       "pledges.card_last4",
       "pledges.last_error",
+      "pledges.hold_expires_at",
       "pledges.receipt_secret",
       "pledges.message",
       "pledges.anonymous",

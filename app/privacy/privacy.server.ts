@@ -175,7 +175,7 @@ export async function deleteAccount(db: Database, userId: number, password: stri
     await trx.deleteFrom("enterprise_invitations").where("email", "=", locked.email).where("accepted_at", "is", null).execute();
     await trx.updateTable("enterprise_invitations").set({ email: erasedEmail(userId) }).where("email", "=", locked.email).execute();
     await trx.deleteFrom("password_reset_tokens").where("user_id", "=", userId).execute();
-    await trx.deleteFrom("auth_failures").where("scope", "=", "account").where("key", "=", locked.email).execute();
+    await trx.deleteFrom("login_failures").where("email", "=", locked.email).execute();
     await trx.deleteFrom("email_outbox").where("to_address", "=", locked.email).execute();
     await trx.updateTable("sessions").set({ revoked_at: sql`coalesce(revoked_at, ${now})`, ip: null, user_agent: null }).where("user_id", "=", userId).execute();
     await trx

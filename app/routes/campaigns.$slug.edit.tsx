@@ -69,7 +69,7 @@ export async function action(args: ActionFunctionArgs) {
         const file = fileField(formData, "cover");
         if (!file) return invalid(formFailure(formData, "fileRequired", "cover"));
         const host = await db.selectFrom("enterprises").select("host_id").where("id", "=", campaign.enterprise_id).executeTakeFirstOrThrow();
-        const stored = await storeUpload(db, fileStore, file, "image", { visibility: "public", enterpriseId: campaign.enterprise_id, hostId: host.host_id, uploadedBy: user.id }, "cover");
+        const stored = await storeUpload(db, fileStore, file, "image", { purpose: "campaign_cover", enterpriseId: campaign.enterprise_id, hostId: host.host_id, uploadedBy: user.id }, "cover");
         await setCampaignCover(db, campaign.id, stored.id, now);
         return redirect(withNotice(here, "saved"));
       }

@@ -1,12 +1,12 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { z } from "zod";
+import { requireDevTools } from "../auth/guards.server";
 import { AppForm, Field, FormAlert, SubmitButton, useFormFailure } from "../components/form";
 import { withNotice } from "../components/notice";
 import { useLocale, useMessages } from "../i18n/use-messages";
 import { runTick } from "../jobs/tick.server";
 import { formatDateTime } from "../utils/dates";
-import { requireDevTools } from "../utils/dev-tools.server";
 import { wholeNumber, whenFieldsValid } from "../utils/fields";
 import { parseForm } from "../utils/forms";
 import { invalid } from "../utils/http.server";
@@ -18,14 +18,16 @@ const advanceSchema = z
   .object({ days: wholeNumber(0, 3650), hours: wholeNumber(0, 24 * 365) })
   .refine((v) => v.days + v.hours > 0, { path: ["days"], message: "invalidNumber", ...whenFieldsValid("days", "hours") });
 
-export async function loader({ context }: LoaderFunctionArgs) {
-  requireDevTools(context);
+export async function loader(args: LoaderFunctionArgs) {
+  await requireDevTools(args);
+  const { context } = args;
   const { clock } = context.services;
   return json({ now: clock.now().toISOString(), realNow: new Date().toISOString() });
 }
 
-export async function action({ request, context }: ActionFunctionArgs) {
-  requireDevTools(context);
+export async function action(args: ActionFunctionArgs) {
+  await requireDevTools(args);
+  const { request, context } = args;
   const formData = await request.formData();
   const parsed = parseForm(advanceSchema, formData);
   if (!parsed.ok) return invalid(parsed);

@@ -1,17 +1,17 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { idParam } from "../auth/guards.server";
+import { idParam, requireDevTools } from "../auth/guards.server";
 import { renderOutboxMessage } from "../email/outbox.server";
 import { useLocale, useMessages } from "../i18n/use-messages";
 import { formatDateTime } from "../utils/dates";
-import { requireDevTools } from "../utils/dev-tools.server";
 import { notFound } from "../utils/http.server";
 import { titled } from "../utils/meta";
 
 export const meta = titled<typeof loader>((m, data) => data?.message.subject ?? m.dev.outboxTitle);
 
-export async function loader({ params, context }: LoaderFunctionArgs) {
-  requireDevTools(context);
+export async function loader(args: LoaderFunctionArgs) {
+  await requireDevTools(args);
+  const { params, context } = args;
   const message = await renderOutboxMessage(context.services.db, idParam(params.id));
   if (!message) throw notFound();
   return json({ message });

@@ -1,15 +1,16 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { requireDevTools } from "../auth/guards.server";
 import { listOutbox } from "../email/outbox.server";
 import { useLocale, useMessages } from "../i18n/use-messages";
 import { formatDateTime } from "../utils/dates";
-import { requireDevTools } from "../utils/dev-tools.server";
 import { titled } from "../utils/meta";
 
 export const meta = titled((m) => m.dev.outboxTitle);
 
-export async function loader({ request, context }: LoaderFunctionArgs) {
-  requireDevTools(context);
+export async function loader(args: LoaderFunctionArgs) {
+  await requireDevTools(args);
+  const { request, context } = args;
   const to = new URL(request.url).searchParams.get("to")?.trim().slice(0, 254) || undefined;
   const messages = await listOutbox(context.services.db, { to, limit: 100 });
   return json({ messages, to: to ?? "" });

@@ -30,11 +30,11 @@ export async function action(args: ActionFunctionArgs) {
   const parsed = parseForm(enterpriseSchema, formData);
   if (!parsed.ok) return invalid(parsed);
   try {
-    await updateEnterprise(db, id, parsed.data, clock.now());
+    const { backToReview } = await updateEnterprise(db, id, parsed.data, clock.now());
+    return redirect(withNotice(`/enterprises/${id}`, backToReview ? "savedForReview" : "saved"));
   } catch (error) {
     return refusal(error, formData);
   }
-  return redirect(withNotice(`/enterprises/${id}`, "saved"));
 }
 
 export default function EditEnterprise() {
@@ -45,6 +45,9 @@ export default function EditEnterprise() {
     <div className="container page">
       <div className="card" style={{ maxWidth: 760, margin: "0 auto" }}>
         <h1>{m.enterprises.editTitle}</h1>
+        <p className="muted" data-testid="identity-review-note">
+          {m.enterprises.identityReviewNote}
+        </p>
         <EnterpriseForm hosts={hosts} failure={failure} initial={enterprise} submitLabel={m.enterprises.save} />
       </div>
     </div>

@@ -9,7 +9,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const { db, fileStore } = args.context.services;
   const [user, file] = await Promise.all([optionalUser(args), findStoredFile(db, publicId)]);
   // A private file someone may not see is reported as missing, not as forbidden.
-  if (!file || !canReadFile(user, file)) throw notFound();
+  if (!file || !(await canReadFile(db, user, file))) throw notFound();
   // A row whose bytes are not in the store (not yet imported from a server's disk) is missing, not a 500.
   const body = await fileStore.open(file.sha256);
   if (!body) throw notFound();

@@ -1,6 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useSearchParams } from "@remix-run/react";
-import { logInSchema, safeRedirectPath } from "../auth/auth";
+import { logInSchema } from "../auth/auth";
 import { logIn } from "../auth/auth.server";
 import { AppError } from "../utils/app-error";
 import { optionalUser } from "../auth/guards.server";
@@ -10,6 +10,7 @@ import { localeCookie } from "../i18n/locale.server";
 import { useMessages } from "../i18n/use-messages";
 import { csrfCookie } from "../utils/csrf.server";
 import { parseForm } from "../utils/forms";
+import { safeRedirect } from "../utils/redirects";
 import { invalid, refusal } from "../utils/http.server";
 import { titled } from "../utils/meta";
 import { newToken } from "../utils/tokens.server";
@@ -17,7 +18,7 @@ import { newToken } from "../utils/tokens.server";
 export const meta = titled((m) => m.auth.loginTitle);
 
 export async function loader(args: LoaderFunctionArgs) {
-  if (await optionalUser(args)) throw redirect(safeRedirectPath(new URL(args.request.url).searchParams.get("next"), "/account"));
+  if (await optionalUser(args)) throw redirect(safeRedirect(new URL(args.request.url).searchParams.get("next"), "/account"));
   return null;
 }
 
@@ -36,8 +37,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     headers.append("Set-Cookie", sessionCookie(token, origin));
     headers.append("Set-Cookie", csrfCookie(newToken(), origin));
     headers.append("Set-Cookie", localeCookie(locale, origin));
-    const next = formData.get("next");
-    return redirect(safeRedirectPath(typeof next === "string" ? next : null, "/account"), { headers });
+    return redirect(safeRedirect(formData.get("next"), "/account"), { headers });
   } catch (error) {
     if (error instanceof AppError && error.code === "tooManyAttempts") context.services.metrics.loginsThrottled.inc();
     return refusal(error, formData);

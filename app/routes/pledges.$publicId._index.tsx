@@ -4,7 +4,7 @@ import { AppForm, FormAlert, SubmitButton, useFormFailure } from "../components/
 import { withNotice } from "../components/notice";
 import { useLocale, useMessages } from "../i18n/use-messages";
 import { matchOfPledge } from "../matching/matching.server";
-import { canCancel } from "../pledges/pledge";
+import { canCancel, HOLD_EXPIRED } from "../pledges/pledge";
 import { cancelPledge } from "../pledges/pledges.server";
 import { requireOwnPledge } from "../pledges/access.server";
 import { formatDateTime, seoulDate } from "../utils/dates";
@@ -63,6 +63,11 @@ export default function Receipt() {
         </p>
         <h1>{p.receiptTitle}</h1>
         <FormAlert failure={failure} />
+        {pledge.lastError === HOLD_EXPIRED ? (
+          <div className="alert alert-info" role="status" data-testid="hold-expired">
+            {p.holdExpired}
+          </div>
+        ) : null}
         <dl className="facts">
           <dt>{m.campaigns.state}</dt>
           <dd data-testid="pledge-state">{p.states[pledge.state]}</dd>
@@ -95,7 +100,7 @@ export default function Receipt() {
           ) : null}
           <dt>{p.createdAt}</dt>
           <dd>{formatDateTime(pledge.createdAt, locale)}</dd>
-          {pledge.lastError ? (
+          {pledge.lastError && pledge.lastError !== HOLD_EXPIRED ? (
             <>
               <dt>{p.lastError}</dt>
               <dd>{pledge.lastError}</dd>

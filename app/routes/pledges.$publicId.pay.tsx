@@ -9,6 +9,7 @@ import { preparePayment } from "../pledges/pledges.server";
 import { requireOwnPledge } from "../pledges/access.server";
 import { refusal } from "../utils/http.server";
 import { titled } from "../utils/meta";
+import { formatDateTime } from "../utils/dates";
 import { formatWon } from "../utils/money";
 
 export const meta = titled((m) => m.pledges.payTitle);
@@ -21,7 +22,7 @@ export async function loader(args: LoaderFunctionArgs) {
   }
   const step = await preparePayment(services, pledge.public_id);
   return json({
-    pledge: { publicId: pledge.public_id, amount: pledge.amount_won, state: pledge.state, fundingModel: pledge.funding_model, campaignTitle: pledge.campaign_title, campaignSlug: pledge.campaign_slug, lastError: pledge.last_error },
+    pledge: { publicId: pledge.public_id, amount: pledge.amount_won, state: pledge.state, fundingModel: pledge.funding_model, campaignTitle: pledge.campaign_title, campaignSlug: pledge.campaign_slug, lastError: pledge.last_error, holdExpiresAt: pledge.state === "pending_authorization" ? pledge.hold_expires_at : null },
     provider: services.payments.name,
     stripe: services.payments.name === "stripe" && step?.clientSecret ? { publishableKey: services.env.STRIPE_PUBLISHABLE_KEY ?? "", clientSecret: step.clientSecret, kind: step.kind } : null,
   });
@@ -29,6 +30,8 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   const { pledge } = await requireOwnPledge(args);
+  // Paid, cancelled or expired meanwhile: nothing to pay here.
+  if (pledge.state !== "pending_authorization" && pledge.state !== "collection_failed") return redirect(`/pledges/${pledge.public_id}`);
   const formData = await args.request.formData();
   const card = {
     number: String(formData.get("cardNumber") ?? "").slice(0, 40),
@@ -64,6 +67,11 @@ export default function Pay() {
         <h1>{p.payTitle}</h1>
         <p className="big-figure">{formatWon(pledge.amount, locale)}</p>
         <p className="muted">{intro}</p>
+        {pledge.holdExpiresAt ? (
+          <p className="muted small" data-testid="hold-until">
+            {p.holdUntil(formatDateTime(pledge.holdExpiresAt, locale))}
+          </p>
+        ) : null}
         {provider === "demo" ? (
           <DemoCardForm failure={failure} label={button} />
         ) : stripe ? (

@@ -75,7 +75,7 @@ export async function action(args: ActionFunctionArgs) {
         const parsed = parseForm(offlineDonationSchema, formData);
         if (!parsed.ok) return invalid(parsed);
         const evidence = fileField(formData, "evidence");
-        const stored = evidence ? await storeUpload(services.db, services.fileStore, evidence, "document", { hostId, uploadedBy: user.id }, "evidence") : null;
+        const stored = evidence ? await storeUpload(services.db, services.fileStore, evidence, "document", { purpose: "offline_evidence", hostId, uploadedBy: user.id }, "evidence") : null;
         await recordOfflineDonation(services, { campaignId: id, operatorId: user.id, ...parsed.data, evidenceFileId: stored?.id ?? null });
         return redirect(withNotice(here, "offlineRecorded"));
       }

@@ -10,8 +10,11 @@ import { LOCALE_COOKIE } from "../i18n/locale.server";
 import { dataVersionSource } from "../page-cache/data-version.server";
 import { createPageCache, type PageCache, type PageCacheSettings } from "../page-cache/page-cache.server";
 import { checkMutation } from "../utils/csrf.server";
+import { limitedBody } from "./body-limit";
+import { isLocalRequest } from "./client-address";
 import { createLoadShedder, type LoadLimits } from "./load-shedding.server";
 import { metricsText, type MetricsText } from "./metrics.server";
+import { isInvalidHeaderValue, refuseMalformed, refusedAsMalformed } from "./request-guard";
 import { createRoutePatternMatcher } from "./route-patterns";
 import type { Services } from "./services";
 
@@ -58,7 +61,8 @@ export interface HttpApp {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
-function toFetchRequest(req: express.Request, res: express.Response): Request {
+/** The Fetch request Remix reads, or null when it was refused already (a body over its limit). */
+function toFetchRequest(req: express.Request, res: express.Response): Request | null {
   const url = new URL(`${req.protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`);
   const headers = new Headers();
   for (const [key, values] of Object.entries(req.headers)) {
@@ -71,13 +75,21 @@ function toFetchRequest(req: express.Request, res: express.Response): Request {
   });
   const init: RequestInit & { duplex?: "half" } = { method: req.method, headers, signal: controller.signal };
   if (req.method !== "GET" && req.method !== "HEAD") {
-    init.body = createReadableStreamFromReadable(req);
+    // A refused body ends the request for whatever is reading it, quietly.
+    const body = limitedBody(req, res, url.pathname, () => controller.abort());
+    if (!body) return null;
+    init.body = createReadableStreamFromReadable(body);
     init.duplex = "half";
   }
   return new Request(url.href, init);
 }
 
 async function sendFetchResponse(res: express.Response, response: Response): Promise<void> {
+  if (res.headersSent) {
+    // Answered already (a body over its limit): what Remix made of the cut-off request is dropped.
+    await response.body?.cancel();
+    return;
+  }
   res.statusMessage = response.statusText;
   res.status(response.status);
   for (const [key, value] of response.headers.entries()) res.append(key, value);
@@ -108,7 +120,8 @@ export function createHttpApp(options: HttpServerOptions): HttpApp {
   app.disable("x-powered-by");
   // Requests reach Remix as Fetch requests built from the raw URL: Express's query parsing is unused.
   app.set("query parser", false);
-  if (options.trustProxy) app.set("trust proxy", true);
+  // One proxy hop: the client address is the one our proxy saw, not what the client claims.
+  if (options.trustProxy) app.set("trust proxy", 1);
   let draining = false;
   let inFlight = 0;
   const idle: (() => void)[] = [];
@@ -171,6 +184,9 @@ export function createHttpApp(options: HttpServerOptions): HttpApp {
     }
     next();
   });
+  app.use((req, res, next) => {
+    if (!refusedAsMalformed(req, res)) next();
+  });
   app.use("/build", express.static(`${options.assetsDir}/build`, { immutable: true, maxAge: "1y" }));
   // Other files of the assets directory are looked up only under their own top-level names, not for every page.
   const assetRoots = new Set(readdirSync(options.assetsDir).filter((name) => name !== "build").map((name) => `/${name}`));
@@ -191,7 +207,7 @@ export function createHttpApp(options: HttpServerOptions): HttpApp {
         render: async (pathAndQuery, locale) => {
           // Only the language cookie, and our own origin whatever the Host header said.
           const request = new Request(`${services.origin}${pathAndQuery}`, { headers: { Cookie: `${LOCALE_COOKIE}=${locale}` } });
-          const response = await handle(request, { services, clientIp: null, sharedRendering: true });
+          const response = await handle(request, { services, clientIp: null, clientIsLocal: false, sharedRendering: true });
           return { status: response.status, headers: response.headers, body: Buffer.from(await response.arrayBuffer()) };
         },
         log: (line) => services.logger.warn("page cache", { detail: line }),
@@ -212,14 +228,21 @@ export function createHttpApp(options: HttpServerOptions): HttpApp {
           return;
         }
         const request = toFetchRequest(req, res);
+        if (!request) return;
         const refusal = await checkMutation(request, allowedOrigins);
         if (refusal) {
           await sendFetchResponse(res, refusal);
           return;
         }
-        const response = await handle(request, { services, clientIp: req.ip ?? null, sharedRendering: false });
+        const clientIsLocal = isLocalRequest(req, { trustProxy: options.trustProxy, clientIp: req.ip });
+        const response = await handle(request, { services, clientIp: req.ip ?? null, clientIsLocal, sharedRendering: false });
         await sendFetchResponse(res, response);
       } catch (error) {
+        if (res.headersSent && res.statusCode === 413) return;
+        if (!res.headersSent && isInvalidHeaderValue(error)) {
+          refuseMalformed(res, "a value that cannot be sent in a header");
+          return;
+        }
         next(error);
       }
     },

@@ -11,7 +11,7 @@ import { ledgerSequencingStatus } from "../ledger/ledger.server";
 import { createPaymentProvider } from "../payments/payments.server";
 import { createOffsetClock } from "../utils/clock.server";
 import { createDatabase, type Database } from "../utils/db.server";
-import { readEnv, type Env } from "../utils/env.server";
+import { readEnv, startupChoices, type Env } from "../utils/env.server";
 import type { Logger } from "./logger.server";
 import { createMetrics, type SharedState } from "./metrics.server";
 import type { Services } from "./services";
@@ -33,6 +33,8 @@ export interface Runtime {
 export interface PreparedDatabase {
   databaseUrl: string;
   devTools: boolean;
+  /** A demo (dev tools on or the embedded database): the ledger may sign with a development key. */
+  developmentKeyAllowed: boolean;
 }
 
 /** Jobs waiting or running per queue, read from pg-boss's tables (none before pg-boss first started). */
@@ -60,7 +62,7 @@ export async function prepareDatabase(root: string, logger: Logger): Promise<{ p
         log: process.env.PG_LOG === "on" ? (line) => logger.info("postgres", { line }) : undefined,
       });
   const databaseUrl = env.DATABASE_URL ?? embedded?.urlFor("postgres") ?? "";
-  const devTools = (env.DEV_TOOLS ?? (embedded ? "on" : "off")) === "on";
+  const { devTools } = startupChoices(env, embedded !== null);
   const ownerDb = createDatabase(databaseUrl, { asAppRole: false, max: 3 });
   const applied = await migrateToLatest(ownerDb);
   if (applied.length > 0) logger.info("migrated", { migrations: applied.join(",") });
@@ -70,7 +72,7 @@ export async function prepareDatabase(root: string, logger: Logger): Promise<{ p
     const moved = await importUploadDir(ownerDb, fileStore, uploadDir);
     logger.info("files imported from disk", { imported: moved.imported, not_on_this_disk: moved.missing, store: fileStore.kind });
   }
-  return { prepared: { databaseUrl, devTools }, embedded, ownerDb, env };
+  return { prepared: { databaseUrl, devTools, developmentKeyAllowed: devTools || embedded !== null }, embedded, ownerDb, env };
 }
 
 /** The services of one serving or working process on a prepared database. */
@@ -91,7 +93,7 @@ export async function startRuntime(options: { role: "web" | "worker"; prepared: 
     devTools,
     fileStore: createFileStore(env, db),
     payments: createPaymentProvider(env, db, clock),
-    ledgerSigner: await loadLedgerSigner(ownerDb, env, { origin, devTools }),
+    ledgerSigner: await loadLedgerSigner(ownerDb, env, { origin, developmentKeyAllowed: prepared.developmentKeyAllowed }),
     metrics: createMetrics({ shared, processMetrics: true }),
     logger,
     jobs: { send: async () => {} },

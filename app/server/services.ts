@@ -20,7 +20,7 @@ export interface Services {
   /** Public origin, e.g. http://localhost:3000: links in e-mails and the CSRF origin check. */
   origin: string;
   jobs: JobQueue;
-  /** Dev-only pages (outbox, clock) are served. */
+  /** Dev-only pages (outbox, clock) are served, to local visitors and platform admins only. */
   devTools: boolean;
   /** Where uploaded files are kept (content-addressed). */
   fileStore: FileStore;
@@ -41,5 +41,7 @@ declare module "@remix-run/node" {
     clientIp: string | null;
     /** Rendered once for every anonymous visitor (the page cache): no session, no CSRF token, no cookie set. */
     sharedRendering: boolean;
+    /** The request comes from this machine (loopback, not through a proxy from elsewhere). */
+    clientIsLocal: boolean;
   }
 }

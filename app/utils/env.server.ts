@@ -5,12 +5,15 @@ const onOff = z.enum(["on", "off"]);
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default("0.0.0.0"),
+  /** Where to listen; by default 127.0.0.1 with the embedded database (a local demo), 0.0.0.0 otherwise. */
+  HOST: z.string().min(1).optional(),
   /** Owner connection (migrations, jobs). Without it the embedded PostgreSQL is started. */
   DATABASE_URL: z.url().optional(),
   /** Public origin used for links in e-mails and the CSRF origin check. */
   APP_ORIGIN: z.url().optional(),
   DEMO_DATA: onOff.optional(),
+  /** The demo accounts' password instead of the published one; required to serve demo data beyond this machine. */
+  DEMO_PASSWORD: z.string().min(10, "at least 10 characters").max(200).optional(),
   DEV_TOOLS: onOff.optional(),
   TRUST_PROXY: onOff.default("off"),
   SMTP_URL: z.string().optional(),
@@ -64,4 +67,34 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new Error(`Invalid environment:\n${problems}`);
   }
   return parsed.data;
+}
+
+export interface StartupChoices {
+  host: string;
+  /** Listening on this machine only (loopback). */
+  localOnly: boolean;
+  demoData: boolean;
+  devTools: boolean;
+  /** Why the server must not start as configured, or null. */
+  refusal: string | null;
+}
+
+const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|::1|::ffff:127(\.\d{1,3}){3})$/;
+
+/**
+ * What the server does when the environment says nothing: the embedded demo listens on this
+ * machine only and has its dev tools on; otherwise it listens everywhere with dev tools off. Demo
+ * data is never served beyond this machine with the published password.
+ */
+export function startupChoices(env: Env, embedded: boolean): StartupChoices {
+  const host = env.HOST ?? (embedded ? "127.0.0.1" : "0.0.0.0");
+  const localOnly = LOOPBACK_HOSTS.test(host);
+  const demoData = (env.DEMO_DATA ?? (embedded ? "on" : "off")) === "on";
+  const devTools = (env.DEV_TOOLS ?? (embedded && localOnly ? "on" : "off")) === "on";
+  const refusal =
+    demoData && !localOnly && !env.DEMO_PASSWORD
+      ? `The demo accounts (the platform admin among them) use the password published in the README, and HOST=${host} makes them reachable from other machines. ` +
+        'Set DEMO_PASSWORD to a password of your own (at least 10 characters), or DEMO_DATA=off. See README, "Showing a demo to others".'
+      : null;
+  return { host, localOnly, demoData, devTools, refusal };
 }

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { isErrorKey, type ErrorKey } from "../i18n/messages/errors";
+import { hasControlCharacter, withoutControlCharacters } from "./control-characters";
 
 export type FieldErrors = Partial<Record<string, ErrorKey[]>>;
 
@@ -15,10 +16,11 @@ export type ParseResult<T> = { ok: true; data: T } | FormFailure;
 
 const SECRET_FIELDS = /password|csrf|card/i;
 
+
 export function formValues(formData: FormData): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [key, value] of formData.entries()) {
-    if (typeof value === "string" && !SECRET_FIELDS.test(key)) values[key] = value.slice(0, 5000);
+    if (typeof value === "string" && !SECRET_FIELDS.test(key)) values[key] = withoutControlCharacters(value.slice(0, 5000));
   }
   return values;
 }
@@ -37,13 +39,19 @@ function keyForIssue(issue: z.core.$ZodIssue): ErrorKey {
   }
 }
 
+
 /** Parses a form with a zod schema whose messages are ErrorKeys. */
 export function parseForm<S extends z.ZodType>(schema: S, formData: FormData): ParseResult<z.output<S>> {
   const raw: Record<string, string | string[]> = {};
+  const unreadable: FieldErrors = {};
   for (const key of new Set(formData.keys())) {
     const all = formData.getAll(key).filter((v): v is string => typeof v === "string");
     raw[key] = all.length > 1 ? all : (all[0] ?? "");
+    // No one types control characters (PostgreSQL refuses NUL): the field is refused, not stored.
+    if (hasControlCharacter(key, { allowLineBreaks: false })) unreadable._form = ["invalidCharacters"];
+    else if (all.some((v) => hasControlCharacter(v, { allowLineBreaks: true }))) unreadable[key] = ["invalidCharacters"];
   }
+  if (Object.keys(unreadable).length > 0) return { ok: false, fieldErrors: unreadable, values: formValues(formData) };
   const parsed = schema.safeParse(raw);
   if (parsed.success) return { ok: true, data: parsed.data };
   const fieldErrors: FieldErrors = {};

@@ -20,6 +20,7 @@ import * as fundFourEyes from "./20261126_0703_fund_four_eyes";
 import * as privacy from "./20261127_1601_privacy";
 import * as fileBlobs from "./20261127_0901_file_blobs";
 import * as pageDataVersion from "./20261204_1401_page_data_version";
+import * as securityHardening from "./20261127_1301_security_hardening";
 
 // Listed explicitly (not read from disk) so migrations run the same from source, a bundle or a test.
 export const migrations: Record<string, Migration> = {
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   "20261127_1601_privacy": privacy,
   "20261127_0901_file_blobs": fileBlobs,
   "20261204_1401_page_data_version": pageDataVersion,
+  "20261127_1301_security_hardening": securityHardening,
 };

@@ -1,6 +1,6 @@
 import { createPostgresFileStore, type FileStore } from "../../app/files/file-store.server";
 import { sql, type Kysely, type Transaction } from "kysely";
-import { hashPassword } from "../../app/auth/password.server";
+import { hashPassword, verifyPassword } from "../../app/auth/password.server";
 import type { ContestStageKind, DB, EnterpriseType, StaffRole } from "../types";
 import { seedCampaigns, upsertDemoBackers } from "./campaigns";
 import { seedContestWorkflow } from "./contest-seed";
@@ -293,17 +293,31 @@ async function upsertFund(trx: Trx, hosts: Map<string, number>, adminId: number)
   }
 }
 
+/**
+ * Demo accounts still on the published password get the given one instead (a demo about to be
+ * reachable from other machines). Accounts seeded in one run share one hash, so only the few
+ * distinct hashes are checked; the database then signs those accounts out and spends their links.
+ */
+async function replacePublishedPassword(trx: Trx, passwordHash: string, now: Date): Promise<void> {
+  const hashes = await trx.selectFrom("users").select("password_hash").distinct().where("email", "like", "%@hamkke.demo").execute();
+  for (const { password_hash } of hashes) {
+    if (password_hash === passwordHash || !(await verifyPassword(password_hash, DEMO_PASSWORD))) continue;
+    await trx.updateTable("users").set({ password_hash: passwordHash, updated_at: now }).where("password_hash", "=", password_hash).where("email", "like", "%@hamkke.demo").execute();
+  }
+}
+
 export async function seedDemoData(
   db: Kysely<DB>,
   today = new Date().toISOString().slice(0, 10),
-  options: { fileStore?: FileStore } = {},
+  options: { fileStore?: FileStore; password?: string } = {},
 ): Promise<DemoAccount[]> {
   // Where the demo documents go: the server's file store, PostgreSQL unless told otherwise.
   const fileStore = options.fileStore ?? createPostgresFileStore(db);
-  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const passwordHash = await hashPassword(options.password ?? DEMO_PASSWORD);
   await db.transaction().execute(async (trx) => {
     // One seeding process at a time, even if two servers start together.
     await sql`SELECT pg_advisory_xact_lock(hashtext('hamkke-demo-seed'))`.execute(trx);
+    if (options.password !== undefined && options.password !== DEMO_PASSWORD) await replacePublishedPassword(trx, passwordHash, new Date());
     const hosts = await upsertHosts(trx);
     const users = await upsertUsers(trx, passwordHash);
     const adminId = users.get("admin@hamkke.demo");

@@ -149,6 +149,17 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       if (params.confirm === "true" && params.payment_method) return chargeIntent(intent, params.payment_method, params.off_session === "true");
       return { status: 200, body: { ...intent } };
     }
+    const cancel = path.match(/^\/v1\/(setup_intents|payment_intents)\/([a-z]+_[0-9a-f]+)\/cancel$/);
+    if (method === "POST" && cancel?.[2]) {
+      const intent = intents.get(cancel[2]);
+      if (!intent) return notFound;
+      if (intent.status === "succeeded" || intent.status === "processing" || intent.status === "canceled") {
+        return { status: 400, body: { error: { type: "invalid_request_error", code: "intent_invalid_state", message: `You cannot cancel this ${intent.object} because it has a status of ${intent.status}.` } } };
+      }
+      intent.status = "canceled";
+      emit(intent.object === "setup_intent" ? "setup_intent.canceled" : "payment_intent.canceled", intent);
+      return { status: 200, body: { ...intent } };
+    }
     const retrieve = path.match(/^\/v1\/(setup_intents|payment_intents)\/([a-z]+_[0-9a-f]+)$/);
     if (method === "GET" && retrieve?.[2]) {
       const intent = intents.get(retrieve[2]);
@@ -224,6 +235,8 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     confirmSetup: (intentId, paymentMethod) => {
       const intent = intents.get(intentId);
       if (!intent) throw new Error(`no setup intent ${intentId}`);
+      // As Stripe.js is told: a cancelled intent cannot be confirmed.
+      if (intent.status === "canceled") throw new Error(`You cannot confirm this SetupIntent because it has a status of canceled.`);
       const behaviour = METHODS[paymentMethod];
       intent.payment_method = paymentMethod;
       if (!behaviour || behaviour.onSession === "decline") {
@@ -241,6 +254,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     confirmPayment: (intentId, paymentMethod) => {
       const intent = intents.get(intentId);
       if (!intent) throw new Error(`no payment intent ${intentId}`);
+      if (intent.status === "canceled") throw new Error(`You cannot confirm this PaymentIntent because it has a status of canceled.`);
       chargeIntent(intent, paymentMethod, false);
     },
     close: () => new Promise((done) => server.close(() => done())),

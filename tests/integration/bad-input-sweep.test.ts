@@ -9,6 +9,8 @@ import { DEMO_MATCHING_CONTEST } from "../../db/seed/matching-seed";
 import { demoPdf } from "../../db/seed/fund-demo";
 import { postJson, startApp, type TestApp, type TestClient } from "../support/app";
 import { createTestDatabase, databaseDigest, type TestDatabase } from "../support/db";
+import { sendRaw } from "../support/raw-http";
+import { concrete, routeManifest } from "../support/routes";
 import { DEMO_PASSWORD, enterpriseId, seedDemo, userId } from "../support/seed";
 
 // S6: every POST form on the product's pages, found in the pages' own HTML, is sent with one bad
@@ -30,7 +32,7 @@ afterAll(async () => {
 });
 
 function snapshot(): Promise<string> {
-  return databaseDigest(t.owner, ["sessions", "auth_failures", "app_clock", "demo_payment_intents"]);
+  return databaseDigest(t.owner, ["sessions", "login_failures", "app_clock", "demo_payment_intents"]);
 }
 
 function changedTables(before: string, after: string): string {
@@ -139,20 +141,22 @@ function plausible(field: FormField): string {
 }
 
 function badValues(field: FormField): string[] {
+  // A NUL byte (PostgreSQL refuses it in text) in every field a person or a script can fill.
+  const nul = `${plausible(field)}\u0000`;
   switch (field.kind) {
     case "number":
-      return ["-1000", "1.5", "열", "99999999999999999999", "1e6"];
+      return ["-1000", "1.5", "열", "99999999999999999999", "1e6", nul];
     case "date":
-      return /Month/.test(field.name) ? ["2027-13", "never"] : ["2026-02-30", "tomorrow", "99999-01-01"];
+      return /Month/.test(field.name) ? ["2027-13", "never", nul] : ["2026-02-30", "tomorrow", "99999-01-01", nul];
     case "choice":
-      return ["__not_offered__"];
+      return ["__not_offered__", nul];
     case "hidden":
-      return field.name === "intent" ? ["__unknown_intent__"] : NUMBER_NAME.test(field.name) ? ["-1", "x".repeat(100_001)] : ["x".repeat(100_001)];
+      return field.name === "intent" ? ["__unknown_intent__", nul] : NUMBER_NAME.test(field.name) ? ["-1", "x".repeat(100_001), nul] : ["x".repeat(100_001), nul];
     case "checkbox":
     case "file":
       return [];
     default:
-      return ["가".repeat(100_001)];
+      return ["가".repeat(100_001), nul];
   }
 }
 
@@ -311,7 +315,7 @@ describe("bad input on every form (S6)", () => {
             sent += 1;
             const response = await client.post(form.action, { ...base, [field.name]: bad });
             const body = await response.text();
-            const label = `POST ${form.action} (${url}, intent ${base.intent ?? "-"}) ${field.name}=${bad.length > 30 ? `${bad.slice(0, 10)}…(${bad.length})` : bad}`;
+            const label = `POST ${form.action} (${url}, intent ${base.intent ?? "-"}) ${field.name}=${JSON.stringify(bad.length > 30 ? `${bad.slice(0, 10)}…(${bad.length})` : bad)}`;
             if (response.status >= 500) problems.push(`${label}: ${response.status}`);
             else if (response.status < 400) {
               problems.push(`${label}: accepted (${response.status})`);
@@ -346,6 +350,8 @@ describe("bad input on every form (S6)", () => {
       { ...good, kind: "gift" },
       { ...good, backerKind: ["individual"] },
       { ...good, message: "가".repeat(100_001) },
+      { ...good, message: "a\u0000b" },
+      { ...good, companyName: "\u0000", backerKind: "company" },
       { ...good, card: { number: "1234", expiry: "13/99", cvc: "x" } },
       { ...good, card: "4242424242424242" },
       { amount: 10_000 },
@@ -373,5 +379,58 @@ describe("bad input on every form (S6)", () => {
     expect(problems).toEqual([]);
     expect(formsSeen).toBeGreaterThan(20);
     expect(sent).toBeGreaterThan(200);
+  });
+});
+
+describe("bad bytes in the URL and headers of every route (S6, issue 13)", () => {
+  // Every route of the manifest with each URL parameter replaced by a bad value, and with bad
+  // query values: a NUL byte, control characters, broken percent-encoding, a very long value.
+  // Each is answered below 500 — NUL and broken encoding with a 400 before any page runs.
+  const PARAM_VALUES = ["%00", "a%00b", "%0A", "%C3%28", "%E0%A4%A", "%FF", "x".repeat(3000), "%EA%B0%80%F0%9F%98%80", ".."];
+  const QUERY = "?q=%00&to=%00&next=%00&after=%00&cursor=%00&kind=%00&account=%00&from=%00&token=%00&page=%00";
+  const ODD_QUERY = "?q=%C3%28&to=%FF&next=x&after=-1&limit=1e999&cursor=%F0%9F&kind=__&account=%25&from=2026-02-30&page=99999999999999999999";
+
+  it("never answers 500, and refuses NUL and broken encoding with a 400", { timeout: 300_000 }, async () => {
+    const routes = (await routeManifest()).filter((r) => r.hasLoader || r.hasAction);
+    const admin = await as("admin@");
+    const anonymous = await as("anonymous");
+    const problems: string[] = [];
+    let sent = 0;
+    const check = async (client: TestClient, path: string, expectBadRequest: boolean) => {
+      sent += 1;
+      const response = await client.get(path);
+      await response.arrayBuffer();
+      if (response.status >= 500) problems.push(`GET ${path}: ${response.status}`);
+      else if (expectBadRequest && response.status !== 400) problems.push(`GET ${path}: ${response.status}, not 400`);
+    };
+    for (const route of routes) {
+      const params = route.pattern.match(/:[a-zA-Z]+|\*$/g) ?? [];
+      for (const value of params.length > 0 ? PARAM_VALUES : []) {
+        const path = route.pattern.replace(/:[a-zA-Z]+/g, value).replace(/\*$/, value);
+        await check(admin, path, /%00|%0A|%C3%28|%E0%A4%A|%FF/.test(value));
+      }
+      const plain = concrete(route.pattern);
+      await check(anonymous, `${plain}${QUERY}`, true);
+      await check(admin, `${plain}${ODD_QUERY}`, false);
+    }
+    // The probe's own list (issue 13, finding 8).
+    for (const path of ["/campaigns/%00", "/fund/%00", "/contests/%00", "/series/%00", "/api/v1/campaigns/%00", "/api/v1/campaigns/%00/summary.csv", "/contests/%00/results.csv", "/dev/outbox?to=%00"]) {
+      await check(anonymous, path, true);
+    }
+    console.log(`[S6] ${routes.length} routes, ${sent} requests with bad bytes in the URL`);
+    expect(problems).toEqual([]);
+  });
+
+  it("refuses NUL and line breaks in headers, a Host that is not a host, and NUL in cookies without a 500", async () => {
+    const { hostname, port } = new URL(app.url);
+    const raw = (head: string) => sendRaw(hostname, Number(port), Buffer.from(`${head}\r\nConnection: close\r\n\r\n`, "latin1"));
+    expect(await raw(`GET / HTTP/1.1\r\nHost: ${hostname}\r\nX-Note: a\u0000b`)).toBe(400);
+    expect(await raw(`GET / HTTP/1.1\r\nHost: ${hostname}\r\nX-Note: a\rb`)).toBe(400);
+    expect(await raw(`GET / HTTP/1.1\r\nHost: a b`)).toBe(400);
+    expect(await raw(`GET /campaigns HTTP/1.1\r\nHost: ${hostname}\r\nCookie: hf_session=%00; hf_lang=%00; hf_csrf=%00\r\nAccept-Language: %00`)).toBeLessThan(500);
+    const client = app.client();
+    client.cookies.set("hf_session", "\u0000");
+    const response = await client.get("/account");
+    expect(response.status).toBeLessThan(500);
   });
 });

@@ -119,7 +119,7 @@ describe("files over HTTP, whichever store holds them", () => {
       const enterprise = await enterpriseId(t, "함께 크는 나무 협동조합");
       const owner = await userId(t, "coop@hamkke.demo");
       const bytes = pdf(CHUNK_BYTES * 2);
-      const stored = await storeUpload(t.db, app.services.fileStore, new File([bytes], "계획서.pdf"), "document", { enterpriseId: enterprise, uploadedBy: owner });
+      const stored = await storeUpload(t.db, app.services.fileStore, new File([bytes], "계획서.pdf"), "document", { purpose: "loan_document", enterpriseId: enterprise, uploadedBy: owner });
       expect(await createPostgresFileStore(t.db).has(sha(bytes))).toBe(false);
       expect((await app.client().get(`/files/${stored.publicId}`)).status).toBe(404);
       const member = app.client();
@@ -143,7 +143,7 @@ describe("files kept on disk before the file store", () => {
       writeFileSync(join(dir, address.slice(0, 2), address.slice(2, 4), address), onDisk);
       await t.db
         .insertInto("stored_files")
-        .values({ public_id: randomBytes(18).toString("base64url"), sha256: address, original_name: "old.pdf", content_type: "application/pdf", size_bytes: bytes.byteLength, uploaded_by: null })
+        .values({ public_id: randomBytes(18).toString("base64url"), sha256: address, original_name: "old.pdf", content_type: "application/pdf", size_bytes: bytes.byteLength, uploaded_by: null, purpose: "unlinked" })
         .execute();
       return address;
     };

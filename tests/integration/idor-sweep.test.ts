@@ -1,6 +1,3 @@
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import type { ServerBuild } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addBudgetLine, createCampaign } from "../../app/campaigns/campaigns.server";
 import { storeUpload } from "../../app/files/files.server";
@@ -10,6 +7,7 @@ import { createPledge } from "../../app/pledges/pledges.server";
 import { demoPdf } from "../../db/seed/fund-demo";
 import { startApp, type TestApp, type TestClient } from "../support/app";
 import { createTestDatabase, databaseDigest, type TestDatabase } from "../support/db";
+import { routeManifest } from "../support/routes";
 import { DEMO_PASSWORD, enterpriseId, seedDemo, userId } from "../support/seed";
 
 // S5: every route of the manifest with a URL parameter is classified below. Private object routes
@@ -32,21 +30,12 @@ afterAll(async () => {
 });
 
 async function routePatterns(): Promise<{ pattern: string; hasAction: boolean }[]> {
-  const build = (await import(pathToFileURL(resolve(import.meta.dirname, "../../build/index.js")).href)) as ServerBuild;
-  const fullPath = (id: string): string => {
-    const route = build.routes[id];
-    if (!route) return "";
-    const parent = route.parentId ? fullPath(route.parentId) : "";
-    return [parent, route.path ?? ""].filter(Boolean).join("/");
-  };
-  return Object.entries(build.routes)
-    .map(([id, route]) => ({ pattern: `/${fullPath(id)}`.replace(/\/+/g, "/"), hasAction: typeof route.module.action === "function" }))
-    .filter((r) => r.pattern.includes(":"));
+  return (await routeManifest()).filter((r) => r.pattern.includes(":"));
 }
 
 /** Every business table, hashed: equal before and after means nothing was written. */
 function snapshot(): Promise<string> {
-  return databaseDigest(t.owner, ["sessions", "auth_failures", "app_clock"]);
+  return databaseDigest(t.owner, ["sessions", "login_failures", "app_clock"]);
 }
 
 type Persona = "anonymous" | "citizen@" | "play@" | "coop@" | "jahwal@" | "chan@" | "fund1@" | "operator@" | "operator2@" | "juror1@" | "juror2@" | "consultant@" | "seogu-team5@";
@@ -115,6 +104,7 @@ describe("object-level access over every object route (S5)", () => {
     const chanPayPath = `/enterprises/${chan}/loans/${chanLoan.id}/pay`;
     const jahwalHost = await t.db.selectFrom("enterprises").select("host_id").where("id", "=", jahwal).executeTakeFirstOrThrow();
     const privateFile = await storeUpload(t.db, app.services.fileStore, new File([demoPdf("business_plan")], "plan.pdf", { type: "application/pdf" }), "document", {
+      purpose: "loan_document",
       enterpriseId: jahwal,
       hostId: jahwalHost.host_id,
       uploadedBy: await userId(t, "jahwal@hamkke.demo"),

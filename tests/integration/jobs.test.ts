@@ -35,8 +35,8 @@ describe("jobs", () => {
   it("run a tick through pg-boss on the real database", async () => {
     const services = createTestServices(t.db);
     await t.db
-      .insertInto("auth_failures")
-      .values({ scope: "ip", key: "203.0.113.9", failed_at: new Date("2020-01-01T00:00:00Z") })
+      .insertInto("login_failures")
+      .values({ email: "someone@example.com", ip: "203.0.113.9", failed_at: new Date("2020-01-01T00:00:00Z") })
       .execute();
     const jobs = await startJobs(t.url, () => services);
     try {
@@ -45,7 +45,7 @@ describe("jobs", () => {
       let remaining = 1;
       while (Date.now() < deadline && remaining > 0) {
         await new Promise((r) => setTimeout(r, 250));
-        remaining = (await t.db.selectFrom("auth_failures").select("id").where("key", "=", "203.0.113.9").execute()).length;
+        remaining = (await t.db.selectFrom("login_failures").select("id").where("ip", "=", "203.0.113.9").execute()).length;
       }
       expect(remaining).toBe(0);
     } finally {

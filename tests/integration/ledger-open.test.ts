@@ -275,11 +275,11 @@ describe("cached totals", () => {
 describe("the signing key", () => {
   it("comes from LEDGER_SIGNING_KEY, is required without dev tools, and is generated once for development", async () => {
     const pem = generateKeyPairSync("ed25519").privateKey.export({ format: "pem", type: "pkcs8" }).toString();
-    const configured = await loadLedgerSigner(t.owner, readEnv({ NODE_ENV: "test", LEDGER_SIGNING_KEY: pem, LEDGER_ORIGIN: "fund.example.kr/ledger" }), { origin: "https://x.example", devTools: false });
+    const configured = await loadLedgerSigner(t.owner, readEnv({ NODE_ENV: "test", LEDGER_SIGNING_KEY: pem, LEDGER_ORIGIN: "fund.example.kr/ledger" }), { origin: "https://x.example", developmentKeyAllowed: false });
     expect(configured.origin).toBe("fund.example.kr/ledger");
-    await expect(loadLedgerSigner(t.owner, readEnv({ NODE_ENV: "test" }), { origin: "https://fund.example.kr", devTools: false })).rejects.toThrow(/LEDGER_SIGNING_KEY is not set/);
-    const first = await loadLedgerSigner(t.owner, readEnv({ NODE_ENV: "test" }), { origin: "http://localhost:3000", devTools: true });
-    const second = await loadLedgerSigner(t.owner, readEnv({ NODE_ENV: "test" }), { origin: "http://localhost:3000", devTools: true });
+    await expect(loadLedgerSigner(t.owner, readEnv({ NODE_ENV: "test" }), { origin: "https://fund.example.kr", developmentKeyAllowed: false })).rejects.toThrow(/LEDGER_SIGNING_KEY is not set/);
+    const first = await loadLedgerSigner(t.owner, readEnv({ NODE_ENV: "test" }), { origin: "http://localhost:3000", developmentKeyAllowed: true });
+    const second = await loadLedgerSigner(t.owner, readEnv({ NODE_ENV: "test" }), { origin: "http://localhost:3000", developmentKeyAllowed: true });
     expect(first.origin).toBe("localhost:3000/ledger");
     expect(second.publicKey.equals(first.publicKey)).toBe(true);
     expect(first.publicKey.equals(configured.publicKey)).toBe(false);

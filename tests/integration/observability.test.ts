@@ -112,7 +112,7 @@ describe("metrics", () => {
     expect(status).toBe(429);
     expect(await metricValue(app.services.metrics, "hamkke_logins_throttled_total")).toBe(1);
     // The failures count against this machine's address too: clear them for the other tests.
-    await t.owner.deleteFrom("auth_failures").execute();
+    await t.owner.deleteFrom("login_failures").execute();
   });
 });
 

@@ -7,7 +7,9 @@ import { campaignMoney, pledgeStats } from "../../app/campaigns/totals.server";
 import { appendEntry, ensureAccounts, verifyStoredLedger } from "../../app/ledger/ledger.server";
 import { createDatabase } from "../../app/utils/db.server";
 import { freePort } from "../../db/embedded";
-import { seedDemoData } from "../../db/seed/seed";
+import { DEMO_PASSWORD, seedDemoData } from "../../db/seed/seed";
+import { logIn, requestPasswordReset } from "../../app/auth/auth.server";
+import { hashToken } from "../../app/utils/tokens.server";
 import { startApp } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 
@@ -56,6 +58,34 @@ describe("demo seed", () => {
       { title: "엄마 손은 약손 엄마손길", starts_on: "2017-04-14", ends_on: "2017-06-14" },
     ]);
   }, 120_000);
+});
+
+describe("showing the demo to others (issue 13)", () => {
+  it("gives the demo accounts a password of one's own: the published one stops working, sessions and reset links die", async () => {
+    await seedDemoData(t.owner, "2026-11-24");
+    const admin = await t.db.selectFrom("users").select("id").where("email", "=", "admin@hamkke.demo").executeTakeFirstOrThrow();
+    const meta = { ip: "127.0.0.1", userAgent: null, now: new Date() };
+    const { token } = await logIn(t.db, { email: "admin@hamkke.demo", password: DEMO_PASSWORD }, meta);
+    await requestPasswordReset(t.db, "admin@hamkke.demo", "http://localhost:3000", new Date());
+    const before = await counts();
+
+    await seedDemoData(t.owner, "2026-11-24", { password: "our-own-demo-password" });
+    expect(await counts()).toEqual(before);
+    await expect(logIn(t.db, { email: "admin@hamkke.demo", password: DEMO_PASSWORD }, { ...meta, ip: "127.0.0.2" })).rejects.toMatchObject({ code: "invalidCredentials" });
+    await expect(logIn(t.db, { email: "gwangsan-001@hamkke.demo", password: DEMO_PASSWORD }, { ...meta, ip: "127.0.0.3" })).rejects.toMatchObject({ code: "invalidCredentials" });
+    await logIn(t.db, { email: "juror1@hamkke.demo", password: "our-own-demo-password" }, { ...meta, ip: "127.0.0.4" });
+    expect(await t.db.selectFrom("sessions").select("revoked_at").where("id", "=", hashToken(token)).executeTakeFirstOrThrow()).not.toMatchObject({ revoked_at: null });
+    expect(await t.db.selectFrom("password_reset_tokens").select("id").where("user_id", "=", admin.id).where("used_at", "is", null).execute()).toEqual([]);
+  }, 120_000);
+
+  it("will not serve demo data beyond this machine with the published password", async () => {
+    const port = await freePort();
+    const env = { ...process.env, DATABASE_URL: t.url, HOST: "0.0.0.0", PORT: String(port), DEMO_DATA: "on", JOBS: "off", DEMO_PASSWORD: "" };
+    delete (env as Record<string, string | undefined>).DEMO_PASSWORD;
+    const refused = await run(process.execPath, ["--import", "tsx", "scripts/start-server.ts"], { cwd: root, env }).catch((error: { code: number; stderr: string }) => error);
+    expect(refused).toMatchObject({ code: 1 });
+    expect("stderr" in refused ? refused.stderr : "").toContain("DEMO_PASSWORD");
+  });
 });
 
 describe("verify-ledger script", () => {

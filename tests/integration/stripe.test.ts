@@ -8,7 +8,7 @@ import { campaignMoney } from "../../app/campaigns/totals.server";
 import { verifyStoredLedger } from "../../app/ledger/ledger.server";
 import { StripePaymentProvider, createStripeClient } from "../../app/payments/stripe-provider.server";
 import type { PledgeInput } from "../../app/pledges/pledge";
-import { createPledge, preparePayment } from "../../app/pledges/pledges.server";
+import { createPledge, expireWaitingPledges, preparePayment } from "../../app/pledges/pledges.server";
 import type { FundingModel } from "../../db/types";
 import { startFakeStripe, type FakeStripe } from "../fakes/stripe-server";
 import { startApp, type TestApp } from "../support/app";
@@ -205,5 +205,29 @@ describe("Stripe, through the real SDK against a local fake", () => {
       }),
       { numRuns: 5 },
     );
+  });
+});
+
+describe("waiting pledges at Stripe (issue 13)", () => {
+  it("expire by cancelling their intent, so a late confirmation cannot charge; one paid in time is applied instead", async () => {
+    const id = await liveCampaign(100_000, "keep_it_all");
+    const late = await createPledge(app.services, { backerId: await userId(t, "citizen@hamkke.demo"), campaignId: id, data: body(20_000) });
+    const lateStep = await preparePayment(app.services, late.publicId);
+    const inTime = await createPledge(app.services, { backerId: await userId(t, "company@hamkke.demo"), campaignId: id, data: body(30_000) });
+    const inTimeStep = await preparePayment(app.services, inTime.publicId);
+    // Paid at Stripe within the 30 minutes, but the webhook was lost.
+    fake.confirmPayment(inTimeStep?.intentId ?? "", "pm_card_visa");
+
+    await app.services.clock.advance(30 * 60_000 + 1_000);
+    await expireWaitingPledges(app.services);
+    expect(await stateOf(late.publicId)).toBe("cancelled");
+    expect(await stateOf(inTime.publicId)).toBe("collected");
+    expect(fake.requests.some((r) => r.path === `/v1/payment_intents/${lateStep?.intentId}/cancel`)).toBe(true);
+    // The backer's browser tries to pay the expired pledge now: Stripe refuses, nothing is charged.
+    expect(() => fake.confirmPayment(lateStep?.intentId ?? "", "pm_card_visa")).toThrow(/status of canceled/);
+    expect(fake.chargesByPledge().get(late.publicId)).toBeUndefined();
+    // Run again: nothing more happens.
+    expect(await expireWaitingPledges(app.services)).toBe(0);
+    expect(await stateOf(inTime.publicId)).toBe("collected");
   });
 });

@@ -13,7 +13,8 @@ import { createTestServices, type TestServices } from "./services";
 export interface TestApp {
   url: string;
   services: TestServices;
-  client(): TestClient;
+  /** A new browser-like client; `headers` go with each of its requests (e.g. X-Forwarded-For). */
+  client(headers?: Record<string, string>): TestClient;
   close(): Promise<void>;
 }
 
@@ -26,6 +27,10 @@ export interface StartAppOptions {
   env?: Record<string, string>;
   limits?: LoadLimits;
   metricsToken?: string;
+  /** Behind a proxy (TRUST_PROXY=on): clients name their address in X-Forwarded-For. */
+  trustProxy?: boolean;
+  /** The address to listen on (default 127.0.0.1). */
+  host?: string;
 }
 
 export async function startApp(db: Database, options: StartAppOptions = {}): Promise<TestApp> {
@@ -38,7 +43,7 @@ export async function startApp(db: Database, options: StartAppOptions = {}): Pro
     build: await build,
     services,
     assetsDir: resolve(import.meta.dirname, "../../build/public"),
-    trustProxy: false,
+    trustProxy: options.trustProxy ?? false,
     allowedOrigins,
     mode: "production",
     limits: options.limits ?? { concurrency: 64, queue: 256, queueTimeoutMs: 10_000 },
@@ -47,7 +52,7 @@ export async function startApp(db: Database, options: StartAppOptions = {}): Pro
     // The test clock stands still until a test moves it: its time is the clock's part of the version.
     pageCache: { ...PAGE_CACHE_SETTINGS, versionMaxAgeMs: 0, staleOnChangeMs: 0, clockVersion: () => String(services.clock.now().getTime()) },
   });
-  const server = app.handler.listen(0, "127.0.0.1");
+  const server = app.handler.listen(0, options.host ?? "127.0.0.1");
   await new Promise<void>((done) => server.once("listening", () => done()));
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
@@ -57,7 +62,7 @@ export async function startApp(db: Database, options: StartAppOptions = {}): Pro
   return {
     url,
     services,
-    client: () => new TestClient(url),
+    client: (headers?: Record<string, string>) => new TestClient(url, headers),
     close: () => new Promise((done) => server.close(() => done())),
   };
 }
@@ -74,7 +79,10 @@ export interface PostOptions {
 export class TestClient {
   readonly cookies = new Map<string, string>();
 
-  constructor(readonly base: string) {}
+  constructor(
+    readonly base: string,
+    private readonly headers: Record<string, string> = {},
+  ) {}
 
   private cookieHeader(): string {
     return [...this.cookies.entries()].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join("; ");
@@ -93,7 +101,7 @@ export class TestClient {
   }
 
   async get(path: string, headers: Record<string, string> = {}): Promise<Response> {
-    const response = await fetch(`${this.base}${path}`, { redirect: "manual", headers: { Cookie: this.cookieHeader(), ...headers } });
+    const response = await fetch(`${this.base}${path}`, { redirect: "manual", headers: { ...this.headers, Cookie: this.cookieHeader(), ...headers } });
     this.remember(response);
     return response;
   }
@@ -123,6 +131,7 @@ export class TestClient {
       redirect: "manual",
       body,
       headers: {
+        ...this.headers,
         Cookie: this.cookieHeader(),
         "Content-Type": "application/x-www-form-urlencoded",
         ...(origin ? { Origin: origin } : {}),

@@ -12,6 +12,7 @@ export const enterprises = defineMessages({
     registerTitle: "사회적경제기업 등록",
     registerIntro: "등록하면 운영기관이 내용을 확인합니다. 확인이 끝나면 공개 목록에 표시되고 공모전과 자활기금에 신청할 수 있습니다.",
     editTitle: "기업 정보 수정",
+    identityReviewNote: "기업명, 기업 유형, 확인받을 운영기관, 사업자등록번호를 바꾸면 운영기관의 확인을 다시 받아야 합니다. 다시 확인될 때까지 공개 목록에서 빠지고 새 공모전·자활기금 신청을 할 수 없습니다. 이미 승인된 캠페인과 신청은 그대로 유지됩니다.",
     fields: {
       name: "기업명",
       type: "기업 유형",
@@ -67,6 +68,7 @@ export const enterprises = defineMessages({
     registerTitle: "Register a social-economy enterprise",
     registerIntro: "After you register, the host checks the details. Once verified, the enterprise appears in the directory and can apply to contests and the fund.",
     editTitle: "Edit enterprise",
+    identityReviewNote: "Changing the name, type, host or business registration number sends the enterprise back to the host for verification. Until it is verified again it leaves the directory and cannot make new contest or fund applications. Campaigns and applications already approved stay as they are.",
     fields: {
       name: "Name",
       type: "Type",

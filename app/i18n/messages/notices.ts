@@ -4,6 +4,7 @@ import { defineMessages } from "../define";
 export const notices = defineMessages({
   ko: {
     saved: "저장했습니다.",
+    savedForReview: "저장했습니다. 기업의 신원 정보가 바뀌어 운영기관의 확인을 다시 기다리고 있습니다.",
     registered: "등록했습니다. 운영기관의 확인을 기다리고 있습니다.",
     welcome: "가입을 환영합니다! 환영 메일을 보냈습니다.",
     loggedIn: "로그인했습니다.",
@@ -88,6 +89,7 @@ export const notices = defineMessages({
   },
   en: {
     saved: "Saved.",
+    savedForReview: "Saved. The enterprise's identity changed, so it is waiting for the host to verify it again.",
     registered: "Registered. The host will verify the details.",
     welcome: "Welcome! We sent you a welcome e-mail.",
     loggedIn: "You are logged in.",

@@ -60,6 +60,8 @@ export const pledges = defineMessages({
     myTitle: "내 후원",
     myEmpty: "아직 후원한 캠페인이 없습니다.",
     lastError: "최근 결제 오류",
+    holdUntil: (time: string) => `결제를 기다리는 동안 리워드는 ${time}까지 이 후원을 위해 남겨 둡니다. 그때까지 결제하지 않으면 후원은 자동으로 취소됩니다.`,
+    holdExpired: "30분 안에 결제가 확인되지 않아 후원이 취소되었고, 리워드는 다른 후원자에게 돌아갔습니다. 언제든 다시 후원할 수 있습니다.",
     createdAt: "후원일",
   },
   en: {
@@ -121,6 +123,8 @@ export const pledges = defineMessages({
     myTitle: "My pledges",
     myEmpty: "You have not backed a campaign yet.",
     lastError: "Last payment error",
+    holdUntil: (time: string) => `While this pledge waits for payment, its reward is kept for it until ${time}. If it is not paid by then, the pledge is cancelled automatically.`,
+    holdExpired: "The payment was not confirmed within 30 minutes, so the pledge was cancelled and its reward went back to other backers. You can pledge again at any time.",
     createdAt: "Pledged on",
   },
 });
