@@ -68,7 +68,7 @@ export default function StaffContestSettings() {
   const stageOf = (kind: string) => contest.stages.find((s) => s.kind === kind);
   return (
     <div className="container page">
-      <StaffContestNav contestId={contest.id} title={contest.title} />
+      <StaffContestNav contest={contest} />
       <div className="two-col">
         <div className="stack">
           <section className="card">
