@@ -20,8 +20,10 @@ import { titled } from "../utils/meta";
 
 export const meta = titled((m) => m.contestWork.tabs.applications);
 
-/** Forms in the side column show their own errors there. */
-const ASIDE_INTENTS = ["addStep", "select", "addCourse", "registerIntake"];
+/** Forms in the side column show their own errors there (while they are shown). */
+function shownInAside(intent: unknown, open: boolean): boolean {
+  return intent === "addStep" || intent === "select" || (open && (intent === "addCourse" || intent === "registerIntake"));
+}
 
 export async function loader(args: LoaderFunctionArgs) {
   const { contest } = await requireContestStaff(args, idParam(args.params.id));
@@ -92,8 +94,8 @@ export default function StaffApplications() {
   return (
     <div className="container page">
       <StaffContestNav contest={contest} />
-      {!ASIDE_INTENTS.includes(String(intent)) ? <FormAlert failure={failure} /> : null}
-      {!ASIDE_INTENTS.includes(String(intent)) ? <FormErrorList failure={failure} /> : null}
+      {!shownInAside(intent, people && !contest.selected_at) ? <FormAlert failure={failure} /> : null}
+      {!shownInAside(intent, people && !contest.selected_at) ? <FormErrorList failure={failure} /> : null}
       <div className="two-col">
         <section className="stack">
           <h2 className="section">{w.applicationsTitle}</h2>
@@ -176,6 +178,7 @@ export default function StaffApplications() {
           {selectsByScreening(contest.kind) ? (
             <div className="card" data-testid="screening-selection">
               <h2>{w.selectionTitle}</h2>
+              <FormAlert failure={asideFailure("select")} />
               {contest.selected_at ? (
                 <p data-testid="selected-on">
                   {w.selectedOn(formatDateTime(contest.selected_at, locale))} <Link to={`/contests/${contest.slug}/results`}>{sc.resultsLink}</Link>
@@ -183,7 +186,6 @@ export default function StaffApplications() {
               ) : (
                 <>
                   <p className="small">{sc.selectionIntro(contest.select_count ?? 0)}</p>
-                  <FormAlert failure={asideFailure("select")} />
                   <AppForm>
                     <SubmitButton name="intent" value="select">
                       {w.runSelection}
