@@ -80,6 +80,10 @@ async function stepIds(trx: Trx, contestId: number): Promise<number[]> {
   return rows.map((r) => r.id);
 }
 
+function paymentKey(applicantIndex: number): string {
+  return `demo-${equipmentCall.slug}-${applicantIndex + 1}`;
+}
+
 async function seedEquipmentCall(trx: Trx, hostId: number, adminId: number, operators: number[], uploadDir: string) {
   const [operator, secondOperator] = operators;
   if (operator === undefined || secondOperator === undefined) return;
@@ -100,6 +104,10 @@ async function seedEquipmentCall(trx: Trx, hostId: number, adminId: number, oper
     ],
     steps: [{ kind: "on_site_inspection", title: call.inspection.title, from: call.inspection.from, to: call.inspection.to }],
   });
+  const paymentKeys = call.applicants.flatMap((a, i) => (a.payment ? [paymentKey(i)] : []));
+  const paid = await trx.selectFrom("disbursements").select("id").where("idempotency_key", "in", paymentKeys).execute();
+  if (contest.selected && paid.length === paymentKeys.length) return;
+
   await trx
     .insertInto("contest_grant_rules")
     .values({
@@ -183,7 +191,7 @@ async function seedEquipmentCall(trx: Trx, hostId: number, adminId: number, oper
       amount: applicant.requestedWon,
       payee: payment.payee,
       description: `${payment.description} (데모)`,
-      idempotencyKey: `demo-${call.slug}-${i + 1}`,
+      idempotencyKey: paymentKey(i),
       receipts: [],
     });
     if (!request.created) continue;
