@@ -40,7 +40,7 @@ export function ScreeningFunnelCard({ funnel, people }: { funnel: SerializeFrom<
           <thead>
             <tr>
               <th>{s.step}</th>
-              <th className="num">{s.entered}</th>
+              <th className="num hide-narrow">{s.entered}</th>
               <th className="num">{s.passed}</th>
               <th className="num">{s.failed}</th>
             </tr>
@@ -48,14 +48,18 @@ export function ScreeningFunnelCard({ funnel, people }: { funnel: SerializeFrom<
           <tbody>
             {funnel.steps.map((step) => (
               <tr key={step.id}>
-                <th scope="row">
-                  {step.title}
+                <td>
+                  <strong>{step.title}</strong>
                   <div className="muted small">
-                    {m.contestWork.screeningKinds[step.kind]}
-                    {step.windowFrom && step.windowTo ? ` · ${formatDate(step.windowFrom, locale)} – ${formatDate(step.windowTo, locale)}` : ""}
+                    {[
+                      m.contestWork.screeningKinds[step.kind] === step.title ? null : m.contestWork.screeningKinds[step.kind],
+                      step.windowFrom && step.windowTo ? `${formatDate(step.windowFrom, locale)} – ${formatDate(step.windowTo, locale)}` : null,
+                    ]
+                      .filter((part) => part !== null)
+                      .join(" · ")}
                   </div>
-                </th>
-                <td className="num">{step.entered}</td>
+                </td>
+                <td className="num hide-narrow">{step.entered}</td>
                 <td className="num">{step.passed}</td>
                 <td className="num">{step.failed}</td>
               </tr>
@@ -67,7 +71,27 @@ export function ScreeningFunnelCard({ funnel, people }: { funnel: SerializeFrom<
   );
 }
 
-/** The selected enterprises (public, as the source publishes them) with what each was awarded and paid. */
+/** The selected enterprises by name, as the source publishes them (the contest page; amounts are in its grants section). */
+export function SelectedList({ selected }: Pick<SerializeFrom<ScreeningCallResults>, "selected">) {
+  const s = useMessages().screening;
+  return (
+    <section className="card" data-testid="selected-enterprises">
+      <h2>{s.selectedEnterprises}</h2>
+      <ul className="plain-list">
+        {selected.map((row) => (
+          <li key={row.id} data-testid="selected-enterprise">
+            <Link to={`/enterprises/${row.enterprise_id}`}>
+              <strong>{row.enterprise_name}</strong>
+            </Link>
+            <div className="muted small">{row.title}</div>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** The selected enterprises with what each asked for, was awarded and was paid (the results page). */
 export function SelectedEnterprises({ selected, awards }: Pick<SerializeFrom<ScreeningCallResults>, "selected" | "awards">) {
   const m = useMessages();
   const s = m.screening;
@@ -79,7 +103,7 @@ export function SelectedEnterprises({ selected, awards }: Pick<SerializeFrom<Scr
         <thead>
           <tr>
             <th>{s.enterprise}</th>
-            <th className="num">{s.requested}</th>
+            <th className="num hide-narrow">{s.requested}</th>
             <th className="num">{s.awarded}</th>
             <th className="num">{s.paid}</th>
           </tr>
@@ -93,7 +117,7 @@ export function SelectedEnterprises({ selected, awards }: Pick<SerializeFrom<Scr
                   <Link to={`/enterprises/${row.enterprise_id}`}>{row.enterprise_name}</Link>
                   <div className="muted small">{row.title}</div>
                 </td>
-                <td className="num">{row.budget_won === null ? "—" : formatWon(row.budget_won, locale)}</td>
+                <td className="num hide-narrow">{row.budget_won === null ? "—" : formatWon(row.budget_won, locale)}</td>
                 <td className="num">{award ? formatWon(award.amount_won, locale) : "—"}</td>
                 <td className="num">{award ? <Link to={`/grants/${award.id}`}>{formatWon(award.spentWon, locale)}</Link> : "—"}</td>
               </tr>

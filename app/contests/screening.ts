@@ -69,9 +69,7 @@ export function screeningFunnel(steps: readonly ScreeningStep[], applicationIds:
   return { applicants: applicationIds.length, steps: rows };
 }
 
-export type ScreeningSelection =
-  | { ok: true; selected: number[]; screenedOut: number[] }
-  | { ok: false; reason: "noSteps" | "incomplete" | "tooManyPassed"; passed: number };
+export type ScreeningSelection = { ok: true; selected: number[]; screenedOut: number[] } | { ok: false; reason: "noSteps" | "incomplete" | "tooManyPassed"; passed: number };
 
 /**
  * Selects every application that passed every step; those that failed one are screened out.
@@ -79,12 +77,7 @@ export type ScreeningSelection =
  * decision, or when more passed than there are places (the operator decides by screening, the
  * product never picks among equals).
  */
-export function selectByScreening(
-  steps: readonly Pick<ScreeningStep, "id">[],
-  applicationIds: readonly number[],
-  decisions: readonly ScreeningDecision[],
-  selectCount: number,
-): ScreeningSelection {
+export function selectByScreening(steps: readonly Pick<ScreeningStep, "id">[], applicationIds: readonly number[], decisions: readonly ScreeningDecision[], selectCount: number): ScreeningSelection {
   const byApplication = decisionsByApplication(decisions);
   const failedOne = (id: number) => steps.some((s) => byApplication.get(id)?.get(s.id) === false);
   const screenedOut = applicationIds.filter(failedOne);
@@ -118,7 +111,11 @@ export interface ScreeningCsvInput {
  */
 export function screeningCsv(kind: ContestKind, input: ScreeningCsvInput): string {
   const funnel = toCsv(FUNNEL_CSV_HEADER, funnelCsvRows(input.funnel));
-  if (takesPeople(kind)) return `${funnel}\r\n${toCsv(COURSES_CSV_HEADER, input.courses.map((c) => [c.title, c.applicants, c.selected]))}`;
+  if (takesPeople(kind))
+    return `${funnel}\r\n${toCsv(
+      COURSES_CSV_HEADER,
+      input.courses.map((c) => [c.title, c.applicants, c.selected]),
+    )}`;
   const selected = input.selected.map((row) => {
     const award = input.awards.find((a) => a.application_id === row.id);
     return [row.enterprise_name, row.enterprise_type, row.title, row.budget_won, award?.amount_won ?? 0, award?.spentWon ?? 0];

@@ -14,12 +14,7 @@ const MAX_COURSES = 30;
 
 /** The contest's row, locked, when it is a training programme still taking changes. */
 async function lockTrainingProgramme(trx: Tx, contestId: number) {
-  const contest = await trx
-    .selectFrom("contests")
-    .select(["id", "kind", "selected_at", "applications_open_on", "applications_close_on"])
-    .where("id", "=", contestId)
-    .forUpdate()
-    .executeTakeFirst();
+  const contest = await trx.selectFrom("contests").select(["id", "kind", "selected_at", "applications_open_on", "applications_close_on"]).where("id", "=", contestId).forUpdate().executeTakeFirst();
   if (!contest) throw new AppError("invalidChoice", 404);
   if (!takesPeople(contest.kind)) throw new AppError("notATrainingProgramme", 409);
   if (contest.selected_at) throw new AppError("alreadySelected", 409);
@@ -37,7 +32,11 @@ export async function addCourse(db: Database, contestId: number, input: CourseIn
 /** The same inside the caller's transaction (the demo seed). */
 export async function addCourseIn(trx: Tx, contestId: number, input: CourseInput): Promise<number> {
   await lockTrainingProgramme(trx, contestId);
-  const last = await trx.selectFrom("contest_courses").select(sql<number>`coalesce(max(position), 0)::int`.as("p")).where("contest_id", "=", contestId).executeTakeFirstOrThrow();
+  const last = await trx
+    .selectFrom("contest_courses")
+    .select(sql<number>`coalesce(max(position), 0)::int`.as("p"))
+    .where("contest_id", "=", contestId)
+    .executeTakeFirstOrThrow();
   const position = Number(last.p) + 1;
   if (position > MAX_COURSES) throw new AppError("tooMany", 422);
   try {
@@ -71,7 +70,11 @@ export async function registerIntakeIn(trx: Tx, args: IntakeArgs): Promise<{ id:
   if (window !== "open") throw new AppError(window === "notOpen" ? "applicationsNotOpen" : "applicationsClosed", 409);
   const course = await trx.selectFrom("contest_courses").select(["id", "title"]).where("id", "=", args.courseId).where("contest_id", "=", contest.id).executeTakeFirst();
   if (!course) throw new AppError("invalidChoice", 422, "courseId");
-  const last = await trx.selectFrom("contest_applications").select(sql<number>`coalesce(max(intake_no), 0)::int`.as("n")).where("contest_id", "=", contest.id).executeTakeFirstOrThrow();
+  const last = await trx
+    .selectFrom("contest_applications")
+    .select(sql<number>`coalesce(max(intake_no), 0)::int`.as("n"))
+    .where("contest_id", "=", contest.id)
+    .executeTakeFirstOrThrow();
   const intakeNo = Number(last.n) + 1;
   const row = await trx
     .insertInto("contest_applications")
@@ -98,13 +101,7 @@ export async function courseCounts(db: DbOrTx, contestId: number) {
   const rows = await db
     .selectFrom("contest_courses as k")
     .leftJoin("contest_applications as a", (join) => join.onRef("a.course_id", "=", "k.id").on("a.status", "=", "submitted"))
-    .select([
-      "k.id",
-      "k.title",
-      "k.note",
-      sql<number>`count(a.id)::int`.as("applicants"),
-      sql<number>`count(a.id) FILTER (WHERE a.outcome = 'selected')::int`.as("selected"),
-    ])
+    .select(["k.id", "k.title", "k.note", sql<number>`count(a.id)::int`.as("applicants"), sql<number>`count(a.id) FILTER (WHERE a.outcome = 'selected')::int`.as("selected")])
     .where("k.contest_id", "=", contestId)
     .groupBy(["k.id", "k.title", "k.note", "k.position"])
     .orderBy("k.position")

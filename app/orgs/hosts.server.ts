@@ -5,9 +5,6 @@ import type { DbOrTx } from "../utils/db.server";
 export async function getHostPage(db: DbOrTx, key: string) {
   const host = await db.selectFrom("host_organisations").select(["id", "key", "name", "kind", "region"]).where("key", "=", key).executeTakeFirst();
   if (!host) return null;
-  const [contests, funds] = await Promise.all([
-    listPublishedContests(db, host.id),
-    db.selectFrom("funds").select(["id", "slug", "name"]).where("host_id", "=", host.id).orderBy("id").execute(),
-  ]);
+  const [contests, funds] = await Promise.all([listPublishedContests(db, host.id), db.selectFrom("funds").select(["id", "slug", "name"]).where("host_id", "=", host.id).orderBy("id").execute()]);
   return { host, contests, funds };
 }

@@ -21,7 +21,7 @@ import { invalid, notFound, refusal } from "../utils/http.server";
 import { titled } from "../utils/meta";
 import { GrantAwardsSection } from "../components/grant-awards";
 import { listContestAwards } from "../grants/awards.server";
-import { CoursesTable, ScreeningFunnelCard, SelectedEnterprises } from "../components/screening-parts";
+import { CoursesTable, ScreeningFunnelCard, SelectedList } from "../components/screening-parts";
 import { selectsByScreening, takesPeople } from "../contests/screening";
 import { getScreeningCallResults } from "../contests/screening.server";
 
@@ -115,7 +115,7 @@ export default function ContestPage() {
           {screened ? (
             <>
               <ScreeningFunnelCard funnel={screened.funnel} people={people} />
-              {screened.selected.length > 0 ? <SelectedEnterprises selected={screened.selected} awards={screened.awards} /> : null}
+              {screened.selected.length > 0 ? <SelectedList selected={screened.selected} /> : null}
               {people ? <CoursesTable courses={screened.courses} /> : null}
               {screened.funnel.selectedOn ? (
                 <p>

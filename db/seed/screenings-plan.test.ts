@@ -11,10 +11,19 @@ describe("the 기능보강지원사업 demo call", () => {
 
   it("adds up to the published outcome: 8 applicants, on-site inspection, the 6 named enterprises selected", () => {
     expect(applicants).toHaveLength(SCREENINGS_PUBLISHED.equipment.applicants);
-    const funnel = screeningFunnel([{ id: 1, kind: "on_site_inspection", title: "현장 실사", windowFrom: null, windowTo: null }], applicants.map((_, i) => i + 1), decisions);
+    const funnel = screeningFunnel(
+      [{ id: 1, kind: "on_site_inspection", title: "현장 실사", windowFrom: null, windowTo: null }],
+      applicants.map((_, i) => i + 1),
+      decisions,
+    );
     expect(funnel.applicants).toBe(8);
     expect(funnel.steps.map((s) => [s.entered, s.passed, s.failed, s.pending])).toEqual([[8, 6, 2, 0]]);
-    const selection = selectByScreening([{ id: 1 }], applicants.map((_, i) => i + 1), decisions, SCREENINGS_PUBLISHED.equipment.selected);
+    const selection = selectByScreening(
+      [{ id: 1 }],
+      applicants.map((_, i) => i + 1),
+      decisions,
+      SCREENINGS_PUBLISHED.equipment.selected,
+    );
     if (!selection.ok) throw new Error(`selection refused: ${selection.reason}`);
     expect(selection.selected.map((id) => applicants[id - 1]?.enterprise).sort()).toEqual([...SCREENINGS_PUBLISHED.equipment.names].sort());
   });

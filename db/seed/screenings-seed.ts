@@ -153,7 +153,14 @@ async function seedEquipmentCall(trx: Trx, hostId: number, adminId: number, oper
       await upsertApplication(
         trx,
         contest.id,
-        { enterprise: applicant.enterprise, title: applicant.project, summary: applicant.summary, socialValue: "자활 일자리 유지와 확대 (데모)", budgetWon: applicant.requestedWon, submittedAt: applicant.submittedAt },
+        {
+          enterprise: applicant.enterprise,
+          title: applicant.project,
+          summary: applicant.summary,
+          socialValue: "자활 일자리 유지와 확대 (데모)",
+          budgetWon: applicant.requestedWon,
+          submittedAt: applicant.submittedAt,
+        },
         adminId,
       ),
     );
@@ -164,36 +171,60 @@ async function seedEquipmentCall(trx: Trx, hostId: number, adminId: number, oper
     if (inspection === undefined) throw new Error("seed: the inspection step is missing");
     for (const [i, applicant] of call.applicants.entries()) {
       const applicationId = applicationIds[i] ?? 0;
-      await recordScreeningResultIn(trx, { contestId: contest.id, stepId: inspection, applicationId, passed: applicant.passed, note: applicant.note, userId: operator, now: new Date(applicant.inspectedAt) });
+      await recordScreeningResultIn(trx, {
+        contestId: contest.id,
+        stepId: inspection,
+        applicationId,
+        passed: applicant.passed,
+        note: applicant.note,
+        userId: operator,
+        now: new Date(applicant.inspectedAt),
+      });
     }
     await runSelectionInTransaction(trx, contest.id, operator, new Date(call.selectedAt));
   }
 
+  // All awards on the award day, then each payment in its turn, so the ledger reads in time order.
+  const awards = new Map<number, number>();
   for (const [i, applicant] of call.applicants.entries()) {
-    const { payment } = applicant;
-    if (!payment) continue;
-    const applicationId = applicationIds[i] ?? 0;
+    if (!applicant.payment) continue;
     const award = await recordGrantAwardIn(trx, {
       contestId: contest.id,
-      award: { applicationId, amountWon: applicant.requestedWon, lines: [{ category: grant.category, amountWon: applicant.requestedWon }] },
+      award: { applicationId: applicationIds[i] ?? 0, amountWon: applicant.requestedWon, lines: [{ category: grant.category, amountWon: applicant.requestedWon }] },
       awardedBy: operator,
       now: new Date(grant.awardedAt),
       note: "데모 금액",
     });
-    const enterprise = await trx.selectFrom("grant_awards").select("enterprise_id").where("id", "=", award.id).executeTakeFirstOrThrow();
-    const owner = await trx.selectFrom("enterprise_members").select("user_id").where("enterprise_id", "=", enterprise.enterprise_id).where("role", "=", "owner").orderBy("user_id").executeTakeFirst();
+    awards.set(i, award.id);
+  }
+  for (const [i, applicant] of call.applicants.entries()) {
+    const { payment } = applicant;
+    const awardId = awards.get(i);
+    if (!payment || awardId === undefined) continue;
+    const owner = await trx
+      .selectFrom("grant_awards")
+      .innerJoin("enterprise_members", "enterprise_members.enterprise_id", "grant_awards.enterprise_id")
+      .select("enterprise_members.user_id")
+      .where("grant_awards.id", "=", awardId)
+      .where("enterprise_members.role", "=", "owner")
+      .orderBy("enterprise_members.user_id")
+      .executeTakeFirst();
     if (!owner) throw new Error(`seed: ${applicant.enterprise} has no owner to request its grant`);
-    const request = await requestGrantDisbursementIn(trx, { uploadDir, now: new Date(payment.requestedAt) }, {
-      grantAwardId: award.id,
-      expenseCategory: grant.category,
-      requestedBy: owner.user_id,
-      kind: "expense",
-      amount: applicant.requestedWon,
-      payee: payment.payee,
-      description: `${payment.description} (데모)`,
-      idempotencyKey: paymentKey(i),
-      receipts: [],
-    });
+    const request = await requestGrantDisbursementIn(
+      trx,
+      { uploadDir, now: new Date(payment.requestedAt) },
+      {
+        grantAwardId: awardId,
+        expenseCategory: grant.category,
+        requestedBy: owner.user_id,
+        kind: "expense",
+        amount: applicant.requestedWon,
+        payee: payment.payee,
+        description: `${payment.description} (데모)`,
+        idempotencyKey: paymentKey(i),
+        receipts: [],
+      },
+    );
     if (!request.created) continue;
     // Above the threshold: two different operators of the centre, neither a member of the enterprise.
     const context = { origin: ORIGIN, now: new Date(payment.approvedAt) };

@@ -1,14 +1,15 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { dictionaries } from "../../app/i18n/messages";
-import { equipmentCall, SCREENINGS_PUBLISHED } from "../../db/seed/screenings-plan";
+import { certificateProgramme, equipmentCall, SCREENINGS_PUBLISHED } from "../../db/seed/screenings-plan";
 import { launchBrowser } from "../support/browser";
 import { logInPage, screenshot } from "../support/pages";
 import { startTestServer, type TestServer } from "../support/server";
 
 // The self-sufficiency centre's on-site inspection call as the demo shows it: its operator finds
 // the inspection results and the paid grants; the public finds the call from the contests list,
-// reads its funnel and results, and reaches the host's page — on a desktop and on a phone.
+// reads its funnel and results, and reaches the host's page and the centre's certificate course —
+// on a desktop and on a phone.
 
 const m = dictionaries.ko;
 const w = m.contestWork;
@@ -35,7 +36,10 @@ describe.runIf(inject("chromium"))("the 기능보강지원사업 inspection call
   it("the centre's operator finds every applicant's inspection result and the six grants paid", async () => {
     const page = await logInPage(browser, server.url, "center@hamkke.demo");
     await page.goto(`${server.url}/staff/contests`);
-    await page.getByRole("row", { name: new RegExp(equipmentCall.title) }).getByRole("link", { name: w.manage }).click();
+    await page
+      .getByRole("row", { name: new RegExp(equipmentCall.title) })
+      .getByRole("link", { name: w.manage })
+      .click();
     await page.getByRole("link", { name: w.tabs.applications }).click();
     await page.waitForURL(/\/staff\/contests\/\d+\/applications$/);
     // A screening call has no jury and no crowdfunding round.
@@ -58,7 +62,7 @@ describe.runIf(inject("chromium"))("the 기능보강지원사업 inspection call
     expect(await coffee.locator("td.num").allTextContents()).toEqual(["7,000,000원", "7,000,000원"]);
     await coffee.getByRole("link", { name: m.round.view }).click();
     await page.waitForURL(/\/grants\/\d+$/);
-    expect(await page.textContent("main")).toContain("커피머신 납품업체 (데모)");
+    await expect.poll(() => page.textContent("main")).toContain("커피머신 납품업체 (데모)");
     await screenshot(page, "screening-staff-grant-ko");
     await page.context().close();
   });
@@ -71,7 +75,7 @@ describe.runIf(inject("chromium"))("the 기능보강지원사업 inspection call
     expect(await page.getByTestId("funnel-summary").textContent()).toBe(s.summary(8, 6));
     const selected = page.getByTestId("selected-enterprise");
     await expect.poll(() => selected.count()).toBe(6);
-    expect((await selected.locator("td.cell-title a").allTextContents()).sort()).toEqual(selectedNames);
+    expect((await selected.locator("a").allTextContents()).sort()).toEqual(selectedNames);
     // Who failed the inspection, and why, stays with the centre.
     for (const note of failedNotes) expect(await page.textContent("body")).not.toContain(note);
     await screenshot(page, "screening-contest-ko");
@@ -90,6 +94,13 @@ describe.runIf(inject("chromium"))("the 기능보강지원사업 inspection call
     const calls = page.getByTestId("host-contests").getByTestId("contest-card");
     await expect.poll(() => calls.count()).toBe(2);
     await screenshot(page, "screening-host-ko");
+
+    // The certificate course beside it: the funnel and courses, no person.
+    await calls.filter({ hasText: certificateProgramme.title }).getByRole("link", { name: certificateProgramme.title }).click();
+    await page.waitForURL(`**/contests/${certificateProgramme.slug}`);
+    expect(await page.getByTestId("funnel-summary").textContent()).toBe(s.peopleSummary(53, 42));
+    expect(await page.getByTestId("course").count()).toBe(certificateProgramme.courses.length);
+    await screenshot(page, "screening-certificates-ko");
     await page.context().close();
   });
 
@@ -97,13 +108,17 @@ describe.runIf(inject("chromium"))("the 기능보강지원사업 inspection call
     const page = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })).newPage();
     await page.goto(`${server.url}/contests/${equipmentCall.slug}`);
     expect(await page.getByTestId("funnel-summary").textContent()).toBe(s.summary(8, 6));
-    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     await screenshot(page, "screening-contest-ko-mobile");
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+    await page.goto(`${server.url}/contests/${certificateProgramme.slug}/results`);
+    expect(await page.getByTestId("screening-outcome").textContent()).toBe(s.peopleSummary(53, 42));
+    await screenshot(page, "screening-certificates-results-ko-mobile");
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     await page.goto(`${server.url}/contests/${equipmentCall.slug}/results`);
     await page.getByTestId("language-switch").click();
     await expect.poll(() => page.getByTestId("screening-outcome").textContent()).toBe(dictionaries.en.screening.summary(8, 6));
-    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     await screenshot(page, "screening-results-en-mobile");
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     await page.context().close();
   });
 });

@@ -60,7 +60,12 @@ describe("the 기능보강지원사업 call in the demo data", () => {
       .select(["e.name", "a.outcome", "a.rank"])
       .where("a.contest_id", "=", id)
       .execute();
-    expect(outcomes.filter((o) => o.outcome === "selected").map((o) => o.name).sort()).toEqual([...SCREENINGS_PUBLISHED.equipment.names].sort());
+    expect(
+      outcomes
+        .filter((o) => o.outcome === "selected")
+        .map((o) => o.name)
+        .sort(),
+    ).toEqual([...SCREENINGS_PUBLISHED.equipment.names].sort());
     expect(outcomes.filter((o) => o.outcome === "screened_out")).toHaveLength(2);
     expect(outcomes.every((o) => o.rank === null)).toBe(true);
     // 찬찬찬 and 커피마루 운암점 are the enterprises of the fund's demo loans, not copies of them.
@@ -270,7 +275,13 @@ describe("a training programme run by an operator", () => {
       "contest_applications_applicant_kind",
       t.db.insertInto("contest_applications").values({ contest_id: equipment, intake_no: 99, course_id: course, title: "접수", status: "draft" }).execute(),
     );
-    const otherCourse = (await t.db.selectFrom("contest_courses").select("id").where("contest_id", "=", await contestId(certificateProgramme.slug)).executeTakeFirstOrThrow()).id;
+    const otherCourse = (
+      await t.db
+        .selectFrom("contest_courses")
+        .select("id")
+        .where("contest_id", "=", await contestId(certificateProgramme.slug))
+        .executeTakeFirstOrThrow()
+    ).id;
     await refusedWith(
       "contest_applications_course_fk",
       t.db.insertInto("contest_applications").values({ contest_id: id, intake_no: 99, course_id: otherCourse, title: "접수", status: "draft" }).execute(),
