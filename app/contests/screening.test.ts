@@ -1,7 +1,19 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { seeded } from "../../tests/support/fast-check";
-import { screeningFunnel, selectByScreening, selectsByScreening, takesPeople, type ScreeningDecision, type ScreeningStep } from "./screening";
+import { parseCsv } from "../utils/csv";
+import {
+  COURSES_CSV_HEADER,
+  FUNNEL_CSV_HEADER,
+  screeningCsv,
+  screeningFunnel,
+  SELECTED_CSV_HEADER,
+  selectByScreening,
+  selectsByScreening,
+  takesPeople,
+  type ScreeningDecision,
+  type ScreeningStep,
+} from "./screening";
 
 const documents: ScreeningStep = { id: 10, kind: "document_review", title: "서류 심사", windowFrom: null, windowTo: null };
 const interview: ScreeningStep = { id: 11, kind: "interview", title: "면접", windowFrom: "2018-03-26", windowTo: "2018-03-30" };
@@ -80,5 +92,33 @@ describe("selection by screening", () => {
     const all = [1, 2, 3].flatMap((id) => [pass(id, 10), pass(id, 11)]);
     expect(selectByScreening([documents, interview], [1, 2, 3], all, 2)).toEqual({ ok: false, reason: "tooManyPassed", passed: 3 });
     expect(selectByScreening([], [1], [], 1)).toEqual({ ok: false, reason: "noSteps", passed: 0 });
+  });
+});
+
+describe("the screening CSV", () => {
+  const funnel = { ...screeningFunnel([documents, interview], [1, 2, 3], [pass(1, 10), pass(1, 11), pass(2, 10), fail(2, 11), fail(3, 10)]), selected: 1, openOn: "2018-03-05", closeOn: "2018-03-16" };
+
+  it("chains the funnel's rows and lists a grant call's selected enterprises with award and payment", () => {
+    const csv = screeningCsv("grant_call", {
+      funnel,
+      selected: [{ id: 1, title: "장비 보강", budget_won: 5_000_000, enterprise_name: "찬찬찬", enterprise_type: "self_sufficiency_enterprise" }],
+      awards: [{ application_id: 1, amount_won: 5_000_000, spentWon: 2_000_000 }],
+      courses: [],
+    });
+    const [funnelTable = "", selectedTable = ""] = csv.split("\r\n\r\n");
+    const rows = parseCsv(funnelTable);
+    expect(rows[0]).toEqual([...FUNNEL_CSV_HEADER]);
+    expect(rows.slice(1).map((r) => [r[0], r[5], r[6], r[7], r[8]])).toEqual([
+      ["application", "3", "3", "0", "0"],
+      ["1", "3", "2", "1", "0"],
+      ["2", "2", "1", "1", "0"],
+      ["selection", "1", "1", "0", "0"],
+    ]);
+    expect(parseCsv(selectedTable)).toEqual([[...SELECTED_CSV_HEADER], ["찬찬찬", "self_sufficiency_enterprise", "장비 보강", "5000000", "5000000", "2000000"]]);
+  });
+
+  it("gives a training programme's courses as counts, never its applicants", () => {
+    const csv = screeningCsv("training", { funnel, selected: [], awards: [], courses: [{ title: "요양보호사", applicants: 3, selected: 1 }] });
+    expect(parseCsv(csv.split("\r\n\r\n")[1] ?? "")).toEqual([[...COURSES_CSV_HEADER], ["요양보호사", "3", "1"]]);
   });
 });

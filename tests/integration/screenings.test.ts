@@ -115,6 +115,8 @@ describe("the 기능보강지원사업 call in the demo data", () => {
     expect(results).toContain(ko.screening.summary(8, 6));
     expect(results).toContain('data-testid="ledger-entries"');
     expect(results).toContain("31,400,000원");
+    const report = await app.client().get(`/contests/${equipmentCall.slug}/report`);
+    expect([report.status, report.headers.get("Location")]).toEqual([302, `/contests/${equipmentCall.slug}/results`]);
 
     const response = await app.client().get(`/contests/${equipmentCall.slug}/results.csv`);
     expect(response.headers.get("Content-Type")).toContain("text/csv");
