@@ -20,11 +20,6 @@ import { titled } from "../utils/meta";
 
 export const meta = titled((m) => m.contestWork.tabs.applications);
 
-/** Forms in the side column show their own errors there (while they are shown). */
-function shownInAside(intent: unknown, open: boolean): boolean {
-  return intent === "addStep" || intent === "select" || (open && (intent === "addCourse" || intent === "registerIntake"));
-}
-
 export async function loader(args: LoaderFunctionArgs) {
   const { contest } = await requireContestStaff(args, idParam(args.params.id));
   const { db, clock } = args.context.services;
@@ -91,11 +86,14 @@ export default function StaffApplications() {
   const asideFailure = (name: string) => (intent === name ? failure : null);
   const people = takesPeople(contest.kind);
   const applicantLabel = (a: { intake_no: number | null; title: string }) => (a.intake_no !== null ? sc.intakeNo(a.intake_no) : a.title);
+  // The side column's forms show their errors there, while they are on the page.
+  const asideIntents = ["addStep", ...(selectsByScreening(contest.kind) ? ["select"] : []), ...(people && !contest.selected_at ? ["addCourse", "registerIntake"] : [])];
+  const failureAbove = !asideIntents.includes(String(intent));
   return (
     <div className="container page">
       <StaffContestNav contest={contest} />
-      {!shownInAside(intent, people && !contest.selected_at) ? <FormAlert failure={failure} /> : null}
-      {!shownInAside(intent, people && !contest.selected_at) ? <FormErrorList failure={failure} /> : null}
+      {failureAbove ? <FormAlert failure={failure} /> : null}
+      {failureAbove ? <FormErrorList failure={failure} /> : null}
       <div className="two-col">
         <section className="stack">
           <h2 className="section">{w.applicationsTitle}</h2>
