@@ -31,7 +31,7 @@ export type CampaignState =
   | "failed"
   | "cancelled";
 export type FundingModel = "all_or_nothing" | "keep_it_all";
-export type ContestKind = "crowdfunding" | "pitch";
+export type ContestKind = "crowdfunding" | "pitch" | "grant_call" | "training";
 export type ContestStageKind =
   | "pre_workshop"
   | "application"
@@ -689,7 +689,10 @@ export interface ContestEventRegistrationsTable {
 export interface ContestApplicationsTable {
   id: Id;
   contest_id: number;
-  enterprise_id: number;
+  /** null for a training programme's intake entry (20261127_1901). */
+  enterprise_id: number | null;
+  intake_no: number | null;
+  course_id: number | null;
   title: string;
   summary: Generated<string>;
   social_value: Generated<string>;
@@ -710,6 +713,15 @@ export interface ContestApplicationsTable {
   created_by: number | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+}
+
+// 20261127_1901_screening_calls
+export interface ContestCoursesTable {
+  id: Id;
+  contest_id: number;
+  position: number;
+  title: string;
+  note: Generated<string>;
 }
 
 export interface ContestApplicationDocumentsTable {
@@ -1192,6 +1204,7 @@ export interface DB {
   contest_events: ContestEventsTable;
   contest_event_registrations: ContestEventRegistrationsTable;
   contest_applications: ContestApplicationsTable;
+  contest_courses: ContestCoursesTable;
   contest_application_documents: ContestApplicationDocumentsTable;
   contest_screening_steps: ContestScreeningStepsTable;
   contest_screening_results: ContestScreeningResultsTable;

@@ -1,30 +1,33 @@
 import type { SerializeFrom } from "@remix-run/node";
 import { NavLink } from "@remix-run/react";
-import type { EnterpriseType } from "../../db/types";
+import type { ContestKind, EnterpriseType } from "../../db/types";
 import { CONTEST_KINDS } from "../contests/contests";
+import { selectsByScreening, takesPeople } from "../contests/screening";
 import { useMessages } from "../i18n/use-messages";
 import { ENTERPRISE_TYPES } from "../orgs/enterprises";
 import type { FormFailure } from "../utils/forms";
 import { Field, SelectField, TextAreaField } from "./form";
 
-/** Tabs of an operator's contest pages. */
-export function StaffContestNav({ contestId, title }: { contestId: number; title: string }) {
+/** Tabs of an operator's contest pages; a call decided by screening has no jury and no crowdfunding round. */
+export function StaffContestNav({ contest }: { contest: { id: number; title: string; kind: ContestKind } }) {
   const m = useMessages();
+  const base = `/staff/contests/${contest.id}`;
+  const scored = !selectsByScreening(contest.kind);
   const tabs = [
-    { to: `/staff/contests/${contestId}`, label: m.contestWork.tabs.settings, end: true },
-    { to: `/staff/contests/${contestId}/events`, label: m.contestWork.tabs.events, end: false },
-    { to: `/staff/contests/${contestId}/applications`, label: m.contestWork.tabs.applications, end: false },
-    { to: `/staff/contests/${contestId}/jury`, label: m.contestWork.tabs.jury, end: false },
-    { to: `/staff/contests/${contestId}/matching`, label: m.matching.tab, end: false },
-    { to: `/staff/contests/${contestId}/round`, label: m.round.tabs.round, end: false },
-    { to: `/staff/contests/${contestId}/grants`, label: m.round.tabs.grants, end: false },
-  ];
+    { to: base, label: m.contestWork.tabs.settings, end: true, show: true },
+    { to: `${base}/events`, label: m.contestWork.tabs.events, end: false, show: true },
+    { to: `${base}/applications`, label: m.contestWork.tabs.applications, end: false, show: true },
+    { to: `${base}/jury`, label: m.contestWork.tabs.jury, end: false, show: scored },
+    { to: `${base}/matching`, label: m.matching.tab, end: false, show: scored },
+    { to: `${base}/round`, label: m.round.tabs.round, end: false, show: scored },
+    { to: `${base}/grants`, label: m.round.tabs.grants, end: false, show: !takesPeople(contest.kind) },
+  ].filter((t) => t.show);
   return (
     <header className="page-header">
       <p className="small">
         <NavLink to="/staff/contests">{m.contestWork.staffTitle}</NavLink>
       </p>
-      <h1>{title}</h1>
+      <h1>{contest.title}</h1>
       <nav className="tabs" aria-label={m.contestWork.staffTitle}>
         {tabs.map((t) => (
           <NavLink key={t.to} to={t.to} end={t.end} className={({ isActive }) => (isActive ? "tab active" : "tab")}>

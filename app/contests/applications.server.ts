@@ -134,7 +134,8 @@ export async function getApplication(db: DbOrTx, applicationId: number) {
     .select([
       "a.id",
       "a.contest_id",
-      "a.enterprise_id",
+      // From the joined enterprise, so never null: an intake entry of a training programme has no page here.
+      "e.id as enterprise_id",
       "a.title",
       "a.summary",
       "a.social_value",
@@ -227,24 +228,37 @@ export interface ScreeningDecision {
 }
 
 export async function recordScreeningResult(db: Database, d: ScreeningDecision): Promise<void> {
-  await db.transaction().execute(async (trx: Tx) => {
-    const step = await trx.selectFrom("contest_screening_steps").select("id").where("id", "=", d.stepId).where("contest_id", "=", d.contestId).executeTakeFirst();
-    if (!step) throw new AppError("invalidChoice", 422, "stepId");
-    const application = await trx
-      .selectFrom("contest_applications as a")
-      .innerJoin("contests as c", "c.id", "a.contest_id")
-      .select(["a.status", "c.selected_at"])
-      .where("a.id", "=", d.applicationId)
-      .where("a.contest_id", "=", d.contestId)
-      .executeTakeFirst();
-    if (!application || application.status !== "submitted") throw new AppError("invalidChoice", 422, "applicationId");
-    if (application.selected_at) throw new AppError("alreadySelected", 409);
-    await trx
-      .insertInto("contest_screening_results")
-      .values({ step_id: d.stepId, application_id: d.applicationId, passed: d.passed, note: d.note, decided_by: d.userId, decided_at: d.now })
-      .onConflict((oc) => oc.columns(["step_id", "application_id"]).doUpdateSet({ passed: d.passed, note: d.note, decided_by: d.userId, decided_at: d.now }))
-      .execute();
-  });
+  await db.transaction().execute((trx) => recordScreeningResultIn(trx, d));
+}
+
+/** The same inside the caller's transaction (the demo seed writes its history this way). */
+export async function recordScreeningResultIn(trx: Tx, d: ScreeningDecision): Promise<void> {
+  const step = await trx.selectFrom("contest_screening_steps").select("id").where("id", "=", d.stepId).where("contest_id", "=", d.contestId).executeTakeFirst();
+  if (!step) throw new AppError("invalidChoice", 422, "stepId");
+  const application = await trx
+    .selectFrom("contest_applications as a")
+    .innerJoin("contests as c", "c.id", "a.contest_id")
+    .select(["a.status", "c.selected_at"])
+    .where("a.id", "=", d.applicationId)
+    .where("a.contest_id", "=", d.contestId)
+    .executeTakeFirst();
+  if (!application || application.status !== "submitted") throw new AppError("invalidChoice", 422, "applicationId");
+  if (application.selected_at) throw new AppError("alreadySelected", 409);
+  await trx
+    .insertInto("contest_screening_results")
+    .values({ step_id: d.stepId, application_id: d.applicationId, passed: d.passed, note: d.note, decided_by: d.userId, decided_at: d.now })
+    .onConflict((oc) => oc.columns(["step_id", "application_id"]).doUpdateSet({ passed: d.passed, note: d.note, decided_by: d.userId, decided_at: d.now }))
+    .execute();
+}
+
+/** Every decision of a contest's screening, for the funnel and for selection by screening. */
+export async function listScreeningDecisions(db: DbOrTx, contestId: number): Promise<{ stepId: number; applicationId: number; passed: boolean }[]> {
+  return db
+    .selectFrom("contest_screening_results as r")
+    .innerJoin("contest_screening_steps as s", "s.id", "r.step_id")
+    .select(["r.step_id as stepId", "r.application_id as applicationId", "r.passed"])
+    .where("s.contest_id", "=", contestId)
+    .execute();
 }
 
 export async function listScreeningResults(db: DbOrTx, contestId: number) {
@@ -257,12 +271,16 @@ export async function listScreeningResults(db: DbOrTx, contestId: number) {
     .execute();
 }
 
+/** An enterprise's application, or a training programme's intake entry (no enterprise, a course). */
 export async function listApplicationsForStaff(db: DbOrTx, contestId: number) {
   return db
     .selectFrom("contest_applications as a")
-    .innerJoin("enterprises as e", "e.id", "a.enterprise_id")
+    .leftJoin("enterprises as e", "e.id", "a.enterprise_id")
+    .leftJoin("contest_courses as k", "k.id", "a.course_id")
     .select([
       "a.id",
+      "a.intake_no",
+      "k.title as course_title",
       "a.title",
       "a.status",
       "a.eligible",
@@ -291,6 +309,7 @@ export async function listApplicationsForStaff(db: DbOrTx, contestId: number) {
     ])
     .where("a.contest_id", "=", contestId)
     .orderBy((eb) => eb.fn.coalesce("a.rank", eb.val(1_000_000)))
+    .orderBy("a.intake_no")
     .orderBy("a.submitted_at")
     .orderBy("a.id")
     .execute();

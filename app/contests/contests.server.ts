@@ -1,11 +1,13 @@
 import type { DbOrTx } from "../utils/db.server";
 
-export async function listPublishedContests(db: DbOrTx) {
+/** Every published contest, newest first; only one host's with `hostId`. */
+export async function listPublishedContests(db: DbOrTx, hostId?: number) {
   const contests = await db
     .selectFrom("contests")
     .innerJoin("host_organisations", "host_organisations.id", "contests.host_id")
-    .select(["contests.id", "contests.slug", "contests.kind", "contests.title", "contests.purpose", "contests.select_count", "host_organisations.name as host_name"])
+    .select(["contests.id", "contests.slug", "contests.kind", "contests.title", "contests.purpose", "contests.select_count", "host_organisations.name as host_name", "host_organisations.key as host_key"])
     .where("contests.published", "=", true)
+    .$if(hostId !== undefined, (qb) => qb.where("contests.host_id", "=", hostId ?? 0))
     .orderBy("contests.id", "desc")
     .execute();
   const stages = await listStages(
@@ -29,7 +31,7 @@ export async function getPublishedContest(db: DbOrTx, slug: string) {
   const contest = await db
     .selectFrom("contests")
     .innerJoin("host_organisations", "host_organisations.id", "contests.host_id")
-    .select(["contests.id", "contests.slug", "contests.kind", "contests.title", "contests.purpose", "contests.select_count", "host_organisations.name as host_name"])
+    .select(["contests.id", "contests.slug", "contests.kind", "contests.title", "contests.purpose", "contests.select_count", "host_organisations.name as host_name", "host_organisations.key as host_key"])
     .where("contests.slug", "=", slug)
     .where("contests.published", "=", true)
     .executeTakeFirst();

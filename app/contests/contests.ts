@@ -5,7 +5,7 @@ import { choice, isoDateField, optionalIsoDateField, optionalText, requiredText,
 
 // Form schemas of the contest workflow. Every message is an ErrorKey.
 
-export const CONTEST_KINDS = ["crowdfunding", "pitch"] as const;
+export const CONTEST_KINDS = ["crowdfunding", "pitch", "grant_call", "training"] as const;
 export const EVENT_KINDS = ["workshop", "briefing"] as const;
 export const SCREENING_KINDS = ["document_review", "interview", "on_site_inspection"] as const;
 export const EDITABLE_STAGES = [
@@ -210,6 +210,13 @@ export const screeningResultSchema = z
     note: optionalText(1000),
   })
   .refine((v) => v.decision === "pass" || v.note.length > 0, { path: ["note"], message: "required", ...whenFieldsValid("decision", "note") });
+
+/** A certificate course of a training programme. */
+export const courseSchema = z.object({ title: requiredText(100), note: optionalText(300) });
+export type CourseInput = z.output<typeof courseSchema>;
+
+/** An intake entry of a training programme: only the course; the person stays with the centre. */
+export const intakeSchema = z.object({ courseId: wholeNumber(1, Number.MAX_SAFE_INTEGER) });
 
 export const assignJurorSchema = z.object({ userId: wholeNumber(1, Number.MAX_SAFE_INTEGER) });
 export const conflictSchema = z.object({ reason: requiredText(500) });

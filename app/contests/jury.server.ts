@@ -4,6 +4,8 @@ import type { Database, DbOrTx, Tx } from "../utils/db.server";
 import { isCheckViolation } from "../utils/pg-errors";
 import type { ScoreInput } from "./contests";
 import { rankApplications, type Candidate, type ScoreSheet } from "./scoring";
+import { selectByScreening, selectsByScreening } from "./screening";
+import { listScreeningDecisions } from "./applications.server";
 import { CSV_BOM, toCsv } from "../utils/csv";
 
 // Jury scores, conflicts of interest, peer evaluation, selection and the published results.
@@ -194,12 +196,13 @@ export function runSelection(db: Database, contestId: number, userId: number, no
 export async function runSelectionInTransaction(trx: Tx, contestId: number, userId: number, now: Date): Promise<SelectionOutcome> {
   const contest = await trx
     .selectFrom("contests")
-    .select(["id", "select_count", "jury_weight_pct", "peer_weight_pct", "selected_at"])
+    .select(["id", "kind", "select_count", "jury_weight_pct", "peer_weight_pct", "selected_at"])
     .where("id", "=", contestId)
     .forUpdate()
     .executeTakeFirstOrThrow();
   if (contest.selected_at) throw new AppError("alreadySelected", 409);
   if (!contest.select_count) throw new AppError("publishIncomplete", 422);
+  if (selectsByScreening(contest.kind)) return selectScreenedInTransaction(trx, contestId, contest.select_count, userId, now);
   const criteria = (await trx.selectFrom("contest_criteria").select(["id", "weight_pct"]).where("contest_id", "=", contestId).execute()).map((c) => ({ id: c.id, weightPct: c.weight_pct }));
   if (criteria.reduce((s, c) => s + c.weightPct, 0) !== 100) throw new AppError("publishIncomplete", 422);
 
@@ -248,6 +251,28 @@ export async function runSelectionInTransaction(trx: Tx, contestId: number, user
   }
   await trx.updateTable("contests").set({ selected_at: now, selected_by: userId, updated_at: now }).where("id", "=", contestId).execute();
   return { selected: result.ranking.filter((r) => r.selected).length, ranked: result.ranking.length, screenedOut: failed.size };
+}
+
+const SCREENING_REFUSALS = { noSteps: "screeningStepsMissing", incomplete: "screeningIncomplete", tooManyPassed: "tooManyPassed" } as const;
+
+/** A call decided by screening: everyone who passed every step is selected (decision 65). */
+async function selectScreenedInTransaction(trx: Tx, contestId: number, selectCount: number, userId: number, now: Date): Promise<SelectionOutcome> {
+  const [submitted, steps, decisions] = await Promise.all([
+    trx.selectFrom("contest_applications").select("id").where("contest_id", "=", contestId).where("status", "=", "submitted").orderBy("id").execute(),
+    trx.selectFrom("contest_screening_steps").select("id").where("contest_id", "=", contestId).execute(),
+    listScreeningDecisions(trx, contestId),
+  ]);
+  const choice = selectByScreening(
+    steps,
+    submitted.map((a) => a.id),
+    decisions,
+    selectCount,
+  );
+  if (!choice.ok) throw new AppError(SCREENING_REFUSALS[choice.reason], 409);
+  if (choice.selected.length > 0) await trx.updateTable("contest_applications").set({ outcome: "selected", updated_at: now }).where("id", "in", choice.selected).execute();
+  if (choice.screenedOut.length > 0) await trx.updateTable("contest_applications").set({ outcome: "screened_out", updated_at: now }).where("id", "in", choice.screenedOut).execute();
+  await trx.updateTable("contests").set({ selected_at: now, selected_by: userId, updated_at: now }).where("id", "=", contestId).execute();
+  return { selected: choice.selected.length, ranked: 0, screenedOut: choice.screenedOut.length };
 }
 
 /** The published ranking (only once selection has run). */

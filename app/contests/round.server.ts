@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { sql } from "kysely";
+import { sql, type NotNull } from "kysely";
 import { MIN_GOAL_WON } from "../campaigns/campaign";
 import { AppError } from "../utils/app-error";
 import type { Database, DbOrTx } from "../utils/db.server";
@@ -41,6 +41,8 @@ export async function createRoundDrafts(db: Database, input: { contestId: number
       .select(["id", "enterprise_id", "title", "summary", "social_value", "budget_won", "campaign_id"])
       .where("contest_id", "=", contest.id)
       .where("outcome", "=", "selected")
+      .where("enterprise_id", "is not", null)
+      .$narrowType<{ enterprise_id: NotNull }>()
       .orderBy("rank")
       .orderBy("id")
       .execute();

@@ -85,6 +85,7 @@ export async function updateContestSettings(db: Database, contestId: number, inp
     });
   } catch (error) {
     if (isCheckViolation(error, "contests_selection_final")) throw new AppError("alreadySelected", 409);
+    if (isCheckViolation(error, "contests_kind_fixed")) throw new AppError("kindFixed", 409, "kind");
     throw error;
   }
 }

@@ -18,12 +18,13 @@ import { pledges } from "./messages/pledges";
 import { privacy } from "./messages/privacy";
 import { results } from "./messages/results";
 import { round } from "./messages/round";
+import { screening } from "./messages/screening";
 import { spending } from "./messages/spending";
 import { staffCampaigns } from "./messages/staff-campaigns";
 import { staff } from "./messages/staff";
 
 // One group per area of the product; each group is checked to have the same keys in both languages.
-const groups = { common, auth, errors, notices, enterprises, home, staff, account, dev, contests, campaigns, ledger, fund, pledges, staffCampaigns, spending, contestWork, loans, results, matching, round, privacy };
+const groups = { common, auth, errors, notices, enterprises, home, staff, account, dev, contests, campaigns, ledger, fund, pledges, staffCampaigns, spending, contestWork, loans, results, matching, round, privacy, screening };
 
 type Groups = typeof groups;
 export type Messages = { [K in keyof Groups]: Groups[K]["ko"] };

@@ -21,6 +21,9 @@ import { invalid, notFound, refusal } from "../utils/http.server";
 import { titled } from "../utils/meta";
 import { GrantAwardsSection } from "../components/grant-awards";
 import { listContestAwards } from "../grants/awards.server";
+import { CoursesTable, ScreeningFunnelCard, SelectedList } from "../components/screening-parts";
+import { selectsByScreening, takesPeople } from "../contests/screening";
+import { getScreeningCallResults } from "../contests/screening.server";
 
 export const meta = titled<typeof loader>((m, data) => data?.contest.title ?? m.contests.indexTitle);
 
@@ -38,7 +41,8 @@ export async function loader(args: LoaderFunctionArgs) {
   const pool = await getPool(db, contest.id);
   const matchingPool = pool ? { sponsorName: pool.sponsor_name, figures: pool.figures, closed: pool.closed_at !== null } : null;
   const ranking = details.rules.selected_at ? await listRanking(db, contest.id) : [];
-  const awards = details.grant ? await listContestAwards(db, contest.id) : [];
+  const screened = selectsByScreening(contest.kind) ? await getScreeningCallResults(db, contest) : null;
+  const awards = screened ? screened.awards : details.grant ? await listContestAwards(db, contest.id) : [];
   const registered = user ? await listUserEventRegistrations(db, user.id, details.events.map((e) => e.id)) : [];
   const mine = user ? await listApplicationsOfEnterprises(db, contest.id, user.memberships.map((mb) => mb.enterpriseId)) : [];
   const events = details.events.map((e) => ({ ...e, registered: registered.includes(e.id), open: now < registrationClosesAt(new Date(e.starts_at)) }));
@@ -55,6 +59,7 @@ export async function loader(args: LoaderFunctionArgs) {
     myApplication: mine[0] ?? null,
     signedIn: user !== null,
     matchingPool,
+    screened,
   });
 }
 
@@ -81,19 +86,20 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function ContestPage() {
-  const { contest, campaigns, today, rules, grant, awards, events, ranking, window, myApplication, signedIn, matchingPool } = useLoaderData<typeof loader>();
+  const { contest, campaigns, today, rules, grant, awards, events, ranking, window, myApplication, signedIn, matchingPool, screened } = useLoaderData<typeof loader>();
   const failure = useFormFailure();
   const m = useMessages();
   const locale = useLocale();
   const w = m.contestWork;
+  const people = takesPeople(contest.kind);
   return (
     <div className="container page">
       <header className="page-header">
         <span className="badge badge-brand">{m.contests.kinds[contest.kind]}</span>
         <h1 style={{ marginTop: 10 }}>{contest.title}</h1>
         <p>
-          {m.contests.host}: {contest.host_name}
-          {contest.select_count ? ` · ${m.contests.selectCount(contest.select_count)}` : ""}
+          {m.contests.host}: <Link to={`/hosts/${contest.host_key}`}>{contest.host_name}</Link>
+          {contest.select_count ? ` · ${people ? m.screening.selectPeople(contest.select_count) : m.contests.selectCount(contest.select_count)}` : ""}
           {rules.fields.length > 0 ? ` · ${rules.fields.join(", ")}` : ""}
         </p>
       </header>
@@ -104,6 +110,21 @@ export default function ContestPage() {
               <h2>{m.contests.purpose}</h2>
               <p>{contest.purpose}</p>
             </div>
+          ) : null}
+
+          {screened ? (
+            <>
+              <ScreeningFunnelCard funnel={screened.funnel} people={people} />
+              {screened.selected.length > 0 ? <SelectedList selected={screened.selected} /> : null}
+              {people ? <CoursesTable courses={screened.courses} /> : null}
+              {screened.funnel.selectedOn ? (
+                <p>
+                  <Link to={`/contests/${contest.slug}/results`} className="button button-secondary button-small" data-testid="screening-results-link">
+                    {m.screening.resultsLink}
+                  </Link>
+                </p>
+              ) : null}
+            </>
           ) : null}
 
           {ranking.length > 0 ? (
@@ -221,27 +242,31 @@ export default function ContestPage() {
             })}
           </div>
 
-          <div className="section page-header-row">
-            <h2>{m.contests.campaigns}</h2>
-            {campaigns.length > 0 ? (
-              <Link to={`/contests/${contest.slug}/results`} className="button button-secondary button-small" data-testid="round-results-link">
-                {m.results.link}
-              </Link>
-            ) : null}
-          </div>
-          {campaigns.length === 0 ? <p className="muted">{m.contests.noCampaigns}</p> : null}
-          <div className="grid">
-            {campaigns.map((c) => (
-              <CampaignCard key={c.id} campaign={c} today={today} />
-            ))}
-          </div>
+          {screened ? null : (
+            <>
+              <div className="section page-header-row">
+                <h2>{m.contests.campaigns}</h2>
+                {campaigns.length > 0 ? (
+                  <Link to={`/contests/${contest.slug}/results`} className="button button-secondary button-small" data-testid="round-results-link">
+                    {m.results.link}
+                  </Link>
+                ) : null}
+              </div>
+              {campaigns.length === 0 ? <p className="muted">{m.contests.noCampaigns}</p> : null}
+              <div className="grid">
+                {campaigns.map((c) => (
+                  <CampaignCard key={c.id} campaign={c} today={today} />
+                ))}
+              </div>
+            </>
+          )}
         </section>
         <aside className="stack">
           <div className="card" data-testid="apply-box">
             <h2>{w.eligibilityTitle}</h2>
             <ul className="plain-list">
               <li>{rules.eligible_regions.length > 0 ? rules.eligible_regions.join(", ") : w.anyRegion}</li>
-              <li>{rules.eligible_types.length > 0 ? rules.eligible_types.map((t) => m.common.enterpriseTypes[t]).join(", ") : w.anyType}</li>
+              {people ? null : <li>{rules.eligible_types.length > 0 ? rules.eligible_types.map((t) => m.common.enterpriseTypes[t]).join(", ") : w.anyType}</li>}
               {rules.age_min !== null || rules.age_max !== null ? <li>{w.ageBand(rules.age_min, rules.age_max)}</li> : null}
             </ul>
             {rules.applications_open_on && rules.applications_close_on ? (
@@ -250,7 +275,11 @@ export default function ContestPage() {
                 <span className={`badge ${window === "open" ? "badge-live" : ""}`}>{w.windowStates[window]}</span>
               </p>
             ) : null}
-            {myApplication ? (
+            {people ? (
+              <p className="small" data-testid="apply-through-centre">
+                {m.screening.applyThroughCentre}
+              </p>
+            ) : myApplication ? (
               <Link to={`/applications/${myApplication.id}`} className="button button-secondary">
                 {w.myApplication}
               </Link>

@@ -1,7 +1,8 @@
-import { json, type LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { getPublishedContest } from "../contests/contests.server";
 import { getRoundResults } from "../contests/results.server";
+import { selectsByScreening } from "../contests/screening";
 import { useLocale, useMessages } from "../i18n/use-messages";
 import { formatDate, formatDateTime } from "../utils/dates";
 import { notFound } from "../utils/http.server";
@@ -14,6 +15,8 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   const { db, clock } = context.services;
   const contest = await getPublishedContest(db, params.slug ?? "");
   if (!contest) throw notFound();
+  // A call decided by screening has no crowdfunding round to report: its results page is the record.
+  if (selectsByScreening(contest.kind)) throw redirect(`/contests/${contest.slug}/results`);
   const head = await db.selectFrom("ledger_head").select("seq").executeTakeFirst();
   return json({ contest, results: await getRoundResults(db, contest.id), generatedAt: clock.now().toISOString(), ledgerSize: head?.seq ?? 0 });
 }

@@ -6,35 +6,106 @@ import { stateBadgeClass } from "../components/campaign-card";
 import { getPublishedContest } from "../contests/contests.server";
 import { getRoundResults } from "../contests/results.server";
 import { useLocale, useMessages } from "../i18n/use-messages";
-import { campaignEscrow } from "../ledger/accounts";
+import { campaignEscrow, grantEscrow } from "../ledger/accounts";
+import { CoursesTable, FunnelSummary, ScreeningFunnelCard, SelectedEnterprises } from "../components/screening-parts";
+import { selectsByScreening, takesPeople } from "../contests/screening";
+import { getScreeningCallResults } from "../contests/screening.server";
 import { EMPTY_FILTER, ledgerSearch, parseLedgerQuery } from "../ledger/ledger-query";
 import { getAccountActivity } from "../ledger/public-ledger.server";
 import { notFound } from "../utils/http.server";
 import { titled } from "../utils/meta";
 import { formatWon, formatWonShort, percentOf } from "../utils/money";
 
-export const meta = titled<typeof loader>((m, data) => (data ? `${m.results.title} · ${data.contest.title}` : m.results.title));
+export const meta = titled<typeof loader>((m, data) => (data ? `${data.screening ? m.screening.resultsTitle : m.results.title} · ${data.contest.title}` : m.results.title));
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const { db } = context.services;
   const contest = await getPublishedContest(db, params.slug ?? "");
   if (!contest) throw notFound();
+  const { cursor } = parseLedgerQuery(new URL(request.url).searchParams);
+  if (selectsByScreening(contest.kind)) {
+    const screening = await getScreeningCallResults(db, contest);
+    // A grant call's money passes through its awards' escrow accounts: awarded in, paid out.
+    const activity = await getAccountActivity(
+      db,
+      screening.awards.map((a) => grantEscrow(a.id).code),
+      { cursor, limit: 20 },
+    );
+    return json({ contest, screening, results: null, entries: activity.page });
+  }
   const results = await getRoundResults(db, contest.id);
   // Every won of the round passes through its campaigns' escrow accounts: in, fees, refunds, out.
-  const { cursor } = parseLedgerQuery(new URL(request.url).searchParams);
   const activity = await getAccountActivity(
     db,
     results.campaigns.map((c) => campaignEscrow(c.id).code),
     { cursor, limit: 20 },
   );
-  return json({ contest, results, entries: activity.page });
+  return json({ contest, screening: null, results, entries: activity.page });
 }
 
-export default function RoundResultsPage() {
+export default function ResultsPage() {
+  const { screening } = useLoaderData<typeof loader>();
+  return screening ? <ScreeningResults /> : <RoundResults />;
+}
+
+/** A call decided by screening: the funnel, who was selected, and the grants paid. */
+function ScreeningResults() {
+  const { contest, screening, entries } = useLoaderData<typeof loader>();
+  const m = useMessages();
+  const locale = useLocale();
+  const s = m.screening;
+  if (!screening) return null;
+  const people = takesPeople(contest.kind);
+  const count = people ? s.people : s.count;
+  const awarded = screening.awards.reduce((sum, a) => sum + a.amount_won, 0);
+  const paid = screening.awards.reduce((sum, a) => sum + a.spentWon, 0);
+  return (
+    <div className="container page">
+      <header className="page-header page-header-row">
+        <div>
+          <p className="muted small">
+            <Link to={`/contests/${contest.slug}`}>{contest.title}</Link> · <Link to={`/hosts/${contest.host_key}`}>{contest.host_name}</Link>
+          </p>
+          <h1>{s.resultsTitle}</h1>
+          <p className="lead" data-testid="screening-outcome">
+            <FunnelSummary funnel={screening.funnel} people={people} />
+          </p>
+        </div>
+        <div className="button-row">
+          <a href={`/contests/${contest.slug}/results.csv`} className="button button-secondary button-small" download>
+            {m.results.csv}
+          </a>
+        </div>
+      </header>
+      <p className="muted">{s.resultsIntro}</p>
+      <div className="stats">
+        <Stat label={s.applied} value={count(screening.funnel.applicants)} testId="screening-applicants" />
+        <Stat label={s.selected} value={count(screening.funnel.selected)} testId="screening-selected" />
+        {screening.awards.length > 0 ? <Stat label={s.awarded} value={formatWon(awarded, locale)} testId="screening-awarded" /> : null}
+        {screening.awards.length > 0 ? <Stat label={s.paid} value={formatWon(paid, locale)} testId="screening-paid" /> : null}
+      </div>
+      <div className="stack section">
+        <ScreeningFunnelCard funnel={screening.funnel} people={people} />
+        {screening.selected.length > 0 ? <SelectedEnterprises selected={screening.selected} awards={screening.awards} /> : null}
+        {people ? <CoursesTable courses={screening.courses} /> : null}
+        {screening.awards.length > 0 ? (
+          <section className="card table-wrap" id="ledger">
+            <h2>{s.ledgerEntries}</h2>
+            <LedgerEntriesTable entries={entries.entries} emptyText={m.ledger.noMatches} />
+            <LedgerPager page={entries} href={(cursor) => `/contests/${contest.slug}/results${ledgerSearch(EMPTY_FILTER, cursor ?? {})}#ledger`} />
+          </section>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+function RoundResults() {
   const { contest, results, entries } = useLoaderData<typeof loader>();
   const m = useMessages();
   const locale = useLocale();
   const r = m.results;
+  if (!results) return null;
   const { totals, campaigns } = results;
   const won = (amount: number) => formatWon(amount, locale);
   return (

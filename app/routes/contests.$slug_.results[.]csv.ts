@@ -2,15 +2,17 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getPublishedContest } from "../contests/contests.server";
 import { getRoundResults } from "../contests/results.server";
 import { ROUND_CSV_HEADER, roundCsvRows } from "../contests/results";
+import { screeningCsv, selectsByScreening } from "../contests/screening";
+import { getScreeningCallResults } from "../contests/screening.server";
 import { CSV_BOM, toCsv } from "../utils/csv";
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const { db } = context.services;
   const contest = await getPublishedContest(db, params.slug ?? "");
   if (!contest) return new Response("not found\n", { status: 404 });
-  const results = await getRoundResults(db, contest.id);
+  const body = selectsByScreening(contest.kind) ? screeningCsv(contest.kind, await getScreeningCallResults(db, contest)) : toCsv(ROUND_CSV_HEADER, roundCsvRows(await getRoundResults(db, contest.id)));
   // A byte-order mark so spreadsheet programs read the Korean text as UTF-8.
-  return new Response(`${CSV_BOM}${toCsv(ROUND_CSV_HEADER, roundCsvRows(results))}`, {
+  return new Response(`${CSV_BOM}${body}`, {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",
       "Content-Disposition": `attachment; filename="${contest.slug}-results.csv"`,

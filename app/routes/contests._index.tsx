@@ -1,6 +1,6 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
-import { StageTimeline } from "../components/timeline";
+import { useLoaderData } from "@remix-run/react";
+import { ContestCard } from "../components/contest-card";
 import { listPublishedContests } from "../contests/contests.server";
 import { useMessages } from "../i18n/use-messages";
 import { titled } from "../utils/meta";
@@ -22,14 +22,7 @@ export default function Contests() {
       </header>
       <div className="grid">
         {contests.map((contest) => (
-          <article key={contest.id} className="card">
-            <span className="badge badge-brand">{m.contests.kinds[contest.kind]}</span>
-            <h2 style={{ marginTop: 10 }}>
-              <Link to={`/contests/${contest.slug}`}>{contest.title}</Link>
-            </h2>
-            <p className="muted small">{contest.host_name}</p>
-            <StageTimeline stages={contest.stages} />
-          </article>
+          <ContestCard key={contest.id} contest={contest} />
         ))}
       </div>
     </div>

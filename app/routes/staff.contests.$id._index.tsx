@@ -6,6 +6,7 @@ import { AppForm, FormAlert, SubmitButton, useFormFailure } from "../components/
 import { withNotice } from "../components/notice";
 import { contestSettingsSchema, criteriaSchema, EDITABLE_STAGES, MAX_CRITERIA, stagesFrom, stagesSchema } from "../contests/contests";
 import { requireContestStaff } from "../contests/guards.server";
+import { selectsByScreening } from "../contests/screening";
 import { getContestForStaff, publishContest, replaceCriteria, saveStages, updateContestSettings } from "../contests/setup.server";
 import { useMessages } from "../i18n/use-messages";
 import { formFailure, parseForm } from "../utils/forms";
@@ -68,7 +69,7 @@ export default function StaffContestSettings() {
   const stageOf = (kind: string) => contest.stages.find((s) => s.kind === kind);
   return (
     <div className="container page">
-      <StaffContestNav contestId={contest.id} title={contest.title} />
+      <StaffContestNav contest={contest} />
       <div className="two-col">
         <div className="stack">
           <section className="card">
@@ -85,44 +86,46 @@ export default function StaffContestSettings() {
             </AppForm>
           </section>
 
-          <section className="card">
-            <h2>{w.criteriaTitle}</h2>
-            <p className="muted small">{w.criteriaHint}</p>
-            {intent === "criteria" ? <FormAlert failure={failure} /> : null}
-            {intent === "criteria" && failure ? (
-              <p className="field-error" data-testid="error-criteria">
-                {[...(failure.fieldErrors["criterionLabel"] ?? []), ...(failure.fieldErrors["criterionWeight"] ?? [])].map((e) => m.errors[e]).join(" ")}
-              </p>
-            ) : null}
-            <AppForm className="form" noValidate>
-              <input type="hidden" name="intent" value="criteria" />
-              <table className="criteria-table">
-                <thead>
-                  <tr>
-                    <th>{w.criterion}</th>
-                    <th>{w.weight}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.map((row, i) => (
-                    <tr key={i}>
-                      <td>
-                        <input name="criterionLabel" aria-label={`${w.criterion} ${i + 1}`} defaultValue={row?.label ?? ""} />
-                      </td>
-                      <td>
-                        <input name="criterionWeight" aria-label={`${w.weight} ${i + 1}`} inputMode="numeric" defaultValue={row?.weight_pct ?? ""} />
-                      </td>
+          {selectsByScreening(contest.kind) ? null : (
+            <section className="card">
+              <h2>{w.criteriaTitle}</h2>
+              <p className="muted small">{w.criteriaHint}</p>
+              {intent === "criteria" ? <FormAlert failure={failure} /> : null}
+              {intent === "criteria" && failure ? (
+                <p className="field-error" data-testid="error-criteria">
+                  {[...(failure.fieldErrors["criterionLabel"] ?? []), ...(failure.fieldErrors["criterionWeight"] ?? [])].map((e) => m.errors[e]).join(" ")}
+                </p>
+              ) : null}
+              <AppForm className="form" noValidate>
+                <input type="hidden" name="intent" value="criteria" />
+                <table className="criteria-table">
+                  <thead>
+                    <tr>
+                      <th>{w.criterion}</th>
+                      <th>{w.weight}</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
-              <div className="button-row">
-                <SubmitButton name="intent" value="criteria">
-                  {w.saveCriteria}
-                </SubmitButton>
-              </div>
-            </AppForm>
-          </section>
+                  </thead>
+                  <tbody>
+                    {rows.map((row, i) => (
+                      <tr key={i}>
+                        <td>
+                          <input name="criterionLabel" aria-label={`${w.criterion} ${i + 1}`} defaultValue={row?.label ?? ""} />
+                        </td>
+                        <td>
+                          <input name="criterionWeight" aria-label={`${w.weight} ${i + 1}`} inputMode="numeric" defaultValue={row?.weight_pct ?? ""} />
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+                <div className="button-row">
+                  <SubmitButton name="intent" value="criteria">
+                    {w.saveCriteria}
+                  </SubmitButton>
+                </div>
+              </AppForm>
+            </section>
+          )}
 
           <section className="card">
             <h2>{w.stagesTitle}</h2>

@@ -38,7 +38,7 @@ export default function StaffContestEvents() {
   const e = m.contestWork.event;
   return (
     <div className="container page">
-      <StaffContestNav contestId={contest.id} title={contest.title} />
+      <StaffContestNav contest={contest} />
       <div className="two-col">
         <section className="stack">
           {events.length === 0 ? <p className="muted">{m.contestWork.noEvents}</p> : null}

@@ -76,7 +76,7 @@ export default function StaffGrants() {
   const awardFailure = failureFor(failure, "award");
   return (
     <div className="container page">
-      <StaffContestNav contestId={contest.id} title={contest.title} />
+      <StaffContestNav contest={contest} />
       <div className="two-col">
         <div className="stack">
           <section className="card">

@@ -58,7 +58,7 @@ export default function StaffJury() {
   const w = m.contestWork;
   return (
     <div className="container page">
-      <StaffContestNav contestId={contest.id} title={contest.title} />
+      <StaffContestNav contest={contest} />
       <FormAlert failure={failure} />
       <FormErrorList failure={failure} />
       <div className="two-col">

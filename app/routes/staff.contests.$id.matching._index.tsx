@@ -69,7 +69,7 @@ export default function StaffContestMatching() {
   const shownInForm = pool ? !pool.closed_at && (intent === "publish" || intent === "close") : intent === "create";
   return (
     <div className="container page">
-      <StaffContestNav contestId={contest.id} title={contest.title} />
+      <StaffContestNav contest={contest} />
       <p className="muted">{x.staffIntro}</p>
       {shownInForm ? null : <FormAlert failure={failure} />}
       {!pool ? (

@@ -58,7 +58,7 @@ export default function MatchingSimulator() {
       .join(" · ");
   return (
     <div className="container page">
-      <StaffContestNav contestId={contest.id} title={contest.title} />
+      <StaffContestNav contest={contest} />
       <p className="small">
         <Link to={`/staff/contests/${contest.id}/matching`}>← {x.title}</Link>
       </p>

@@ -63,7 +63,7 @@ export default function StaffRound() {
   const assignFailure = failure?.values.intent === "assign" || failure?.values.intent === "unassign" ? failure : null;
   return (
     <div className="container page">
-      <StaffContestNav contestId={contest.id} title={contest.title} />
+      <StaffContestNav contest={contest} />
       <section className="card">
         <h2>{r.roundTitle}</h2>
         <p className="muted">{r.roundIntro}</p>

@@ -26,7 +26,7 @@ async function userIdOf(trx: Trx, email: string): Promise<number> {
   return row.id;
 }
 
-interface SeedApplication {
+export interface SeedApplication {
   enterprise: string;
   title: string;
   summary: string;
@@ -36,7 +36,7 @@ interface SeedApplication {
   campaignSlug?: string;
 }
 
-async function upsertApplication(trx: Trx, contestId: number, app: SeedApplication, createdBy: number): Promise<number> {
+export async function upsertApplication(trx: Trx, contestId: number, app: SeedApplication, createdBy: number): Promise<number> {
   const enterpriseId = await idOf(trx, "enterprises", app.enterprise);
   const campaign = app.campaignSlug ? await trx.selectFrom("campaigns").select("id").where("slug", "=", app.campaignSlug).executeTakeFirst() : undefined;
   await trx

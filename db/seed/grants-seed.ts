@@ -1,5 +1,5 @@
 import type { FileStore } from "../../app/files/file-store.server";
-import type { Transaction } from "kysely";
+import type { NotNull, Transaction } from "kysely";
 import { postConsultationIn } from "../../app/consulting/consulting.server";
 import { approveDisbursementIn, requestGrantDisbursementIn } from "../../app/disbursements/disbursements.server";
 import { recordGrantAwardIn } from "../../app/grants/awards.server";
@@ -46,6 +46,8 @@ async function seedSeoguGrants(trx: Trx, fileStore: FileStore) {
     .select(["id", "enterprise_id"])
     .where("contest_id", "=", contest.id)
     .where("outcome", "=", "selected")
+    .where("enterprise_id", "is not", null)
+    .$narrowType<{ enterprise_id: NotNull }>()
     .orderBy("rank")
     .execute();
   const awards: { id: number; enterpriseId: number }[] = [];

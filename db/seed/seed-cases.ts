@@ -64,7 +64,15 @@ export interface SeedCases {
     selected: number;
     grant: { title: string; pool: number; cap_per_awardee: number; source: string; period: { from: string; to: string }; eligible_expenses: string[] };
   };
-  screenings: { title: string; host: string; applicants: number; selected: number; selected_names?: string[] }[];
+  screenings: {
+    title: string;
+    host: string;
+    applicants: number;
+    selected: number;
+    selected_names?: string[];
+    on_site_inspection?: { from: string; to: string };
+    method?: string;
+  }[];
   fund: {
     key: string;
     name: string;

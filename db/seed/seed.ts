@@ -9,6 +9,7 @@ import { seedMatchingDemo } from "./matching-seed";
 import { seedGwangsanAftermath } from "./gwangsan-aftermath";
 import { seedGrantsAndConsulting } from "./grants-seed";
 import { seedCases, type SeedEnterprise } from "./seed-cases";
+import { seedScreenings } from "./screenings-seed";
 
 // Demo data from the real cases. Idempotent: every row is found by a natural key first, so
 // running it again (each `npm start`) changes nothing.
@@ -49,6 +50,18 @@ const demoUsers: DemoUser[] = [
       { host: "seogu", role: "operator" },
     ],
   },
+  {
+    email: "center@hamkke.demo",
+    name: "박자활 (광주광역자활센터)",
+    label: "operator (광주광역자활센터)",
+    roles: [{ host: "gj-jahwal", role: "operator" }],
+  },
+  {
+    email: "center2@hamkke.demo",
+    name: "송자활 (광주광역자활센터)",
+    label: "second operator (광주광역자활센터)",
+    roles: [{ host: "gj-jahwal", role: "operator" }],
+  },
   { email: "juror1@hamkke.demo", name: "박심사", label: "juror (광산구, 서구)", roles: [{ host: "gwangsan", role: "juror" }, { host: "seogu", role: "juror" }] },
   { email: "juror2@hamkke.demo", name: "최심사", label: "juror (광산구, 서구)", roles: [{ host: "gwangsan", role: "juror" }, { host: "seogu", role: "juror" }] },
   { email: "consultant@hamkke.demo", name: "정펀드매니저", label: "consultant (광산구)", roles: [{ host: "gwangsan", role: "consultant" }] },
@@ -66,6 +79,10 @@ const demoUsers: DemoUser[] = [
   { email: "jahwal@hamkke.demo", name: "커피마루 대표", label: "self-sufficiency enterprise", owns: ["커피마루 운암점"] },
   { email: "chan@hamkke.demo", name: "찬찬찬 대표", label: "self-sufficiency (loan repaying)", owns: ["찬찬찬"] },
   { email: "cafe@hamkke.demo", name: "우리동구카페 대표", label: "self-sufficiency (loan in arrears)", owns: ["우리동구카페"] },
+  { email: "carwash@hamkke.demo", name: "깨끗한콜세차 대표", label: "self-sufficiency (2018 equipment grant)", owns: ["깨끗한콜세차"] },
+  { email: "salad@hamkke.demo", name: "슬림샐러드 대표", label: "self-sufficiency (2018 equipment grant)", owns: ["슬림샐러드"] },
+  { email: "matkkal@hamkke.demo", name: "입에당긴맛깔 대표", label: "self-sufficiency (2018 equipment grant)", owns: ["입에당긴맛깔"] },
+  { email: "parcel@hamkke.demo", name: "바로바로택배 대표", label: "self-sufficiency (2018 equipment grant)", owns: ["바로바로택배"] },
   { email: "citizen@hamkke.demo", name: "시민 후원자", label: "citizen backer" },
   { email: "company@hamkke.demo", name: "㈜광산상사", label: "company backer" },
 ];
@@ -334,6 +351,7 @@ export async function seedDemoData(
     const fund = await trx.selectFrom("funds").select(["id", "host_id"]).where("slug", "=", seedCases.fund.key).executeTakeFirst();
     if (fund) await seedFundDemo(trx, { fundId: fund.id, hostId: fund.host_id, users, enterprises }, today, fileStore);
     await seedMatchingDemo(trx, today);
+    await seedScreenings(trx, adminId, fileStore);
   });
   // Through the product's own service functions, which open their own transactions.
   await seedGwangsanAftermath(db, fileStore);

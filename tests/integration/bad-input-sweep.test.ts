@@ -5,6 +5,10 @@ import { castVote, declareConflict, reviewDocuments, startReview, submitApplicat
 import { declareDefault } from "../../app/loans/loans.server";
 import { approveWriteOff, requestWriteOff } from "../../app/loans/write-offs.server";
 import { createPledge } from "../../app/pledges/pledges.server";
+import { addScreeningStep } from "../../app/contests/applications.server";
+import { createContest } from "../../app/contests/setup.server";
+import { addCourse, registerIntake } from "../../app/contests/training.server";
+import { seoulDate } from "../../app/utils/dates";
 import { DEMO_MATCHING_CONTEST } from "../../db/seed/matching-seed";
 import { demoPdf } from "../../db/seed/fund-demo";
 import { postJson, startApp, type TestApp, type TestClient } from "../support/app";
@@ -160,7 +164,7 @@ function badValues(field: FormField): string[] {
   }
 }
 
-type Persona = "anonymous" | "citizen@" | "coop@" | "jahwal@" | "operator@" | "fund1@" | "admin@";
+type Persona = "anonymous" | "citizen@" | "coop@" | "jahwal@" | "operator@" | "center@" | "fund1@" | "admin@";
 
 const clients = new Map<Persona, TestClient>();
 async function as(persona: Persona): Promise<TestClient> {
@@ -235,6 +239,40 @@ async function fundFormsInEveryState(fundId: number): Promise<[Persona, string][
   return pages;
 }
 
+/** A training programme in its intake window with a course, a step and one entry: its intake, course and screening forms. */
+async function trainingProgrammeTakingIntake(): Promise<number> {
+  const now = app.services.clock.now();
+  const today = seoulDate(now);
+  const operator = await userId(t, "center@hamkke.demo");
+  const host = await t.db.selectFrom("host_organisations").select("id").where("key", "=", "gj-jahwal").executeTakeFirstOrThrow();
+  const id = await createContest(
+    t.db,
+    operator,
+    {
+      hostId: host.id,
+      slug: "bad-input-training",
+      title: "입력 검사용 양성 과정",
+      kind: "training",
+      purpose: "",
+      fields: [],
+      eligibleRegions: [],
+      eligibleTypes: [],
+      ageMin: null,
+      ageMax: null,
+      applicationsOpenOn: today,
+      applicationsCloseOn: today,
+      selectCount: 5,
+      juryWeightPct: 100,
+      peerWeightPct: 0,
+    },
+    now,
+  );
+  const course = await addCourse(t.db, id, { title: "요양보호사", note: "" });
+  await addScreeningStep(t.db, id, { kind: "interview", title: "면접", windowFrom: null, windowTo: null });
+  await registerIntake(t.db, { contestId: id, courseId: course, userId: operator, now });
+  return id;
+}
+
 describe("bad input on every form (S6)", () => {
   it("is refused with a 4xx and a message, never a 500 or a success, and writes nothing", { timeout: 600_000 }, async () => {
     const coop = await enterpriseId(t, "함께 크는 나무 협동조합");
@@ -259,6 +297,7 @@ describe("bad input on every form (S6)", () => {
     const loan = await t.db.selectFrom("loans").select(["id", "application_id"]).where("state", "=", "repaying").executeTakeFirstOrThrow();
     const matchingRound = await t.db.selectFrom("contests").select("id").where("slug", "=", DEMO_MATCHING_CONTEST).executeTakeFirstOrThrow();
     const fundPages = await fundFormsInEveryState(fund.id);
+    const training = await trainingProgrammeTakingIntake();
 
     const pages: [Persona, string][] = [
       ["anonymous", "/signup"],
@@ -285,6 +324,7 @@ describe("bad input on every form (S6)", () => {
       ["operator@", `/staff/contests/${application.contest_id}/jury`],
       ["operator@", `/staff/contests/${application.contest_id}/round`],
       ["operator@", `/staff/contests/${matchingRound.id}/matching`],
+      ["center@", `/staff/contests/${training}/applications`],
       ["fund1@", `/staff/fund/${fund.id}`],
       ["fund1@", `/staff/fund/${fund.id}/products`],
       ["fund1@", `/staff/fund/${fund.id}/loans/${loan.id}`],

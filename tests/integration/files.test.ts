@@ -95,7 +95,7 @@ describe("private files by what they are for (issue 13, finding 7)", () => {
   it("show an application's documents to the jurors of its contest and the consultants of its campaign only", async () => {
     const seogu = await t.db.selectFrom("contests").select(["id", "host_id"]).where("slug", "=", "seogu-2017").executeTakeFirstOrThrow();
     const gwangsan = await t.db.selectFrom("contests").select(["id", "host_id"]).where("slug", "=", "gwangsan-2016-1").executeTakeFirstOrThrow();
-    const attach = async (application: { id: number; enterprise_id: number }, hostId: number, name: string) => {
+    const attach = async (application: { id: number; enterprise_id: number | null }, hostId: number, name: string) => {
       const file = await storeUpload(t.db, app.services.fileStore, pdf(name), "document", { purpose: "application_document", hostId, enterpriseId: application.enterprise_id, uploadedBy: null });
       await t.owner.insertInto("contest_application_documents").values({ application_id: application.id, file_id: file.id, label: name }).execute();
       return file.publicId;

@@ -158,6 +158,7 @@ describe("object-level access over every object route (S5)", () => {
       "/enterprises/:id/members": { kind: "private", route: { url: `/enterprises/${coop}/members`, owner: "coop@", outsiders: outsidersOfCoop, secret: "coop@hamkke.demo" } },
       "/files/:publicId": { kind: "private", route: { url: `/files/${privateFile.publicId}`, owner: "jahwal@", outsiders: ["anonymous", "citizen@", "chan@", "operator@"] } },
       "/fund/:slug": { kind: "public", why: "the fund's public page" },
+      "/hosts/:key": { kind: "public", why: "a host's public page: its published calls and funds" },
       "/invitations/:token": { kind: "token", why: "a 256-bit token is the key (unknown tokens: checked below)" },
       "/jury/applications/:id": {
         kind: "private",

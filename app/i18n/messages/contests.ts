@@ -3,8 +3,8 @@ import { defineMessages } from "../define";
 export const contests = defineMessages({
   ko: {
     indexTitle: "공모전",
-    indexIntro: "지자체와 지원센터가 여는 사회적경제 크라우드펀딩 공모전과 사업계획 발표 대회입니다.",
-    kinds: { crowdfunding: "크라우드펀딩 공모전", pitch: "사업계획 발표·지원금" },
+    indexIntro: "지자체와 지원센터·자활센터가 여는 크라우드펀딩 공모전, 사업계획 발표 대회, 지원사업 공모와 양성 과정입니다.",
+    kinds: { crowdfunding: "크라우드펀딩 공모전", pitch: "사업계획 발표·지원금", grant_call: "지원사업 공모", training: "양성 과정" },
     host: "주최",
     purpose: "취지",
     timeline: "일정",
@@ -14,8 +14,8 @@ export const contests = defineMessages({
   },
   en: {
     indexTitle: "Contests",
-    indexIntro: "Social-economy crowdfunding contests and pitch contests run by local governments and support centres.",
-    kinds: { crowdfunding: "Crowdfunding contest", pitch: "Pitch contest and grants" },
+    indexIntro: "Crowdfunding contests, pitch contests, grant calls and training programmes run by local governments, support centres and self-sufficiency centres.",
+    kinds: { crowdfunding: "Crowdfunding contest", pitch: "Pitch contest and grants", grant_call: "Grant call", training: "Training programme" },
     host: "Host",
     purpose: "Purpose",
     timeline: "Timeline",
