@@ -4,6 +4,7 @@ import { campaignEscrow, campaignRefunds, feeSubsidy } from "../ledger/accounts"
 import { backerCommitment } from "../ledger/receipts";
 import { appendEntry } from "../ledger/ledger.server";
 import { releasedMatchWon, returnMatchOfPledge, settleCampaignMatches } from "../matching/matching.server";
+import type { PaymentMethodType } from "../payments/methods";
 import { isPaymentUnavailable, type ChargeResult } from "../payments/provider";
 import { applyIntentState, lockPledge, lockPledges, recordCollections, releaseReward, type CollectedPayment, type LockedPledge } from "../pledges/pledges.server";
 import { COLLECTION_RETRY_DAYS, RETRY_INTERVAL_MS } from "../pledges/pledge";
@@ -186,7 +187,7 @@ async function chargeBatch(services: Services, batchSize: number): Promise<{ cla
         "in",
         due.map((d) => d.id),
       )
-      .returning(["id", "charge_attempts", "public_id", "amount_won", "provider_customer_id", "provider_payment_method_id"])
+      .returning(["id", "charge_attempts", "public_id", "amount_won", "provider_customer_id", "provider_payment_method_id", "payment_method_type"])
       .execute();
   });
   let charged = 0;
@@ -212,6 +213,7 @@ interface ChargeablePledge {
   charge_attempts: number;
   provider_customer_id: string | null;
   provider_payment_method_id: string | null;
+  payment_method_type: PaymentMethodType | null;
 }
 
 /** One off-session charge, or null when the processor could not be reached (retried later, same key). */
@@ -223,6 +225,8 @@ async function chargeOnce(services: Services, pledge: ChargeablePledge): Promise
     return await services.payments.chargeSaved({
       customerId: pledge.provider_customer_id,
       paymentMethodId: pledge.provider_payment_method_id,
+      // Saved before the method was recorded: every saved method then was a card.
+      methodType: pledge.payment_method_type ?? "card",
       amountWon: pledge.amount_won,
       pledgePublicId: pledge.public_id,
       idempotencyKey: `pledge:${pledge.id}:charge:${pledge.charge_attempts}`,
@@ -237,7 +241,7 @@ async function chargeOnce(services: Services, pledge: ChargeablePledge): Promise
 async function chargeClaimedPledge(services: Services, pledgeId: number, attempt: number): Promise<boolean> {
   const pledge = await services.db
     .selectFrom("pledges")
-    .select(["id", "public_id", "amount_won", "provider_customer_id", "provider_payment_method_id"])
+    .select(["id", "public_id", "amount_won", "provider_customer_id", "provider_payment_method_id", "payment_method_type"])
     .where("id", "=", pledgeId)
     .executeTakeFirstOrThrow();
   const result = await chargeOnce(services, { ...pledge, charge_attempts: attempt });
@@ -263,7 +267,7 @@ async function recordChargeResultsIn(trx: Tx, services: Services, answers: reado
     const pledge = locked.get(pledgeId);
     if (!pledge || pledge.state !== "charging" || pledge.charge_attempts !== attempt) continue;
     if (result.outcome === "succeeded") {
-      collections.push({ pledge, payment: { paymentIntentId: result.paymentIntentId, feeWon: result.feeWon } });
+      collections.push({ pledge, payment: { paymentIntentId: result.paymentIntentId, methodType: null, cardLast4: null, feeWon: result.feeWon } });
       continue;
     }
     if (result.outcome === "processing") {
