@@ -6,7 +6,7 @@ import { appendEntry } from "../ledger/ledger.server";
 import { releasedMatchWon, returnMatchOfPledge, settleCampaignMatches } from "../matching/matching.server";
 import type { PaymentMethodType } from "../payments/methods";
 import { isPaymentUnavailable, type ChargeResult } from "../payments/provider";
-import { applyIntentState, lockPledge, lockPledges, recordCollections, releaseReward, type CollectedPayment, type LockedPledge } from "../pledges/pledges.server";
+import { applyIntentState, cancelWaitingPayment, lockPledge, lockPledges, recordCollections, releaseReward, type CollectedPayment, type LockedPledge } from "../pledges/pledges.server";
 import { COLLECTION_RETRY_DAYS, RETRY_INTERVAL_MS } from "../pledges/pledge";
 import type { Services } from "../server/services";
 import { formatDate, seoulDate } from "../utils/dates";
@@ -86,7 +86,34 @@ async function releaseUncharged(services: Services, trx: Tx, campaign: { id: num
   }
 }
 
+/**
+ * Payments still waiting at the close (a backer at the card form or the wallet) are given up at
+ * the processor first, so none can succeed after the campaign was decided; one that succeeded
+ * meanwhile is applied. False when the processor could not be reached (the close waits a tick).
+ */
+async function settleWaitingPayments(services: Services, campaignId: number): Promise<boolean> {
+  const waiting = await services.db
+    .selectFrom("pledges")
+    .innerJoin("campaigns", "campaigns.id", "pledges.campaign_id")
+    .select("pledges.id")
+    .where("pledges.campaign_id", "=", campaignId)
+    .where("pledges.state", "=", "pending_authorization")
+    .where("campaigns.state", "=", "live")
+    .where("campaigns.settlement", "=", "open")
+    .execute();
+  for (const { id } of waiting) {
+    try {
+      await cancelWaitingPayment(services, id);
+    } catch (error) {
+      if (isPaymentUnavailable(error)) return false;
+      throw error;
+    }
+  }
+  return true;
+}
+
 export async function closeCampaign(services: Services, campaignId: number): Promise<boolean> {
+  if (!(await settleWaitingPayments(services, campaignId))) return false;
   const now = services.clock.now();
   return services.db.transaction().execute(async (trx) => {
     const campaign = await trx
@@ -531,29 +558,24 @@ export async function reconcilePledges(services: Services): Promise<number> {
         if (await chargeClaimedPledge(services, pledge.id, pledge.charge_attempts)) repaired += 1;
         continue;
       }
-      if (pledge.provider_payment_intent_id && pledge.funding_model === "keep_it_all") {
-        const state = await services.payments.getPayment(pledge.provider_payment_intent_id);
-        const after = await applyIntentState(services, pledge.id, "payment", state);
+      const kind = pledge.funding_model === "keep_it_all" ? "payment" : "setup";
+      const intentId = kind === "payment" ? pledge.provider_payment_intent_id : pledge.provider_setup_intent_id;
+      if (intentId && (kind === "payment" || pledge.state === "pending_authorization")) {
+        const state = kind === "payment" ? await services.payments.getPayment(intentId) : await services.payments.getSetup(intentId);
+        const after = await applyIntentState(services, pledge.id, kind, state);
         if (after !== pledge.state) repaired += 1;
-      } else if (pledge.provider_setup_intent_id && pledge.state === "pending_authorization") {
-        const state = await services.payments.getSetup(pledge.provider_setup_intent_id);
-        const after = await applyIntentState(services, pledge.id, "setup", state);
-        if (after !== pledge.state) repaired += 1;
-        // Looked at now: the next look comes after another quiet period, not every minute.
-        else await services.db.updateTable("pledges").set({ updated_at: now }).where("id", "=", pledge.id).where("state", "=", "pending_authorization").execute();
+        // Looked at now (a payer may wait at the wallet): the next look comes after another quiet period, not every minute.
+        else await services.db.updateTable("pledges").set({ updated_at: now }).where("id", "=", pledge.id).where("state", "=", pledge.state).execute();
       }
     } catch (error) {
       if (!(isPaymentUnavailable(error))) throw error;
     }
     if (pledge.state === "pending_authorization" && now.getTime() - pledge.created_at.getTime() > ABANDONED_AFTER_MS) {
-      const abandoned = await services.db.transaction().execute(async (trx) => {
-        const locked = await lockPledge(trx, { id: pledge.id });
-        if (!locked || locked.state !== "pending_authorization") return false;
-        await trx.updateTable("pledges").set({ state: "cancelled", updated_at: now }).where("id", "=", locked.id).execute();
-        await releaseReward(trx, locked.reward_id);
-        return true;
-      });
-      if (abandoned) repaired += 1;
+      try {
+        if ((await cancelWaitingPayment(services, pledge.id)) !== "pending_authorization") repaired += 1;
+      } catch (error) {
+        if (!isPaymentUnavailable(error)) throw error;
+      }
     }
   }
   return repaired;

@@ -39,6 +39,8 @@ export interface LoanPaymentStep {
   clientSecret: string | null;
   /** The methods the member may choose from for this payment. */
   methods: PaymentMethodType[];
+  /** Why the last try was refused (a decline, not approved at the wallet), as the provider put it. */
+  lastError: string | null;
 }
 
 /** What the member would pay online now: the arrears, or else the next instalment. */
@@ -104,6 +106,7 @@ export async function startLoanOnlinePayment(services: Services, request: { loan
     intentId: started.intentId,
     clientSecret: started.clientSecret,
     methods,
+    lastError: row.last_error,
   };
 }
 

@@ -103,8 +103,8 @@ export function isPaymentUnavailable(error: unknown): boolean {
 }
 
 /** What the payer decides on a wallet's or issuer's approval page. */
-export type ApprovalDecision = "approve" | "fail" | "cancel";
-export const APPROVAL_DECISIONS: readonly ApprovalDecision[] = ["approve", "fail", "cancel"];
+export const APPROVAL_DECISIONS = ["approve", "fail", "cancel"] as const;
+export type ApprovalDecision = (typeof APPROVAL_DECISIONS)[number];
 
 /** An intent waiting on the demo provider's approval page. */
 export interface PendingApproval {

@@ -424,6 +424,35 @@ export async function applyIntentStateIn(trx: Tx, services: Services, pledgeId: 
   return pledge.state;
 }
 
+/**
+ * Gives up on a pledge still waiting for its payment (left at the card form or at the wallet, or
+ * its campaign closing): the intent is cancelled at the processor first, so the backer can no
+ * longer approve it there after the pledge was given up; if it succeeded meanwhile, that success
+ * is applied instead. A processor that cannot be reached throws: nothing is given up then.
+ */
+export async function cancelWaitingPayment(services: Services, pledgeId: number): Promise<PledgeState | null> {
+  const pledge = await services.db
+    .selectFrom("pledges")
+    .select(["id", "state", "funding_model", "provider_setup_intent_id", "provider_payment_intent_id"])
+    .where("id", "=", pledgeId)
+    .executeTakeFirst();
+  if (!pledge || pledge.state !== "pending_authorization") return pledge?.state ?? null;
+  const kind: IntentKind = pledge.funding_model === "all_or_nothing" ? "setup" : "payment";
+  const intentId = kind === "setup" ? pledge.provider_setup_intent_id : pledge.provider_payment_intent_id;
+  if (intentId) {
+    const after = await applyIntentState(services, pledge.id, kind, await services.payments.cancel({ kind, intentId }));
+    if (after !== "pending_authorization") return after;
+  }
+  const now = services.clock.now();
+  return services.db.transaction().execute(async (trx) => {
+    const locked = await lockPledge(trx, { id: pledge.id });
+    if (!locked || locked.state !== "pending_authorization") return locked?.state ?? null;
+    await moveTo(trx, locked.id, "cancelled", now);
+    await releaseReward(trx, locked.reward_id);
+    return "cancelled";
+  });
+}
+
 /** The backer withdraws an uncharged pledge before the deadline; its reward is freed. */
 export async function cancelPledge(services: Services, backerId: number, publicId: string): Promise<void> {
   const now = services.clock.now();

@@ -4,6 +4,7 @@ import { AppForm, FormAlert, SubmitButton, useFormFailure } from "../components/
 import { withNotice } from "../components/notice";
 import { useLocale, useMessages } from "../i18n/use-messages";
 import { matchOfPledge } from "../matching/matching.server";
+import { declineMessage } from "../payments/methods";
 import { canCancel } from "../pledges/pledge";
 import { cancelPledge } from "../pledges/pledges.server";
 import { requireOwnPledge } from "../pledges/access.server";
@@ -25,8 +26,9 @@ export async function loader(args: LoaderFunctionArgs) {
       amount: pledge.amount_won,
       kind: pledge.kind,
       state: pledge.state,
+      methodType: pledge.payment_method_type,
       cardLast4: pledge.card_last4,
-      lastError: pledge.last_error,
+      lastError: pledge.last_error ? declineMessage(pledge.last_error) : null,
       receiptCode: pledge.receipt_secret,
       rewardTitle: pledge.reward_title,
       createdAt: pledge.created_at,
@@ -76,10 +78,10 @@ export default function Receipt() {
               <dd>{pledge.rewardTitle}</dd>
             </>
           ) : null}
-          {pledge.cardLast4 ? (
+          {pledge.methodType ? (
             <>
-              <dt>{p.payTitle}</dt>
-              <dd>{p.card(pledge.cardLast4)}</dd>
+              <dt>{m.payments.chooseMethod}</dt>
+              <dd data-testid="pledge-method">{m.payments.methodLine(m.payments.methods[pledge.methodType], pledge.cardLast4)}</dd>
             </>
           ) : null}
           {match ? (
@@ -98,7 +100,7 @@ export default function Receipt() {
           {pledge.lastError ? (
             <>
               <dt>{p.lastError}</dt>
-              <dd>{pledge.lastError}</dd>
+              <dd>{m.errors[pledge.lastError]}</dd>
             </>
           ) : null}
         </dl>

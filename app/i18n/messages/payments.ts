@@ -9,7 +9,7 @@ export const payments = defineMessages({
       naver_pay: "네이버페이",
       payco: "페이코 (PAYCO)",
       samsung_pay: "삼성페이",
-      card: "카드 번호 입력 (Visa·Mastercard 등)",
+      card: "카드 (Visa·Mastercard 등)",
     },
     methodHints: {
       kr_card: "카드사 앱이나 인증 창에서 결제를 승인합니다.",
@@ -26,7 +26,7 @@ export const payments = defineMessages({
     notSaveable: "페이코와 삼성페이는 나중에 결제할 수단으로 등록할 수 없어 목표 달성형 후원에는 쓸 수 없습니다.",
     redirectNotice: "다음 화면에서 결제 앱으로 이동해 승인합니다. 승인하면 이 사이트로 돌아옵니다.",
     demoRedirectNotice: "데모 결제입니다. 실제로 결제되지 않습니다. 다음 화면에서 승인, 실패, 취소를 고를 수 있습니다.",
-    orCard: "카드 번호로 결제",
+    orCard: "카드 직접 입력",
     methodLine: (method: string, last4: string | null) => (last4 ? `${method} •••• ${last4}` : method),
     approvalTitle: (method: string) => `${method} 결제 승인 (데모)`,
     approvalSetupTitle: (method: string) => `${method} 결제 수단 등록 (데모)`,
@@ -35,7 +35,7 @@ export const payments = defineMessages({
     approve: "승인",
     fail: "결제 실패 (시험용)",
     cancelApproval: "취소하고 돌아가기",
-    decisionHelp: "승인하면 결제가 완료되고, 실패나 취소를 고르면 결제되지 않은 채 함께펀드로 돌아갑니다.",
+    decisionHelp: "어느 쪽을 골라도 함께펀드로 돌아갑니다. 승인하면 결제(또는 등록)가 끝나고, 실패나 취소를 고르면 결제되지 않습니다.",
   },
   en: {
     methods: {
@@ -44,7 +44,7 @@ export const payments = defineMessages({
       naver_pay: "Naver Pay",
       payco: "PAYCO",
       samsung_pay: "Samsung Pay",
-      card: "Card number (Visa, Mastercard and others)",
+      card: "Card (Visa, Mastercard and others)",
     },
     methodHints: {
       kr_card: "You approve the payment in your card issuer's app or window.",
@@ -61,7 +61,7 @@ export const payments = defineMessages({
     notSaveable: "PAYCO and Samsung Pay cannot be saved to be charged later, so they are not offered for all-or-nothing pledges.",
     redirectNotice: "Next you approve the payment in the payment app, which sends you back here.",
     demoRedirectNotice: "Demo payments: nothing is charged. On the next page you choose to approve, fail or cancel.",
-    orCard: "Pay with a card number",
+    orCard: "Enter a card",
     methodLine: (method: string, last4: string | null) => (last4 ? `${method} •••• ${last4}` : method),
     approvalTitle: (method: string) => `Approve the payment with ${method} (demo)`,
     approvalSetupTitle: (method: string) => `Save ${method} as your payment method (demo)`,
@@ -70,6 +70,6 @@ export const payments = defineMessages({
     approve: "Approve",
     fail: "Fail the payment (test)",
     cancelApproval: "Cancel and go back",
-    decisionHelp: "Approve completes the payment; fail or cancel sends you back to Hamkke Fund without paying.",
+    decisionHelp: "Either way you go back to Hamkke Fund: approve completes the payment (or saves the method); fail or cancel pays nothing.",
   },
 });
