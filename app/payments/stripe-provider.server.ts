@@ -65,7 +65,7 @@ function setupState(intent: Stripe.SetupIntent): IntentState {
     ...methodOf(intent.payment_method),
     amountWon: null,
     feeWon: null,
-    declineCode: intent.last_setup_error?.decline_code ?? intent.last_setup_error?.code ?? null,
+    declineCode: intent.last_setup_error?.decline_code || intent.last_setup_error?.code || null,
     pledgePublicId: intent.metadata?.pledge ?? null,
     loanPaymentId: null,
   };
@@ -82,7 +82,7 @@ function paymentState(intent: Stripe.PaymentIntent): IntentState {
     amountWon: intent.amount,
     // KRW is zero-decimal: Stripe's amounts and fees are whole won.
     feeWon: balance ? balance.fee : null,
-    declineCode: intent.last_payment_error?.decline_code ?? intent.last_payment_error?.code ?? null,
+    declineCode: intent.last_payment_error?.decline_code || intent.last_payment_error?.code || null,
     pledgePublicId: intent.metadata?.pledge ?? null,
     loanPaymentId: intent.metadata?.loan_payment ?? null,
   };
@@ -207,10 +207,11 @@ export class StripePaymentProvider implements PaymentProvider {
         return { outcome: "succeeded", paymentIntentId: intent.id, feeWon: state.feeWon ?? 0 };
       }
       if (intent.status === "processing") return { outcome: "processing", paymentIntentId: intent.id };
-      return { outcome: "declined", paymentIntentId: intent.id, declineCode: intent.last_payment_error?.decline_code ?? intent.status };
+      return { outcome: "declined", paymentIntentId: intent.id, declineCode: intent.last_payment_error?.decline_code || intent.last_payment_error?.code || intent.status };
     } catch (error) {
       if (error instanceof Stripe.errors.StripeCardError) {
-        return { outcome: "declined", paymentIntentId: error.payment_intent?.id ?? null, declineCode: error.decline_code ?? error.code ?? "card_declined" };
+        // A wallet's refusal has a code and no decline code (the SDK gives it as "").
+        return { outcome: "declined", paymentIntentId: error.payment_intent?.id ?? null, declineCode: error.decline_code || error.code || "card_declined" };
       }
       return unavailable(error);
     }

@@ -275,9 +275,10 @@ export async function refreshPledgePayment(services: Services, publicId: string)
       if (!isPaymentUnavailable(error)) throw error;
     }
   }
-  if (after === "saved" && pledge.state !== "saved") return "saved";
-  if (after === "collected" && pledge.state !== "collected") return "paid";
-  if (pledge.state === "collection_failed" && confirmed) return "methodUpdated";
+  // Whoever applied it first (this page, the webhook, the reconciler), the backer is told it worked.
+  if (pledge.state === "collection_failed" && after === "collection_failed" && confirmed) return "methodUpdated";
+  if (after === "saved") return "saved";
+  if (after === "collected") return "paid";
   return after === "pending_authorization" || after === "collection_failed" ? "open" : "settled";
 }
 
