@@ -1,18 +1,18 @@
-import Stripe from "stripe";
+import type Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { addBudgetLine, createCampaign, reviewCampaign, submitForReview } from "../../app/campaigns/campaigns.server";
 import { chargeDuePledges, closeDueCampaigns, reconcilePledges } from "../../app/campaigns/settlement.server";
 import { verifyStoredLedger } from "../../app/ledger/ledger.server";
 import { startLoanOnlinePayment } from "../../app/loans/online-payments.server";
 import type { PaymentMethodType } from "../../app/payments/methods";
-import { StripePaymentProvider, createStripeClient } from "../../app/payments/stripe-provider.server";
+import { createStripeClient } from "../../app/payments/stripe-provider.server";
 import type { PledgeInput } from "../../app/pledges/pledge";
 import { createPledge } from "../../app/pledges/pledges.server";
 import type { FundingModel } from "../../db/types";
-import { FAKE_FEE_BP, startFakeStripe, type FakeStripe } from "../fakes/stripe-server";
-import { startApp, type TestApp, type TestClient } from "../support/app";
+import { FAKE_FEE_BP, type FakeStripe } from "../fakes/stripe-server";
+import type { TestApp, TestClient } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { DEMO_PASSWORD, enterpriseId, seedDemo, userId } from "../support/seed";
+import { eventsFor, liveTestCampaign, startStripeApp, type StripeTestApp } from "../support/stripe";
 
 // The South Korean payment methods through Stripe (the local fake, driven by the real SDK and
 // signing its webhooks as Stripe does): the backer picks a method on our page, is sent to the
@@ -24,23 +24,19 @@ const WEBHOOK_SECRET = "whsec_test_hamkke_korean";
 const SECRET_KEY = "sk_test_hamkke_korean";
 
 let t: TestDatabase;
+let stripe: StripeTestApp;
 let fake: FakeStripe;
 let app: TestApp;
-const signer = new Stripe(SECRET_KEY);
 const clients = new Map<string, TestClient>();
 
 beforeAll(async () => {
   t = await createTestDatabase();
   await seedDemo(t);
-  fake = await startFakeStripe();
-  app = await startApp(t.db, {
-    env: { STRIPE_SECRET_KEY: SECRET_KEY, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE: fake.url, STRIPE_PUBLISHABLE_KEY: "pk_test_hamkke" },
-    payments: () => new StripePaymentProvider(createStripeClient({ secretKey: SECRET_KEY, apiBase: fake.url })),
-  });
+  stripe = await startStripeApp(t, { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET });
+  ({ fake, app } = stripe);
 });
 afterAll(async () => {
-  await app.close();
-  await fake.close();
+  await stripe.close();
   await t.drop();
 });
 beforeEach(() => {
@@ -62,18 +58,8 @@ function body(amount: number): PledgeInput {
   return { amount, kind: "sponsorship", rewardId: null, message: "", anonymous: false, backerKind: "individual", companyName: "", businessNumber: null, idempotencyKey: `korean-${keys}-${Date.now()}` };
 }
 
-async function liveCampaign(goal: number, fundingModel: FundingModel) {
-  const services = app.services;
-  const { id } = await createCampaign(t.db, {
-    enterpriseId: await enterpriseId(t, "누럭놀이단"),
-    userId: await userId(t, "play@hamkke.demo"),
-    now: services.clock.now(),
-    basics: { title: "국내 결제수단 테스트", summary: "요약", story: "", goal, fundingModel, startsOn: "2026-11-24", endsOn: "2026-11-30" },
-  });
-  await addBudgetLine(t.db, id, { name: "전체", amount: goal, required: true });
-  await submitForReview(t.db, id, services.clock.now());
-  await reviewCampaign(services, { campaignId: id, reviewerId: await userId(t, "operator@hamkke.demo"), decision: "approve", comment: "" });
-  return id;
+function liveCampaign(goal: number, fundingModel: FundingModel) {
+  return liveTestCampaign(t, app, goal, fundingModel);
 }
 
 async function newPledge(campaignId: number, email: string, amount: number): Promise<string> {
@@ -103,24 +89,14 @@ async function comeBack(email: string, returnUrl: string): Promise<string> {
   return response.headers.get("Location") ?? "";
 }
 
-async function deliver(event: unknown) {
-  const payload = JSON.stringify(event);
-  const header = signer.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
-  return fetch(`${app.url}/api/webhooks/stripe`, { method: "POST", body: payload, headers: { "Content-Type": "application/json", "Stripe-Signature": header } });
-}
-
-function eventsFor(intentId: string) {
-  return fake.events.filter((e) => (e.data as { object: { id: string } }).object.id === intentId);
-}
-
 /** Every event of the intent, each delivered twice, in a shuffled order: all accepted. */
 async function replay(intentId: string, seed: number) {
-  const deliveries = eventsFor(intentId).flatMap((event) => [event, event]);
+  const deliveries = eventsFor(fake, intentId).flatMap((event) => [event, event]);
   for (let i = deliveries.length - 1; i > 0; i--) {
     const j = (seed * 31 + i * 17) % (i + 1);
     [deliveries[i], deliveries[j]] = [deliveries[j] as (typeof deliveries)[number], deliveries[i] as (typeof deliveries)[number]];
   }
-  for (const event of deliveries) expect((await deliver(event)).status).toBe(200);
+  for (const event of deliveries) expect((await stripe.deliver(event)).status).toBe(200);
 }
 
 async function pledgeRow(publicId: string) {
@@ -230,7 +206,7 @@ describe("Korean payment methods through Stripe", () => {
     }
     // The backer who never finished was given up at the close (its SetupIntent cancelled at Stripe).
     expect((await pledgeRow(refused)).state).toBe("cancelled");
-    expect(eventsFor((await pledgeRow(refused)).provider_setup_intent_id ?? "").map((e) => e.type)).toContain("setup_intent.canceled");
+    expect(eventsFor(fake, (await pledgeRow(refused)).provider_setup_intent_id ?? "").map((e) => e.type)).toContain("setup_intent.canceled");
     expect((await verifyStoredLedger(t.db)).ok).toBe(true);
   });
 
