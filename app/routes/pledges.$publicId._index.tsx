@@ -28,7 +28,8 @@ export async function loader(args: LoaderFunctionArgs) {
       state: pledge.state,
       methodType: pledge.payment_method_type,
       cardLast4: pledge.card_last4,
-      lastError: pledge.last_error ? declineMessage(pledge.last_error) : null,
+      // Why the last payment attempt failed, while the backer can still act on it.
+      lastError: pledge.last_error && (pledge.state === "pending_authorization" || pledge.state === "collection_failed") ? declineMessage(pledge.last_error) : null,
       receiptCode: pledge.receipt_secret,
       rewardTitle: pledge.reward_title,
       createdAt: pledge.created_at,

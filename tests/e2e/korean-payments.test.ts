@@ -55,16 +55,18 @@ describe.runIf(inject("chromium"))("Korean payment methods in the browser (demo 
     await page.context().close();
   });
 
-  it("a keep-it-all pledge is paid at once with Samsung Pay, which all-or-nothing does not offer", async () => {
-    const page = await logInPage(browser, server.url, "company@hamkke.demo", { width: 390, height: 844 });
+  it("a keep-it-all pledge is paid at once with Samsung Pay (on a desktop), which all-or-nothing does not offer", async () => {
+    const page = await logInPage(browser, server.url, "company@hamkke.demo");
     await page.goto(`${server.url}/campaigns/demo-local-food-cafe/pledge`);
     await page.getByLabel(m.pledges.amount).fill("30,000");
     await page.getByRole("button", { name: m.pledges.continue }).click();
     await page.waitForURL("**/pay");
     await page.getByLabel(new RegExp(m.payments.methods.samsung_pay)).check();
+    await screenshot(page, "pay-methods-desktop");
     await page.getByRole("button", { name: m.payments.continueNow }).click();
     await page.waitForURL("**/demo-pay/**");
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe(m.payments.approvalTitle(m.payments.methods.samsung_pay));
+    await screenshot(page, "demo-approval-desktop");
     await page.getByRole("button", { name: m.payments.approve }).click();
     await expect.poll(() => page.getByTestId("notice").textContent()).toBe(m.notices.pledgePaid);
     expect(await page.getByTestId("pledge-state").textContent()).toBe(m.pledges.states.collected);
