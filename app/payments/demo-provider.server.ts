@@ -174,8 +174,9 @@ export class DemoPaymentProvider implements PaymentProvider, DemoProcessor {
     return { returnPath };
   }
 
-  async cancel(input: { kind: IntentKind; intentId: string }): Promise<IntentState> {
-    return this.update(input.intentId, { status: "canceled", pending_method_id: null });
+  async cancelIntent(input: { kind: IntentKind; intentId: string }): Promise<IntentState> {
+    // As Stripe: a processing, succeeded or cancelled intent stays as it is.
+    return this.update(input.intentId, { status: "canceled", pending_method_id: null }, ["requires_payment_method", "requires_action"]);
   }
 
   async getSetup(setupIntentId: string): Promise<IntentState> {

@@ -33,7 +33,7 @@ export interface PaymentProvider {
   getPayment(paymentIntentId: string): Promise<IntentState>;
 
   /** Cancels an intent the payer abandoned, so it can never succeed later; returns its final state. */
-  cancel(input: { kind: IntentKind; intentId: string }): Promise<IntentState>;
+  cancelIntent(input: { kind: IntentKind; intentId: string }): Promise<IntentState>;
 
   /** Charges a saved method off-session when an all-or-nothing campaign succeeds. */
   chargeSaved(input: { customerId: string; paymentMethodId: string; methodType: PaymentMethodType; amountWon: number; pledgePublicId: string; idempotencyKey: string }): Promise<ChargeResult>;

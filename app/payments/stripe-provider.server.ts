@@ -177,7 +177,7 @@ export class StripePaymentProvider implements PaymentProvider {
     }
   }
 
-  async cancel(input: { kind: IntentKind; intentId: string }): Promise<IntentState> {
+  async cancelIntent(input: { kind: IntentKind; intentId: string }): Promise<IntentState> {
     try {
       return input.kind === "setup" ? setupState(await this.stripe.setupIntents.cancel(input.intentId, { expand: SETUP_EXPAND })) : paymentState(await this.stripe.paymentIntents.cancel(input.intentId, { expand: PAYMENT_EXPAND }));
     } catch (error) {

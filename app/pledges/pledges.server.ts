@@ -441,7 +441,7 @@ export async function cancelWaitingPayment(services: Services, pledgeId: number)
   const kind: IntentKind = pledge.funding_model === "all_or_nothing" ? "setup" : "payment";
   const intentId = kind === "setup" ? pledge.provider_setup_intent_id : pledge.provider_payment_intent_id;
   if (intentId) {
-    const after = await applyIntentState(services, pledge.id, kind, await services.payments.cancel({ kind, intentId }));
+    const after = await applyIntentState(services, pledge.id, kind, await services.payments.cancelIntent({ kind, intentId }));
     if (after !== "pending_authorization") return after;
   }
   const now = services.clock.now();

@@ -312,7 +312,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     if (method === "POST" && action?.[2]) {
       const intent = intents.get(action[2]);
       if (!intent) return notFound;
-      if (intent.status === "succeeded" || intent.status === "canceled") return unexpectedState(intent);
+      if (intent.status === "succeeded" || intent.status === "canceled" || (action[3] === "cancel" && intent.status === "processing")) return unexpectedState(intent);
       if (action[3] === "cancel") {
         intent.status = "canceled";
         intent.next_action = null;
@@ -432,6 +432,8 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     confirmSetup: (intentId, paymentMethod) => {
       const intent = intents.get(intentId);
       if (!intent) throw new Error(`no setup intent ${intentId}`);
+      // As Stripe.js is told: a cancelled intent cannot be confirmed.
+      if (intent.status === "canceled") throw new Error("You cannot confirm this SetupIntent because it has a status of canceled.");
       const behaviour = TEST_CARDS[paymentMethod];
       intent.payment_method = paymentMethod;
       if (!behaviour || behaviour.onSession === "decline") {
@@ -449,6 +451,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     confirmPayment: (intentId, paymentMethod) => {
       const intent = intents.get(intentId);
       if (!intent) throw new Error(`no payment intent ${intentId}`);
+      if (intent.status === "canceled") throw new Error("You cannot confirm this PaymentIntent because it has a status of canceled.");
       chargeIntent(intent, paymentMethod, false);
     },
     answerRedirect: async (redirectUrl, action, options = {}) => {
