@@ -277,6 +277,8 @@ export type PledgeState =
 export type PledgeKind = "sponsorship" | "donation" | "investment";
 export type BackerKind = "individual" | "company";
 export type PaymentProviderName = "demo" | "stripe";
+/** Stripe's payment method types this product takes (app/payments/methods.ts lists them). */
+export type PaymentMethodType = "kr_card" | "kakao_pay" | "naver_pay" | "payco" | "samsung_pay" | "card";
 
 export interface CampaignsTable {
   id: Id;
@@ -369,6 +371,7 @@ export interface PledgesTable {
   provider_setup_intent_id: string | null;
   provider_payment_intent_id: string | null;
   card_last4: string | null;
+  payment_method_type: PaymentMethodType | null;
   charge_attempts: Generated<number>;
   next_charge_at: Timestamp | null;
   last_error: string | null;
@@ -422,6 +425,9 @@ export interface DemoPaymentIntentsTable {
   decline_code: string | null;
   target_id: string | null;
   idempotency_key: string | null;
+  method_types: Generated<PaymentMethodType[]>;
+  method_type: PaymentMethodType | null;
+  return_url: string | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -1006,6 +1012,7 @@ export interface LoanOnlinePaymentsTable {
   state: Generated<LoanOnlinePaymentState>;
   last_error: string | null;
   card_last4: string | null;
+  payment_method_type: PaymentMethodType | null;
   fee_won: number | null;
   repayment_id: number | null;
   refund_id: string | null;

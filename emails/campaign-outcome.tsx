@@ -23,7 +23,7 @@ const copy = {
     bodies: {
       charged: (amount: string) => `함께해 주신 덕분에 캠페인이 목표를 달성했습니다. 후원금 ${amount}이 결제되었고, 쓰임은 공개 장부에서 확인할 수 있습니다.`,
       notCharged: (amount: string) => `아쉽게도 캠페인이 마감까지 목표 금액을 모으지 못했습니다. 약정하신 ${amount}은 결제되지 않았고 앞으로도 결제되지 않습니다.`,
-      refunded: (amount: string) => `캠페인이 목표 금액에 이르지 못해 결제된 ${amount}을 전액 환불합니다. 카드사에 따라 영업일 기준 3~7일이 걸릴 수 있습니다.`,
+      refunded: (amount: string) => `캠페인이 목표 금액에 이르지 못해 결제된 ${amount}을 전액 환불합니다. 카드사나 결제 서비스에 따라 영업일 기준 3~7일이 걸릴 수 있습니다.`,
     },
     cta: "캠페인 보기",
   },
@@ -36,7 +36,7 @@ const copy = {
     bodies: {
       charged: (amount: string) => `Thanks to you the campaign reached its goal. Your pledge of ${amount} was charged; follow how it is spent on the public ledger.`,
       notCharged: (amount: string) => `The campaign did not reach its goal by the deadline. Your pledge of ${amount} was not charged and will not be.`,
-      refunded: (amount: string) => `The campaign did not reach its goal, so your payment of ${amount} is refunded in full. Depending on your card issuer this takes 3–7 business days.`,
+      refunded: (amount: string) => `The campaign did not reach its goal, so your payment of ${amount} is refunded in full. Depending on your card issuer or payment service this takes 3–7 business days.`,
     },
     cta: "View the campaign",
   },

@@ -14,16 +14,16 @@ export interface CollectionFailedProps {
 
 const copy = {
   ko: {
-    subject: (title: string) => `[결제 실패] ${title} 후원금 결제를 위해 카드를 확인해 주세요`,
+    subject: (title: string) => `[결제 실패] ${title} 후원금 결제를 위해 결제 수단을 확인해 주세요`,
     body: (amount: string, until: string) =>
-      `캠페인이 목표를 달성해 약정하신 ${amount}을 결제하려 했지만 카드사에서 결제를 거절했습니다. ${until}까지 하루에 한 번 다시 시도합니다. 다른 카드로 바꾸시려면 아래 버튼을 눌러 주세요.`,
-    cta: "카드 정보 바꾸기",
+      `캠페인이 목표를 달성해 약정하신 ${amount}을 결제하려 했지만 결제가 거절되었습니다. ${until}까지 하루에 한 번 다시 시도합니다. 다른 결제 수단으로 바꾸시려면 아래 버튼을 눌러 주세요.`,
+    cta: "결제 수단 바꾸기",
   },
   en: {
-    subject: (title: string) => `[Payment failed] Please check your card for ${title}`,
+    subject: (title: string) => `[Payment failed] Please check your payment method for ${title}`,
     body: (amount: string, until: string) =>
-      `The campaign reached its goal, but your card was declined when we tried to charge your pledge of ${amount}. We will try again once a day until ${until}. To use another card, use the button below.`,
-    cta: "Update your card",
+      `The campaign reached its goal, but your payment method was declined when we tried to charge your pledge of ${amount}. We will try again once a day until ${until}. To use another payment method, use the button below.`,
+    cta: "Change payment method",
   },
 };
 

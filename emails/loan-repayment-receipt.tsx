@@ -1,4 +1,6 @@
 import { Button, Text } from "@react-email/components";
+import { payments } from "../app/i18n/messages/payments";
+import type { PaymentMethodType } from "../app/payments/methods";
 import { formatDate } from "../app/utils/dates";
 import { formatWon } from "../app/utils/money";
 import { EmailLayout, button, paragraph } from "./components/email-layout";
@@ -14,6 +16,8 @@ export interface LoanRepaymentReceiptProps {
   penaltyWon: number;
   interestWon: number;
   principalWon: number;
+  /** How it was paid (null: a card, before methods were recorded). */
+  paymentMethod: PaymentMethodType | null;
   cardLast4: string | null;
   /** The payment provider's payment id, also the repayment's reference. */
   paymentReference: string;
@@ -23,7 +27,7 @@ export interface LoanRepaymentReceiptProps {
 
 const copy = {
   ko: {
-    subject: (name: string, amount: string) => `[상환 영수증] ${name} 융자 상환금 ${amount}을 카드로 받았습니다`,
+    subject: (name: string, amount: string) => `[상환 영수증] ${name} 융자 상환금 ${amount}을 받았습니다`,
     body: "온라인으로 납부하신 상환금을 받아 융자 상환으로 기록했습니다. 연체이자 → 이자 → 원금 순서로 충당했습니다.",
     loan: "융자 번호",
     paidOn: "납부일",
@@ -31,13 +35,13 @@ const copy = {
     penalty: "연체이자",
     interest: "이자",
     principal: "원금",
-    card: "카드",
+    method: "결제 수단",
     reference: "결제 번호",
     outstanding: "남은 원금",
     cta: "상환 내역 보기",
   },
   en: {
-    subject: (name: string, amount: string) => `[Receipt] ${amount} received by card for ${name}'s loan`,
+    subject: (name: string, amount: string) => `[Receipt] ${amount} received for ${name}'s loan`,
     body: "We received your online payment and recorded it as a loan repayment, applied to penalty interest, then interest, then principal.",
     loan: "Loan",
     paidOn: "Paid on",
@@ -45,7 +49,7 @@ const copy = {
     penalty: "Penalty interest",
     interest: "Interest",
     principal: "Principal",
-    card: "Card",
+    method: "Paid with",
     reference: "Payment id",
     outstanding: "Principal outstanding",
     cta: "View repayments",
@@ -67,7 +71,7 @@ export default function LoanRepaymentReceiptEmail(props: LoanRepaymentReceiptPro
     { label: t.penalty, value: won(props.penaltyWon) },
     { label: t.interest, value: won(props.interestWon) },
     { label: t.principal, value: won(props.principalWon) },
-    ...(props.cardLast4 ? [{ label: t.card, value: `•••• ${props.cardLast4}` }] : []),
+    { label: t.method, value: payments[props.locale].methodLine(payments[props.locale].methods[props.paymentMethod ?? "card"], props.cardLast4) },
     { label: t.reference, value: props.paymentReference },
     { label: t.outstanding, value: won(props.outstandingWon) },
   ];

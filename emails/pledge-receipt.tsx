@@ -20,8 +20,8 @@ const copy = {
   ko: {
     subject: (title: string) => `[후원 영수증] ${title}`,
     greeting: (name: string) => `${name}님, 후원해 주셔서 고맙습니다.`,
-    charged: "카드 결제가 완료되었습니다. 모인 돈은 캠페인의 공개 장부에 기록됩니다.",
-    saved: (endsOn: string) => `카드가 등록되었고 아직 결제되지 않았습니다. ${endsOn} 마감까지 목표 금액이 모이면 그때 결제되고, 모이지 않으면 결제되지 않습니다. 마감 전에는 언제든 취소할 수 있습니다.`,
+    charged: "결제가 완료되었습니다. 모인 돈은 캠페인의 공개 장부에 기록됩니다.",
+    saved: (endsOn: string) => `결제 수단이 등록되었고 아직 결제되지 않았습니다. ${endsOn} 마감까지 목표 금액이 모이면 그때 결제되고, 모이지 않으면 결제되지 않습니다. 마감 전에는 언제든 취소할 수 있습니다.`,
     amount: "후원 금액",
     reward: "리워드",
     code: "영수증 코드",
@@ -32,8 +32,8 @@ const copy = {
   en: {
     subject: (title: string) => `[Receipt] ${title}`,
     greeting: (name: string) => `Thank you for your pledge, ${name}.`,
-    charged: "Your card has been charged. The money is recorded on the campaign's public ledger.",
-    saved: (endsOn: string) => `Your card is saved and has not been charged. If the goal is reached by ${endsOn} you will be charged then; if not, you will not be charged. You can cancel any time before the deadline.`,
+    charged: "Your payment went through. The money is recorded on the campaign's public ledger.",
+    saved: (endsOn: string) => `Your payment method is saved and has not been charged. If the goal is reached by ${endsOn} you will be charged then; if not, you will not be charged. You can cancel any time before the deadline.`,
     amount: "Amount",
     reward: "Reward",
     code: "Receipt code",

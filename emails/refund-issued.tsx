@@ -14,12 +14,12 @@ export interface RefundIssuedProps {
 const copy = {
   ko: {
     subject: (title: string) => `[환불 완료] ${title} 후원금을 환불했습니다`,
-    body: (amount: string) => `후원금 ${amount}을 결제하신 카드로 환불했습니다. 카드사에 따라 영업일 기준 3~7일이 걸릴 수 있습니다.`,
+    body: (amount: string) => `후원금 ${amount}을 결제하신 수단으로 환불했습니다. 카드사나 결제 서비스에 따라 영업일 기준 3~7일이 걸릴 수 있습니다.`,
     reason: "사유",
   },
   en: {
     subject: (title: string) => `[Refunded] Your pledge to ${title} was refunded`,
-    body: (amount: string) => `${amount} was refunded to the card you paid with. Depending on your card issuer this takes 3–7 business days.`,
+    body: (amount: string) => `${amount} was refunded to the payment method you paid with. Depending on your card issuer or payment service this takes 3–7 business days.`,
     reason: "Reason",
   },
 };

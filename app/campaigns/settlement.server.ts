@@ -4,8 +4,9 @@ import { campaignEscrow, campaignRefunds, feeSubsidy } from "../ledger/accounts"
 import { backerCommitment } from "../ledger/receipts";
 import { appendEntry } from "../ledger/ledger.server";
 import { releasedMatchWon, returnMatchOfPledge, settleCampaignMatches } from "../matching/matching.server";
+import type { PaymentMethodType } from "../payments/methods";
 import { isPaymentUnavailable, type ChargeResult } from "../payments/provider";
-import { applyIntentState, lockPledge, lockPledges, recordCollections, releaseReward, type CollectedPayment, type LockedPledge } from "../pledges/pledges.server";
+import { applyIntentState, cancelWaitingPayment, lockPledge, lockPledges, recordCollections, releaseReward, type CollectedPayment, type LockedPledge } from "../pledges/pledges.server";
 import { COLLECTION_RETRY_DAYS, RETRY_INTERVAL_MS } from "../pledges/pledge";
 import type { Services } from "../server/services";
 import { formatDate, seoulDate } from "../utils/dates";
@@ -84,7 +85,34 @@ async function releaseUncharged(services: Services, trx: Tx, campaign: { id: num
   }
 }
 
+/**
+ * Payments still waiting at the close (a backer at the card form or the wallet) are given up at
+ * the processor first, so none can succeed after the campaign was decided; one that succeeded
+ * meanwhile is applied. False when the processor could not be reached (the close waits a tick).
+ */
+async function settleWaitingPayments(services: Services, campaignId: number): Promise<boolean> {
+  const waiting = await services.db
+    .selectFrom("pledges")
+    .innerJoin("campaigns", "campaigns.id", "pledges.campaign_id")
+    .select("pledges.id")
+    .where("pledges.campaign_id", "=", campaignId)
+    .where("pledges.state", "=", "pending_authorization")
+    .where("campaigns.state", "=", "live")
+    .where("campaigns.settlement", "=", "open")
+    .execute();
+  for (const { id } of waiting) {
+    try {
+      await cancelWaitingPayment(services, id);
+    } catch (error) {
+      if (isPaymentUnavailable(error)) return false;
+      throw error;
+    }
+  }
+  return true;
+}
+
 export async function closeCampaign(services: Services, campaignId: number): Promise<boolean> {
+  if (!(await settleWaitingPayments(services, campaignId))) return false;
   const now = services.clock.now();
   return services.db.transaction().execute(async (trx) => {
     const campaign = await trx
@@ -185,7 +213,7 @@ async function chargeBatch(services: Services, batchSize: number): Promise<{ cla
         "in",
         due.map((d) => d.id),
       )
-      .returning(["id", "charge_attempts", "public_id", "amount_won", "provider_customer_id", "provider_payment_method_id"])
+      .returning(["id", "charge_attempts", "public_id", "amount_won", "provider_customer_id", "provider_payment_method_id", "payment_method_type"])
       .execute();
   });
   let charged = 0;
@@ -211,6 +239,7 @@ interface ChargeablePledge {
   charge_attempts: number;
   provider_customer_id: string | null;
   provider_payment_method_id: string | null;
+  payment_method_type: PaymentMethodType | null;
 }
 
 /** One off-session charge, or null when the processor could not be reached (retried later, same key). */
@@ -222,6 +251,8 @@ async function chargeOnce(services: Services, pledge: ChargeablePledge): Promise
     return await services.payments.chargeSaved({
       customerId: pledge.provider_customer_id,
       paymentMethodId: pledge.provider_payment_method_id,
+      // Saved before the method was recorded: every saved method then was a card.
+      methodType: pledge.payment_method_type ?? "card",
       amountWon: pledge.amount_won,
       pledgePublicId: pledge.public_id,
       idempotencyKey: `pledge:${pledge.id}:charge:${pledge.charge_attempts}`,
@@ -236,7 +267,7 @@ async function chargeOnce(services: Services, pledge: ChargeablePledge): Promise
 async function chargeClaimedPledge(services: Services, pledgeId: number, attempt: number): Promise<boolean> {
   const pledge = await services.db
     .selectFrom("pledges")
-    .select(["id", "public_id", "amount_won", "provider_customer_id", "provider_payment_method_id"])
+    .select(["id", "public_id", "amount_won", "provider_customer_id", "provider_payment_method_id", "payment_method_type"])
     .where("id", "=", pledgeId)
     .executeTakeFirstOrThrow();
   const result = await chargeOnce(services, { ...pledge, charge_attempts: attempt });
@@ -262,7 +293,7 @@ async function recordChargeResultsIn(trx: Tx, services: Services, answers: reado
     const pledge = locked.get(pledgeId);
     if (!pledge || pledge.state !== "charging" || pledge.charge_attempts !== attempt) continue;
     if (result.outcome === "succeeded") {
-      collections.push({ pledge, payment: { paymentIntentId: result.paymentIntentId, feeWon: result.feeWon } });
+      collections.push({ pledge, payment: { paymentIntentId: result.paymentIntentId, methodType: null, cardLast4: null, feeWon: result.feeWon } });
       continue;
     }
     if (result.outcome === "processing") {
@@ -527,16 +558,14 @@ export async function reconcilePledges(services: Services): Promise<number> {
         if (await chargeClaimedPledge(services, pledge.id, pledge.charge_attempts)) repaired += 1;
         continue;
       }
-      if (pledge.provider_payment_intent_id && pledge.funding_model === "keep_it_all") {
-        const state = await services.payments.getPayment(pledge.provider_payment_intent_id);
-        const after = await applyIntentState(services, pledge.id, "payment", state);
+      const kind = pledge.funding_model === "keep_it_all" ? "payment" : "setup";
+      const intentId = kind === "payment" ? pledge.provider_payment_intent_id : pledge.provider_setup_intent_id;
+      if (intentId && (kind === "payment" || pledge.state === "pending_authorization")) {
+        const state = kind === "payment" ? await services.payments.getPayment(intentId) : await services.payments.getSetup(intentId);
+        const after = await applyIntentState(services, pledge.id, kind, state);
         if (after !== pledge.state) repaired += 1;
-      } else if (pledge.provider_setup_intent_id && pledge.state === "pending_authorization") {
-        const state = await services.payments.getSetup(pledge.provider_setup_intent_id);
-        const after = await applyIntentState(services, pledge.id, "setup", state);
-        if (after !== pledge.state) repaired += 1;
-        // Looked at now: the next look comes after another quiet period, not every minute.
-        else await services.db.updateTable("pledges").set({ updated_at: now }).where("id", "=", pledge.id).where("state", "=", "pending_authorization").execute();
+        // Looked at now (a payer may wait at the wallet): the next look comes after another quiet period, not every minute.
+        else await services.db.updateTable("pledges").set({ updated_at: now }).where("id", "=", pledge.id).where("state", "=", pledge.state).execute();
       }
     } catch (error) {
       if (!(isPaymentUnavailable(error))) throw error;

@@ -30,7 +30,11 @@ export function DemoCardForm({ failure, label, hidden }: { failure: FormFailure 
   );
 }
 
-/** Stripe Elements: the card never touches our server; Stripe returns the payer to `returnPath`. */
+/**
+ * Stripe's card element: the card never touches our server. The intent also lists the Korean
+ * methods (chosen in the form above), so only the card element is shown here; after Stripe.js
+ * confirmed it (3-D Secure included) the payer goes to `returnPath`, which applies the result.
+ */
 export function StripeCardForm({ publishableKey, clientSecret, kind, returnPath, label }: { publishableKey: string; clientSecret: string; kind: "setup" | "payment"; returnPath: string; label: string }) {
   const script = `
     (function () {
@@ -38,13 +42,15 @@ export function StripeCardForm({ publishableKey, clientSecret, kind, returnPath,
       s.src = "https://js.stripe.com/v3/";
       s.onload = function () {
         var stripe = Stripe(${JSON.stringify(publishableKey)});
-        var elements = stripe.elements({ clientSecret: ${JSON.stringify(clientSecret)} });
-        elements.create("payment").mount("#stripe-element");
+        var card = stripe.elements().create("card");
+        card.mount("#stripe-element");
         document.getElementById("stripe-form").addEventListener("submit", function (e) {
           e.preventDefault();
-          var params = { elements: elements, confirmParams: { return_url: location.origin + ${JSON.stringify(returnPath)} } };
-          (${JSON.stringify(kind)} === "setup" ? stripe.confirmSetup(params) : stripe.confirmPayment(params)).then(function (r) {
+          var secret = ${JSON.stringify(clientSecret)};
+          var data = { payment_method: { card: card } };
+          (${JSON.stringify(kind)} === "setup" ? stripe.confirmCardSetup(secret, data) : stripe.confirmCardPayment(secret, data)).then(function (r) {
             if (r.error) document.getElementById("stripe-error").textContent = r.error.message;
+            else location.assign(${JSON.stringify(returnPath)});
           });
         });
       };

@@ -14,6 +14,7 @@ import { enterprises } from "./messages/enterprises";
 import { errors } from "./messages/errors";
 import { home } from "./messages/home";
 import { notices } from "./messages/notices";
+import { payments } from "./messages/payments";
 import { pledges } from "./messages/pledges";
 import { privacy } from "./messages/privacy";
 import { results } from "./messages/results";
@@ -24,7 +25,7 @@ import { staffCampaigns } from "./messages/staff-campaigns";
 import { staff } from "./messages/staff";
 
 // One group per area of the product; each group is checked to have the same keys in both languages.
-const groups = { common, auth, errors, notices, enterprises, home, staff, account, dev, contests, campaigns, ledger, fund, pledges, staffCampaigns, spending, contestWork, loans, results, matching, round, privacy, screening };
+const groups = { common, auth, errors, notices, enterprises, home, staff, account, dev, contests, campaigns, ledger, fund, pledges, payments, staffCampaigns, spending, contestWork, loans, results, matching, round, privacy, screening };
 
 type Groups = typeof groups;
 export type Messages = { [K in keyof Groups]: Groups[K]["ko"] };

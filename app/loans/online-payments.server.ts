@@ -6,7 +6,9 @@ import { fundCardFees, fundCash } from "../fund/fund";
 import type { ErrorKey } from "../i18n/messages/errors";
 import { appendEntry } from "../ledger/ledger.server";
 import { checkCard, type CardInput } from "../payments/demo-cards";
-import { asDemoCardProcessor, isPaymentUnavailable, type DemoCardProcessor, type IntentState } from "../payments/provider";
+import { requireDemoProcessor } from "../payments/demo-checkout.server";
+import { declineMessage, isRedirectMethod, offeredMethods, type PaymentMethodType } from "../payments/methods";
+import { isPaymentUnavailable, type IntentState } from "../payments/provider";
 import type { Services } from "../server/services";
 import { AppError } from "../utils/app-error";
 import { seoulDate } from "../utils/dates";
@@ -15,18 +17,13 @@ import { SERVICED_LOAN_STATES } from "./loans";
 import { getLoan, loadInstalments, loanPosition, recordRepayment } from "./loans.server";
 import { outstandingPrincipal } from "./servicing";
 
-// A member of the borrowing enterprise pays what is due on its loan by card. The payment row is
-// asked of the provider like a keep-it-all pledge (same provider calls, same card form, same
-// webhook and reconciler); once the provider says it succeeded it becomes one online repayment
-// through `recordRepayment`. Every path that learns of the success (card form, 3-D Secure page,
-// Stripe's return page, webhook, reconciler) calls `applyLoanPaymentState`, which locks the loan,
-// then the payment row, so whichever comes second finds it recorded and changes nothing.
-
-const DECLINES: Record<string, ErrorKey> = {
-  card_declined: "cardDeclined",
-  insufficient_funds: "cardInsufficientFunds",
-  authentication_failed: "authenticationFailed",
-};
+// A member of the borrowing enterprise pays what is due on its loan online (a card, a Korean
+// card through its issuer's app, a Korean wallet). The payment row is asked of the provider like
+// a keep-it-all pledge (same provider calls, same forms, same webhook and reconciler); once the
+// provider says it succeeded it becomes one online repayment through `recordRepayment`. Every
+// path that learns of the success (card form, 3-D Secure page, the return page after Stripe or a
+// wallet, webhook, reconciler) calls `applyLoanPaymentState`, which locks the loan, then the
+// payment row, so whichever comes second finds it recorded and changes nothing.
 
 /** Reconciliation asks the provider about a payment left pending after this long without news. */
 const QUIET_BEFORE_RECONCILE_MS = 2 * 60_000;
@@ -40,6 +37,10 @@ export interface LoanPaymentStep {
   intentId: string;
   /** For Stripe.js; null with the demo provider's own card form. */
   clientSecret: string | null;
+  /** The methods the member may choose from for this payment. */
+  methods: PaymentMethodType[];
+  /** Why the last try was refused (a decline, not approved at the wallet), as the provider put it. */
+  lastError: string | null;
 }
 
 /** What the member would pay online now: the arrears, or else the next instalment. */
@@ -85,16 +86,28 @@ export async function startLoanOnlinePayment(services: Services, request: { loan
       .executeTakeFirstOrThrow();
   });
   const payer = await db.selectFrom("users").select("email").where("id", "=", request.userId).executeTakeFirstOrThrow();
+  const methods = offeredMethods(services.payments.methods, { kind: "payment", amountWon: row.amount_won });
   const started = await services.payments.startPayment({
     reference: { kind: "loan_payment", publicId: row.public_id },
     email: payer.email,
     amountWon: row.amount_won,
+    methods,
     idempotencyKey: row.idempotency_key,
   });
   if (row.provider_intent_id === null) {
     await db.updateTable("loan_online_payments").set({ provider_intent_id: started.intentId }).where("id", "=", row.id).where("provider_intent_id", "is", null).execute();
   }
-  return { paymentId: row.id, publicId: row.public_id, amountWon: row.amount_won, dueDate: row.due_date, overdue: due.overdue, intentId: started.intentId, clientSecret: started.clientSecret };
+  return {
+    paymentId: row.id,
+    publicId: row.public_id,
+    amountWon: row.amount_won,
+    dueDate: row.due_date,
+    overdue: due.overdue,
+    intentId: started.intentId,
+    clientSecret: started.clientSecret,
+    methods,
+    lastError: row.last_error,
+  };
 }
 
 /** The loan's payment with this public id, for the member's pages. */
@@ -150,10 +163,10 @@ async function applyIn(trx: Tx, services: Services, paymentId: number, state: In
       const feeWon = state.feeWon ?? 0;
       await trx
         .updateTable("loan_online_payments")
-        .set({ state: "recorded", repayment_id: result.repaymentId, fee_won: feeWon, card_last4: state.cardLast4, last_error: null, updated_at: now })
+        .set({ state: "recorded", repayment_id: result.repaymentId, fee_won: feeWon, payment_method_type: state.methodType, card_last4: state.cardLast4, last_error: null, updated_at: now })
         .where("id", "=", row.id)
         .execute();
-      await sendReceipt(trx, services, row, { ...result.allocation, paidOn: today, cardLast4: state.cardLast4, intentId: state.intentId });
+      await sendReceipt(trx, services, row, { ...result.allocation, paidOn: today, methodType: state.methodType, cardLast4: state.cardLast4, intentId: state.intentId });
       // The fee comes last: the ledger head lock is then held only for the appends and the commit.
       if (feeWon > 0) {
         const loan = await trx.selectFrom("loans").select("fund_id").where("id", "=", row.loan_id).executeTakeFirstOrThrow();
@@ -178,7 +191,7 @@ async function applyIn(trx: Tx, services: Services, paymentId: number, state: In
   }
   if (state.status === "requires_payment_method" && state.declineCode) {
     await trx.updateTable("loan_online_payments").set({ last_error: state.declineCode.slice(0, 100), card_last4: state.cardLast4, updated_at: now }).where("id", "=", row.id).execute();
-    return { state: row.state, problem: DECLINES[state.declineCode] ?? "cardDeclined" };
+    return { state: row.state, problem: declineMessage(state.declineCode) };
   }
   return { state: row.state, problem: null };
 }
@@ -206,7 +219,7 @@ async function sendReceipt(
   trx: Tx,
   services: Services,
   row: PaymentRow,
-  paid: { totalWon: number; penaltyWon: number; interestWon: number; principalWon: number; paidOn: string; cardLast4: string | null; intentId: string },
+  paid: { totalWon: number; penaltyWon: number; interestWon: number; principalWon: number; paidOn: string; methodType: PaymentMethodType | null; cardLast4: string | null; intentId: string },
 ) {
   const loan = await trx
     .selectFrom("loans as l")
@@ -224,17 +237,12 @@ async function sendReceipt(
     penaltyWon: paid.penaltyWon,
     interestWon: paid.interestWon,
     principalWon: paid.principalWon,
+    paymentMethod: paid.methodType,
     cardLast4: paid.cardLast4,
     paymentReference: paid.intentId,
     outstandingWon: outstandingPrincipal(await loadInstalments(trx, loan.id)),
     loanUrl: `${services.origin}/enterprises/${loan.enterprise_id}/loans/${loan.id}`,
   });
-}
-
-function demoProvider(services: Services): DemoCardProcessor {
-  const demo = asDemoCardProcessor(services.payments);
-  if (!demo) throw new AppError("paymentUnavailable", 409);
-  return demo;
 }
 
 async function pendingIntent(services: Services, loanId: number, publicId: string) {
@@ -251,26 +259,44 @@ function outcome(applied: AppliedPayment | null, state: IntentState) {
 
 /** The demo card form for a loan payment: checks what was typed, lets the demo processor answer, applies it. */
 export async function confirmLoanDemoCard(services: Services, loanId: number, publicId: string, card: CardInput) {
-  const provider = demoProvider(services);
+  const provider = requireDemoProcessor(services);
   const checked = checkCard(card, seoulDate(services.clock.now()));
   if (!checked.ok) throw new AppError(checked.error, 422, checked.field);
   const row = await pendingIntent(services, loanId, publicId);
   // Already recorded (a double submit, a retried request): report where it stands.
   if (row.state !== "pending" || !row.provider_intent_id) return { state: row.state, requiresAction: false };
+  if (!offeredMethods(services.payments.methods, { kind: "payment", amountWon: row.amount_won }).includes("card")) throw new AppError("paymentMethodNotOffered", 422);
   const state = await provider.confirmWithCard(row.provider_intent_id, checked.card);
   return outcome(await applyLoanPaymentState(services, row.id, state), state);
 }
 
 /** The demo 3-D Secure page's answer for a loan payment. */
 export async function completeLoanDemoAuthentication(services: Services, loanId: number, publicId: string, approve: boolean) {
-  const provider = demoProvider(services);
+  const provider = requireDemoProcessor(services);
   const row = await pendingIntent(services, loanId, publicId);
   if (row.state !== "pending" || !row.provider_intent_id) return { state: row.state, requiresAction: false };
   const state = await provider.authenticate(row.provider_intent_id, approve);
   return outcome(await applyLoanPaymentState(services, row.id, state), state);
 }
 
-/** Stripe's return page: read the intent now rather than wait for the webhook. */
+/**
+ * The member chose a method approved on the provider's own page (a Korean card's issuer app, a
+ * wallet): the payment's intent is confirmed with it and the member is sent there; they come back
+ * to the loan's return page. Null `redirectUrl` when nothing is left to approve.
+ */
+export async function confirmLoanRedirect(services: Services, loanId: number, publicId: string, methodType: PaymentMethodType): Promise<{ redirectUrl: string | null }> {
+  const row = await pendingIntent(services, loanId, publicId);
+  const loan = await services.db.selectFrom("loans").select("enterprise_id").where("id", "=", loanId).executeTakeFirstOrThrow();
+  if (row.state !== "pending" || !row.provider_intent_id) return { redirectUrl: null };
+  const offered = offeredMethods(services.payments.methods, { kind: "payment", amountWon: row.amount_won });
+  if (!isRedirectMethod(methodType) || !offered.includes(methodType)) throw new AppError("paymentMethodNotOffered", 422, "method");
+  const returnUrl = `${services.origin}/enterprises/${loan.enterprise_id}/loans/${loanId}/pay/return?payment=${row.public_id}`;
+  const { redirectUrl, state } = await services.payments.confirmRedirect({ kind: "payment", intentId: row.provider_intent_id, methodType, returnUrl });
+  if (!redirectUrl) await applyLoanPaymentState(services, row.id, state);
+  return { redirectUrl };
+}
+
+/** The return page after Stripe or a wallet: read the intent now rather than wait for the webhook. */
 export async function refreshLoanPayment(services: Services, loanId: number, publicId: string): Promise<AppliedPayment | null> {
   const row = await findLoanPayment(services, loanId, publicId);
   if (!row?.provider_intent_id) return null;

@@ -8,7 +8,7 @@ import { createStripeClient, StripePaymentProvider } from "./stripe-provider.ser
 /** Stripe when a secret key is configured; the built-in demo provider otherwise. */
 export function createPaymentProvider(env: Env, db: Database, clock: Clock): PaymentProvider {
   if (env.STRIPE_SECRET_KEY) {
-    return new StripePaymentProvider(createStripeClient({ secretKey: env.STRIPE_SECRET_KEY, apiBase: env.STRIPE_API_BASE }));
+    return new StripePaymentProvider(createStripeClient({ secretKey: env.STRIPE_SECRET_KEY, apiBase: env.STRIPE_API_BASE }), env.PAYMENT_METHODS);
   }
-  return new DemoPaymentProvider(db, clock, env.DEMO_FEE_BP);
+  return new DemoPaymentProvider(db, clock, env.DEMO_FEE_BP, env.PAYMENT_METHODS);
 }

@@ -1,33 +1,51 @@
 import type { IntentStatus, PaymentProviderName } from "../../db/types";
+import type { PaymentMethodType, RedirectMethodType } from "./methods";
 
 /**
- * What the product needs from a card processor. `stripe` implements it with the Stripe API
+ * What the product needs from a payment processor. `stripe` implements it with the Stripe API
  * (SetupIntents and PaymentIntents); `demo` plays the processor locally so everything works
- * offline. Every call that moves money carries a deterministic idempotency key, so repeating
- * it (a retry, a second worker, a crash and restart) never charges or refunds twice.
+ * offline; a Korean payment gateway would be a third implementation (README, "Payment methods").
+ * Every call that moves money carries a deterministic idempotency key, so repeating it (a retry,
+ * a second worker, a crash and restart) never charges or refunds twice. One intent per pledge or
+ * loan payment lists every method offered for it, so whichever the payer picks, and however
+ * often they switch, at most one payment succeeds.
  */
 export interface PaymentProvider {
   readonly name: PaymentProviderName;
 
-  /** Saves a card without charging it (all-or-nothing pledges). */
-  startSetup(input: { pledgePublicId: string; email: string; idempotencyKey: string }): Promise<StartedIntent>;
+  /** The methods this processor account can take (configuration: `PAYMENT_METHODS`). */
+  readonly methods: readonly PaymentMethodType[];
+
+  /** Saves a payment method without charging it (all-or-nothing pledges). */
+  startSetup(input: { pledgePublicId: string; email: string; methods: readonly PaymentMethodType[]; idempotencyKey: string }): Promise<StartedIntent>;
 
   /** An immediate payment the payer confirms now (keep-it-all pledges, online loan repayments). */
-  startPayment(input: { reference: PaymentReference; email: string; amountWon: number; idempotencyKey: string }): Promise<StartedIntent>;
+  startPayment(input: { reference: PaymentReference; email: string; amountWon: number; methods: readonly PaymentMethodType[]; idempotencyKey: string }): Promise<StartedIntent>;
+
+  /**
+   * Confirms the intent with a method approved on the provider's own page (issuer app, wallet):
+   * the payer is sent to `redirectUrl` and comes back to `returnUrl`. Null `redirectUrl` when
+   * there is nothing left to approve (the intent already succeeded or was cancelled).
+   */
+  confirmRedirect(input: { kind: IntentKind; intentId: string; methodType: RedirectMethodType; returnUrl: string }): Promise<RedirectStep>;
 
   getSetup(setupIntentId: string): Promise<IntentState>;
   getPayment(paymentIntentId: string): Promise<IntentState>;
 
-  /**
-   * Cancels an intent the payer did not confirm in time, so it can never succeed later. One that
-   * already succeeded (or is processing) is left as it is: the returned state says which.
-   */
-  cancelIntent(input: { kind: "setup" | "payment"; intentId: string }): Promise<IntentState>;
+  /** Cancels an intent the payer abandoned, so it can never succeed later; returns its final state. */
+  cancelIntent(input: { kind: IntentKind; intentId: string }): Promise<IntentState>;
 
-  /** Charges a saved card off-session when an all-or-nothing campaign succeeds. */
-  chargeSaved(input: { customerId: string; paymentMethodId: string; amountWon: number; pledgePublicId: string; idempotencyKey: string }): Promise<ChargeResult>;
+  /** Charges a saved method off-session when an all-or-nothing campaign succeeds. */
+  chargeSaved(input: { customerId: string; paymentMethodId: string; methodType: PaymentMethodType; amountWon: number; pledgePublicId: string; idempotencyKey: string }): Promise<ChargeResult>;
 
   refund(input: { paymentIntentId: string; amountWon: number; idempotencyKey: string }): Promise<RefundResult>;
+}
+
+export type IntentKind = "setup" | "payment";
+
+export interface RedirectStep {
+  redirectUrl: string | null;
+  state: IntentState;
 }
 
 /** What a payment is for; processors keep it with the intent (Stripe: metadata `pledge` or `loan_payment`). */
@@ -44,6 +62,9 @@ export interface IntentState {
   intentId: string;
   status: IntentStatus;
   paymentMethodId: string | null;
+  /** The type of the method confirmed (or being confirmed), when there is one. */
+  methodType: PaymentMethodType | null;
+  /** Last four digits of a card (international or Korean), when the processor gives them. */
   cardLast4: string | null;
   amountWon: number | null;
   /** The processor's fee for a succeeded payment, in won. */
@@ -81,15 +102,34 @@ export function isPaymentUnavailable(error: unknown): boolean {
   return error instanceof Error && error.name === "PaymentUnavailableError";
 }
 
-/** The demo provider's card form and 3-D Secure page, which Stripe does in its own browser code. */
-export interface DemoCardProcessor {
-  confirmWithCard(intentId: string, card: { last4: string; behaviour: string }): Promise<IntentState>;
-  authenticate(intentId: string, approve: boolean): Promise<IntentState>;
+/** What the payer decides on a wallet's or issuer's approval page. */
+export const APPROVAL_DECISIONS = ["approve", "fail", "cancel"] as const;
+export type ApprovalDecision = (typeof APPROVAL_DECISIONS)[number];
+
+/** An intent waiting on the demo provider's approval page. */
+export interface PendingApproval {
+  intentId: string;
+  kind: IntentKind;
+  methodType: RedirectMethodType;
+  amountWon: number | null;
 }
 
-export function asDemoCardProcessor(provider: PaymentProvider): DemoCardProcessor | null {
-  const candidate = provider as PaymentProvider & Partial<DemoCardProcessor>;
-  return provider.name === "demo" && typeof candidate.confirmWithCard === "function" && typeof candidate.authenticate === "function"
-    ? (candidate as PaymentProvider & DemoCardProcessor)
+/**
+ * The demo provider's card form, 3-D Secure page and wallet approval page, which Stripe does in
+ * its own browser code and on its own pages.
+ */
+export interface DemoProcessor {
+  confirmWithCard(intentId: string, card: { last4: string; behaviour: string }): Promise<IntentState>;
+  authenticate(intentId: string, approve: boolean): Promise<IntentState>;
+  /** The intent the approval page shows, or null when nothing waits for approval there. */
+  pendingApproval(intentId: string): Promise<PendingApproval | null>;
+  /** The payer's answer on the approval page; the path to send them back to (null: unknown intent). */
+  decideApproval(intentId: string, decision: ApprovalDecision): Promise<{ returnPath: string } | null>;
+}
+
+export function asDemoProcessor(provider: PaymentProvider): DemoProcessor | null {
+  const candidate = provider as PaymentProvider & Partial<DemoProcessor>;
+  return provider.name === "demo" && typeof candidate.confirmWithCard === "function" && typeof candidate.decideApproval === "function"
+    ? (candidate as PaymentProvider & DemoProcessor)
     : null;
 }

@@ -8,6 +8,7 @@ import { isPaymentUnavailable, type IntentState } from "./provider";
 export const HANDLED_EVENTS = [
   "setup_intent.succeeded",
   "setup_intent.setup_failed",
+  "setup_intent.canceled",
   "payment_intent.succeeded",
   "payment_intent.payment_failed",
   "payment_intent.processing",

@@ -7,7 +7,8 @@ import { backerCommitment, newReceiptCode } from "../ledger/receipts";
 import type { EntryDraft } from "../ledger/ledger";
 import { appendEntries } from "../ledger/ledger.server";
 import { matchPledge, returnMatchOfPledge } from "../matching/matching.server";
-import { isPaymentUnavailable, type IntentState } from "../payments/provider";
+import { isRedirectMethod, offeredMethods, type PaymentMethodType } from "../payments/methods";
+import { isPaymentUnavailable, type IntentKind, type IntentState } from "../payments/provider";
 import type { Services } from "../server/services";
 import { AppError } from "../utils/app-error";
 import { formatDate, seoulDate } from "../utils/dates";
@@ -47,6 +48,7 @@ function lockedPledgeQuery(trx: Tx) {
       "pledges.provider_payment_method_id",
       "pledges.provider_setup_intent_id",
       "pledges.provider_payment_intent_id",
+      "pledges.payment_method_type",
       "pledges.charge_attempts",
       "pledges.fee_won",
       "pledges.receipt_secret",
@@ -65,7 +67,13 @@ function lockedPledgeQuery(trx: Tx) {
 
 export type LockedPledge = NonNullable<Awaited<ReturnType<typeof lockPledge>>>;
 
-async function moveTo(trx: Tx, pledgeId: number, to: PledgeState, now: Date, extra: Partial<{ last_error: string | null; next_charge_at: Date | null; provider_payment_method_id: string; card_last4: string | null }> = {}) {
+async function moveTo(
+  trx: Tx,
+  pledgeId: number,
+  to: PledgeState,
+  now: Date,
+  extra: Partial<{ last_error: string | null; next_charge_at: Date | null; provider_payment_method_id: string; payment_method_type: PaymentMethodType | null; card_last4: string | null }> = {},
+) {
   await trx.updateTable("pledges").set({ state: to, updated_at: now, ...extra }).where("id", "=", pledgeId).execute();
 }
 
@@ -190,13 +198,16 @@ function replay(existing: { public_id: string; request_hash: string }, requestHa
 export interface PaymentStep {
   intentId: string;
   clientSecret: string | null;
-  kind: "setup" | "payment";
+  kind: IntentKind;
+  /** The methods the backer may choose from for this intent. */
+  methods: PaymentMethodType[];
 }
 
 /**
- * The processor intent the backer confirms: a SetupIntent (card saved) for all-or-nothing, a
- * PaymentIntent (charged now) for keep-it-all, or a new SetupIntent to replace a card that failed.
- * Deterministic keys make this safe to call on every visit of the payment page.
+ * The processor intent the backer confirms: a SetupIntent (method saved) for all-or-nothing, a
+ * PaymentIntent (charged now) for keep-it-all, or a new SetupIntent to replace a method whose
+ * charge failed. It lists every method offered, so however the backer switches between them at
+ * most one succeeds. Deterministic keys make this safe to call on every visit of the payment page.
  */
 export async function preparePayment(services: Services, publicId: string): Promise<PaymentStep | null> {
   const pledge = await services.db
@@ -209,10 +220,12 @@ export async function preparePayment(services: Services, publicId: string): Prom
   const cardUpdate = pledge.state === "collection_failed";
   if (pledge.state !== "pending_authorization" && !cardUpdate) return null;
   if (pledge.funding_model === "keep_it_all" && !cardUpdate) {
+    const methods = offeredMethods(services.payments.methods, { kind: "payment", amountWon: pledge.amount_won });
     const started = await services.payments.startPayment({
       reference: { kind: "pledge", publicId: pledge.public_id },
       email: pledge.email,
       amountWon: pledge.amount_won,
+      methods,
       idempotencyKey: `pledge:${pledge.id}:payment`,
     });
     await services.db
@@ -221,16 +234,68 @@ export async function preparePayment(services: Services, publicId: string): Prom
       .where("id", "=", pledge.id)
       .where("provider_payment_intent_id", "is", null)
       .execute();
-    return { intentId: started.intentId, clientSecret: started.clientSecret, kind: "payment" };
+    return { intentId: started.intentId, clientSecret: started.clientSecret, kind: "payment", methods };
   }
   const key = cardUpdate ? `pledge:${pledge.id}:card-update:${pledge.charge_attempts}` : `pledge:${pledge.id}:setup`;
-  const started = await services.payments.startSetup({ pledgePublicId: pledge.public_id, email: pledge.email, idempotencyKey: key });
+  const methods = offeredMethods(services.payments.methods, { kind: "setup" });
+  const started = await services.payments.startSetup({ pledgePublicId: pledge.public_id, email: pledge.email, methods, idempotencyKey: key });
   await services.db
     .updateTable("pledges")
     .set({ provider_setup_intent_id: started.intentId, provider_customer_id: started.customerId })
     .where("id", "=", pledge.id)
     .execute();
-  return { intentId: started.intentId, clientSecret: started.clientSecret, kind: "setup" };
+  return { intentId: started.intentId, clientSecret: started.clientSecret, kind: "setup", methods };
+}
+
+/**
+ * The backer chose a method approved on the provider's own page (a Korean card's issuer app, a
+ * wallet): the intent is confirmed with it and the backer is sent there; they come back to
+ * `/pledges/<id>/return`. Null `redirectUrl` when nothing is left to pay.
+ */
+export async function confirmPledgeRedirect(services: Services, publicId: string, methodType: PaymentMethodType): Promise<{ redirectUrl: string | null }> {
+  const step = await preparePayment(services, publicId);
+  if (!step) return { redirectUrl: null };
+  if (!isRedirectMethod(methodType) || !step.methods.includes(methodType)) throw new AppError("paymentMethodNotOffered", 422, "method");
+  const { redirectUrl, state } = await services.payments.confirmRedirect({ kind: step.kind, intentId: step.intentId, methodType, returnUrl: `${services.origin}/pledges/${publicId}/return` });
+  if (!redirectUrl) {
+    const pledge = await services.db.selectFrom("pledges").select("id").where("public_id", "=", publicId).executeTakeFirstOrThrow();
+    await applyIntentState(services, pledge.id, step.kind, state);
+  }
+  return { redirectUrl };
+}
+
+export type PaymentOutcome = "saved" | "paid" | "methodUpdated" | "open" | "settled";
+
+/**
+ * Where the backer lands after the provider's page or Stripe.js: the intent is read and applied
+ * now rather than when the webhook comes (which, arriving later, changes nothing). "open": the
+ * pledge still waits for a method (declined, cancelled at the wallet, not yet approved).
+ */
+export async function refreshPledgePayment(services: Services, publicId: string): Promise<PaymentOutcome> {
+  const pledge = await services.db
+    .selectFrom("pledges")
+    .select(["id", "state", "funding_model", "provider_setup_intent_id", "provider_payment_intent_id"])
+    .where("public_id", "=", publicId)
+    .executeTakeFirstOrThrow();
+  const kind: IntentKind = pledge.funding_model === "all_or_nothing" || pledge.state === "collection_failed" ? "setup" : "payment";
+  const intentId = kind === "setup" ? pledge.provider_setup_intent_id : pledge.provider_payment_intent_id;
+  let after: PledgeState | null = pledge.state;
+  let confirmed = false;
+  if (intentId) {
+    try {
+      const state = kind === "setup" ? await services.payments.getSetup(intentId) : await services.payments.getPayment(intentId);
+      confirmed = state.status === "succeeded";
+      after = await applyIntentState(services, pledge.id, kind, state);
+    } catch (error) {
+      // The webhook or the reconciler will apply it; the pages show where it stands.
+      if (!isPaymentUnavailable(error)) throw error;
+    }
+  }
+  // Whoever applied it first (this page, the webhook, the reconciler), the backer is told it worked.
+  if (pledge.state === "collection_failed" && after === "collection_failed" && confirmed) return "methodUpdated";
+  if (after === "saved") return "saved";
+  if (after === "collected") return "paid";
+  return after === "pending_authorization" || after === "collection_failed" ? "open" : "settled";
 }
 
 function receiptProps(services: Services, pledge: LockedPledge, charged: boolean) {
@@ -258,17 +323,23 @@ export async function recordCollected(trx: Tx, pledge: LockedPledge, payment: Co
 
 export interface CollectedPayment {
   paymentIntentId: string | null;
+  /** The method the payment was made with; null: the one saved on the pledge (an off-session charge). */
+  methodType: PaymentMethodType | null;
+  cardLast4: string | null;
   feeWon: number;
 }
 
 /** The same for many locked pledges in a few statements (a batch of off-session charges). */
 export async function recordCollections(trx: Tx, collections: readonly { pledge: LockedPledge; payment: CollectedPayment }[], now: Date): Promise<void> {
   if (collections.length === 0) return;
-  const rows = collections.map(({ pledge, payment }) => sql`(${pledge.id}::bigint, ${payment.paymentIntentId}::text, ${payment.feeWon}::bigint)`);
+  const rows = collections.map(
+    ({ pledge, payment }) => sql`(${pledge.id}::bigint, ${payment.paymentIntentId}::text, ${payment.methodType}::text, ${payment.cardLast4}::text, ${payment.feeWon}::bigint)`,
+  );
   await sql`
     UPDATE pledges p SET state = 'collected', provider_payment_intent_id = coalesce(v.intent, p.provider_payment_intent_id), fee_won = v.fee,
+      payment_method_type = coalesce(v.method, p.payment_method_type), card_last4 = CASE WHEN v.method IS NULL THEN p.card_last4 ELSE v.last4 END,
       collected_at = ${now}, updated_at = ${now}, last_error = NULL, next_charge_at = NULL
-    FROM (VALUES ${sql.join(rows)}) AS v (id, intent, fee)
+    FROM (VALUES ${sql.join(rows)}) AS v (id, intent, method, last4, fee)
     WHERE p.id = v.id`.execute(trx);
   // A keep-it-all pledge becomes live money now; an all-or-nothing one was matched when saved.
   for (const { pledge } of collections) if (pledge.funding_model === "keep_it_all") await matchPledge(trx, pledge, now);
@@ -324,7 +395,7 @@ export async function applyIntentStateIn(trx: Tx, services: Services, pledgeId: 
 
   if (state.status === "succeeded" && kind === "setup" && state.paymentMethodId) {
     if (pledge.state === "pending_authorization") {
-      await moveTo(trx, pledge.id, "saved", now, { provider_payment_method_id: state.paymentMethodId, card_last4: state.cardLast4, last_error: null });
+      await moveTo(trx, pledge.id, "saved", now, { provider_payment_method_id: state.paymentMethodId, payment_method_type: state.methodType, card_last4: state.cardLast4, last_error: null });
       await enqueueEmail(trx, pledge.email, "pledgeReceipt", receiptProps(services, pledge, false));
       await matchPledge(trx, pledge, now);
       return "saved";
@@ -332,7 +403,7 @@ export async function applyIntentStateIn(trx: Tx, services: Services, pledgeId: 
     if (pledge.state === "collection_failed") {
       await trx
         .updateTable("pledges")
-        .set({ provider_payment_method_id: state.paymentMethodId, card_last4: state.cardLast4, next_charge_at: now, last_error: null, updated_at: now })
+        .set({ provider_payment_method_id: state.paymentMethodId, payment_method_type: state.methodType, card_last4: state.cardLast4, next_charge_at: now, last_error: null, updated_at: now })
         .where("id", "=", pledge.id)
         .execute();
     }
@@ -342,7 +413,7 @@ export async function applyIntentStateIn(trx: Tx, services: Services, pledgeId: 
     if (pledge.state === "pending_authorization" || pledge.state === "charging") {
       // The ledger append comes last: the head lock is then held only for the append and the commit.
       await enqueueEmail(trx, pledge.email, "pledgeReceipt", receiptProps(services, pledge, true));
-      await recordCollected(trx, pledge, { paymentIntentId: state.intentId, feeWon: state.feeWon ?? 0 }, now);
+      await recordCollected(trx, pledge, { paymentIntentId: state.intentId, methodType: state.methodType, cardLast4: state.cardLast4, feeWon: state.feeWon ?? 0 }, now);
       return "collected";
     }
     return pledge.state;
@@ -351,7 +422,8 @@ export async function applyIntentStateIn(trx: Tx, services: Services, pledgeId: 
     await moveTo(trx, pledge.id, "charging", now);
     return "charging";
   }
-  if (state.status === "requires_payment_method" && state.declineCode && pledge.state === "pending_authorization") {
+  // A declined card, or a payment not approved at the wallet: the backer may try again (or another method).
+  if (state.status === "requires_payment_method" && state.declineCode && (pledge.state === "pending_authorization" || (pledge.state === "collection_failed" && kind === "setup"))) {
     await trx.updateTable("pledges").set({ last_error: state.declineCode, updated_at: now }).where("id", "=", pledge.id).execute();
     return pledge.state;
   }
@@ -370,46 +442,52 @@ export async function applyIntentStateIn(trx: Tx, services: Services, pledgeId: 
 }
 
 /**
- * Waiting pledges whose hold has run out are cancelled and their rewards freed. The processor is
- * asked first to cancel the intent, so a payment confirmed at the last moment can no longer go
- * through later; one that did go through is applied instead. Safe to run twice or on two workers.
+ * Gives up on a pledge still waiting for its payment (left at the card form or at the wallet, its
+ * hold run out, or its campaign closing): the intent is cancelled at the processor first, so the
+ * backer can no longer approve it there after the pledge was given up; if it succeeded meanwhile,
+ * that success is applied instead. A processor that cannot be reached throws: nothing is given up
+ * then. `reason` is kept as the pledge's last error (shown to the backer).
  */
-export async function expireWaitingPledges(services: Services): Promise<number> {
-  const now = services.clock.now();
-  const due = await services.db
+export async function cancelWaitingPayment(services: Services, pledgeId: number, reason: string | null = null): Promise<PledgeState | null> {
+  const pledge = await services.db
     .selectFrom("pledges")
     .select(["id", "state", "funding_model", "provider_setup_intent_id", "provider_payment_intent_id"])
+    .where("id", "=", pledgeId)
+    .executeTakeFirst();
+  if (!pledge || !WAITING_STATES.includes(pledge.state)) return pledge?.state ?? null;
+  const kind: IntentKind = pledge.funding_model === "all_or_nothing" ? "setup" : "payment";
+  const intentId = kind === "setup" ? pledge.provider_setup_intent_id : pledge.provider_payment_intent_id;
+  if (intentId) {
+    const after = await applyIntentState(services, pledge.id, kind, await services.payments.cancelIntent({ kind, intentId }));
+    if (after === null || !WAITING_STATES.includes(after)) return after;
+  }
+  const now = services.clock.now();
+  return services.db.transaction().execute(async (trx) => {
+    const locked = await lockPledge(trx, { id: pledge.id });
+    if (!locked || !WAITING_STATES.includes(locked.state)) return locked?.state ?? null;
+    await moveTo(trx, locked.id, "cancelled", now, reason ? { last_error: reason } : undefined);
+    await releaseReward(trx, locked.reward_id);
+    return "cancelled";
+  });
+}
+
+/** Waiting pledges whose hold has run out are given up (cancelWaitingPayment). Safe to run twice or on two workers. */
+export async function expireWaitingPledges(services: Services): Promise<number> {
+  const due = await services.db
+    .selectFrom("pledges")
+    .select("id")
     .where("state", "in", [...WAITING_STATES])
-    .where("hold_expires_at", "<=", now)
+    .where("hold_expires_at", "<=", services.clock.now())
     .orderBy("hold_expires_at")
     .limit(500)
     .execute();
   let expired = 0;
-  for (const pledge of due) {
-    const kind = pledge.funding_model === "keep_it_all" ? "payment" : "setup";
-    const intentId = kind === "payment" ? pledge.provider_payment_intent_id : pledge.provider_setup_intent_id;
-    if (intentId) {
-      let state: IntentState;
-      try {
-        state = await services.payments.cancelIntent({ kind, intentId });
-      } catch (error) {
-        if (isPaymentUnavailable(error)) continue;
-        throw error;
-      }
-      if (state.status !== "canceled") {
-        // Confirmed in time after all (or being processed): the pledge follows the processor.
-        await applyIntentState(services, pledge.id, kind, state);
-        continue;
-      }
+  for (const { id } of due) {
+    try {
+      if ((await cancelWaitingPayment(services, id, HOLD_EXPIRED)) === "cancelled") expired += 1;
+    } catch (error) {
+      if (!isPaymentUnavailable(error)) throw error;
     }
-    const cancelled = await services.db.transaction().execute(async (trx) => {
-      const locked = await lockPledge(trx, { id: pledge.id });
-      if (!locked || !WAITING_STATES.includes(locked.state)) return false;
-      await moveTo(trx, locked.id, "cancelled", now, { last_error: HOLD_EXPIRED });
-      await releaseReward(trx, locked.reward_id);
-      return true;
-    });
-    if (cancelled) expired += 1;
   }
   return expired;
 }
@@ -441,6 +519,7 @@ export async function getPledgeForBacker(db: DbOrTx, publicId: string) {
       "pledges.state",
       "pledges.funding_model",
       "pledges.provider",
+      "pledges.payment_method_type",
       "pledges.card_last4",
       "pledges.last_error",
       "pledges.hold_expires_at",

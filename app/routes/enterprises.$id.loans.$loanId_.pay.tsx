@@ -1,18 +1,24 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { DemoCardForm, StripeCardForm } from "../components/card-form";
+import { z } from "zod";
 import { useFormFailure } from "../components/form";
 import { withNotice } from "../components/notice";
+import { PaymentChoices } from "../components/payment-methods";
 import { useLocale, useMessages } from "../i18n/use-messages";
 import { paymentParam, requireBorrowerMember } from "../loans/access.server";
-import { confirmLoanDemoCard, startLoanOnlinePayment } from "../loans/online-payments.server";
+import { confirmLoanDemoCard, confirmLoanRedirect, startLoanOnlinePayment } from "../loans/online-payments.server";
+import { declineMessage, PAYMENT_METHOD_TYPES } from "../payments/methods";
 import { isPaymentUnavailable } from "../payments/provider";
 import { formatDate } from "../utils/dates";
-import { refusal } from "../utils/http.server";
+import { choice } from "../utils/fields";
+import { parseForm } from "../utils/forms";
+import { invalid, refusal } from "../utils/http.server";
 import { titled } from "../utils/meta";
 import { formatWon } from "../utils/money";
 
 export const meta = titled((m) => m.loans.payOnlineTitle);
+
+const methodSchema = z.object({ method: choice(PAYMENT_METHOD_TYPES) });
 
 export async function loader(args: LoaderFunctionArgs) {
   const { user, enterpriseId, loanId } = await requireBorrowerMember(args);
@@ -22,13 +28,14 @@ export async function loader(args: LoaderFunctionArgs) {
     const step = await startLoanOnlinePayment(services, { loanId, userId: user.id });
     return json({
       loanPath,
-      payment: { publicId: step.publicId, amountWon: step.amountWon, dueDate: step.dueDate, overdue: step.overdue },
+      payment: { publicId: step.publicId, amountWon: step.amountWon, dueDate: step.dueDate, overdue: step.overdue, lastError: step.lastError ? declineMessage(step.lastError) : null },
+      methods: step.methods,
       provider: services.payments.name,
-      stripe: services.payments.name === "stripe" && step.clientSecret ? { publishableKey: services.env.STRIPE_PUBLISHABLE_KEY ?? "", clientSecret: step.clientSecret } : null,
+      stripe: services.payments.name === "stripe" && step.clientSecret ? { publishableKey: services.env.STRIPE_PUBLISHABLE_KEY ?? "", clientSecret: step.clientSecret, kind: "payment" as const } : null,
       unavailable: false,
     });
   } catch (error) {
-    if (isPaymentUnavailable(error)) return json({ loanPath, payment: null, provider: services.payments.name, stripe: null, unavailable: true }, { status: 503 });
+    if (isPaymentUnavailable(error)) return json({ loanPath, payment: null, methods: [], provider: services.payments.name, stripe: null, unavailable: true }, { status: 503 });
     // Nothing due (paid meanwhile, or the loan is closed): back to the loan.
     if (error instanceof Error && error.name === "AppError") throw redirect(loanPath);
     throw error;
@@ -37,16 +44,24 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   const { enterpriseId, loanId } = await requireBorrowerMember(args);
+  const services = args.context.services;
   const formData = await args.request.formData();
   const publicId = paymentParam(formData.get("payment"));
-  const card = {
-    number: String(formData.get("cardNumber") ?? "").slice(0, 40),
-    expiry: String(formData.get("cardExpiry") ?? "").slice(0, 10),
-    cvc: String(formData.get("cardCvc") ?? "").slice(0, 10),
-  };
   const loanPath = `/enterprises/${enterpriseId}/loans/${loanId}`;
   try {
-    const result = await confirmLoanDemoCard(args.context.services, loanId, publicId, card);
+    // The Korean methods' form names a method; the card form sends a card.
+    if (formData.has("method")) {
+      const parsed = parseForm(methodSchema, formData);
+      if (!parsed.ok) return invalid(parsed);
+      const { redirectUrl } = await confirmLoanRedirect(services, loanId, publicId, parsed.data.method);
+      return redirect(redirectUrl ?? loanPath);
+    }
+    const card = {
+      number: String(formData.get("cardNumber") ?? "").slice(0, 40),
+      expiry: String(formData.get("cardExpiry") ?? "").slice(0, 10),
+      cvc: String(formData.get("cardCvc") ?? "").slice(0, 10),
+    };
+    const result = await confirmLoanDemoCard(services, loanId, publicId, card);
     if (result.requiresAction) return redirect(`${loanPath}/pay/authenticate?payment=${publicId}`);
     return redirect(result.state === "recorded" ? withNotice(loanPath, "loanPaidOnline") : loanPath);
   } catch (error) {
@@ -55,7 +70,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function PayLoanOnline() {
-  const { loanPath, payment, provider, stripe, unavailable } = useLoaderData<typeof loader>();
+  const { loanPath, payment, methods, provider, stripe, unavailable } = useLoaderData<typeof loader>();
   const failure = useFormFailure();
   const m = useMessages();
   const l = m.loans;
@@ -73,11 +88,21 @@ export default function PayLoanOnline() {
               {formatWon(payment.amountWon, locale)}
             </p>
             <p className="muted">{payment.overdue ? l.payOnlineIntroOverdue(formatDate(payment.dueDate, locale)) : l.payOnlineIntro(formatDate(payment.dueDate, locale))}</p>
-            {provider === "demo" ? (
-              <DemoCardForm failure={failure} label={l.payOnlineButton(formatWon(payment.amountWon, locale))} hidden={{ payment: payment.publicId }} />
-            ) : stripe ? (
-              <StripeCardForm publishableKey={stripe.publishableKey} clientSecret={stripe.clientSecret} kind="payment" returnPath={`${loanPath}/pay/return?payment=${payment.publicId}`} label={l.payOnlineButton(formatWon(payment.amountWon, locale))} />
+            {payment.lastError && !failure ? (
+              <div className="alert alert-error" role="status" data-testid="last-payment-error">
+                {m.errors[payment.lastError]}
+              </div>
             ) : null}
+            <PaymentChoices
+              methods={methods}
+              provider={provider}
+              stripe={stripe}
+              failure={failure}
+              redirectLabel={m.payments.continueNow}
+              cardLabel={l.payOnlineButton(formatWon(payment.amountWon, locale))}
+              returnPath={`${loanPath}/pay/return?payment=${payment.publicId}`}
+              hidden={{ payment: payment.publicId }}
+            />
             <p className="muted small">{l.payOnlineHint}</p>
           </>
         ) : (

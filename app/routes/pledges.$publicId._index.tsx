@@ -4,6 +4,7 @@ import { AppForm, FormAlert, SubmitButton, useFormFailure } from "../components/
 import { withNotice } from "../components/notice";
 import { useLocale, useMessages } from "../i18n/use-messages";
 import { matchOfPledge } from "../matching/matching.server";
+import { declineMessage } from "../payments/methods";
 import { canCancel, HOLD_EXPIRED } from "../pledges/pledge";
 import { cancelPledge } from "../pledges/pledges.server";
 import { requireOwnPledge } from "../pledges/access.server";
@@ -25,8 +26,11 @@ export async function loader(args: LoaderFunctionArgs) {
       amount: pledge.amount_won,
       kind: pledge.kind,
       state: pledge.state,
+      methodType: pledge.payment_method_type,
       cardLast4: pledge.card_last4,
-      lastError: pledge.last_error,
+      // Why the last payment attempt failed, while the backer can still act on it.
+      lastError: pledge.last_error && (pledge.state === "pending_authorization" || pledge.state === "collection_failed") ? declineMessage(pledge.last_error) : null,
+      holdExpired: pledge.state === "cancelled" && pledge.last_error === HOLD_EXPIRED,
       receiptCode: pledge.receipt_secret,
       rewardTitle: pledge.reward_title,
       createdAt: pledge.created_at,
@@ -63,7 +67,7 @@ export default function Receipt() {
         </p>
         <h1>{p.receiptTitle}</h1>
         <FormAlert failure={failure} />
-        {pledge.lastError === HOLD_EXPIRED ? (
+        {pledge.holdExpired ? (
           <div className="alert alert-info" role="status" data-testid="hold-expired">
             {p.holdExpired}
           </div>
@@ -81,10 +85,10 @@ export default function Receipt() {
               <dd>{pledge.rewardTitle}</dd>
             </>
           ) : null}
-          {pledge.cardLast4 ? (
+          {pledge.methodType ? (
             <>
-              <dt>{p.payTitle}</dt>
-              <dd>{p.card(pledge.cardLast4)}</dd>
+              <dt>{m.payments.chooseMethod}</dt>
+              <dd data-testid="pledge-method">{m.payments.methodLine(m.payments.methods[pledge.methodType], pledge.cardLast4)}</dd>
             </>
           ) : null}
           {match ? (
@@ -100,10 +104,10 @@ export default function Receipt() {
           ) : null}
           <dt>{p.createdAt}</dt>
           <dd>{formatDateTime(pledge.createdAt, locale)}</dd>
-          {pledge.lastError && pledge.lastError !== HOLD_EXPIRED ? (
+          {pledge.lastError ? (
             <>
               <dt>{p.lastError}</dt>
-              <dd>{pledge.lastError}</dd>
+              <dd>{m.errors[pledge.lastError]}</dd>
             </>
           ) : null}
         </dl>

@@ -1,18 +1,24 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { withNotice } from "../components/notice";
-import { DemoCardForm, StripeCardForm } from "../components/card-form";
+import { z } from "zod";
 import { useFormFailure } from "../components/form";
+import { withNotice } from "../components/notice";
+import { PaymentChoices } from "../components/payment-methods";
 import { useLocale, useMessages } from "../i18n/use-messages";
 import { confirmDemoCard } from "../payments/demo-checkout.server";
-import { preparePayment } from "../pledges/pledges.server";
+import { declineMessage, offeredMethods, PAYMENT_METHOD_TYPES } from "../payments/methods";
 import { requireOwnPledge } from "../pledges/access.server";
-import { refusal } from "../utils/http.server";
+import { confirmPledgeRedirect, preparePayment } from "../pledges/pledges.server";
+import { choice } from "../utils/fields";
+import { parseForm } from "../utils/forms";
+import { invalid, refusal } from "../utils/http.server";
 import { titled } from "../utils/meta";
 import { formatDateTime } from "../utils/dates";
 import { formatWon } from "../utils/money";
 
 export const meta = titled((m) => m.pledges.payTitle);
+
+const methodSchema = z.object({ method: choice(PAYMENT_METHOD_TYPES) });
 
 export async function loader(args: LoaderFunctionArgs) {
   const { pledge } = await requireOwnPledge(args);
@@ -22,7 +28,19 @@ export async function loader(args: LoaderFunctionArgs) {
   }
   const step = await preparePayment(services, pledge.public_id);
   return json({
-    pledge: { publicId: pledge.public_id, amount: pledge.amount_won, state: pledge.state, fundingModel: pledge.funding_model, campaignTitle: pledge.campaign_title, campaignSlug: pledge.campaign_slug, lastError: pledge.last_error, holdExpiresAt: pledge.state === "pending_authorization" ? pledge.hold_expires_at : null },
+    pledge: {
+      publicId: pledge.public_id,
+      amount: pledge.amount_won,
+      state: pledge.state,
+      fundingModel: pledge.funding_model,
+      campaignTitle: pledge.campaign_title,
+      campaignSlug: pledge.campaign_slug,
+      lastError: pledge.last_error ? declineMessage(pledge.last_error) : null,
+      holdExpiresAt: pledge.state === "pending_authorization" ? pledge.hold_expires_at : null,
+    },
+    methods: step?.methods ?? [],
+    // All-or-nothing leaves out what cannot be saved (PAYCO, Samsung Pay): say so when they are offered elsewhere.
+    leftOut: step?.kind === "setup" && offeredMethods(services.payments.methods, { kind: "payment", amountWon: pledge.amount_won }).some((type) => !step.methods.includes(type)),
     provider: services.payments.name,
     stripe: services.payments.name === "stripe" && step?.clientSecret ? { publishableKey: services.env.STRIPE_PUBLISHABLE_KEY ?? "", clientSecret: step.clientSecret, kind: step.kind } : null,
   });
@@ -30,17 +48,25 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   const { pledge } = await requireOwnPledge(args);
+  const services = args.context.services;
   // Paid, cancelled or expired meanwhile: nothing to pay here.
   if (pledge.state !== "pending_authorization" && pledge.state !== "collection_failed") return redirect(`/pledges/${pledge.public_id}`);
   const formData = await args.request.formData();
-  const card = {
-    number: String(formData.get("cardNumber") ?? "").slice(0, 40),
-    expiry: String(formData.get("cardExpiry") ?? "").slice(0, 10),
-    cvc: String(formData.get("cardCvc") ?? "").slice(0, 10),
-  };
   try {
+    // The Korean methods' form names a method; the card form sends a card.
+    if (formData.has("method")) {
+      const parsed = parseForm(methodSchema, formData);
+      if (!parsed.ok) return invalid(parsed);
+      const { redirectUrl } = await confirmPledgeRedirect(services, pledge.public_id, parsed.data.method);
+      return redirect(redirectUrl ?? `/pledges/${pledge.public_id}`);
+    }
+    const card = {
+      number: String(formData.get("cardNumber") ?? "").slice(0, 40),
+      expiry: String(formData.get("cardExpiry") ?? "").slice(0, 10),
+      cvc: String(formData.get("cardCvc") ?? "").slice(0, 10),
+    };
     const wasUpdate = pledge.state === "collection_failed";
-    const result = await confirmDemoCard(args.context.services, pledge.public_id, card);
+    const result = await confirmDemoCard(services, pledge.public_id, card);
     if (result.requiresAction) return redirect(`/pledges/${pledge.public_id}/authenticate`);
     const notice = wasUpdate ? "cardUpdated" : result.state === "collected" ? "pledgePaid" : "pledgeSaved";
     return redirect(withNotice(`/pledges/${pledge.public_id}`, notice));
@@ -50,14 +76,14 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function Pay() {
-  const { pledge, provider, stripe } = useLoaderData<typeof loader>();
+  const { pledge, methods, leftOut, provider, stripe } = useLoaderData<typeof loader>();
   const failure = useFormFailure();
   const m = useMessages();
   const p = m.pledges;
   const locale = useLocale();
   const update = pledge.state === "collection_failed";
-  const intro = update ? p.payIntroUpdate : pledge.fundingModel === "all_or_nothing" ? p.payIntroSaved : p.payIntroNow;
-  const button = update ? p.updateCard : pledge.fundingModel === "all_or_nothing" ? p.saveCard : p.payNow;
+  const saved = pledge.fundingModel === "all_or_nothing";
+  const intro = update ? p.payIntroUpdate : saved ? p.payIntroSaved : p.payIntroNow;
   return (
     <div className="container page">
       <div className="card card-form" style={{ margin: "0 auto" }}>
@@ -72,10 +98,22 @@ export default function Pay() {
             {p.holdUntil(formatDateTime(pledge.holdExpiresAt, locale))}
           </p>
         ) : null}
-        {provider === "demo" ? (
-          <DemoCardForm failure={failure} label={button} />
-        ) : stripe ? (
-          <StripeCardForm publishableKey={stripe.publishableKey} clientSecret={stripe.clientSecret} kind={stripe.kind} returnPath={`/pledges/${pledge.publicId}/return`} label={button} />
+        {pledge.lastError && !failure ? (
+          <div className="alert alert-error" role="status" data-testid="last-payment-error">
+            {m.errors[pledge.lastError]}
+          </div>
+        ) : null}
+        {methods.length > 0 ? (
+          <PaymentChoices
+            methods={methods}
+            provider={provider}
+            stripe={stripe}
+            failure={failure}
+            redirectLabel={update ? m.payments.continueUpdate : saved ? m.payments.continueSaved : m.payments.continueNow}
+            cardLabel={update ? p.updateCard : saved ? p.saveCard : p.payNow}
+            returnPath={`/pledges/${pledge.publicId}/return`}
+            note={leftOut ? m.payments.notSaveable : undefined}
+          />
         ) : (
           <div className="alert alert-error">{m.errors.paymentUnavailable}</div>
         )}

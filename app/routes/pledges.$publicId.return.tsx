@@ -1,20 +1,17 @@
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
 import { withNotice } from "../components/notice";
-import { applyIntentState } from "../pledges/pledges.server";
 import { requireOwnPledge } from "../pledges/access.server";
+import { refreshPledgePayment } from "../pledges/pledges.server";
 
-// Where Stripe sends the backer back after confirming a card: read the intent and apply it now,
-// rather than wait for the webhook (which, arriving later, changes nothing).
+// Where the backer comes back from the provider's page (Stripe.js, a Korean card's issuer app, a
+// wallet): the intent is applied now. A payment not approved there goes back to the payment page,
+// which says why and offers the methods again.
 export async function loader(args: LoaderFunctionArgs) {
   const { pledge } = await requireOwnPledge(args);
-  const services = args.context.services;
-  const useSetup = pledge.funding_model === "all_or_nothing" || pledge.state === "collection_failed";
-  const intentId = useSetup ? pledge.provider_setup_intent_id : pledge.provider_payment_intent_id;
-  if (intentId) {
-    const state = useSetup ? await services.payments.getSetup(intentId) : await services.payments.getPayment(intentId);
-    const after = await applyIntentState(services, pledge.id, useSetup ? "setup" : "payment", state);
-    if (after === "saved") return redirect(withNotice(`/pledges/${pledge.public_id}`, "pledgeSaved"));
-    if (after === "collected") return redirect(withNotice(`/pledges/${pledge.public_id}`, "pledgePaid"));
-  }
-  return redirect(`/pledges/${pledge.public_id}`);
+  const outcome = await refreshPledgePayment(args.context.services, pledge.public_id);
+  const page = `/pledges/${pledge.public_id}`;
+  if (outcome === "saved") return redirect(withNotice(page, "pledgeSaved"));
+  if (outcome === "paid") return redirect(withNotice(page, "pledgePaid"));
+  if (outcome === "methodUpdated") return redirect(withNotice(page, "cardUpdated"));
+  return redirect(outcome === "open" ? `${page}/pay` : page);
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseMethodList, PAYMENT_METHOD_TYPES } from "../payments/methods";
 
 const onOff = z.enum(["on", "off"]);
 
@@ -22,6 +23,22 @@ const envSchema = z.object({
   STRIPE_WEBHOOK_SECRET: z.string().optional(),
   STRIPE_API_BASE: z.url().optional(),
   STRIPE_PUBLISHABLE_KEY: z.string().optional(),
+  /** The payment methods offered (comma-separated Stripe types), e.g. "card" for a Stripe account whose business location has no Korean methods. */
+  PAYMENT_METHODS: z
+    .string()
+    .default(PAYMENT_METHOD_TYPES.join(","))
+    .transform((text, ctx) => {
+      const parsed = parseMethodList(text);
+      if (!parsed.ok) {
+        ctx.addIssue({ code: "custom", message: `unknown payment method "${parsed.unknown}"; choose from ${PAYMENT_METHOD_TYPES.join(", ")}` });
+        return z.NEVER;
+      }
+      if (parsed.methods.length === 0) {
+        ctx.addIssue({ code: "custom", message: "name at least one payment method" });
+        return z.NEVER;
+      }
+      return parsed.methods;
+    }),
   /** The demo provider's processor fee, in basis points (3.2 % by default, like a Korean card PG). */
   DEMO_FEE_BP: z.coerce.number().int().min(0).max(2000).default(320),
   /** Where files were kept on disk before the file store: imported into it at start. */

@@ -22,6 +22,7 @@ import * as fileBlobs from "./20261127_0901_file_blobs";
 import * as pageDataVersion from "./20261204_1401_page_data_version";
 import * as securityHardening from "./20261127_1301_security_hardening";
 import * as screeningCalls from "./20261127_1901_screening_calls";
+import * as koreanPaymentMethods from "./20261127_1601_korean_payment_methods";
 
 // Listed explicitly (not read from disk) so migrations run the same from source, a bundle or a test.
 export const migrations: Record<string, Migration> = {
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   "20261204_1401_page_data_version": pageDataVersion,
   "20261127_1301_security_hardening": securityHardening,
   "20261127_1901_screening_calls": screeningCalls,
+  "20261127_1601_korean_payment_methods": koreanPaymentMethods,
 };

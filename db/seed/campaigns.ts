@@ -352,6 +352,7 @@ async function seedPledges(trx: Trx, campaignId: number, seed: CampaignSeed, rew
         provider: "demo",
         provider_customer_id: `cus_demo_seed${index}`,
         provider_payment_method_id: "pm_demo_succeeds_4242",
+        payment_method_type: "card",
         card_last4: "4242",
         idempotency_key: `seed-${seed.slug}-${index}`,
         request_hash: "seed",
@@ -375,7 +376,7 @@ async function seedPledges(trx: Trx, campaignId: number, seed: CampaignSeed, rew
     if (pledge.state === "collected") {
       const locked = await lockPledge(trx, { id: row.id });
       // Historical collections: the processor's fee is not in the source, so none is recorded.
-      if (locked) await recordCollected(trx, locked, { paymentIntentId: null, feeWon: 0 }, at);
+      if (locked) await recordCollected(trx, locked, { paymentIntentId: null, methodType: null, cardLast4: null, feeWon: 0 }, at);
     }
   }
 }

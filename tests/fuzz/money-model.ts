@@ -14,8 +14,9 @@ import { rulesFromInput, rulesFromRow, type RulesInput } from "../../app/matchin
 import { closePool, publishRules } from "../../app/matching/matching.server";
 import { contractTerms, loadInstalments, recordRepayment, type RepaymentRequest, type RepaymentResult } from "../../app/loans/loans.server";
 import { nextPayment, quotePrepayment, unpaidPrincipal } from "../../app/loans/servicing";
-import { completeDemoAuthentication, confirmDemoCard } from "../../app/payments/demo-checkout.server";
-import { createPledge } from "../../app/pledges/pledges.server";
+import { completeDemoAuthentication, confirmDemoCard, decideDemoApproval } from "../../app/payments/demo-checkout.server";
+import { declineMessage } from "../../app/payments/methods";
+import { confirmPledgeRedirect, createPledge, refreshPledgePayment } from "../../app/pledges/pledges.server";
 import { cancelPledge } from "../../app/pledges/pledges.server";
 import { BACKING_STATES, UNCHARGED_STATES, type PledgeInput } from "../../app/pledges/pledge";
 import { seoulDate } from "../../app/utils/dates";
@@ -30,8 +31,11 @@ const FEE_BP = 320;
 const DAY_MS = 86_400_000;
 const COLLECTION_RETRY_DAYS = 3;
 
-export type CardChoice = "ok" | "declined" | "insufficient" | "authApproved" | "authRefused" | "failsLater";
-const CARD_NUMBERS: Record<CardChoice, string> = {
+/** A card typed in, or a Korean wallet answered on the demo approval page (Kakao Pay to save it, PAYCO to pay now). */
+export type CardChoice = "ok" | "declined" | "insufficient" | "authApproved" | "authRefused" | "failsLater" | WalletChoice;
+type WalletChoice = "walletApproved" | "walletCancelled" | "walletFailed";
+const WALLET_DECISIONS = { walletApproved: "approve", walletCancelled: "cancel", walletFailed: "fail" } as const;
+const CARD_NUMBERS: Record<Exclude<CardChoice, WalletChoice>, string> = {
   ok: "4242424242424242",
   declined: "4000000000000002",
   insufficient: "4000000000009995",
@@ -530,24 +534,55 @@ class PledgeCommand implements Cmd {
   toString = () => `pledge(campaign ${this.campaign}, backer ${this.backer}, ${this.amount}, ${this.card}${this.doubleSubmit ? ", double submit" : ""})`;
 }
 
-/** The card form (and the 3-D Secure page when asked), for a new pledge or a card update. */
+function isWallet(choice: CardChoice): choice is WalletChoice {
+  return choice in WALLET_DECISIONS;
+}
+
+/**
+ * The wallet path as the pages take it: the pay page confirms with the method, the payer answers
+ * on the demo approval page, the return page applies it. A refusal is what the pay page then
+ * shows (the pledge's last error).
+ */
+async function payWithWallet(world: World, pledge: PledgeModel, choice: WalletChoice, keepItAll: boolean): Promise<string | null> {
+  const { redirectUrl } = await confirmPledgeRedirect(world.services, pledge.publicId, keepItAll ? "payco" : "kakao_pay");
+  if (!redirectUrl) return null;
+  await decideDemoApproval(world.services, decodeURIComponent(redirectUrl.split("/").pop() ?? ""), WALLET_DECISIONS[choice]);
+  if ((await refreshPledgePayment(world.services, pledge.publicId)) !== "open") return null;
+  const row = await world.db.selectFrom("pledges").select("last_error").where("public_id", "=", pledge.publicId).executeTakeFirstOrThrow();
+  return row.last_error ? declineMessage(row.last_error) : null;
+}
+
+/** The card form (and the 3-D Secure page when asked) or a wallet, for a new pledge or a card update. */
 async function payPledge(model: MoneyModel, world: World, pledge: PledgeModel, card: CardChoice): Promise<void> {
   const campaign = world.campaigns[pledge.campaign];
   if (!campaign) return;
   const before = await fingerprint(world);
-  const code = await refusal(
-    (async () => {
-      const result = await confirmDemoCard(world.services, pledge.publicId, { number: CARD_NUMBERS[card], expiry: "12/30", cvc: "123" });
-      if (result.requiresAction) await completeDemoAuthentication(world.services, pledge.publicId, card === "authApproved");
-    })(),
-  );
-  const declineCode = card === "declined" ? "cardDeclined" : card === "insufficient" ? "cardInsufficientFunds" : card === "authRefused" ? "authenticationFailed" : null;
   const keepItAll = campaign.fundingModel === "keep_it_all";
+  const code = isWallet(card)
+    ? await payWithWallet(world, pledge, card, keepItAll)
+    : await refusal(
+        (async () => {
+          const result = await confirmDemoCard(world.services, pledge.publicId, { number: CARD_NUMBERS[card], expiry: "12/30", cvc: "123" });
+          if (result.requiresAction) await completeDemoAuthentication(world.services, pledge.publicId, card === "authApproved");
+        })(),
+      );
+  const declineCode =
+    card === "declined"
+      ? "cardDeclined"
+      : card === "insufficient"
+        ? "cardInsufficientFunds"
+        : card === "authRefused"
+          ? "authenticationFailed"
+          : card === "walletCancelled"
+            ? "walletNotApproved"
+            : card === "walletFailed"
+              ? "walletDeclined"
+              : null;
 
   if (pledge.state === "pending_authorization") {
     const refused = declineCode ?? (keepItAll && card === "failsLater" ? "cardDeclined" : null);
     expectRefusal("card", code, refused);
-    reached(refused ? "card refused" : "card accepted");
+    reached(`${isWallet(card) ? "wallet" : "card"} ${refused ? "refused" : "accepted"}`);
     if (refused) return expectUnchanged(world, before, "card");
     // Decided on the round as it stood before this pledge became live money.
     const expected = expectedMatch(model, world, pledge);
@@ -569,7 +604,7 @@ async function payPledge(model: MoneyModel, world: World, pledge: PledgeModel, c
       return;
     }
     expectRefusal("card update", code, declineCode);
-    reached(declineCode ? "card update refused" : "card updated");
+    reached(`${isWallet(card) ? "wallet" : "card"} update ${declineCode ? "refused" : "accepted"}`);
     if (declineCode) return expectUnchanged(world, before, "card update");
     pledge.updatedCard = card === "failsLater" ? "fails" : "succeeds";
     pledge.savedCard = pledge.updatedCard;
@@ -1146,7 +1181,7 @@ class CloseRoundCommand implements Cmd {
 // The command generators. The matching round's own steps come in through `extraCommands`.
 
 const amount = fc.integer({ min: 1, max: 60 }).map((n) => n * 1_000);
-const card = fc.constantFrom<CardChoice>("ok", "ok", "ok", "declined", "insufficient", "authApproved", "authRefused", "failsLater", "failsLater");
+const card = fc.constantFrom<CardChoice>("ok", "ok", "ok", "declined", "insufficient", "authApproved", "authRefused", "failsLater", "failsLater", "walletApproved", "walletApproved", "walletCancelled", "walletFailed");
 
 const cap = fc.option(fc.integer({ min: 1, max: 60_000 }), { nil: null });
 const rules: fc.Arbitrary<RulesInput> = fc.record({

@@ -138,6 +138,7 @@ describe("object-level access over every object route (S5)", () => {
       "/grants/:id": { kind: "public", why: "grant awards and paid grant spending are public; receipts only for insiders (as campaign spending)" },
       "/consulting/:slug": { kind: "private", route: { url: "/consulting/gwangsan-demo-consulting", owner: "consultant@", outsiders: ["anonymous", "citizen@", "fund1@", "play@"] } },
       "/contests/:slug/apply": { kind: "public", why: "any member applies for its own enterprise (the enterprise id is checked in the action)" },
+      "/demo-pay/:intentId": { kind: "token", why: "the demo provider's approval page, like Stripe's redirect page: the intent id (96 random bits) is the key (unknown ids: checked below)" },
       "/dev/outbox/:id": { kind: "dev-tool", why: "dev tools are off in production (404, tested in security.test.ts)" },
       "/enterprises/:id": { kind: "public", why: "verified enterprises are public (pending ones: tested in security.test.ts)" },
       "/enterprises/:id/campaigns/new": { kind: "private", route: { url: `/enterprises/${coop}/campaigns/new`, owner: "coop@", outsiders: outsidersOfCoop } },
@@ -245,5 +246,7 @@ describe("object-level access over every object route (S5)", () => {
       expect(await response.text(), path).not.toContain("IDOR-DRAFT-7Q");
     }
     expect((await stranger.get(`/invitations/${"x".repeat(43)}`)).status).toBe(404);
+    expect((await stranger.get(`/demo-pay/seti_demo_${"x".repeat(16)}`)).status).toBe(404);
+    expect((await stranger.post(`/demo-pay/pi_demo_${"x".repeat(16)}`, { decision: "approve" })).status).toBe(404);
   });
 });

@@ -304,6 +304,28 @@ describe("bad input and access", () => {
     expect(response.headers.get("Location")).toBe(`/enterprises/${coffee}/loans/${coffeeLoan.id}`);
     expect(await (await owner.get(`/enterprises/${coffee}/loans/${coffeeLoan.id}`)).text()).not.toContain('data-testid="pay-online"');
   });
+
+  it("pays with Naver Pay on the demo approval page after the provider declined there, once, with the method on the receipt", async () => {
+    const owner = await clientFor("chan@hamkke.demo", "en");
+    const { publicId, html } = await openPayPage(owner, chan, chanLoan);
+    for (const method of ["kr_card", "kakao_pay", "naver_pay", "payco", "samsung_pay"]) expect(html).toContain(`value="${method}"`);
+    const before = await onlineRepayments(chanLoan);
+    const declined = await owner.post((await owner.post(payPath(chan, chanLoan), { payment: publicId, method: "naver_pay" })).headers.get("Location") ?? "", { decision: "fail" });
+    const returnPath = declined.headers.get("Location") ?? "";
+    expect(returnPath).toBe(`${payPath(chan, chanLoan)}/return?payment=${publicId}`);
+    expect((await owner.get(returnPath)).headers.get("Location")).toBe(payPath(chan, chanLoan));
+    expect((await openPayPage(owner, chan, chanLoan)).html).toContain(message("walletDeclined", "en"));
+    expect(await onlineRepayments(chanLoan)).toEqual(before);
+
+    const approval = (await owner.post(payPath(chan, chanLoan), { payment: publicId, method: "naver_pay" })).headers.get("Location") ?? "";
+    await owner.post(approval, { decision: "approve" });
+    // Coming back twice (a reload) records nothing more.
+    for (let visit = 0; visit < 2; visit++) expect((await owner.get(returnPath)).headers.get("Location")).toContain("notice=loanPaidOnline");
+    expect(await onlineRepayments(chanLoan)).toHaveLength(before.length + 1);
+    expect(await paymentRow(publicId)).toMatchObject({ state: "recorded", payment_method_type: "naver_pay", card_last4: null });
+    const receipts = await renderedEmailsTo(t.db, "chan@hamkke.demo", "loanRepaymentReceipt");
+    expect(receipts.at(-1)?.text_body).toContain(dictionaries.ko.payments.methods.naver_pay);
+  });
 });
 
 function client(c: TestClient) {

@@ -1,13 +1,12 @@
-import Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fundCardFees, fundCash } from "../../app/fund/fund";
 import { getBalance, verifyStoredLedger } from "../../app/ledger/ledger.server";
 import { reconcileLoanPayments, startLoanOnlinePayment } from "../../app/loans/online-payments.server";
-import { StripePaymentProvider, createStripeClient } from "../../app/payments/stripe-provider.server";
-import { FAKE_FEE_BP, startFakeStripe, type FakeStripe } from "../fakes/stripe-server";
-import { startApp, type TestApp } from "../support/app";
+import { FAKE_FEE_BP, type FakeStripe } from "../fakes/stripe-server";
+import type { TestApp } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { DEMO_PASSWORD, enterpriseId, seedDemo, userId } from "../support/seed";
+import { eventsFor, startStripeApp, type StripeTestApp } from "../support/stripe";
 
 // Online loan repayments through Stripe (the local fake): the webhook, the return page and the
 // reconciler each may be the first to learn of the success; the repayment is recorded once.
@@ -16,44 +15,38 @@ const WEBHOOK_SECRET = "whsec_test_hamkke_loans";
 const SECRET_KEY = "sk_test_hamkke_fake_loans";
 
 let t: TestDatabase;
+let stripe: StripeTestApp;
 let fake: FakeStripe;
 let app: TestApp;
 let fundId = 0;
 let chan = 0;
 let chanLoan = 0;
 let chanOwner = 0;
-const signer = new Stripe(SECRET_KEY);
 
 beforeAll(async () => {
   t = await createTestDatabase();
   await seedDemo(t);
-  fake = await startFakeStripe();
-  app = await startApp(t.db, {
-    env: { STRIPE_SECRET_KEY: SECRET_KEY, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE: fake.url, STRIPE_PUBLISHABLE_KEY: "pk_test_hamkke" },
-    payments: () => new StripePaymentProvider(createStripeClient({ secretKey: SECRET_KEY, apiBase: fake.url })),
-  });
+  stripe = await startStripeApp(t, { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET });
+  ({ fake, app } = stripe);
   fundId = (await t.db.selectFrom("funds").select("id").executeTakeFirstOrThrow()).id;
   chan = await enterpriseId(t, "찬찬찬");
   chanLoan = (await t.db.selectFrom("loans").select("id").where("enterprise_id", "=", chan).executeTakeFirstOrThrow()).id;
   chanOwner = await userId(t, "chan@hamkke.demo");
 });
 afterAll(async () => {
-  await app.close();
-  await fake.close();
+  await stripe.close();
   await t.drop();
 });
 beforeEach(() => {
   app.services.clock.set("2026-11-24T03:00:00Z");
 });
 
-async function deliver(event: unknown) {
-  const payload = JSON.stringify(event);
-  const header = signer.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
-  return fetch(`${app.url}/api/webhooks/stripe`, { method: "POST", body: payload, headers: { "Content-Type": "application/json", "Stripe-Signature": header } });
+function deliver(event: unknown) {
+  return stripe.deliver(event);
 }
 
 function lastEventFor(intentId: string) {
-  return fake.events.findLast((e) => (e.data as { object: { id: string } }).object.id === intentId);
+  return eventsFor(fake, intentId).at(-1);
 }
 
 async function recordedFor(intentId: string) {

@@ -209,3 +209,73 @@ describe("the pledge API", () => {
     expect(anonymous.status).toBe(401);
   });
 });
+
+describe("Korean payment methods with the demo provider", () => {
+  async function pendingPledge(email: string, campaign: string): Promise<{ client: TestClient; payPath: string; publicId: string }> {
+    const client = await signedIn(email);
+    const path = `/campaigns/${campaign}/pledge`;
+    const created = await client.post(path, { amount: "12000", kind: "donation", backerKind: "individual", idempotencyKey: await formKey(client, path) });
+    const payPath = created.headers.get("Location") ?? "";
+    return { client, payPath, publicId: payPath.split("/")[2] ?? "" };
+  }
+
+  it("sends the backer to the demo approval page and back; only the first answer counts", async () => {
+    const { client, payPath, publicId } = await pendingPledge("backer09@hamkke.demo", "demo-neighbourhood-playground");
+    const page = await (await client.get(payPath)).text();
+    for (const method of ["kr_card", "kakao_pay", "naver_pay"]) expect(page).toContain(`value="${method}"`);
+    expect(page).not.toContain('value="payco"');
+    // Not offered for all-or-nothing, or not a method at all: a field message, nothing written.
+    const before = await fingerprint();
+    for (const method of ["payco", "samsung_pay", "toss_pay", ""]) {
+      const refused = await client.post(payPath, { method });
+      expect(refused.status, method).toBe(422);
+      expect(await refused.text()).toContain(method === "payco" || method === "samsung_pay" ? dictionaries.ko.errors.paymentMethodNotOffered : dictionaries.ko.errors.invalidChoice);
+    }
+    expect(await fingerprint()).toBe(before);
+
+    const chosen = await client.post(payPath, { method: "naver_pay" });
+    expect(chosen.status).toBe(302);
+    const approvalPath = chosen.headers.get("Location") ?? "";
+    expect(approvalPath).toMatch(/^\/demo-pay\/seti_demo_/);
+    // Like Stripe's redirect page, it needs no session: the intent id is the key.
+    const approval = await app.client().get(approvalPath);
+    expect(approval.status).toBe(200);
+    expect(await approval.text()).toContain(dictionaries.ko.payments.approvalSetupTitle(dictionaries.ko.payments.methods.naver_pay));
+    expect((await client.post(approvalPath, { decision: "maybe" })).status).toBe(422);
+
+    const [first, second] = await Promise.all([client.post(approvalPath, { decision: "approve" }), client.post(approvalPath, { decision: "cancel" })]);
+    expect(first?.headers.get("Location")).toBe(`/pledges/${publicId}/return`);
+    expect(second?.headers.get("Location")).toBe(`/pledges/${publicId}/return`);
+    const intent = await t.db.selectFrom("demo_payment_intents").select(["status", "method_type"]).where("id", "=", approvalPath.split("/")[2] ?? "").executeTakeFirstOrThrow();
+    const back = await client.get(`/pledges/${publicId}/return`);
+    const pledge = await t.db.selectFrom("pledges").select(["state", "payment_method_type"]).where("public_id", "=", publicId).executeTakeFirstOrThrow();
+    if (intent.status === "succeeded") {
+      expect(back.headers.get("Location")).toBe(`/pledges/${publicId}?notice=pledgeSaved`);
+      expect(pledge).toEqual({ state: "saved", payment_method_type: "naver_pay" });
+    } else {
+      expect(intent.status).toBe("requires_payment_method");
+      expect(back.headers.get("Location")).toBe(`${payPath}`);
+      expect(pledge.state).toBe("pending_authorization");
+    }
+    // Answered: the page is gone (404), and a late answer sends back without changing anything.
+    expect((await client.get(approvalPath)).status).toBe(404);
+    expect((await client.post(approvalPath, { decision: "approve" })).headers.get("Location")).toBe(`/pledges/${publicId}/return`);
+    expect((await client.get("/demo-pay/pi_demo_nosuchintent000")).status).toBe(404);
+  });
+
+  it("pays keep-it-all with PAYCO after a failure at the provider, and shows why it failed", async () => {
+    const { client, payPath, publicId } = await pendingPledge("backer10@hamkke.demo", "demo-local-food-cafe");
+    const page = await (await client.get(payPath)).text();
+    for (const method of ["payco", "samsung_pay"]) expect(page).toContain(`value="${method}"`);
+    const failed = await client.post((await client.post(payPath, { method: "payco" })).headers.get("Location") ?? "", { decision: "fail" });
+    expect((await client.get(failed.headers.get("Location") ?? "")).headers.get("Location")).toBe(payPath);
+    expect(await (await client.get(payPath)).text()).toContain(dictionaries.ko.errors.walletDeclined);
+    const approved = await client.post((await client.post(payPath, { method: "payco" })).headers.get("Location") ?? "", { decision: "approve" });
+    expect((await client.get(approved.headers.get("Location") ?? "")).headers.get("Location")).toBe(`/pledges/${publicId}?notice=pledgePaid`);
+    const pledge = await t.db.selectFrom("pledges").select(["id", "state", "payment_method_type", "fee_won"]).where("public_id", "=", publicId).executeTakeFirstOrThrow();
+    expect(pledge).toMatchObject({ state: "collected", payment_method_type: "payco", fee_won: Math.floor((12_000 * 320) / 10_000) });
+    const entries = await t.db.selectFrom("journal_entries").select("seq").where("idempotency_key", "=", `pledge:${pledge.id}:collected`).execute();
+    expect(entries).toHaveLength(1);
+    expect(await (await client.get(`/pledges/${publicId}`)).text()).toContain(dictionaries.ko.payments.methods.payco);
+  });
+});

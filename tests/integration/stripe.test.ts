@@ -1,40 +1,34 @@
 import fc from "fast-check";
 import { sql } from "kysely";
-import Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { addBudgetLine, createCampaign, reviewCampaign, submitForReview } from "../../app/campaigns/campaigns.server";
 import { chargeDuePledges, closeDueCampaigns, reconcilePledges, settleChargingCampaigns } from "../../app/campaigns/settlement.server";
 import { campaignMoney } from "../../app/campaigns/totals.server";
 import { verifyStoredLedger } from "../../app/ledger/ledger.server";
-import { StripePaymentProvider, createStripeClient } from "../../app/payments/stripe-provider.server";
 import type { PledgeInput } from "../../app/pledges/pledge";
 import { createPledge, expireWaitingPledges, preparePayment } from "../../app/pledges/pledges.server";
 import type { FundingModel } from "../../db/types";
-import { startFakeStripe, type FakeStripe } from "../fakes/stripe-server";
-import { startApp, type TestApp } from "../support/app";
+import type { FakeStripe } from "../fakes/stripe-server";
+import type { TestApp } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/db";
-import { enterpriseId, seedDemo, userId } from "../support/seed";
+import { seedDemo, userId } from "../support/seed";
+import { liveTestCampaign, startStripeApp, type StripeTestApp } from "../support/stripe";
 
 const WEBHOOK_SECRET = "whsec_test_hamkke";
 const SECRET_KEY = "sk_test_hamkke_fake";
 
 let t: TestDatabase;
+let stripe: StripeTestApp;
 let fake: FakeStripe;
 let app: TestApp;
-const signer = new Stripe(SECRET_KEY);
 
 beforeAll(async () => {
   t = await createTestDatabase();
   await seedDemo(t);
-  fake = await startFakeStripe();
-  app = await startApp(t.db, {
-    env: { STRIPE_SECRET_KEY: SECRET_KEY, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE: fake.url },
-    payments: () => new StripePaymentProvider(createStripeClient({ secretKey: SECRET_KEY, apiBase: fake.url })),
-  });
+  stripe = await startStripeApp(t, { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET });
+  ({ fake, app } = stripe);
 });
 afterAll(async () => {
-  await app.close();
-  await fake.close();
+  await stripe.close();
   await t.drop();
 });
 beforeEach(() => {
@@ -47,26 +41,12 @@ function body(amount: number): PledgeInput {
   return { amount, kind: "sponsorship", rewardId: null, message: "", nameDisplay: "masked", backerKind: "individual", companyName: "", businessNumber: null, idempotencyKey: `stripe-test-${keys}-${Date.now()}` };
 }
 
-async function liveCampaign(goal: number, fundingModel: FundingModel = "all_or_nothing") {
-  const services = app.services;
-  const { id } = await createCampaign(t.db, {
-    enterpriseId: await enterpriseId(t, "누럭놀이단"),
-    userId: await userId(t, "play@hamkke.demo"),
-    now: services.clock.now(),
-    basics: { title: "Stripe 테스트", summary: "요약", story: "", goal, fundingModel, startsOn: "2026-11-24", endsOn: "2026-11-30" },
-  });
-  await addBudgetLine(t.db, id, { name: "전체", amount: goal, required: true });
-  await submitForReview(t.db, id, services.clock.now());
-  await reviewCampaign(services, { campaignId: id, reviewerId: await userId(t, "operator@hamkke.demo"), decision: "approve", comment: "" });
-  return id;
+function liveCampaign(goal: number, fundingModel: FundingModel = "all_or_nothing") {
+  return liveTestCampaign(t, app, goal, fundingModel);
 }
 
-/** Sends an event to the webhook endpoint over HTTP, signed as Stripe signs it. */
-async function deliver(event: unknown, options: { secret?: string; timestamp?: number; tamper?: boolean } = {}) {
-  const payload = JSON.stringify(event);
-  const header = signer.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? WEBHOOK_SECRET, timestamp: options.timestamp });
-  const sent = options.tamper ? payload.replace('"livemode":false', '"livemode":true') : payload;
-  return fetch(`${app.url}/api/webhooks/stripe`, { method: "POST", body: sent, headers: { "Content-Type": "application/json", "Stripe-Signature": header } });
+function deliver(event: unknown, options: { secret?: string; timestamp?: number; tamper?: boolean } = {}) {
+  return stripe.deliver(event, options);
 }
 
 async function stateOf(publicId: string) {
