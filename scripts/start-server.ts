@@ -9,6 +9,7 @@ import { createSmtpTransport, deliverPendingEmails } from "../app/email/outbox.s
 import { inlineJobQueue, startJobs } from "../app/jobs/jobs.server";
 import { createPaymentProvider } from "../app/payments/payments.server";
 import { loadLedgerSigner } from "../app/ledger/checkpoints.server";
+import { startSequencer } from "../app/ledger/sequencer.server";
 import { createHttpApp } from "../app/server/http-server";
 import type { Services } from "../app/server/services";
 import { createOffsetClock } from "../app/utils/clock.server";
@@ -57,6 +58,7 @@ const ledgerSigner = await loadLedgerSigner(ownerDb, env, { origin, devTools }).
 });
 const services: Services = { db, clock, env, origin, devTools, uploadDir, payments, ledgerSigner, jobs: { send: async () => {} } };
 const jobs = env.JOBS === "on" ? await startJobs(databaseUrl, () => services, log) : null;
+const sequencer = env.LEDGER_SEQUENCER === "on" ? startSequencer(db, { log }) : null;
 services.jobs = jobs?.queue ?? inlineJobQueue(() => services);
 
 const smtp = env.SMTP_URL ? createSmtpTransport(env.SMTP_URL) : null;
@@ -78,7 +80,7 @@ const server = app.listen(env.PORT, env.HOST, () => {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : env.PORT;
   log(`\n함께펀드 (Hamkke Fund) is running at http://localhost:${port}`);
-  log(`Database: ${embedded ? "embedded PostgreSQL (.data/pg)" : "DATABASE_URL"} · jobs: ${jobs ? "pg-boss" : "inline"} · mail: ${smtp ? "SMTP" : "local outbox (/dev/outbox)"} · payments: ${payments.name}`);
+  log(`Database: ${embedded ? "embedded PostgreSQL (.data/pg)" : "DATABASE_URL"} · jobs: ${jobs ? "pg-boss" : "inline"} · ledger sequencer: ${sequencer ? "on" : "off"} · mail: ${smtp ? "SMTP" : "local outbox (/dev/outbox)"} · payments: ${payments.name}`);
   if (demoAccounts.length > 0) {
     log("\nDemo accounts (password for all: hamkke-demo-2026):");
     for (const account of demoAccounts) log(`  ${account.role.padEnd(28)} ${account.email}`);
@@ -96,6 +98,7 @@ async function shutdown(signal: string) {
   clock.stop();
   const within = (work: Promise<unknown>) => Promise.race([work.catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
   await within(jobs?.stop() ?? Promise.resolve());
+  await within(sequencer?.stop() ?? Promise.resolve());
   await within(Promise.all([db.destroy(), ownerDb.destroy()]));
   await within(embedded?.stop() ?? Promise.resolve());
   process.exit(0);

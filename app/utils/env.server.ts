@@ -23,6 +23,8 @@ const envSchema = z.object({
   DEMO_FEE_BP: z.coerce.number().int().min(0).max(2000).default(320),
   UPLOAD_DIR: z.string().optional(),
   JOBS: onOff.default("on"),
+  /** Run the ledger sequencer in this process (any number may; one works at a time). */
+  LEDGER_SEQUENCER: onOff.default("on"),
   /** Ed25519 private key that signs ledger checkpoints (PKCS#8 PEM or base64 DER). Required when DEV_TOOLS is off. */
   LEDGER_SIGNING_KEY: z.string().min(1).optional(),
   /** The ledger's name in signed checkpoints; defaults to "<host of APP_ORIGIN>/ledger". */
