@@ -109,6 +109,35 @@ async function sequencingDelays(db: Database, since: Date): Promise<{ p50: numbe
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 
 /**
+ * BENCH_PG_SAMPLE=1: samples what the server's connections are doing every 50 ms (pg_stat_activity:
+ * running on CPU, waiting for a lock, for the client, for I/O…) and prints the shares.
+ */
+function sampleActivity(db: Database) {
+  if (process.env.BENCH_PG_SAMPLE !== "1") return { stop: async () => {} };
+  const counts = new Map<string, number>();
+  let samples = 0;
+  const timer = setInterval(() => {
+    void sql<{ what: string; n: number }>`
+      SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') || ' (' || state || ')' AS what, count(*)::int AS n
+      FROM pg_stat_activity WHERE application_name = 'hamkke-fund' AND state <> 'idle' AND pid <> pg_backend_pid() GROUP BY 1`
+      .execute(db)
+      .then((result) => {
+        samples += 1;
+        for (const row of result.rows) counts.set(row.what, (counts.get(row.what) ?? 0) + row.n);
+      })
+      .catch(() => {});
+  }, 50);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      const total = [...counts.values()].reduce((a, b) => a + b, 0);
+      console.log(`  pg_stat_activity, ${samples} samples, busy connections ${(total / Math.max(1, samples)).toFixed(1)} on average:`);
+      for (const [what, n] of [...counts].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`    ${((n / total) * 100).toFixed(1).padStart(5)} %  ${what}`);
+    },
+  };
+}
+
+/**
  * P1: the pledge API end to end: HTTP → validation → pledge → demo card → collected → two ledger
  * entries (sequenced by the server's own sequencer), keep-it-all so every pledge hits the ledger;
  * a curve over the client counts (BENCH_CLIENTS, default 1,10,50,200), judged at 50.
@@ -124,7 +153,10 @@ export async function benchPledgeApi(seconds = 15): Promise<BenchResult> {
     try {
       for (const clients of levels) {
         const since = new Date();
+        const activity = sampleActivity(bench.db);
         results.push(await runLevel(server.url, setup.slug, setup.tokens, clients, seconds, `bench-${clients}-${Date.now()}`));
+        console.log(`  ${clients} clients: ${results.at(-1)?.throughput.toFixed(0)} pledges/s`);
+        await activity.stop();
         if (clients === 50 || (delays === null && clients === levels.at(-1))) {
           await drainLedger(bench.db);
           delays = await sequencingDelays(bench.db, since);
