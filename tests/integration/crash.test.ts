@@ -21,13 +21,18 @@ const root = resolve(import.meta.dirname, "../..");
 // Production mode needs a configured checkpoint key.
 const signingKey = generateKeyPairSync("ed25519").privateKey.export({ format: "der", type: "pkcs8" }).toString("base64");
 
+/** What the servers wrote to stderr, shown when a test fails. */
+let serverErrors = "";
+
 async function startServer(databaseUrl: string, port: number): Promise<ChildProcess> {
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/start-server.ts"], {
     cwd: root,
     env: { ...process.env, NODE_ENV: "production", DATABASE_URL: databaseUrl, PORT: String(port), HOST: "127.0.0.1", APP_ORIGIN: url, DEMO_DATA: "off", DEV_TOOLS: "off", JOBS: "off", LEDGER_SIGNING_KEY: signingKey },
-    stdio: "ignore",
+    stdio: ["ignore", "ignore", "pipe"],
   });
+  child.stderr?.on("data", (chunk: Buffer) => (serverErrors = (serverErrors + chunk.toString()).slice(-4000)));
+  child.once("exit", (code, signal) => (serverErrors += `\n[server exited: ${code ?? signal}]`));
   // Generous: on a loaded machine compiling and starting the server takes a while.
   for (const until = Date.now() + 90_000; Date.now() < until; ) {
     try {
@@ -86,7 +91,7 @@ function pledgeLoad(base: () => string, setup: PledgeLoadSetup) {
             await send(client, key);
             break;
           } catch (error) {
-            if (attempt >= 50) throw error;
+            if (attempt >= 50) throw new Error(`retrying ${key} failed: ${String(error)}\nserver stderr: ${serverErrors}`);
             await new Promise((r) => setTimeout(r, 200));
           }
         }
