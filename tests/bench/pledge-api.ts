@@ -110,7 +110,8 @@ const ms = (value: number) => `${value.toFixed(0)} ms`;
 
 /**
  * BENCH_PG_SAMPLE=1: samples what the server's connections are doing every 50 ms (pg_stat_activity:
- * running on CPU, waiting for a lock, for the client, for I/O…) and prints the shares.
+ * running on CPU, waiting for a lock, for the client, for I/O…) and prints the shares. Needs the
+ * owner's connection: the app role cannot see other sessions' state.
  */
 function sampleActivity(db: Database) {
   if (process.env.BENCH_PG_SAMPLE !== "1") return { stop: async () => {} };
@@ -153,7 +154,7 @@ export async function benchPledgeApi(seconds = 15): Promise<BenchResult> {
     try {
       for (const clients of levels) {
         const since = new Date();
-        const activity = sampleActivity(bench.db);
+        const activity = sampleActivity(bench.owner);
         results.push(await runLevel(server.url, setup.slug, setup.tokens, clients, seconds, `bench-${clients}-${Date.now()}`));
         console.log(`  ${clients} clients: ${results.at(-1)?.throughput.toFixed(0)} pledges/s`);
         await activity.stop();
