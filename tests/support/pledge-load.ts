@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { createSession } from "../../app/auth/session.server";
 import type { Database } from "../../app/utils/db.server";
+import { seoulDateInDays } from "./dates";
 
 // A live keep-it-all campaign and backers with sessions, made directly as the owner (fast: no
 // demo seed), for the pledge load of the crash tests and the P1 benchmark.
@@ -19,10 +20,9 @@ export async function createPledgeLoadSetup(owner: Database, options: { backers:
     .values({ host_id: host.id, name: "부하 협동조합", type: "cooperative", representative: "대표", district: "광주 광산구", business: "부하 시험", employees: 3, vulnerable_employees: 1, status: "verified", verified_at: new Date() })
     .returning("id")
     .executeTakeFirstOrThrow();
-  const year = new Date().getUTCFullYear();
   const campaign = await owner
     .insertInto("campaigns")
-    .values({ slug, enterprise_id: enterprise.id, title: "부하 시험", goal_won: 10_000_000_000, funding_model: "keep_it_all", state: "draft", starts_on: `${year - 1}-01-01`, ends_on: `${year + 1}-12-31` })
+    .values({ slug, enterprise_id: enterprise.id, title: "부하 시험", goal_won: 10_000_000_000, funding_model: "keep_it_all", state: "draft", starts_on: seoulDateInDays(-30), ends_on: seoulDateInDays(365) })
     .returning("id")
     .executeTakeFirstOrThrow();
   await owner.insertInto("budget_lines").values({ campaign_id: campaign.id, name: "전체", amount_won: 10_000_000_000 }).execute();
