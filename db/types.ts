@@ -194,23 +194,50 @@ export interface LedgerAccountsTable {
   created_at: CreatedAt;
 }
 
+/** Written without seq and hashes; the sequencer fills them once (decision 41). */
 export interface JournalEntriesTable {
-  seq: number;
+  id: Id;
+  seq: ColumnType<number | null, never, never>;
   kind: string;
   occurred_at: Timestamp;
-  canonical: string;
-  leaf_hash: Buffer;
-  chain_hash: Buffer;
+  canonical_before_seq: string;
+  canonical_after_seq: string;
+  /** canonical_before_seq ‖ seq ‖ canonical_after_seq, once sequenced. */
+  canonical: ColumnType<string | null, never, never>;
+  leaf_hash: ColumnType<Buffer | null, never, never>;
+  chain_hash: ColumnType<Buffer | null, never, never>;
   reverses_seq: number | null;
   idempotency_key: string | null;
   recorded_at: CreatedAt;
 }
 
+/** The journal entries that have their seq: what the public ledger shows. */
+export interface SequencedEntriesView {
+  id: ColumnType<number, never, never>;
+  seq: ColumnType<number, never, never>;
+  kind: ColumnType<string, never, never>;
+  occurred_at: ColumnType<Date, never, never>;
+  canonical: ColumnType<string, never, never>;
+  leaf_hash: ColumnType<Buffer, never, never>;
+  chain_hash: ColumnType<Buffer, never, never>;
+  reverses_seq: ColumnType<number | null, never, never>;
+  idempotency_key: ColumnType<string | null, never, never>;
+  recorded_at: ColumnType<Date, never, never>;
+}
+
 export interface JournalLinesTable {
-  entry_seq: number;
+  entry_id: number;
+  /** The entry's seq, filled with it by the sequencer. */
+  entry_seq: ColumnType<number | null, never, never>;
   line_no: number;
   account_id: number;
   amount_won: number;
+}
+
+export interface LedgerBatchesTable {
+  first_seq: ColumnType<number, never, never>;
+  last_seq: ColumnType<number, never, never>;
+  sequenced_at: ColumnType<Date, never, never>;
 }
 
 export interface LedgerHeadTable {
@@ -397,7 +424,7 @@ export interface OfflineDonationsTable {
   received_on: string;
   evidence_file_id: number | null;
   idempotency_key: string;
-  ledger_seq: number;
+  ledger_entry_id: number;
   created_at: CreatedAt;
 }
 
@@ -455,7 +482,7 @@ export interface DisbursementsTable {
   state: Generated<DisbursementState>;
   rejected_by: number | null;
   rejection_reason: string | null;
-  ledger_seq: number | null;
+  ledger_entry_id: number | null;
   paid_at: Timestamp | null;
   idempotency_key: string;
   created_at: CreatedAt;
@@ -573,7 +600,7 @@ export interface GrantAwardsTable {
   amount_won: number;
   awarded_by: number;
   awarded_at: CreatedAt;
-  ledger_seq: number;
+  ledger_entry_id: number;
 }
 
 export interface GrantAwardLinesTable {
@@ -849,7 +876,7 @@ export interface FundContributionsTable {
   evidence_note: Generated<string>;
   recorded_by: number;
   idempotency_key: string;
-  ledger_seq: number;
+  ledger_entry_id: number;
   created_at: CreatedAt;
 }
 
@@ -867,7 +894,7 @@ export interface FundGrantsTable {
   evidence_file_id: number | null;
   recorded_by: number;
   idempotency_key: string;
-  ledger_seq: number;
+  ledger_entry_id: number;
   created_at: CreatedAt;
   /** Null only for grants recorded before grants needed a second administrator (20261126_0703). */
   request_id: number | null;
@@ -949,13 +976,13 @@ export interface LoansTable {
   disbursed_on: string | null;
   disbursed_by: number | null;
   disbursement_reference: string | null;
-  disbursement_seq: number | null;
+  disbursement_entry_id: number | null;
   maturity_on: string | null;
   state: Generated<LoanState>;
   state_reason: Generated<string>;
   closed_on: string | null;
   written_off_won: Generated<number>;
-  written_off_seq: number | null;
+  written_off_entry_id: number | null;
   write_off_request_id: number | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
@@ -993,7 +1020,7 @@ export interface LoanRepaymentsTable {
   interest_won: number;
   principal_won: number;
   recorded_by: number | null;
-  ledger_seq: number;
+  ledger_entry_id: number;
   recorded_at: Timestamp;
 }
 
@@ -1087,7 +1114,7 @@ export interface LoanRecoveriesTable {
   received_on: string;
   bank_reference: string;
   recorded_by: number;
-  ledger_seq: number;
+  ledger_entry_id: number;
   recorded_at: Timestamp;
 }
 
@@ -1155,6 +1182,8 @@ export interface DB {
   ledger_accounts: LedgerAccountsTable;
   journal_entries: JournalEntriesTable;
   journal_lines: JournalLinesTable;
+  sequenced_entries: SequencedEntriesView;
+  ledger_batches: LedgerBatchesTable;
   ledger_head: LedgerHeadTable;
   contests: ContestsTable;
   contest_stages: ContestStagesTable;

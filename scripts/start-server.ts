@@ -130,7 +130,7 @@ async function startPrimary(): Promise<void> {
   if (env.METRICS_PORT) createMetricsApp(collect).listen(env.METRICS_PORT, choices.host);
 
   banner = [
-    `Database: ${embedded ? "embedded PostgreSQL (.data/pg)" : "DATABASE_URL"} · jobs: ${env.JOBS === "on" ? "pg-boss" : "inline"} · mail: ${env.SMTP_URL && env.JOBS === "on" ? "SMTP" : choices.devTools ? "local outbox (/dev/outbox)" : "kept in the outbox (no SMTP_URL)"} · dev tools: ${choices.devTools ? "on (this machine and platform admins)" : "off"} · payments: ${env.STRIPE_SECRET_KEY ? "stripe" : "demo"} · files: ${env.S3_BUCKET ? "S3" : "PostgreSQL"}`,
+    `Database: ${embedded ? "embedded PostgreSQL (.data/pg)" : "DATABASE_URL"} · jobs: ${env.JOBS === "on" ? "pg-boss" : "inline"} · ledger sequencer: ${env.LEDGER_SEQUENCER === "on" ? "on" : "off"} · mail: ${env.SMTP_URL && env.JOBS === "on" ? "SMTP" : choices.devTools ? "local outbox (/dev/outbox)" : "kept in the outbox (no SMTP_URL)"} · dev tools: ${choices.devTools ? "on (this machine and platform admins)" : "off"} · payments: ${env.STRIPE_SECRET_KEY ? "stripe" : "demo"} · files: ${env.S3_BUCKET ? "S3" : "PostgreSQL"}`,
     ...(demoAccounts.length > 0 ? [`\nDemo accounts (password for all: ${env.DEMO_PASSWORD ? "the DEMO_PASSWORD you set" : DEMO_PASSWORD}):`, ...demoAccounts.map((a) => `  ${a.role.padEnd(28)} ${a.email}`)] : []),
     "",
   ];

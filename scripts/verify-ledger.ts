@@ -5,6 +5,7 @@ import { parsePublicKey, type CheckpointCheck } from "../app/ledger/checkpoints"
 import type { VerifyResult } from "../app/ledger/ledger";
 import { verifyStoredCheckpoints } from "../app/ledger/checkpoints.server";
 import { verifyStoredLedger } from "../app/ledger/ledger.server";
+import { getSequencingStatus } from "../app/ledger/sequencer.server";
 import { readCheckpointFiles, verifyExportFile } from "../app/ledger/verify-file.server";
 
 const USAGE = `Usage:
@@ -114,8 +115,9 @@ if (exportPath) {
     const checkpoints = result.ok ? await verifyStoredCheckpoints(db) : null;
     if (checkpoints?.problem) report({ ...result, ok: false, problem: checkpoints.problem }, [], false);
     const line = checkpoints ? describeCheckpoints(checkpoints, checkpoints.claims.length, checkpoints.claims.at(-1)?.size ?? null) : "";
+    const { waiting } = await getSequencingStatus(db);
     await db.destroy();
-    report(result, line ? [line] : [], values.balances ?? false);
+    report(result, [line, waiting > 0 ? `${formatCount(waiting)} committed entries wait for their seq (the sequencer numbers them; they are not verified yet).` : ""].filter(Boolean), values.balances ?? false);
   } finally {
     await db.destroy().catch(() => {});
   }

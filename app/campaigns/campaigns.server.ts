@@ -248,7 +248,7 @@ export async function recordOfflineDonation(services: Pick<Services, "db" | "clo
         received_on: input.receivedOn,
         evidence_file_id: input.evidenceFileId,
         idempotency_key: input.idempotencyKey,
-        ledger_seq: entry.seq,
+        ledger_entry_id: entry.entryId,
         created_at: now,
       })
       .execute();

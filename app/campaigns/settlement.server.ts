@@ -158,7 +158,7 @@ export async function closeCampaign(services: Services, campaignId: number): Pro
 
 /** How many processor calls are in flight at once while charging. */
 const CHARGE_CONCURRENCY = 16;
-/** Charges recorded per transaction: one ledger-head lock for the whole group. */
+/** Charges recorded per transaction: one ledger write for the whole group. */
 const RECORD_GROUP = 50;
 
 async function inParallel<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
@@ -334,7 +334,6 @@ async function recordChargeResultsIn(trx: Tx, services: Services, answers: reado
       },
     })),
   );
-  // Last: the ledger append takes the head lock, held until commit.
   await recordCollections(trx, collections, now);
   return collections.length;
 }

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { campaignEscrow, campaignFees, campaignOfflineSource, campaignOnlineSource, campaignRefunds } from "../ledger/accounts";
 import { BACKING_STATES, UNCHARGED_STATES } from "../pledges/pledge";
+import { getBalances } from "../ledger/ledger.server";
 import type { DbOrTx } from "../utils/db.server";
 
 export interface CampaignMoney {
@@ -17,22 +18,22 @@ export interface CampaignMoney {
 
 const EMPTY: CampaignMoney = { onlineWon: 0, offlineWon: 0, refundedWon: 0, feesWon: 0, escrowWon: 0, raisedWon: 0 };
 
-/** Campaign money, read from ledger account balances (one indexed lookup per account). */
+/** Campaign money, read from ledger account balances including entries waiting for their seq. */
 export async function campaignMoney(db: DbOrTx, campaignIds: readonly number[]): Promise<Map<number, CampaignMoney>> {
   const result = new Map<number, CampaignMoney>(campaignIds.map((id) => [id, { ...EMPTY }]));
   if (campaignIds.length === 0) return result;
   const codes = campaignIds.flatMap((id) => [campaignOnlineSource(id), campaignOfflineSource(id), campaignRefunds(id), campaignFees(id), campaignEscrow(id)].map((a) => a.code));
-  const rows = await db.selectFrom("ledger_accounts").select(["code", "balance_won"]).where("code", "in", codes).execute();
-  for (const row of rows) {
-    const [, idText, ...rest] = row.code.split(":");
+  for (const [code, balance] of await getBalances(db, codes)) {
+    const [, idText, ...rest] = code.split(":");
     const money = result.get(Number(idText));
     if (!money) continue;
     const suffix = rest.join(":");
-    if (suffix === "in:online") money.onlineWon = -row.balance_won;
-    else if (suffix === "in:offline") money.offlineWon = -row.balance_won;
-    else if (suffix === "out:refunds") money.refundedWon = row.balance_won;
-    else if (suffix === "fees") money.feesWon = row.balance_won;
-    else if (suffix === "escrow") money.escrowWon = row.balance_won;
+    // Sources hold money in as negative balances; 0 − x keeps an empty one at 0, not −0.
+    if (suffix === "in:online") money.onlineWon = 0 - balance;
+    else if (suffix === "in:offline") money.offlineWon = 0 - balance;
+    else if (suffix === "out:refunds") money.refundedWon = balance;
+    else if (suffix === "fees") money.feesWon = balance;
+    else if (suffix === "escrow") money.escrowWon = balance;
   }
   for (const money of result.values()) money.raisedWon = money.onlineWon + money.offlineWon - money.refundedWon;
   return result;

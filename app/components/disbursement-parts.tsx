@@ -1,10 +1,10 @@
-import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useLocale, useMessages } from "../i18n/use-messages";
 import { formatDateTime } from "../utils/dates";
 import type { FormFailure } from "../utils/forms";
 import { formatWon } from "../utils/money";
 import { FormErrorList } from "./contest-parts";
+import { LedgerSeqLink } from "./ledger-entries";
 import { AppForm, Field, FormAlert, SelectField, SubmitButton, TextAreaField } from "./form";
 
 // The four-eyes disbursement pieces shared by a campaign's spending page and a grant award's
@@ -186,7 +186,7 @@ export function PaidDisbursements({ paid, canPublish, lineLabel }: { paid: Disbu
                     ))}
                   </td>
                   <td className="num">
-                    <Link to={`/ledger?from=${d.ledger_seq}`}>#{d.ledger_seq}</Link>
+                    <LedgerSeqLink seq={d.ledger_seq} />
                   </td>
                 </tr>
               ))}

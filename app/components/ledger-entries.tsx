@@ -29,6 +29,19 @@ export function SignedWon({ amountWon }: { amountWon: number }) {
   );
 }
 
+/** A business record's ledger entry: its seq, linked, or "recording" until the sequencer numbers it. */
+export function LedgerSeqLink({ seq }: { seq: number | null }) {
+  const m = useMessages();
+  if (seq === null) {
+    return (
+      <span className="muted" title={m.ledger.recordingHelp} data-testid="ledger-recording">
+        {m.ledger.recording}
+      </span>
+    );
+  }
+  return <Link to={`/ledger/entries/${seq}`}>#{seq.toLocaleString("ko-KR")}</Link>;
+}
+
 /** Journal entries: seq, time, kind, every line with its account's name, and the chain hash. */
 export function LedgerEntriesTable({ entries, emptyText }: { entries: readonly LedgerEntryView[]; emptyText: string }) {
   const m = useMessages();

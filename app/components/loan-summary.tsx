@@ -127,7 +127,7 @@ interface RepaymentRow {
   penalty_won: number;
   interest_won: number;
   principal_won: number;
-  ledger_seq: number;
+  ledger_seq: number | null;
   recorded_by_name: string | null;
 }
 

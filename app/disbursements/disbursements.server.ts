@@ -6,7 +6,7 @@ import { campaignMoney } from "../campaigns/totals.server";
 import { enqueueEmail } from "../email/outbox.server";
 import { storeUpload } from "../files/files.server";
 import { campaignEscrow, campaignLineSpent, grantCategorySpent, grantEscrow } from "../ledger/accounts";
-import { appendEntry } from "../ledger/ledger.server";
+import { appendEntry, getBalancesUnder } from "../ledger/ledger.server";
 import type { Services } from "../server/services";
 import { AppError } from "../utils/app-error";
 import { seoulDate } from "../utils/dates";
@@ -242,7 +242,7 @@ export async function approveDisbursementIn(trx: Tx, context: { origin: string; 
       { account: disbursement.target, amountWon: disbursement.amount_won },
     ],
   });
-  await trx.updateTable("disbursements").set({ state: "paid", ledger_seq: entry.seq, paid_at: now, updated_at: now }).where("id", "=", disbursement.id).execute();
+  await trx.updateTable("disbursements").set({ state: "paid", ledger_entry_id: entry.entryId, paid_at: now, updated_at: now }).where("id", "=", disbursement.id).execute();
   return { paid: true };
 }
 
@@ -297,6 +297,7 @@ export async function listDisbursements(db: DbOrTx, subject: DisbursementSubject
     db
       .selectFrom("disbursements")
       .leftJoin("budget_lines", "budget_lines.id", "disbursements.budget_line_id")
+      .leftJoin("journal_entries as ledger_entry", "ledger_entry.id", "disbursements.ledger_entry_id")
       .select([
         "disbursements.id",
         "disbursements.kind",
@@ -306,7 +307,7 @@ export async function listDisbursements(db: DbOrTx, subject: DisbursementSubject
         "disbursements.state",
         "disbursements.required_approvals",
         "disbursements.rejection_reason",
-        "disbursements.ledger_seq",
+        "ledger_entry.seq as ledger_seq",
         "disbursements.paid_at",
         "disbursements.created_at",
         "disbursements.requested_by",
@@ -348,13 +349,9 @@ export async function getSpending(db: DbOrTx, campaignId: number, options: { ins
   const [lines, disbursements, money] = await Promise.all([
     db.selectFrom("budget_lines").select(["id", "name", "amount_won", "explanation"]).where("campaign_id", "=", campaignId).orderBy("position").execute(),
     listDisbursements(db, { campaignId }, options),
-    db
-      .selectFrom("ledger_accounts")
-      .select(["code", "balance_won"])
-      .where("code", "like", `campaign:${campaignId}:line:%`)
-      .execute(),
+    getBalancesUnder(db, `campaign:${campaignId}:line:`),
   ]);
-  const spent = new Map(money.map((row) => [Number(row.code.split(":")[3]), row.balance_won]));
+  const spent = new Map([...money].map(([code, balance]) => [Number(code.split(":")[3]), balance]));
   const plan = budgetVsActual(
     lines.map((l) => ({ id: l.id, name: l.name, amountWon: l.amount_won, explanation: l.explanation })),
     spent,

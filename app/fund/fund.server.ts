@@ -176,7 +176,7 @@ async function writeContribution(
       ...evidence,
       recorded_by: recordedBy,
       idempotency_key: input.idempotencyKey,
-      ledger_seq: entry.seq,
+      ledger_entry_id: entry.entryId,
       created_at: now,
     })
     .returning("id")
@@ -201,6 +201,7 @@ export async function listContributions(db: DbOrTx, fundId: number) {
   return db
     .selectFrom("fund_contributions")
     .leftJoin("stored_files", "stored_files.id", "fund_contributions.evidence_file_id")
+    .leftJoin("journal_entries as ledger_entry", "ledger_entry.id", "fund_contributions.ledger_entry_id")
     .select([
       "fund_contributions.id",
       "fund_contributions.contributor",
@@ -209,7 +210,7 @@ export async function listContributions(db: DbOrTx, fundId: number) {
       "fund_contributions.received_on",
       "fund_contributions.note",
       "fund_contributions.evidence_note",
-      "fund_contributions.ledger_seq",
+      "ledger_entry.seq as ledger_seq",
       "stored_files.public_id as evidence_public_id",
       "stored_files.original_name as evidence_name",
     ])
@@ -223,6 +224,7 @@ export async function listGrants(db: DbOrTx, fundId: number) {
   return db
     .selectFrom("fund_grants")
     .leftJoin("stored_files", "stored_files.id", "fund_grants.evidence_file_id")
+    .leftJoin("journal_entries as ledger_entry", "ledger_entry.id", "fund_grants.ledger_entry_id")
     .select([
       "fund_grants.id",
       "fund_grants.category",
@@ -232,7 +234,7 @@ export async function listGrants(db: DbOrTx, fundId: number) {
       "fund_grants.expected_effect",
       "fund_grants.amount_won",
       "fund_grants.granted_on",
-      "fund_grants.ledger_seq",
+      "ledger_entry.seq as ledger_seq",
       "stored_files.public_id as evidence_public_id",
       "stored_files.original_name as evidence_name",
     ])

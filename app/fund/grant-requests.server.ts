@@ -139,7 +139,7 @@ export async function approveFundGrant(db: DbOrTx, decision: GrantDecisionInput)
           evidence_file_id: request.evidence_file_id,
           recorded_by: request.requested_by,
           idempotency_key: request.idempotency_key,
-          ledger_seq: entry.seq,
+          ledger_entry_id: entry.entryId,
           created_at: decision.now,
           request_id: request.id,
           approved_by: decision.deciderId,
@@ -187,6 +187,7 @@ export async function listGrantRequests(db: DbOrTx, fundId: number, options: { d
     .leftJoin("users as decider", "decider.id", "r.decided_by")
     .leftJoin("stored_files as f", "f.id", "r.evidence_file_id")
     .leftJoin("fund_grants as g", "g.request_id", "r.id")
+    .leftJoin("journal_entries as ledger_entry", "ledger_entry.id", "g.ledger_entry_id")
     .select([
       "r.id",
       "r.category",
@@ -205,7 +206,7 @@ export async function listGrantRequests(db: DbOrTx, fundId: number, options: { d
       "decider.display_name as decided_by_name",
       "f.public_id as evidence_public_id",
       "f.original_name as evidence_name",
-      "g.ledger_seq",
+      "ledger_entry.seq as ledger_seq",
     ])
     .where("r.fund_id", "=", fundId);
   const [open, decided] = await Promise.all([

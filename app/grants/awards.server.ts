@@ -138,9 +138,9 @@ export async function recordGrantAwardIn(trx: Tx, input: AwardInput): Promise<{ 
   });
   try {
     await sql`
-      INSERT INTO grant_awards (id, contest_id, application_id, enterprise_id, rules_id, amount_won, awarded_by, awarded_at, ledger_seq)
+      INSERT INTO grant_awards (id, contest_id, application_id, enterprise_id, rules_id, amount_won, awarded_by, awarded_at, ledger_entry_id)
       OVERRIDING SYSTEM VALUE
-      VALUES (${id}, ${contest.id}, ${input.award.applicationId}, ${enterpriseId}, ${rules.id}, ${input.award.amountWon}, ${input.awardedBy}, ${input.now}, ${entry.seq})`.execute(trx);
+      VALUES (${id}, ${contest.id}, ${input.award.applicationId}, ${enterpriseId}, ${rules.id}, ${input.award.amountWon}, ${input.awardedBy}, ${input.now}, ${entry.entryId})`.execute(trx);
   } catch (error) {
     if (isCheckViolation(error, "grant_awards_cap")) throw new AppError("grantAboveCap", 422);
     if (isCheckViolation(error, "grant_awards_pool")) throw new AppError("grantAbovePool", 422);
@@ -193,12 +193,13 @@ export async function listContestAwards(db: DbOrTx, contestId: number) {
     .innerJoin("enterprises", "enterprises.id", "grant_awards.enterprise_id")
     .innerJoin("contest_applications", "contest_applications.id", "grant_awards.application_id")
     .innerJoin("contest_grant_rules", "contest_grant_rules.id", "grant_awards.rules_id")
+    .leftJoin("journal_entries as ledger_entry", "ledger_entry.id", "grant_awards.ledger_entry_id")
     .select([
       "grant_awards.id",
       "grant_awards.application_id",
       "grant_awards.amount_won",
       "grant_awards.awarded_at",
-      "grant_awards.ledger_seq",
+      "ledger_entry.seq as ledger_seq",
       "enterprises.name as enterprise_name",
       "contest_applications.title as application_title",
       "contest_applications.rank",
@@ -226,11 +227,12 @@ export async function getGrantAward(db: DbOrTx, awardId: number) {
     .innerJoin("contests", "contests.id", "grant_awards.contest_id")
     .innerJoin("contest_applications", "contest_applications.id", "grant_awards.application_id")
     .innerJoin("contest_grant_rules", "contest_grant_rules.id", "grant_awards.rules_id")
+    .leftJoin("journal_entries as ledger_entry", "ledger_entry.id", "grant_awards.ledger_entry_id")
     .select([
       "grant_awards.id",
       "grant_awards.amount_won",
       "grant_awards.awarded_at",
-      "grant_awards.ledger_seq",
+      "ledger_entry.seq as ledger_seq",
       "grant_awards.enterprise_id",
       "enterprises.name as enterprise_name",
       "contests.id as contest_id",

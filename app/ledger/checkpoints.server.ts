@@ -17,6 +17,7 @@ import {
   type PublicKeyJson,
 } from "./checkpoints";
 import { getLedgerHead } from "./ledger.server";
+import { drainLedger } from "./sequencer.server";
 
 /**
  * The signer for this process: LEDGER_SIGNING_KEY when set; otherwise, only for a demo (dev tools
@@ -55,12 +56,14 @@ async function latestCheckpoint(db: DbOrTx) {
 }
 
 /**
- * Signs the current head if the ledger grew since the last checkpoint. Idempotent and safe to
- * run concurrently: Ed25519 is deterministic and a size is stored once. Call it after the
- * transaction that wrote the entries has committed (e.g. right after a campaign closes).
+ * Sequences what was committed, then signs the head if the ledger grew since the last
+ * checkpoint. Idempotent and safe to run concurrently: Ed25519 is deterministic and a size is
+ * stored once. Call it after the transaction that wrote the entries has committed (e.g. right
+ * after a campaign closes) to cover them.
  */
 export async function createCheckpoint(services: Pick<Services, "db" | "clock" | "ledgerSigner">): Promise<CheckpointRow | null> {
   const { db, clock, ledgerSigner: signer } = services;
+  await drainLedger(db);
   const head = await db.selectFrom("ledger_head").select(["seq", "chain_hash"]).executeTakeFirstOrThrow();
   if (head.seq === 0) return null;
   const latest = await latestCheckpoint(db);
@@ -166,7 +169,7 @@ export async function verifyStoredCheckpoints(db: DbOrTx): Promise<CheckpointChe
   if (check.problem) return check;
   const head = await getLedgerHead(db);
   for (const claim of check.claims) {
-    const entry = await db.selectFrom("journal_entries").select("chain_hash").where("seq", "=", claim.size).executeTakeFirst();
+    const entry = await db.selectFrom("sequenced_entries").select("chain_hash").where("seq", "=", claim.size).executeTakeFirst();
     if (!entry || entry.chain_hash.toString("hex") !== claim.chainHash) {
       return {
         ...check,

@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { sql, type RawBuilder } from "kysely";
 import type { DbOrTx, Tx } from "../utils/db.server";
 import {
   assertValidLines,
@@ -12,8 +12,11 @@ import {
 // The only module that writes ledger rows (tests/integration/ledger-boundary.test.ts checks this).
 
 export interface AppendedEntry {
-  seq: number;
-  chainHash: string;
+  /** The entry's id: what business rows refer to. */
+  entryId: number;
+  /** Null until the sequencer numbers the entry (decision 41); known for an entry written before. */
+  seq: number | null;
+  chainHash: string | null;
   /** False when the idempotency key had already been used: nothing new was written. */
   created: boolean;
 }
@@ -43,8 +46,9 @@ export async function ensureAccounts(trx: DbOrTx, specs: readonly AccountSpec[])
 }
 
 /**
- * Appends one balanced entry inside the caller's transaction, so the entry commits or rolls
- * back with the business change it records. Holds the ledger head lock until that commit.
+ * Writes one balanced entry inside the caller's transaction, so the entry commits or rolls back
+ * with the business change it records. It gets its seq and hashes from the sequencer after that
+ * commit (decision 41); no ledger row stays locked until then.
  */
 export async function appendEntry(trx: Tx, draft: EntryDraft): Promise<AppendedEntry> {
   const [appended] = await appendEntries(trx, [draft]);
@@ -55,16 +59,15 @@ export async function appendEntry(trx: Tx, draft: EntryDraft): Promise<AppendedE
 const INSERT_CHUNK = 1000;
 
 /**
- * Appends entries in order, in one go (batch settlement, imports): one account lookup, then one
- * database call that locks the head, numbers, hashes and inserts. Same rules and result as
- * appending them one by one, including idempotency keys (a key used before, or earlier in the
- * batch, writes nothing).
+ * Writes entries in order, in one go (batch settlement, imports): one account lookup, then one
+ * database call that inserts the entries and all their lines. Same rules and result as writing
+ * them one by one, including idempotency keys (a key used before, or earlier in the batch, writes
+ * nothing). Money leaving a holding account is checked by the database under that account's lock.
  */
 export async function appendEntries(trx: Tx, drafts: readonly EntryDraft[]): Promise<AppendedEntry[]> {
   for (const draft of drafts) assertValidLines(draft.lines.map((l) => ({ account: l.account.code, amountWon: l.amountWon })));
   if (drafts.length === 0) return [];
-  // Accounts first: creating one is idempotent and needs no lock, so it stays outside the section
-  // that serialises every append.
+  // Accounts first: creating one is idempotent and needs no lock.
   const specs = [...new Map(drafts.flatMap((d) => d.lines.map((l) => [l.account.code, l.account] as const))).values()];
   const accountIds = new Map<string, number>();
   for (let i = 0; i < specs.length; i += INSERT_CHUNK) {
@@ -86,27 +89,38 @@ export async function appendEntries(trx: Tx, drafts: readonly EntryDraft[]): Pro
       }),
     };
   });
-  // One call takes the head lock, numbers, hashes and inserts (decision 32).
-  const rows = await sql<{ seq: string | number; chain_hash: Buffer; created: boolean }>`SELECT seq, chain_hash, created FROM ledger_append_entries(cast(cast(${JSON.stringify(payload)} as text) as jsonb))`.execute(trx);
+  const rows = await sql<{ entry_id: number; seq: number | null; chain_hash: Buffer | null; created: boolean }>`SELECT entry_id, seq, chain_hash, created FROM ledger_record_entries(cast(cast(${JSON.stringify(payload)} as text) as jsonb))`.execute(trx);
   if (rows.rows.length !== drafts.length) throw new Error("ledger append returned a different number of entries");
-  return rows.rows.map((row) => ({ seq: Number(row.seq), chainHash: row.chain_hash.toString("hex"), created: row.created }));
+  return rows.rows.map((row) => ({ entryId: row.entry_id, seq: row.seq, chainHash: row.chain_hash?.toString("hex") ?? null, created: row.created }));
 }
 
 export async function getBalance(db: DbOrTx, code: string): Promise<number> {
-  const row = await db.selectFrom("ledger_accounts").select("balance_won").where("code", "=", code).executeTakeFirst();
-  return row?.balance_won ?? 0;
+  return (await getBalances(db, [code])).get(code) ?? 0;
 }
 
+/**
+ * Balances including every committed entry not yet sequenced (and the caller's own, in a
+ * transaction): what the money steps decide on, and what the campaign pages show at once.
+ */
 export async function getBalances(db: DbOrTx, codes: readonly string[]): Promise<Map<string, number>> {
-  if (codes.length === 0) return new Map();
-  const rows = await db
-    .selectFrom("ledger_accounts")
-    .select(["code", "balance_won"])
-    .where("code", "in", [...codes])
-    .execute();
   const balances = new Map<string, number>(codes.map((c) => [c, 0]));
-  for (const row of rows) balances.set(row.code, row.balance_won);
+  if (codes.length === 0) return balances;
+  for (const row of await currentBalances(db, sql`a.code = ANY (${[...codes]}::text[])`)) balances.set(row.code, row.balance_won);
   return balances;
+}
+
+/** The same for every account whose code starts with the prefix (e.g. a campaign's budget lines). */
+export async function getBalancesUnder(db: DbOrTx, prefix: string): Promise<Map<string, number>> {
+  // A range on the text_pattern_ops index (U+FFFF sorts after every code character).
+  const rows = await currentBalances(db, sql`a.code ~>=~ ${prefix} AND a.code ~<~ ${`${prefix}\uffff`}`);
+  return new Map(rows.map((row) => [row.code, row.balance_won]));
+}
+
+async function currentBalances(db: DbOrTx, condition: RawBuilder<unknown>): Promise<{ code: string; balance_won: number }[]> {
+  const result = await sql<{ code: string; balance_won: number }>`
+    SELECT a.code, (a.balance_won + coalesce((SELECT sum(jl.amount_won) FROM journal_lines jl WHERE jl.account_id = a.id AND jl.entry_seq IS NULL), 0))::bigint AS balance_won
+    FROM ledger_accounts a WHERE ${condition}`.execute(db);
+  return result.rows;
 }
 
 export async function getLedgerHead(db: DbOrTx): Promise<{ seq: number; chainHash: string }> {
@@ -128,7 +142,7 @@ export async function* streamEntries(db: DbOrTx, afterSeq = 0, pageSize = 5000):
   let cursor = afterSeq;
   for (;;) {
     const page = await db
-      .selectFrom("journal_entries")
+      .selectFrom("sequenced_entries")
       .select(["seq", "kind", "occurred_at", "canonical", "leaf_hash", "chain_hash"])
       .where("seq", ">", cursor)
       .orderBy("seq")
@@ -144,16 +158,25 @@ export async function* streamEntries(db: DbOrTx, afterSeq = 0, pageSize = 5000):
 }
 
 /**
- * Re-computes every hash from the stored canonical texts, checks seq is gapless, that the stored
- * lines are the ones each canonical text commits to, that the chain ends at the head, and that
- * the stored balances and totals by kind equal the sums of the lines. Names the first bad seq.
+ * Re-computes every hash from the stored canonical texts of the sequenced entries, checks seq is
+ * gapless, that the stored lines are the ones each canonical text commits to, that the chain ends
+ * at the head, and that the stored balances and totals by kind equal the sums of the sequenced
+ * lines. Names the first bad seq. Reads one snapshot, so a sequencer working meanwhile is no problem.
  */
 export async function verifyStoredLedger(db: DbOrTx, pageSize = 5000): Promise<VerifyResult> {
+  if (db.isTransaction) return verifyInSnapshot(db, pageSize);
+  return db
+    .transaction()
+    .setIsolationLevel("repeatable read")
+    .execute((trx) => verifyInSnapshot(trx, pageSize));
+}
+
+async function verifyInSnapshot(db: DbOrTx, pageSize: number): Promise<VerifyResult> {
   const verifier = new LedgerVerifier({ trackKindTotals: true });
   let cursor = 0;
   for (;;) {
     const page = await db
-      .selectFrom("journal_entries")
+      .selectFrom("sequenced_entries")
       .select(["seq", "canonical", "leaf_hash", "chain_hash"])
       .where("seq", ">", cursor)
       .orderBy("seq")
@@ -162,13 +185,15 @@ export async function verifyStoredLedger(db: DbOrTx, pageSize = 5000): Promise<V
     const first = page[0];
     const last = page.at(-1);
     if (!first || !last) break;
+    // Lines through their entry's id (the key they are stored under), in seq order.
     const lines = await db
       .selectFrom("journal_lines")
+      .innerJoin("sequenced_entries", "sequenced_entries.id", "journal_lines.entry_id")
       .innerJoin("ledger_accounts", "ledger_accounts.id", "journal_lines.account_id")
-      .select(["journal_lines.entry_seq", "journal_lines.line_no", "ledger_accounts.code", "journal_lines.amount_won"])
-      .where("journal_lines.entry_seq", ">=", first.seq)
-      .where("journal_lines.entry_seq", "<=", last.seq)
-      .orderBy("journal_lines.entry_seq")
+      .select(["sequenced_entries.seq as entry_seq", "journal_lines.line_no", "ledger_accounts.code", "journal_lines.amount_won"])
+      .where("sequenced_entries.seq", ">=", first.seq)
+      .where("sequenced_entries.seq", "<=", last.seq)
+      .orderBy("sequenced_entries.seq")
       .orderBy("journal_lines.line_no")
       .execute();
     const storedLines = new Map<number, string>();
@@ -216,11 +241,3 @@ function canonicalLinesText(canonical: string): string {
   return parsed.lines.map((l) => `${l.account}=${l.amount_won}`).join(";");
 }
 
-/**
- * How far the ledger has sequenced: the head seq and the committed entries still waiting for a
- * seq. Entries are numbered in the transaction that writes them (decision 32), so none wait.
- */
-export async function ledgerSequencingStatus(db: DbOrTx): Promise<{ headSeq: number; waiting: number }> {
-  const head = await db.selectFrom("ledger_head").select("seq").executeTakeFirstOrThrow();
-  return { headSeq: head.seq, waiting: 0 };
-}

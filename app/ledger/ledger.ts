@@ -83,8 +83,8 @@ export function canonicalText(entry: CanonicalEntry): string {
 
 /**
  * A draft's canonical text without its seq: `beforeSeq + seq + afterSeq` is the canonical text
- * of the entry at that seq. Keys are sorted, so "seq" is second to last (before "v"); the database
- * numbers entries with it while it holds the head lock (decision 32).
+ * of the entry at that seq. Keys are sorted, so "seq" is second to last (before "v"); the entry is
+ * stored in these two parts and the sequencer numbers it after its commit (decision 41).
  */
 export function canonicalTextAround(draft: EntryDraft): { beforeSeq: string; afterSeq: string } {
   const text = canonicalText(buildCanonicalEntry(0, draft));

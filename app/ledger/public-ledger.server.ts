@@ -6,7 +6,8 @@ import type { LedgerCursor, LedgerFilter } from "./ledger-query";
 // Read side of the public ledger: filtered, keyset-paginated entry lists that stay fast at
 // millions of entries, entry details, streamed exports and totals per account and kind.
 // Every query is driven by an index: journal_entries(seq), (kind, seq), (occurred_at, seq),
-// journal_lines(account_id, entry_seq), the refs GIN index and ledger_kind_totals.
+// journal_lines(account_id, entry_seq), the refs GIN index and ledger_kind_totals. Only sequenced
+// entries are shown (the sequenced_entries view); getSequencingStatus says how many wait.
 
 export interface LedgerLineView {
   account: string;
@@ -95,17 +96,17 @@ async function selectSeqs(
   const bound = direction === "desc" ? { below: cursor, upTo } : { above: cursor, upTo };
   let query: RawBuilder<{ seq: number }>;
   if (scope.kind === "all") {
-    query = sql`SELECT e.seq FROM journal_entries e ${where(entryConditions("e", filter, bound))} ORDER BY e.seq ${order} LIMIT ${limit}`;
+    query = sql`SELECT e.seq FROM sequenced_entries e ${where(entryConditions("e", filter, bound))} ORDER BY e.seq ${order} LIMIT ${limit}`;
   } else if (scope.kind === "prefix") {
     const conditions = entryConditions("e", filter, bound);
     conditions.push(sql`EXISTS (
       SELECT 1 FROM journal_lines jl JOIN ledger_accounts a ON a.id = jl.account_id
-      WHERE jl.entry_seq = e.seq AND ${codeMatches(sql.ref("a.code"), scope.code)})`);
-    query = sql`SELECT e.seq FROM journal_entries e ${where(conditions)} ORDER BY e.seq ${order} LIMIT ${limit}`;
+      WHERE jl.entry_id = e.id AND ${codeMatches(sql.ref("a.code"), scope.code)})`);
+    query = sql`SELECT e.seq FROM sequenced_entries e ${where(conditions)} ORDER BY e.seq ${order} LIMIT ${limit}`;
   } else {
     // One short index range per account, merged: cost grows with the accounts, not the journal.
     const needsEntry = filter.kind !== null || filter.from !== null || filter.to !== null;
-    const conditions: RawBuilder<unknown>[] = [sql`jl.account_id = a.id`];
+    const conditions: RawBuilder<unknown>[] = [sql`jl.account_id = a.id`, sql`jl.entry_seq IS NOT NULL`];
     if (bound.below != null) conditions.push(sql`jl.entry_seq < ${bound.below}`);
     if (bound.above != null) conditions.push(sql`jl.entry_seq > ${bound.above}`);
     if (bound.upTo != null) conditions.push(sql`jl.entry_seq <= ${bound.upTo}`);
@@ -116,7 +117,7 @@ async function selectSeqs(
       FROM (VALUES ${accounts}) AS a(id)
       CROSS JOIN LATERAL (
         SELECT jl.entry_seq FROM journal_lines jl
-        ${needsEntry ? sql`JOIN journal_entries e ON e.seq = jl.entry_seq` : sql``}
+        ${needsEntry ? sql`JOIN sequenced_entries e ON e.seq = jl.entry_seq` : sql``}
         ${where(conditions)}
         ORDER BY jl.entry_seq ${order} LIMIT ${limit}
       ) s
@@ -129,22 +130,27 @@ async function selectSeqs(
 /** Full views of the given entries (seq order as given), with their lines and account names. */
 export async function loadEntryViews(db: DbOrTx, seqs: readonly number[]): Promise<LedgerEntryView[]> {
   if (seqs.length === 0) return [];
-  const [entries, lines] = await Promise.all([
-    db.selectFrom("journal_entries").select(["seq", "kind", "occurred_at", "canonical", "leaf_hash", "chain_hash"]).where("seq", "in", [...seqs]).execute(),
-    db
-      .selectFrom("journal_lines")
-      .innerJoin("ledger_accounts", "ledger_accounts.id", "journal_lines.account_id")
-      .select(["journal_lines.entry_seq", "ledger_accounts.code", "ledger_accounts.name_ko", "ledger_accounts.name_en", "journal_lines.amount_won"])
-      .where("journal_lines.entry_seq", "in", [...seqs])
-      .orderBy("journal_lines.entry_seq")
-      .orderBy("journal_lines.line_no")
-      .execute(),
-  ]);
-  const linesBySeq = new Map<number, LedgerLineView[]>();
+  const entries = await db.selectFrom("sequenced_entries").select(["id", "seq", "kind", "occurred_at", "canonical", "leaf_hash", "chain_hash"]).where("seq", "in", [...seqs]).execute();
+  const lines =
+    entries.length === 0
+      ? []
+      : await db
+          .selectFrom("journal_lines")
+          .innerJoin("ledger_accounts", "ledger_accounts.id", "journal_lines.account_id")
+          .select(["journal_lines.entry_id", "ledger_accounts.code", "ledger_accounts.name_ko", "ledger_accounts.name_en", "journal_lines.amount_won"])
+          .where(
+            "journal_lines.entry_id",
+            "in",
+            entries.map((e) => e.id),
+          )
+          .orderBy("journal_lines.entry_id")
+          .orderBy("journal_lines.line_no")
+          .execute();
+  const linesById = new Map<number, LedgerLineView[]>();
   for (const line of lines) {
-    const list = linesBySeq.get(line.entry_seq) ?? [];
+    const list = linesById.get(line.entry_id) ?? [];
     list.push({ account: line.code, nameKo: line.name_ko, nameEn: line.name_en, amountWon: line.amount_won });
-    linesBySeq.set(line.entry_seq, list);
+    linesById.set(line.entry_id, list);
   }
   const bySeq = new Map(
     entries.map((e) => {
@@ -157,7 +163,7 @@ export async function loadEntryViews(db: DbOrTx, seqs: readonly number[]): Promi
         refs: parsed.refs ?? {},
         leafHash: e.leaf_hash.toString("hex"),
         chainHash: e.chain_hash.toString("hex"),
-        lines: linesBySeq.get(e.seq) ?? [],
+        lines: linesById.get(e.id) ?? [],
       };
       return [e.seq, view] as const;
     }),
@@ -224,7 +230,7 @@ export async function* exportEntries(db: DbOrTx, options: { after: number; upTo:
   let cursor = options.after;
   while (cursor < last) {
     const rows = await db
-      .selectFrom("journal_entries")
+      .selectFrom("sequenced_entries")
       .select(["seq", "canonical", "leaf_hash", "chain_hash"])
       .where("seq", ">", cursor)
       .where("seq", "<=", last)
@@ -242,9 +248,9 @@ export async function* exportEntries(db: DbOrTx, options: { after: number; upTo:
 export async function listKinds(db: DbOrTx): Promise<string[]> {
   const result = await sql<{ kind: string }>`
     WITH RECURSIVE kinds(kind) AS (
-      (SELECT kind FROM journal_entries ORDER BY kind LIMIT 1)
+      (SELECT kind FROM sequenced_entries ORDER BY kind LIMIT 1)
       UNION ALL
-      SELECT (SELECT e.kind FROM journal_entries e WHERE e.kind > k.kind ORDER BY e.kind LIMIT 1) FROM kinds k WHERE k.kind IS NOT NULL
+      SELECT (SELECT e.kind FROM sequenced_entries e WHERE e.kind > k.kind ORDER BY e.kind LIMIT 1) FROM kinds k WHERE k.kind IS NOT NULL
     )
     SELECT kind FROM kinds WHERE kind IS NOT NULL`.execute(db);
   return result.rows.map((r) => r.kind);
@@ -253,7 +259,7 @@ export async function listKinds(db: DbOrTx): Promise<string[]> {
 /** Entries whose refs carry a backer commitment (GIN index on the canonical refs). */
 export async function findEntriesByBacker(db: DbOrTx, commitment: string, limit = 200): Promise<LedgerEntryView[]> {
   const result = await sql<{ seq: number }>`
-    SELECT seq FROM journal_entries
+    SELECT seq FROM sequenced_entries
     WHERE ((canonical::jsonb) -> 'refs') @> jsonb_build_object('backer', ${commitment}::text)
     ORDER BY seq LIMIT ${limit}`.execute(db);
   return loadEntryViews(
@@ -273,8 +279,8 @@ export async function getEntryDetail(db: DbOrTx, seq: number): Promise<EntryDeta
   const [view] = await loadEntryViews(db, [seq]);
   if (!view) return null;
   const [entry, previous, checkpoint] = await Promise.all([
-    db.selectFrom("journal_entries").select("canonical").where("seq", "=", seq).executeTakeFirstOrThrow(),
-    seq > 1 ? db.selectFrom("journal_entries").select("chain_hash").where("seq", "=", seq - 1).executeTakeFirst() : Promise.resolve(undefined),
+    db.selectFrom("sequenced_entries").select("canonical").where("seq", "=", seq).executeTakeFirstOrThrow(),
+    seq > 1 ? db.selectFrom("sequenced_entries").select("chain_hash").where("seq", "=", seq - 1).executeTakeFirst() : Promise.resolve(undefined),
     db.selectFrom("ledger_checkpoints").select(["tree_size", "signed_at"]).where("tree_size", ">=", seq).orderBy("tree_size").limit(1).executeTakeFirst(),
   ]);
   return {

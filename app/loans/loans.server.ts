@@ -39,6 +39,8 @@ export async function getLoan(db: DbOrTx, id: number) {
     .innerJoin("enterprises as e", "e.id", "l.enterprise_id")
     .innerJoin("loan_products as p", "p.id", "l.product_id")
     .innerJoin("funds as f", "f.id", "l.fund_id")
+    .leftJoin("journal_entries as disbursement_entry", "disbursement_entry.id", "l.disbursement_entry_id")
+    .leftJoin("journal_entries as written_off_entry", "written_off_entry.id", "l.written_off_entry_id")
     .select([
       "l.id",
       "l.application_id",
@@ -58,13 +60,13 @@ export async function getLoan(db: DbOrTx, id: number) {
       "l.contracted_on",
       "l.disbursed_on",
       "l.disbursement_reference",
-      "l.disbursement_seq",
+      "disbursement_entry.seq as disbursement_seq",
       "l.maturity_on",
       "l.state",
       "l.state_reason",
       "l.closed_on",
       "l.written_off_won",
-      "l.written_off_seq",
+      "written_off_entry.seq as written_off_seq",
       "e.name as enterprise_name",
       "e.district as enterprise_district",
       "p.name as product_name",
@@ -122,7 +124,8 @@ export async function listRepayments(db: DbOrTx, loanId: number) {
   return db
     .selectFrom("loan_repayments as r")
     .leftJoin("users as u", "u.id", "r.recorded_by")
-    .select(["r.id", "r.kind", "r.method", "r.external_reference", "r.paid_on", "r.amount_won", "r.penalty_won", "r.interest_won", "r.principal_won", "r.ledger_seq", "r.recorded_at", "u.display_name as recorded_by_name"])
+    .leftJoin("journal_entries as ledger_entry", "ledger_entry.id", "r.ledger_entry_id")
+    .select(["r.id", "r.kind", "r.method", "r.external_reference", "r.paid_on", "r.amount_won", "r.penalty_won", "r.interest_won", "r.principal_won", "ledger_entry.seq as ledger_seq", "r.recorded_at", "u.display_name as recorded_by_name"])
     .where("r.loan_id", "=", loanId)
     .orderBy("r.id")
     .execute();
@@ -259,7 +262,7 @@ export async function disburseLoan(db: DbOrTx, request: DisburseRequest): Promis
           disbursed_on: request.disbursedOn,
           disbursed_by: request.userId,
           disbursement_reference: request.reference,
-          disbursement_seq: entry.seq,
+          disbursement_entry_id: entry.entryId,
           maturity_on: schedule.at(-1)?.dueDate ?? request.disbursedOn,
           updated_at: request.now,
         })
@@ -269,7 +272,7 @@ export async function disburseLoan(db: DbOrTx, request: DisburseRequest): Promis
         .insertInto("loan_instalments")
         .values(schedule.map((row) => instalmentRow(loan.id, instalmentFromSchedule(row))))
         .execute();
-      await addLoanEvent(trx, loan.id, "disbursed", request.disbursedOn, request.userId, request.now, "", { ledger_seq: entry.seq });
+      await addLoanEvent(trx, loan.id, "disbursed", request.disbursedOn, request.userId, request.now, "", { ledger_entry_id: entry.entryId });
       const first = schedule[0];
       if (!request.silent) await notifyStatus(trx, loan.id, "disbursed", request.disbursedOn, loan.principal_won, "", first ? { dueDate: first.dueDate, amountWon: first.totalWon } : null, request.origin);
     });
@@ -451,7 +454,7 @@ export async function recordRepayment(db: DbOrTx, request: RepaymentRequest): Pr
           interest_won: allocation.interestWon,
           principal_won: allocation.principalWon,
           recorded_by: request.recordedBy,
-          ledger_seq: entry.seq,
+          ledger_entry_id: entry.entryId,
           recorded_at: request.now,
         })
         .returning("id")

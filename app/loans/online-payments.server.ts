@@ -167,7 +167,6 @@ async function applyIn(trx: Tx, services: Services, paymentId: number, state: In
         .where("id", "=", row.id)
         .execute();
       await sendReceipt(trx, services, row, { ...result.allocation, paidOn: today, methodType: state.methodType, cardLast4: state.cardLast4, intentId: state.intentId });
-      // The fee comes last: the ledger head lock is then held only for the appends and the commit.
       if (feeWon > 0) {
         const loan = await trx.selectFrom("loans").select("fund_id").where("id", "=", row.loan_id).executeTakeFirstOrThrow();
         await appendEntry(trx, {

@@ -75,12 +75,12 @@ export async function recordRecovery(db: DbOrTx, request: RecoveryRequest): Prom
           received_on: input.receivedOn,
           bank_reference: input.reference,
           recorded_by: request.recordedBy,
-          ledger_seq: entry.seq,
+          ledger_entry_id: entry.entryId,
           recorded_at: request.now,
         })
         .returning("id")
         .executeTakeFirstOrThrow();
-      await addLoanEvent(trx, loan.id, "recovered", input.receivedOn, request.recordedBy, request.now, "", { amount_won: input.amountWon, ledger_seq: entry.seq });
+      await addLoanEvent(trx, loan.id, "recovered", input.receivedOn, request.recordedBy, request.now, "", { amount_won: input.amountWon, ledger_entry_id: entry.entryId });
       return { id: row.id, duplicate: false };
     });
   } catch (error) {
@@ -98,7 +98,8 @@ export async function listRecoveries(db: DbOrTx, loanId: number) {
   return db
     .selectFrom("loan_recoveries as r")
     .innerJoin("users as u", "u.id", "r.recorded_by")
-    .select(["r.id", "r.amount_won", "r.received_on", "r.bank_reference", "r.ledger_seq", "r.recorded_at", "u.display_name as recorded_by_name"])
+    .leftJoin("journal_entries as ledger_entry", "ledger_entry.id", "r.ledger_entry_id")
+    .select(["r.id", "r.amount_won", "r.received_on", "r.bank_reference", "ledger_entry.seq as ledger_seq", "r.recorded_at", "u.display_name as recorded_by_name"])
     .where("r.loan_id", "=", loanId)
     .orderBy("r.id")
     .execute();

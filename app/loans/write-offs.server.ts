@@ -125,12 +125,12 @@ export async function approveWriteOff(db: DbOrTx, decision: WriteOffDecisionInpu
       });
       await trx
         .updateTable("loans")
-        .set({ state: "written_off", state_reason: request.reason, written_off_won: outstanding, written_off_seq: entry.seq, write_off_request_id: request.id, updated_at: decision.now })
+        .set({ state: "written_off", state_reason: request.reason, written_off_won: outstanding, written_off_entry_id: entry.entryId, write_off_request_id: request.id, updated_at: decision.now })
         .where("id", "=", loan.id)
         .execute();
       await addLoanEvent(trx, loan.id, "written_off", decision.today, decision.deciderId, decision.now, request.reason, {
         written_off_won: outstanding,
-        ledger_seq: entry.seq,
+        ledger_entry_id: entry.entryId,
         request_id: request.id,
       });
       await notifyStatus(trx, loan.id, "written_off", decision.today, outstanding, request.reason, null, decision.origin);
@@ -172,6 +172,7 @@ export async function listWriteOffRequests(db: DbOrTx, scope: { fundId: number; 
     .innerJoin("enterprises as e", "e.id", "l.enterprise_id")
     .innerJoin("users as maker", "maker.id", "r.requested_by")
     .leftJoin("users as decider", "decider.id", "r.decided_by")
+    .leftJoin("journal_entries as written_off_entry", "written_off_entry.id", "l.written_off_entry_id")
     .select([
       "r.id",
       "r.loan_id",
@@ -185,7 +186,7 @@ export async function listWriteOffRequests(db: DbOrTx, scope: { fundId: number; 
       "e.name as enterprise_name",
       "l.state as loan_state",
       "l.written_off_won",
-      "l.written_off_seq",
+      "written_off_entry.seq as written_off_seq",
       "maker.display_name as requested_by_name",
       "decider.display_name as decided_by_name",
     ])

@@ -12,8 +12,8 @@ import { computeMatch, reserveFor, simulateRound, type MatchingRules, type Match
 import { rulesFromInput, rulesFromRow, type PoolInput, type RulesInput } from "./matching-forms";
 
 // Matching funds in the money path. Every step that moves pool money takes the pool's row lock
-// (SELECT … FOR UPDATE) before it reads anything, and appends to the ledger last, so the lock
-// order is always campaign → pledge → pool → ledger head. In the ledger:
+// (SELECT … FOR UPDATE) before it reads anything, and writes to the ledger last, so the lock
+// order is always campaign → pledge → pool → ledger account (money leaving it). In the ledger:
 //   funded    pool:<id>:in −T          pool:<id>:available +T
 //   committed pool:<id>:available −M   pool:<id>:committed +M
 //   released  pool:<id>:committed −M   campaign:<id>:escrow +M      (campaign succeeded)
@@ -455,7 +455,7 @@ export async function getPool(db: DbOrTx, contestId: number) {
     .where("contest_id", "=", contestId)
     .executeTakeFirst();
   if (!pool) return null;
-  const [versions, byState, balances] = await Promise.all([
+  const [versions, byState, returnedWon] = await Promise.all([
     db
       .selectFrom("matching_rule_versions")
       .select(["version", "factor_bp", "cap_per_pledge_won", "cap_per_campaign_won", "cap_per_backer_won", "min_distinct_backers", "threshold_bp", "allocation", "published_at"])
@@ -468,7 +468,7 @@ export async function getPool(db: DbOrTx, contestId: number) {
       .where("pool_id", "=", pool.id)
       .groupBy("state")
       .execute(),
-    db.selectFrom("ledger_accounts").select(["code", "balance_won"]).where("code", "=", poolReturned(pool.id).code).execute(),
+    getBalance(db, poolReturned(pool.id).code),
   ]);
   const sumOf = (state: string) => Number(byState.find((r) => r.state === state)?.total ?? 0);
   const figures: PoolFigures = {
@@ -476,7 +476,7 @@ export async function getPool(db: DbOrTx, contestId: number) {
     remainingWon: pool.closed_at ? 0 : pool.total_won - pool.committed_won,
     committedWon: sumOf("committed"),
     releasedWon: sumOf("released"),
-    returnedToSponsorWon: balances[0]?.balance_won ?? 0,
+    returnedToSponsorWon: returnedWon,
   };
   return { ...pool, versions: versions.map((v) => ({ ...v, rules: rulesFromRow(v) })), figures };
 }

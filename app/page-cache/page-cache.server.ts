@@ -71,7 +71,8 @@ export interface PageCacheOptions {
 export interface PageCache {
   /** Whether this request is answered from the shared renderings (GET or HEAD of a shared page, no session). */
   accepts(req: IncomingMessage): boolean;
-  serve(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** Answers from the shared renderings; false (nothing sent) when the data version cannot be read, so the request is rendered as usual. */
+  serve(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
 }
 
 function hasSessionCookie(req: IncomingMessage): boolean {
@@ -178,7 +179,12 @@ export function createPageCache(options: PageCacheOptions): PageCache {
       const url = req.url ?? "/";
       const locale = resolveLocale(cookieValue(req.headers.cookie ?? "", LOCALE_COOKIE));
       const key = `${locale} ${url}`;
-      const version = `${await options.versions.current()}/${options.clockVersion()}`;
+      const dataVersion = await options.versions.current().catch((error: unknown) => {
+        options.log(`[page-cache] data version unreadable: ${String(error)}`);
+        return null;
+      });
+      if (dataVersion === null) return false;
+      const version = `${dataVersion}/${options.clockVersion()}`;
       const entry = entries.get(key);
       const state = freshness(entry, version, performance.now(), settings);
       if (entry && state !== "render") {
@@ -186,11 +192,12 @@ export function createPageCache(options: PageCacheOptions): PageCache {
           renderOnce(key, url, locale, version).catch((error: unknown) => options.log(`[page-cache] ${url}: ${String(error)}`));
         }
         await send(req, res, entry, state === "fresh" ? "hit" : "stale");
-        return;
+        return true;
       }
       const result = await renderOnce(key, url, locale, version);
       if ("passthrough" in result) sendPassthrough(req, res, result.passthrough);
       else await send(req, res, result, "miss");
+      return true;
     },
   };
 }

@@ -186,6 +186,20 @@ async function insertPledge(services: Services, input: CreatePledgeInput, reques
   });
 }
 
+export interface PledgeLedgerEntry {
+  kind: string;
+  /** Null while the entry waits for the sequencer ("recording" on the receipt). */
+  seq: number | null;
+  leafHash: string | null;
+}
+
+/** The pledge's own ledger entries (collection, fee, refund), in the order they were written. */
+export async function listPledgeLedgerEntries(db: DbOrTx, pledgeId: number): Promise<PledgeLedgerEntry[]> {
+  const keys = ["collected", "fee", "refunded"].map((step) => `pledge:${pledgeId}:${step}`);
+  const rows = await db.selectFrom("journal_entries").select(["kind", "seq", "leaf_hash"]).where("idempotency_key", "in", keys).orderBy("id").execute();
+  return rows.map((r) => ({ kind: r.kind, seq: r.seq, leafHash: r.leaf_hash?.toString("hex") ?? null }));
+}
+
 function findByIdempotencyKey(db: DbOrTx, backerId: number, key: string) {
   return db.selectFrom("pledges").select(["public_id", "request_hash"]).where("backer_id", "=", backerId).where("idempotency_key", "=", key).executeTakeFirst();
 }
@@ -315,7 +329,7 @@ function receiptProps(services: Services, pledge: LockedPledge, charged: boolean
 
 /**
  * Writes collections to the ledger: each gross into escrow, then the processor's fee out of it.
- * Call it last in the transaction: it takes the ledger head lock, held until commit.
+ * The escrow takes in more than the fee takes out, so no ledger account is locked.
  */
 export async function recordCollected(trx: Tx, pledge: LockedPledge, payment: CollectedPayment, now: Date): Promise<void> {
   await recordCollections(trx, [{ pledge, payment }], now);
@@ -411,7 +425,6 @@ export async function applyIntentStateIn(trx: Tx, services: Services, pledgeId: 
   }
   if (state.status === "succeeded" && kind === "payment") {
     if (pledge.state === "pending_authorization" || pledge.state === "charging") {
-      // The ledger append comes last: the head lock is then held only for the append and the commit.
       await enqueueEmail(trx, pledge.email, "pledgeReceipt", receiptProps(services, pledge, true));
       await recordCollected(trx, pledge, { paymentIntentId: state.intentId, methodType: state.methodType, cardLast4: state.cardLast4, feeWon: state.feeWon ?? 0 }, now);
       return "collected";

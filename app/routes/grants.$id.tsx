@@ -4,6 +4,7 @@ import { z } from "zod";
 import { hasStaffRole, idParam, membershipOf, optionalUser, requireUser } from "../auth/guards.server";
 import { DisbursementRequestForm, OpenRequests, PaidDisbursements, PlanBars } from "../components/disbursement-parts";
 import { FormAlert, useFormFailure } from "../components/form";
+import { LedgerSeqLink } from "../components/ledger-entries";
 import { withNotice } from "../components/notice";
 import { decideDisbursementAction, publishReceiptAction } from "../disbursements/oversight-actions.server";
 import { getThreshold, listDisbursements, requestGrantDisbursement } from "../disbursements/disbursements.server";
@@ -127,7 +128,7 @@ export default function GrantAward() {
             <dd>{formatDateTime(award.awarded_at, locale)}</dd>
             <dt>{r.ledgerEntry}</dt>
             <dd>
-              <Link to={`/ledger/entries/${award.ledger_seq}`}>#{award.ledger_seq}</Link>
+              <LedgerSeqLink seq={award.ledger_seq} />
             </dd>
           </dl>
         </section>

@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { LedgerEntriesTable, LedgerPager } from "../components/ledger-entries";
 import { useLocale, useMessages } from "../i18n/use-messages";
 import { getLedgerHead } from "../ledger/ledger.server";
+import { getSequencingStatus } from "../ledger/sequencer.server";
 import { isFiltered, ledgerSearch, parseLedgerQuery } from "../ledger/ledger-query";
 import { listKinds, listLedgerEntries } from "../ledger/public-ledger.server";
 import { formatDateTime } from "../utils/dates";
@@ -16,8 +17,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const query = parseLedgerQuery(params);
   // What the visitor typed, kept in the form even when it was not applied, so it can be corrected.
   const typed = Object.fromEntries((["kind", "account", "from", "to"] as const).map((name) => [name, params.get(name)?.slice(0, 200) ?? ""])) as Record<"kind" | "account" | "from" | "to", string>;
-  const [head, page, kinds, checkpoint] = await Promise.all([
+  const [head, sequencing, page, kinds, checkpoint] = await Promise.all([
     getLedgerHead(db),
+    getSequencingStatus(db),
     listLedgerEntries(db, query.filter, query.cursor),
     listKinds(db),
     db.selectFrom("ledger_checkpoints").select(["tree_size", "signed_at"]).orderBy("tree_size", "desc").limit(1).executeTakeFirst(),
@@ -26,6 +28,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return json(
     {
       head,
+      waiting: sequencing.waiting,
       page,
       kinds,
       filter: query.filter,
@@ -38,7 +41,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function LedgerPage() {
-  const { head, page, kinds, filter, typed, errors, checkpoint } = useLoaderData<typeof loader>();
+  const { head, waiting, page, kinds, filter, typed, errors, checkpoint } = useLoaderData<typeof loader>();
   const m = useMessages();
   const locale = useLocale();
   const f = m.ledger.filters;
@@ -53,7 +56,14 @@ export default function LedgerPage() {
       <section className="card ledger-head">
         <dl className="facts">
           <dt>{m.ledger.entries}</dt>
-          <dd data-testid="ledger-size">{head.seq.toLocaleString("ko-KR")}</dd>
+          <dd>
+            <span data-testid="ledger-size">{head.seq.toLocaleString("ko-KR")}</span>
+            {waiting > 0 ? (
+              <div className="muted small" data-testid="ledger-waiting" title={m.ledger.recordingHelp}>
+                {m.ledger.waiting(waiting)}
+              </div>
+            ) : null}
+          </dd>
           <dt>{m.ledger.chainHash}</dt>
           <dd>
             <code className="hash hash-full" data-testid="ledger-head-hash">

@@ -1,12 +1,13 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { AppForm, FormAlert, SubmitButton, useFormFailure } from "../components/form";
+import { kindLabel, LedgerSeqLink } from "../components/ledger-entries";
 import { withNotice } from "../components/notice";
 import { useLocale, useMessages } from "../i18n/use-messages";
 import { matchOfPledge } from "../matching/matching.server";
 import { declineMessage } from "../payments/methods";
 import { canCancel, HOLD_EXPIRED } from "../pledges/pledge";
-import { cancelPledge } from "../pledges/pledges.server";
+import { cancelPledge, listPledgeLedgerEntries } from "../pledges/pledges.server";
 import { requireOwnPledge } from "../pledges/access.server";
 import { formatDateTime, seoulDate } from "../utils/dates";
 import { refusal } from "../utils/http.server";
@@ -18,9 +19,10 @@ export const meta = titled((m) => m.pledges.receiptTitle);
 export async function loader(args: LoaderFunctionArgs) {
   const { pledge } = await requireOwnPledge(args);
   const today = seoulDate(args.context.services.clock.now());
-  const match = await matchOfPledge(args.context.services.db, pledge.id);
+  const [match, ledgerEntries] = await Promise.all([matchOfPledge(args.context.services.db, pledge.id), listPledgeLedgerEntries(args.context.services.db, pledge.id)]);
   return json({
     match,
+    ledgerEntries,
     pledge: {
       publicId: pledge.public_id,
       amount: pledge.amount_won,
@@ -54,7 +56,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function Receipt() {
-  const { pledge, match, cancellable } = useLoaderData<typeof loader>();
+  const { pledge, match, ledgerEntries, cancellable } = useLoaderData<typeof loader>();
   const failure = useFormFailure();
   const m = useMessages();
   const p = m.pledges;
@@ -111,6 +113,19 @@ export default function Receipt() {
             </>
           ) : null}
         </dl>
+        {ledgerEntries.length > 0 ? (
+          <>
+            <h2 style={{ marginTop: 24 }}>{p.ledgerEntries}</h2>
+            <ul className="small" data-testid="pledge-ledger-entries">
+              {ledgerEntries.map((entry) => (
+                <li key={`${entry.kind}-${entry.seq ?? "waiting"}`} data-testid="pledge-ledger-entry">
+                  {kindLabel(entry.kind, m)} · <LedgerSeqLink seq={entry.seq} />
+                  {entry.leafHash ? <code className="hash"> {entry.leafHash.slice(0, 16)}…</code> : null}
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
         <h2 style={{ marginTop: 24 }}>{p.receiptCode}</h2>
         <p className="receipt-code" data-testid="receipt-code">
           {pledge.receiptCode}

@@ -10,6 +10,7 @@ import { processRefunds, requestRefund } from "../campaigns/settlement.server";
 import { campaignMoney } from "../campaigns/totals.server";
 import { stateBadgeClass } from "../components/campaign-card";
 import { AppForm, Field, FormAlert, SubmitButton, TextAreaField, useFormFailure } from "../components/form";
+import { LedgerSeqLink } from "../components/ledger-entries";
 import { Markdown } from "../components/markdown";
 import { withNotice } from "../components/notice";
 import { fileField, storeUpload } from "../files/files.server";
@@ -47,7 +48,13 @@ export async function loader(args: LoaderFunctionArgs) {
       .orderBy("pledges.id", "desc")
       .limit(500)
       .execute(),
-    db.selectFrom("offline_donations").select(["id", "source", "amount_won", "received_on", "ledger_seq"]).where("campaign_id", "=", id).orderBy("id").execute(),
+    db
+      .selectFrom("offline_donations")
+      .leftJoin("journal_entries as ledger_entry", "ledger_entry.id", "offline_donations.ledger_entry_id")
+      .select(["offline_donations.id", "offline_donations.source", "offline_donations.amount_won", "offline_donations.received_on", "ledger_entry.seq as ledger_seq"])
+      .where("offline_donations.campaign_id", "=", id)
+      .orderBy("offline_donations.id")
+      .execute(),
     listConsultations(db, id),
   ]);
   return json({ campaign, money: money.get(id), pledges, offline, consultations, canAct: hasStaffRole(user, hostId, ["operator"]), offlineKey: newToken() });
@@ -250,7 +257,7 @@ export default function StaffCampaign() {
                   <ul className="small">
                     {offline.map((donation) => (
                       <li key={donation.id}>
-                        {formatDate(donation.received_on, locale)} · {donation.source} · {formatWon(donation.amount_won, locale)} · #{donation.ledger_seq}
+                        {formatDate(donation.received_on, locale)} · {donation.source} · {formatWon(donation.amount_won, locale)} · <LedgerSeqLink seq={donation.ledger_seq} />
                       </li>
                     ))}
                   </ul>

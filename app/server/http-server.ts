@@ -223,10 +223,7 @@ export function createHttpApp(options: HttpServerOptions): HttpApp {
     shedder.middleware,
     async (req, res, next) => {
       try {
-        if (pageCache?.accepts(req)) {
-          await pageCache.serve(req, res);
-          return;
-        }
+        if (pageCache?.accepts(req) && (await pageCache.serve(req, res))) return;
         const request = toFetchRequest(req, res);
         if (!request) return;
         const refusal = await checkMutation(request, allowedOrigins);

@@ -1,3 +1,4 @@
+import type { SequencingStatus } from "../ledger/sequencer.server";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
 /**
@@ -21,7 +22,7 @@ export interface AppMetrics {
 /** What the shared gauges read at scrape time. */
 export interface SharedState {
   queueDepth(): Promise<{ queue: string; state: string; jobs: number }[]>;
-  ledgerSequencing(): Promise<{ headSeq: number; waiting: number }>;
+  ledgerSequencing(): Promise<SequencingStatus>;
 }
 
 export function createMetrics(options: { shared?: SharedState; processMetrics?: boolean } = {}): AppMetrics {
@@ -60,7 +61,7 @@ export function createMetrics(options: { shared?: SharedState; processMetrics?: 
       },
     });
     // Both ledger gauges come from one read per scrape (the registry collects them concurrently).
-    let reading: Promise<{ headSeq: number; waiting: number }> | null = null;
+    let reading: Promise<SequencingStatus> | null = null;
     const sequencing = () => {
       reading ??= shared.ledgerSequencing().finally(() => setTimeout(() => (reading = null), 0));
       return reading;
@@ -81,6 +82,15 @@ export function createMetrics(options: { shared?: SharedState; processMetrics?: 
       ...labelled,
       async collect() {
         this.set((await sequencing()).waiting);
+      },
+    });
+    new Gauge({
+      name: "hamkke_ledger_oldest_waiting_seconds",
+      aggregator: "max",
+      help: "Seconds since the oldest entry still waiting for its seq was written (0 when none waits).",
+      ...labelled,
+      async collect() {
+        this.set((await sequencing()).oldestWaitingSeconds);
       },
     });
   }

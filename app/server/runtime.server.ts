@@ -7,7 +7,7 @@ import { createFileStore } from "../files/file-store.server";
 import { hasUploadDir, importUploadDir } from "../files/files.server";
 import { inlineJobQueue, startJobs, type RunningJobs } from "../jobs/jobs.server";
 import { loadLedgerSigner } from "../ledger/checkpoints.server";
-import { ledgerSequencingStatus } from "../ledger/ledger.server";
+import { getSequencingStatus, startSequencer } from "../ledger/sequencer.server";
 import { createPaymentProvider } from "../payments/payments.server";
 import { createOffsetClock } from "../utils/clock.server";
 import { createDatabase, type Database } from "../utils/db.server";
@@ -84,7 +84,7 @@ export async function startRuntime(options: { role: "web" | "worker"; prepared: 
   const db = createDatabase(databaseUrl, { max: options.poolMax ?? 20 });
   const clock = await createOffsetClock(db);
   const origin = env.APP_ORIGIN ?? `http://localhost:${env.PORT}`;
-  const shared: SharedState = { queueDepth: () => queueDepth(ownerDb), ledgerSequencing: () => ledgerSequencingStatus(db) };
+  const shared: SharedState = { queueDepth: () => queueDepth(ownerDb), ledgerSequencing: () => getSequencingStatus(db) };
   const services: Services = {
     db,
     clock,
@@ -115,6 +115,8 @@ export async function startRuntime(options: { role: "web" | "worker"; prepared: 
       });
   };
   if (smtp) deliverMail(smtp);
+  // Every process may run the sequencer; one numbers the ledger at a time (decision 41).
+  const sequencer = env.LEDGER_SEQUENCER === "on" ? startSequencer(db, { onError: (error) => logger.error("ledger sequencer failed", error) }) : null;
 
   return {
     env,
@@ -123,7 +125,7 @@ export async function startRuntime(options: { role: "web" | "worker"; prepared: 
     stopBackground: async (timeoutMs) => {
       stopping = true;
       if (mailTimer) clearTimeout(mailTimer);
-      await within(logger, Promise.all([jobs?.stop(timeoutMs) ?? Promise.resolve(), delivering]), timeoutMs + 1000);
+      await within(logger, Promise.all([jobs?.stop(timeoutMs) ?? Promise.resolve(), delivering, sequencer?.stop()]), timeoutMs + 1000);
     },
     close: async () => {
       clock.stop();

@@ -63,6 +63,8 @@ const envSchema = z.object({
   PAGE_CACHE: onOff.default("on"),
   /** Web processes sharing the port; default: one per core. */
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
+  /** Run the ledger sequencer in this process (any number may; one works at a time). */
+  LEDGER_SEQUENCER: onOff.default("on"),
   /** Ed25519 private key that signs ledger checkpoints (PKCS#8 PEM or base64 DER). Required when DEV_TOOLS is off. */
   LEDGER_SIGNING_KEY: z.string().min(1).optional(),
   /** The ledger's name in signed checkpoints; defaults to "<host of APP_ORIGIN>/ledger". */

@@ -110,7 +110,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
     CREATE FUNCTION contest_applications_enterprise_verified() RETURNS trigger LANGUAGE plpgsql AS $f$
     BEGIN
-      IF NEW.status = 'submitted' AND (TG_OP = 'INSERT' OR OLD.status <> 'submitted')
+      -- A training programme's intake entries (decision 66 of the screened calls) name no enterprise.
+      IF NEW.status = 'submitted' AND (TG_OP = 'INSERT' OR OLD.status <> 'submitted') AND NEW.enterprise_id IS NOT NULL
          AND NOT EXISTS (SELECT 1 FROM enterprises WHERE id = NEW.enterprise_id AND status = 'verified' FOR SHARE) THEN
         RAISE EXCEPTION 'enterprise % is not verified', NEW.enterprise_id
           USING ERRCODE = 'check_violation', CONSTRAINT = 'contest_applications_enterprise_verified';

@@ -23,6 +23,7 @@ import * as pageDataVersion from "./20261204_1401_page_data_version";
 import * as securityHardening from "./20261127_1301_security_hardening";
 import * as screeningCalls from "./20261127_1901_screening_calls";
 import * as koreanPaymentMethods from "./20261127_1601_korean_payment_methods";
+import * as ledgerSequencer from "./20261204_0901_ledger_sequencer";
 
 // Listed explicitly (not read from disk) so migrations run the same from source, a bundle or a test.
 export const migrations: Record<string, Migration> = {
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   "20261127_1301_security_hardening": securityHardening,
   "20261127_1901_screening_calls": screeningCalls,
   "20261127_1601_korean_payment_methods": koreanPaymentMethods,
+  "20261204_0901_ledger_sequencer": ledgerSequencer,
 };

@@ -1,6 +1,7 @@
 import { createPostgresFileStore, type FileStore } from "../../app/files/file-store.server";
 import { sql, type Kysely, type Transaction } from "kysely";
 import { hashPassword, verifyPassword } from "../../app/auth/password.server";
+import { drainLedger } from "../../app/ledger/sequencer.server";
 import type { ContestStageKind, DB, EnterpriseType, StaffRole } from "../types";
 import { seedCampaigns, upsertDemoBackers } from "./campaigns";
 import { seedContestWorkflow } from "./contest-seed";
@@ -355,5 +356,7 @@ export async function seedDemoData(
   });
   // Through the product's own service functions, which open their own transactions.
   await seedGwangsanAftermath(db, fileStore);
+  // The demo ledger is sequenced at once, so its pages and checkpoints show all of it.
+  await drainLedger(db);
   return demoUsers.map((u) => ({ role: u.label, email: u.email }));
 }

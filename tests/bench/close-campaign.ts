@@ -3,7 +3,9 @@ import { resolve } from "node:path";
 import { sql } from "kysely";
 import { closeCampaign, chargeDuePledges, settleChargingCampaigns } from "../../app/campaigns/settlement.server";
 import { campaignMoney } from "../../app/campaigns/totals.server";
+import { verifyStoredLedger } from "../../app/ledger/ledger.server";
 import { newReceiptCode } from "../../app/ledger/receipts";
+import { drainLedger, startSequencer } from "../../app/ledger/sequencer.server";
 import { StripePaymentProvider, createStripeClient } from "../../app/payments/stripe-provider.server";
 import { createTestServices } from "../support/services";
 import { memorySampler, startBenchDatabase, type BenchResult } from "./harness";
@@ -56,6 +58,8 @@ export async function benchCloseCampaign(pledgeCount = 100_000): Promise<BenchRe
     const stripe = new StripePaymentProvider(createStripeClient({ secretKey: "sk_test_bench", apiBase: fake.url }));
     const services = createTestServices(bench.db, "2026-12-01T00:00:00Z", stripe);
     const memory = memorySampler();
+    // The ledger sequencer runs beside the charging, as in every server process.
+    const sequencer = startSequencer(bench.db);
     const started = performance.now();
     await closeCampaign(services, campaign.id);
     const closedAt = performance.now();
@@ -67,20 +71,24 @@ export async function benchCloseCampaign(pledgeCount = 100_000): Promise<BenchRe
     }
     const chargedAt = performance.now();
     await settleChargingCampaigns(services);
-    const phases = `close ${((closedAt - started) / 1000).toFixed(1)} s, charge ${((chargedAt - closedAt) / 1000).toFixed(1)} s, settle ${((performance.now() - chargedAt) / 1000).toFixed(1)} s`;
+    const settledAt = performance.now();
+    await sequencer.stop();
+    await drainLedger(bench.db);
+    const phases = `close ${((closedAt - started) / 1000).toFixed(1)} s, charge ${((chargedAt - closedAt) / 1000).toFixed(1)} s, settle ${((settledAt - chargedAt) / 1000).toFixed(1)} s, last entries sequenced ${((performance.now() - settledAt) / 1000).toFixed(1)} s later`;
     const seconds = (performance.now() - started) / 1000;
     const { peakRssMiB, peakHeapMiB } = memory.stop();
+    const verified = await verifyStoredLedger(bench.db);
     const state = await o.selectFrom("campaigns").select(["state", "settlement"]).where("id", "=", campaign.id).executeTakeFirstOrThrow();
     const money = (await campaignMoney(o, [campaign.id])).get(campaign.id);
     const collected = money?.onlineWon ?? 0;
-    const ok = charged === pledgeCount && collected === pledgeCount * 10_000 && state.state === "succeeded";
+    const ok = charged === pledgeCount && collected === pledgeCount * 10_000 && state.state === "succeeded" && verified.ok;
     return {
       id: "P2",
       name: `close + charge ${pledgeCount.toLocaleString("en-US")} saved pledges (fake Stripe)`,
-      figures: `${seconds.toFixed(1)} s (${phases}), ${Math.round(charged / seconds)} charges/s, peak RSS ${peakRssMiB} MiB, heap ${peakHeapMiB} MiB`,
+      figures: `${seconds.toFixed(1)} s (${phases}), ${Math.round(charged / seconds)} charges/s, peak RSS ${peakRssMiB} MiB, heap ${peakHeapMiB} MiB; ledger ${verified.ok ? "verifies" : "FAILS"} (${verified.entries} entries)`,
       goal: "< 120 s, memory flat",
       met: ok && seconds < 120,
-      notes: ok ? undefined : `charged ${charged}, collected ${collected}, campaign ${state.state}/${state.settlement}`,
+      notes: ok ? undefined : `charged ${charged}, collected ${collected}, campaign ${state.state}/${state.settlement}, ledger ${JSON.stringify(verified.problem)}`,
     };
   } finally {
     fake.stop();

@@ -9,6 +9,7 @@ import { fundCash, fundInterestIncome, fundPenaltyIncome, loanReceivable } from 
 import { campaignEscrow, poolAvailable, poolCommitted, poolReturned, poolSource } from "../../app/ledger/accounts";
 import { checkEntryContent, GENESIS_HASH } from "../../app/ledger/ledger";
 import { getBalances, verifyStoredLedger } from "../../app/ledger/ledger.server";
+import { drainLedger, getSequencingStatus, sequenceBatch } from "../../app/ledger/sequencer.server";
 import { ALLOCATION_MODES, computeMatch, factorMatch, reserveFor, type MatchDecision, type MatchingRules } from "../../app/matching/matching";
 import { rulesFromInput, rulesFromRow, type RulesInput } from "../../app/matching/matching-forms";
 import { closePool, publishRules } from "../../app/matching/matching.server";
@@ -195,12 +196,12 @@ function expectEqual<T>(what: string, actual: T, expected: T): void {
   if (a !== e) throw new InvariantViolation(`${what}: database ${a}, model ${e}`);
 }
 
-/** What a refused command must leave untouched: business rows of the run and the ledger head. */
+/** What a refused command must leave untouched: business rows of the run and the journal. */
 async function fingerprint(world: World): Promise<string> {
   const campaignIds = world.campaigns.map((c) => c.id);
   const row = await sql<{ f: string }>`
     SELECT md5(concat_ws('|',
-      (SELECT seq::text FROM ledger_head),
+      (SELECT count(*)::text FROM journal_entries),
       (SELECT string_agg(concat_ws(',', id, state, next_charge_at, refund_requested_at, charge_attempts, provider_payment_method_id), ';' ORDER BY id) FROM pledges WHERE campaign_id IN (${sql.join(campaignIds)})),
       (SELECT string_agg(concat_ws(',', id, state, settlement), ';' ORDER BY id) FROM campaigns WHERE id IN (${sql.join(campaignIds)})),
       (SELECT string_agg(concat_ws(',', id, state), ';' ORDER BY id) FROM disbursements),
@@ -229,26 +230,36 @@ function expectRefusal(what: string, code: string | null, expected: string | nul
 // Invariants, checked after every command.
 
 let verifiedUpTo = new WeakMap<World, number>();
+let checkedEntriesUpTo = new WeakMap<World, number>();
 
 export async function checkInvariants(world: World, model: MoneyModel): Promise<void> {
   const { db } = world;
-  // Every journal entry written since the last check has ≥ 2 lines summing to zero.
-  const from = verifiedUpTo.get(world) ?? 0;
-  const unbalanced = await sql<{ seq: number }>`
-    SELECT entry_seq AS seq FROM journal_lines WHERE entry_seq > ${from}
-    GROUP BY entry_seq HAVING sum(amount_won) <> 0 OR count(*) < 2 LIMIT 1`.execute(db);
-  if (unbalanced.rows[0]) throw new InvariantViolation(`journal entry ${unbalanced.rows[0].seq} does not balance`);
-  // Every account's balance is the sum of its lines; no holding account is negative.
+  // Entries wait for their seq across commands while the sequencer runs beside them; each check
+  // below reads one snapshot, so a batch committing meanwhile cannot make it disagree with itself.
+  // Every journal entry written since the last check, sequenced or waiting, has ≥ 2 lines summing to zero.
+  const fromId = checkedEntriesUpTo.get(world) ?? 0;
+  const unbalanced = await sql<{ id: number }>`
+    SELECT entry_id AS id FROM journal_lines WHERE entry_id > ${fromId}
+    GROUP BY entry_id HAVING sum(amount_won) <> 0 OR count(*) < 2 LIMIT 1`.execute(db);
+  if (unbalanced.rows[0]) throw new InvariantViolation(`journal entry #${unbalanced.rows[0].id} does not balance`);
+  const lastId = await db.selectFrom("journal_entries").select((eb) => eb.fn.max("id").as("id")).executeTakeFirst();
+  checkedEntriesUpTo.set(world, Number(lastId?.id ?? fromId));
+  // Every account's sequenced balance is the sum of its sequenced lines; no holding account is
+  // negative, sequenced or counting the entries that wait.
   const drift = await sql<{ code: string }>`
     SELECT a.code FROM ledger_accounts a
-    LEFT JOIN (SELECT account_id, sum(amount_won) AS total FROM journal_lines GROUP BY account_id) l ON l.account_id = a.id
+    LEFT JOIN (SELECT account_id, sum(amount_won) AS total FROM journal_lines WHERE entry_seq IS NOT NULL GROUP BY account_id) l ON l.account_id = a.id
     WHERE a.balance_won <> coalesce(l.total, 0) LIMIT 1`.execute(db);
-  if (drift.rows[0]) throw new InvariantViolation(`balance of ${drift.rows[0].code} differs from the sum of its lines`);
-  const negative = await db.selectFrom("ledger_accounts").select("code").where("may_go_negative", "=", false).where("balance_won", "<", 0).executeTakeFirst();
-  if (negative) throw new InvariantViolation(`${negative.code} is negative`);
-  // The entries written since the last check chain on from the last verified hash, with their
+  if (drift.rows[0]) throw new InvariantViolation(`balance of ${drift.rows[0].code} differs from the sum of its sequenced lines`);
+  const negative = await sql<{ code: string }>`
+    SELECT a.code FROM ledger_accounts a
+    LEFT JOIN (SELECT account_id, sum(amount_won) AS total FROM journal_lines GROUP BY account_id) l ON l.account_id = a.id
+    WHERE NOT a.may_go_negative AND (a.balance_won < 0 OR coalesce(l.total, 0) < 0) LIMIT 1`.execute(db);
+  if (negative.rows[0]) throw new InvariantViolation(`${negative.rows[0].code} is negative`);
+  // The entries sequenced since the last check chain on from the last verified hash, with their
   // canonical texts and hashes intact (the whole ledger is verified at the end of every run).
-  const fresh = await db.selectFrom("journal_entries").select(["seq", "canonical", "leaf_hash", "chain_hash"]).where("seq", ">=", Math.max(1, from)).orderBy("seq").execute();
+  const from = verifiedUpTo.get(world) ?? 0;
+  const fresh = await db.selectFrom("sequenced_entries").select(["seq", "canonical", "leaf_hash", "chain_hash"]).where("seq", ">=", Math.max(1, from)).orderBy("seq").execute();
   let previous: Buffer | null = from === 0 ? GENESIS_HASH : null;
   for (const row of fresh) {
     if (row.seq === from) {
@@ -351,12 +362,13 @@ async function checkMatchingInvariants(world: World, model: MoneyModel): Promise
   // The ledger's matching entries by the campaign they name: what each campaign holds committed
   // in the pool and what was released into (and given back from) its escrow.
   const byCampaign = await sql<{ campaign: string | null; code: string; total: string }>`
-    SELECT e.canonical::jsonb -> 'refs' ->> 'campaign' AS campaign, a.code, sum(l.amount_won)::bigint AS total
+    SELECT d.doc -> 'refs' ->> 'campaign' AS campaign, a.code, sum(l.amount_won)::bigint AS total
     FROM journal_entries e
-    JOIN journal_lines l ON l.entry_seq = e.seq
+    CROSS JOIN LATERAL (SELECT (e.canonical_before_seq || '0' || e.canonical_after_seq)::jsonb AS doc) d
+    JOIN journal_lines l ON l.entry_id = e.id
     JOIN ledger_accounts a ON a.id = l.account_id
     WHERE e.kind IN ('matching.committed', 'matching.released', 'matching.returned')
-      AND (e.canonical::jsonb -> 'refs' ->> 'pool')::bigint = ${pool.id}
+      AND (d.doc -> 'refs' ->> 'pool')::bigint = ${pool.id}
       AND a.code NOT IN (${accounts.available}, ${accounts.returned})
     GROUP BY 1, 2`.execute(db);
   const ledgerCommitted = world.campaigns.map(() => 0);
@@ -446,14 +458,26 @@ async function checkMatchingInvariants(world: World, model: MoneyModel): Promise
   }
 }
 
-/** The whole ledger from seq 1: chain, canonical texts, stored lines, balances and totals by kind. */
+/**
+ * Once the sequencer has drained what waits: the whole ledger from seq 1 (chain, canonical texts,
+ * stored lines, balances and totals by kind), and every balance equal to the sum of all lines.
+ */
 export async function verifyWholeLedger(world: World): Promise<void> {
+  await drainLedger(world.db);
+  const waiting = await getSequencingStatus(world.db);
+  if (waiting.waiting > 0) throw new InvariantViolation(`${waiting.waiting} entries still wait after the ledger drained`);
+  const drift = await sql<{ code: string }>`
+    SELECT a.code FROM ledger_accounts a
+    LEFT JOIN (SELECT account_id, sum(amount_won) AS total FROM journal_lines GROUP BY account_id) l ON l.account_id = a.id
+    WHERE a.balance_won <> coalesce(l.total, 0) LIMIT 1`.execute(world.db);
+  if (drift.rows[0]) throw new InvariantViolation(`after draining, the balance of ${drift.rows[0].code} differs from the sum of its lines`);
   const verified = await verifyStoredLedger(world.db);
   if (!verified.ok) throw new InvariantViolation(`ledger does not verify: ${JSON.stringify(verified.problem)}`);
 }
 
 export function resetInvariantCursor(): void {
   verifiedUpTo = new WeakMap();
+  checkedEntriesUpTo = new WeakMap();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -839,6 +863,19 @@ class AdvanceDayCommand implements Cmd {
   }
   spec = (): CommandSpec => ({ name: "advanceDay", args: [] });
   toString = () => "advanceDay()";
+}
+
+/**
+ * The ledger sequencer between two commands (one also runs beside them, see createWorld): it may
+ * number everything that waits or find the other one at work; nothing the model knows changes.
+ */
+class SequenceCommand implements Cmd {
+  check = () => true;
+  async run(_model: MoneyModel, world: World): Promise<void> {
+    await sequenceBatch(world.db);
+  }
+  spec = (): CommandSpec => ({ name: "sequence", args: [] });
+  toString = () => "sequence()";
 }
 
 /** The charge sweeper then the settle sweeper, as the minute tick runs them. */
@@ -1238,6 +1275,8 @@ export function moneyCommands(extraCommands: fc.Arbitrary<Cmd>[] = []): fc.Arbit
     decideDisbursement,
     repay,
     repay,
+    fc.constant(new SequenceCommand()),
+    fc.constant(new SequenceCommand()),
     ...extraCommands,
   ];
 }
@@ -1259,6 +1298,8 @@ export function commandFromSpec({ name, args: a }: CommandSpec): Cmd {
       return new CloseCommand();
     case "advanceDay":
       return new AdvanceDayCommand();
+    case "sequence":
+      return new SequenceCommand();
     case "chargeAndSettle":
       return new ChargeCommand();
     case "requestRefund":

@@ -3,6 +3,7 @@ import { sql } from "kysely";
 import { addBudgetLine, createCampaign, reviewCampaign, submitForReview } from "../../app/campaigns/campaigns.server";
 import { fundCash, fundInterestIncome, fundPenaltyIncome, loanReceivable } from "../../app/fund/fund";
 import { getBalances } from "../../app/ledger/ledger.server";
+import { startSequencer } from "../../app/ledger/sequencer.server";
 import type { RulesInput } from "../../app/matching/matching-forms";
 import { createPool, publishRules } from "../../app/matching/matching.server";
 import type { FundingModel } from "../../db/types";
@@ -134,6 +135,9 @@ export async function createWorld(cluster: FuzzCluster): Promise<World> {
   const db = createDatabase(url, { max: 6 });
   const owner = createDatabase(url, { asAppRole: false, max: 2 });
   const services = createTestServices(db, FUZZ_START);
+  // The ledger sequencer runs beside the commands, on its own connection, at a pace of its own.
+  const sequencerDb = createDatabase(url, { max: 1 });
+  const sequencer = startSequencer(sequencerDb, { intervalMs: 1 + Math.floor(Math.random() * 40) });
 
   // The enterprise member and both operators must share a host for the four-eyes path.
   const host = await db.selectFrom("host_organisations").select("id").where("key", "=", "gwangsan").executeTakeFirstOrThrow();
@@ -176,6 +180,8 @@ export async function createWorld(cluster: FuzzCluster): Promise<World> {
     maker: enterprise.user_id,
     fundAdmin: await userIdByEmail(db, "fund1@hamkke.demo"),
     dispose: async () => {
+      await sequencer.stop();
+      await sequencerDb.destroy();
       await db.destroy();
       await owner.destroy();
       await sql.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).execute(admin);

@@ -5,6 +5,7 @@ import { promisify } from "node:util";
 import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { createCheckpoint } from "../../app/ledger/checkpoints.server";
+import { drainLedger } from "../../app/ledger/sequencer.server";
 import { appendEntry, ensureAccounts, verifyStoredLedger } from "../../app/ledger/ledger.server";
 import { createDatabase, type Database } from "../../app/utils/db.server";
 import { freePort, startEmbeddedPostgres, type EmbeddedServer } from "../../db/embedded";
@@ -51,8 +52,10 @@ describe("backup and restore", () => {
     await ensureAccounts(db, [world, escrow]);
     const services = createTestServices(db, new Date().toISOString());
     await appendSome(db, 40, 1);
+    await drainLedger(db);
     await createCheckpoint(services);
     await appendSome(db, 20, 41);
+    await drainLedger(db);
     await createCheckpoint(services);
     const published = await owner.selectFrom("ledger_checkpoints").select(["tree_size", "chain_hash", "signature"]).orderBy("tree_size").execute();
     const headBefore = (await db.selectFrom("ledger_head").select("seq").executeTakeFirstOrThrow()).seq;
@@ -68,6 +71,7 @@ describe("backup and restore", () => {
     const backup = await run(process.execPath, ["--import", "tsx", "scripts/backup-db.ts", "--out", dir("backup")], { cwd: root, env }).finally(() => (writing = false));
     await writer;
     expect(backup.stdout).toContain("Backup written to");
+    await drainLedger(db);
     const headAtEnd = (await db.selectFrom("ledger_head").select("seq").executeTakeFirstOrThrow()).seq;
 
     const port = await freePort();
@@ -79,6 +83,7 @@ describe("backup and restore", () => {
     databases.push(restored);
 
     // Everything up to the backup, nothing after it, and a chain that verifies.
+    await drainLedger(restored);
     const head = (await restored.selectFrom("ledger_head").select("seq").executeTakeFirstOrThrow()).seq;
     expect(head).toBeGreaterThanOrEqual(headBefore);
     expect(head).toBeLessThanOrEqual(headAtEnd);
@@ -87,7 +92,7 @@ describe("backup and restore", () => {
     // Each checkpoint published before the backup names the restored chain at its size.
     for (const checkpoint of published) {
       const entry = await restored.selectFrom("journal_entries").select("chain_hash").where("seq", "=", checkpoint.tree_size).executeTakeFirstOrThrow();
-      expect(entry.chain_hash.equals(checkpoint.chain_hash)).toBe(true);
+      expect(entry.chain_hash?.equals(checkpoint.chain_hash)).toBe(true);
     }
     const kept = await restored.selectFrom("ledger_checkpoints").select(["tree_size", "signature"]).orderBy("tree_size").execute();
     expect(kept.map((c) => c.signature.toString("base64"))).toEqual(published.map((c) => c.signature.toString("base64")));

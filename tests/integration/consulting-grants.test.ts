@@ -9,6 +9,7 @@ import { getGrantAward, listContestAwards, recordGrantAward } from "../../app/gr
 import { contestGrantSource, grantCategorySpent, grantEscrow } from "../../app/ledger/accounts";
 import { getBalance, getLedgerHead, verifyStoredLedger } from "../../app/ledger/ledger.server";
 import { createDatabase } from "../../app/utils/db.server";
+import { drainLedger } from "../../app/ledger/sequencer.server";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createSelectedContest, type SelectedContest } from "../support/round";
 import { seedDemo, userId } from "../support/seed";
@@ -238,7 +239,7 @@ describe("grant awards", () => {
     const notSelected = pitch.applications[3]!;
     const enterprise = async (applicationId: number) => (await t.db.selectFrom("contest_applications").select("enterprise_id").where("id", "=", applicationId).executeTakeFirstOrThrow()).enterprise_id;
     const insert = async (applicationId: number, amount: number) =>
-      sql`INSERT INTO grant_awards (contest_id, application_id, enterprise_id, rules_id, amount_won, awarded_by, ledger_seq)
+      sql`INSERT INTO grant_awards (contest_id, application_id, enterprise_id, rules_id, amount_won, awarded_by, ledger_entry_id)
           VALUES (${pitch.id}, ${applicationId}, ${await enterprise(applicationId)}, ${rules.id}, ${amount}, ${operator}, 1)`.execute(t.db);
     await expect(insert(a!, 10_000_001)).rejects.toThrow(/above the cap/);
     await expect(insert(notSelected, 1_000_000)).rejects.toThrow(/only a selected application/);
@@ -333,7 +334,7 @@ describe("grant disbursements", () => {
     // operator@ is an operator of Seo-gu too; the fund administrator is not.
     await expect(approveDisbursement(services, { disbursementId: id, approverId: await userId(t, "fund1@hamkke.demo") })).rejects.toMatchObject({ code: "notAllowed" });
     await sql`INSERT INTO disbursement_approvals (disbursement_id, approver_id) VALUES (${id}, ${await userId(t, "operator@hamkke.demo")})`.execute(t.db);
-    await expect(sql`UPDATE disbursements SET state = 'paid', ledger_seq = 1, paid_at = now() WHERE id = ${id}`.execute(t.db)).rejects.toThrow(/needs 2 approval/);
+    await expect(sql`UPDATE disbursements SET state = 'paid', ledger_entry_id = 1, paid_at = now() WHERE id = ${id}`.execute(t.db)).rejects.toThrow(/needs 2 approval/);
   });
 
   it("never spend more than a category's plan, counting open requests, even when requests race", async () => {
@@ -445,6 +446,7 @@ describe("the demo seed", () => {
     expect(awards.reduce((s, a) => s + a.spentWon, 0)).toBeGreaterThan(0);
     const consulting = await t.db.selectFrom("campaigns").select(["id", "state"]).where("slug", "=", "gwangsan-demo-consulting").executeTakeFirstOrThrow();
     expect(consulting.state).toBe("changes_requested");
+    await drainLedger(t.db);
     const head = await getLedgerHead(t.db);
     await seedDemo(t);
     expect(await getLedgerHead(t.db)).toEqual(head);

@@ -93,7 +93,7 @@ describe("disbursements", () => {
     await expect(sql`INSERT INTO disbursement_approvals (disbursement_id, approver_id) VALUES (${id}, ${maker})`.execute(t.db)).rejects.toThrow(/maker cannot approve/);
     await sql`INSERT INTO disbursement_approvals (disbursement_id, approver_id) VALUES (${id}, ${operator})`.execute(t.db);
     // One approval is not enough above the threshold.
-    await expect(sql`UPDATE disbursements SET state = 'paid', ledger_seq = 1, paid_at = now() WHERE id = ${id}`.execute(t.db)).rejects.toThrow(/needs 2 approval/);
+    await expect(sql`UPDATE disbursements SET state = 'paid', ledger_entry_id = 1, paid_at = now() WHERE id = ${id}`.execute(t.db)).rejects.toThrow(/needs 2 approval/);
     await expect(sql`UPDATE disbursements SET required_approvals = 1 WHERE id = ${id}`.execute(t.db)).rejects.toThrow(/terms cannot change/);
     await expect(sql`DELETE FROM disbursement_approvals WHERE disbursement_id = ${id}`.execute(t.db)).rejects.toThrow(/permission denied/);
     await expect(sql`UPDATE platform_settings SET value_bigint = 100000000`.execute(t.db)).resolves.toBeDefined();

@@ -13,6 +13,7 @@ import { createDatabase } from "../../app/utils/db.server";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { enterpriseId, seedDemo, userId } from "../support/seed";
 import { createTestServices, type TestServices } from "../support/services";
+import { journalSize } from "../support/ledger";
 
 // Decision 29: a grant and a write-off are requested by one fund administrator and approved by
 // another; the money moves only then, once, whatever is sent twice or at the same moment. The
@@ -56,7 +57,7 @@ async function expectRefusal(work: Promise<unknown>, code: string, status?: numb
 }
 
 async function ledgerSize(): Promise<number> {
-  return (await t.db.selectFrom("ledger_head").select("seq").executeTakeFirstOrThrow()).seq;
+  return journalSize(t.db);
 }
 
 function grantRequest(key: string, amountWon = 2_000_000): GrantRequestInput {
@@ -93,9 +94,9 @@ describe("a grant needs a second fund administrator", () => {
     expect(await getBalance(t.db, fundCash(fundId).code)).toBe(cash - 2_000_000);
     const grant = await t.db.selectFrom("fund_grants").selectAll().where("id", "=", approved.grantId).executeTakeFirstOrThrow();
     expect(grant).toMatchObject({ request_id: request.id, recorded_by: fund1, approved_by: fund2, amount_won: 2_000_000 });
-    const entry = await t.db.selectFrom("journal_entries").select(["kind", "canonical"]).where("seq", "=", grant.ledger_seq).executeTakeFirstOrThrow();
+    const entry = await t.db.selectFrom("journal_entries").select(["kind", "canonical_before_seq"]).where("id", "=", grant.ledger_entry_id).executeTakeFirstOrThrow();
     expect(entry.kind).toBe("fund.grant");
-    expect(entry.canonical).toContain(fundGrantsOut(fundId, "equipment").code);
+    expect(entry.canonical_before_seq).toContain(fundGrantsOut(fundId, "equipment").code);
 
     // Approving again is the approval already made; declining now is too late.
     expect(await approveFundGrant(t.db, { fundId, requestId: request.id, deciderId: fund3, note: "", now: services.clock.now() })).toEqual({ grantId: approved.grantId, duplicate: true });
@@ -163,11 +164,11 @@ describe("a write-off needs a second fund administrator", () => {
   });
 
   it("is refused by the database without an approved request, or approved without writing off (direct SQL as the app role)", async () => {
-    const entry = await t.db.selectFrom("journal_entries").select("seq").orderBy("seq", "desc").executeTakeFirstOrThrow();
-    await expect(sql`UPDATE loans SET state = 'written_off', state_reason = 'x', written_off_won = 1, written_off_seq = ${entry.seq} WHERE id = ${cafeLoan}`.execute(t.db)).rejects.toThrow(
+    const entry = await t.db.selectFrom("journal_entries").select("id").orderBy("id", "desc").executeTakeFirstOrThrow();
+    await expect(sql`UPDATE loans SET state = 'written_off', state_reason = 'x', written_off_won = 1, written_off_entry_id = ${entry.id} WHERE id = ${cafeLoan}`.execute(t.db)).rejects.toThrow(
       /written off only on a request approved by a second fund administrator/,
     );
-    await expect(sql`UPDATE loans SET state = 'written_off', state_reason = 'x', written_off_won = 1, written_off_seq = ${entry.seq}, write_off_request_id = ${requestId} WHERE id = ${cafeLoan}`.execute(t.db)).rejects.toThrow(
+    await expect(sql`UPDATE loans SET state = 'written_off', state_reason = 'x', written_off_won = 1, written_off_entry_id = ${entry.id}, write_off_request_id = ${requestId} WHERE id = ${cafeLoan}`.execute(t.db)).rejects.toThrow(
       /written off only on a request approved/,
     );
     await expect(sql`UPDATE loan_write_off_requests SET state = 'approved', decided_by = ${fund1}, decided_at = now() WHERE id = ${requestId}`.execute(t.db)).rejects.toThrow(/maker cannot decide/);
@@ -235,8 +236,8 @@ describe("a write-off needs a second fund administrator", () => {
 
 describe("the database refuses a grant without four eyes (direct SQL as the app role)", () => {
   const insertGrant = (requestId: number | null, approvedBy: number | null, amountWon = 2_000_000) => sql`
-    INSERT INTO fund_grants (fund_id, category, recipient, area, purpose, amount_won, granted_on, recorded_by, idempotency_key, ledger_seq, request_id, approved_by)
-    SELECT ${fundId}, 'equipment', '자활기업 냉장 설비 (테스트)', '전북 전주시', '냉장 쇼케이스', ${amountWon}, '2026-11-20', ${fund1}, 'four-eyes-sql-grant', max(seq), ${requestId}, ${approvedBy}
+    INSERT INTO fund_grants (fund_id, category, recipient, area, purpose, amount_won, granted_on, recorded_by, idempotency_key, ledger_entry_id, request_id, approved_by)
+    SELECT ${fundId}, 'equipment', '자활기업 냉장 설비 (테스트)', '전북 전주시', '냉장 쇼케이스', ${amountWon}, '2026-11-20', ${fund1}, 'four-eyes-sql-grant', max(id), ${requestId}, ${approvedBy}
       FROM journal_entries`.execute(t.db);
 
   it("refuses a grant with no request, approved by its maker, for other terms, and an approval with no grant", async () => {
@@ -250,8 +251,8 @@ describe("the database refuses a grant without four eyes (direct SQL as the app 
     // A grant inserted by a second administrator whose request is never marked approved fails at commit.
     await expect(t.db.transaction().execute(async (trx) => {
       await sql`
-        INSERT INTO fund_grants (fund_id, category, recipient, area, purpose, amount_won, granted_on, recorded_by, idempotency_key, ledger_seq, request_id, approved_by)
-        SELECT ${fundId}, 'equipment', '자활기업 냉장 설비 (테스트)', '전북 전주시', '냉장 쇼케이스', 2000000, '2026-11-20', ${fund1}, 'four-eyes-sql-grant', max(seq), ${request.id}, ${fund2}
+        INSERT INTO fund_grants (fund_id, category, recipient, area, purpose, amount_won, granted_on, recorded_by, idempotency_key, ledger_entry_id, request_id, approved_by)
+        SELECT ${fundId}, 'equipment', '자활기업 냉장 설비 (테스트)', '전북 전주시', '냉장 쇼케이스', 2000000, '2026-11-20', ${fund1}, 'four-eyes-sql-grant', max(id), ${request.id}, ${fund2}
           FROM journal_entries`.execute(trx);
     })).rejects.toThrow(/paid without its request being approved/);
     await expect(sql`UPDATE fund_grant_requests SET amount_won = 1 WHERE id = ${request.id}`.execute(t.db)).rejects.toThrow(/never changes/);
@@ -281,9 +282,9 @@ describe("recoveries on a written-off loan", () => {
     expect(await getBalance(t.db, loanReceivable(cafeLoan).code)).toBe(0);
     const row = await t.db.selectFrom("loan_recoveries").selectAll().where("id", "=", first.id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ amount_won: 5_000_000, bank_reference: "BANK-REC-1" });
-    const entry = await t.db.selectFrom("journal_entries").select(["kind", "canonical"]).where("seq", "=", row.ledger_seq).executeTakeFirstOrThrow();
+    const entry = await t.db.selectFrom("journal_entries").select(["kind", "canonical_before_seq"]).where("id", "=", row.ledger_entry_id).executeTakeFirstOrThrow();
     expect(entry.kind).toBe("loan.recovery");
-    expect(entry.canonical).not.toContain("BANK-REC-1");
+    expect(entry.canonical_before_seq).not.toContain("BANK-REC-1");
     expect((await verifyStoredLedger(t.db)).ok).toBe(true);
   });
 
@@ -311,10 +312,10 @@ describe("recoveries on a written-off loan", () => {
     await expectRefusal(recordRecovery(t.db, { ...recovery(1_000, "not-written-off"), loanId: chan.id }), "loanNotWrittenOff", 409);
     expect(await ledgerSize()).toBe(before);
     // The database holds the same line.
-    const seq = await ledgerSize();
+    const entryId = Number((await t.db.selectFrom("journal_entries").select((eb) => eb.fn.max("id").as("id")).executeTakeFirstOrThrow()).id);
     const insert = (loanId: number, amountWon: number) => sql`
-      INSERT INTO loan_recoveries (loan_id, idempotency_key, request_fingerprint, amount_won, received_on, bank_reference, recorded_by, ledger_seq, recorded_at)
-      VALUES (${loanId}, ${`sql-${loanId}-${amountWon}`}, ${"0".repeat(64)}, ${amountWon}, '2026-11-24', 'SQL', ${fund1}, ${seq}, now())`.execute(t.db);
+      INSERT INTO loan_recoveries (loan_id, idempotency_key, request_fingerprint, amount_won, received_on, bank_reference, recorded_by, ledger_entry_id, recorded_at)
+      VALUES (${loanId}, ${`sql-${loanId}-${amountWon}`}, ${"0".repeat(64)}, ${amountWon}, '2026-11-24', 'SQL', ${fund1}, ${entryId}, now())`.execute(t.db);
     await expect(insert(cafeLoan, left + 1)).rejects.toThrow(/already recovered/);
     await expect(insert(chan.id, 1_000)).rejects.toThrow(/written-off loans only/);
     await expect(sql`UPDATE loan_recoveries SET amount_won = 1`.execute(t.db)).rejects.toThrow(/permission denied/);

@@ -14,6 +14,7 @@ import { readEnv } from "../../app/utils/env.server";
 import { startApp, type TestApp } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { draftFor, writeLedger, type WrittenLedger } from "../support/ledger";
+import { drainLedger } from "../../app/ledger/sequencer.server";
 
 const ENTRIES = 1_500;
 let t: TestDatabase;
@@ -98,7 +99,7 @@ describe("NDJSON export", () => {
       expect(Object.keys(JSON.parse(line) as object)).toEqual(["seq", "canonical", "leaf_hash", "chain_hash"]);
       expect(parseLine(line).seq).toBe(i + 1);
     }
-    const stored = await t.db.selectFrom("journal_entries").select(["seq", "canonical", "chain_hash"]).where("seq", "in", [1, 750, ENTRIES]).orderBy("seq").execute();
+    const stored = await t.db.selectFrom("sequenced_entries").select(["seq", "canonical", "chain_hash"]).where("seq", "in", [1, 750, ENTRIES]).orderBy("seq").execute();
     for (const row of stored) {
       const line = parseLine(lines[row.seq - 1]!);
       expect(line.canonical).toBe(row.canonical);
@@ -128,6 +129,7 @@ describe("NDJSON export", () => {
       text += new TextDecoder().decode(value);
     }
     expect(linesOf(text)).toHaveLength(head);
+    await drainLedger(t.db);
     expect((await getLedgerHead(t.db)).seq).toBe(head + 1);
     written.count = head + 1;
   });
@@ -183,7 +185,7 @@ describe("checkpoints", () => {
         .insertInto("ledger_checkpoints")
         .values({ ...row, tree_size: 5, ...values, recorded_at: undefined })
         .execute();
-    const entry5 = await t.db.selectFrom("journal_entries").select("chain_hash").where("seq", "=", 5).executeTakeFirstOrThrow();
+    const entry5 = await t.db.selectFrom("sequenced_entries").select("chain_hash").where("seq", "=", 5).executeTakeFirstOrThrow();
     const note5 = `${row.origin}\n5\n${entry5.chain_hash.toString("base64")}\n`;
     await expect(insert({ chain_hash: Buffer.alloc(32, 1), note: note5 })).rejects.toThrow(/does not match the chain/);
     await expect(insert({ tree_size: 10_000_000, chain_hash: entry5.chain_hash, note: note5 })).rejects.toThrow(/beyond the ledger/);
@@ -241,10 +243,11 @@ describe("appendEntries", () => {
       for (const draft of drafts) await one.db.transaction().execute((trx) => appendEntry(trx, draft));
       const appended = await batch.db.transaction().execute((trx) => appendEntries(trx, drafts));
       expect(appended[9]).toEqual({ ...appended[7], created: false });
+      await Promise.all([drainLedger(one.db), drainLedger(batch.db)]);
       expect(await getLedgerHead(batch.db)).toEqual(await getLedgerHead(one.db));
       expect((await getLedgerHead(batch.db)).seq).toBe(39);
       const again = await batch.db.transaction().execute((trx) => appendEntries(trx, [drafts[7]!]));
-      expect(again).toEqual([{ ...appended[7], created: false }]);
+      expect(again).toEqual([{ entryId: appended[7]!.entryId, seq: 8, chainHash: expect.stringMatching(/^[0-9a-f]{64}$/) as unknown, created: false }]);
       expect(await verifyStoredLedger(batch.db)).toMatchObject({ ok: true, entries: 39 });
     } finally {
       await Promise.all([one.drop(), batch.drop()]);
@@ -381,7 +384,7 @@ describe("the ledger pages", () => {
   it("filter by kind, account (exact or prefix) and date range", async () => {
     const byKind = await pageSeqs("/ledger?kind=pledge.refunded");
     expect(byKind.seqs.length).toBe(50);
-    const kinds = await t.db.selectFrom("journal_entries").select("kind").where("seq", "in", byKind.seqs).execute();
+    const kinds = await t.db.selectFrom("sequenced_entries").select("kind").where("seq", "in", byKind.seqs).execute();
     expect(new Set(kinds.map((k) => k.kind))).toEqual(new Set(["pledge.refunded"]));
 
     const prefix = await pageSeqs("/ledger?account=campaign:3");
@@ -400,7 +403,7 @@ describe("the ledger pages", () => {
     const dated = await pageSeqs("/ledger?from=2026-01-05&to=2026-01-05");
     // One entry an hour from 2026-01-01T00:00Z, so the Seoul day 2026-01-05 holds 24 of them.
     expect(dated.seqs).toHaveLength(24);
-    const times = await t.db.selectFrom("journal_entries").select("occurred_at").where("seq", "in", dated.seqs).execute();
+    const times = await t.db.selectFrom("sequenced_entries").select("occurred_at").where("seq", "in", dated.seqs).execute();
     for (const { occurred_at } of times) {
       expect(occurred_at.getTime()).toBeGreaterThanOrEqual(Date.parse("2026-01-05T00:00:00+09:00"));
       expect(occurred_at.getTime()).toBeLessThan(Date.parse("2026-01-06T00:00:00+09:00"));
@@ -438,7 +441,7 @@ describe("the ledger pages", () => {
   it("show an entry with its canonical text and hashes, and an account with its totals", async () => {
     const entry = await app.client().get("/ledger/entries/12");
     const html = await entry.text();
-    const row = await t.db.selectFrom("journal_entries").select(["canonical", "chain_hash"]).where("seq", "=", 12).executeTakeFirstOrThrow();
+    const row = await t.db.selectFrom("sequenced_entries").select(["canonical", "chain_hash"]).where("seq", "=", 12).executeTakeFirstOrThrow();
     expect(html).toContain(row.chain_hash.toString("hex"));
     expect(html).toContain(row.canonical.replace(/"/g, "&quot;"));
     const account = await app.client().get("/ledger/accounts/campaign:2:escrow");

@@ -135,7 +135,7 @@ describe("paying the next instalment by card (demo provider)", () => {
     expect(await getBalance(t.db, fundCardFees(fundId).code)).toBe(feesBefore + fee);
     expect(await getBalance(t.db, loanReceivable(chanLoan).code)).toBe(receivableBefore - (repayment?.principal_won ?? 0));
     expect(await getBalance(t.db, fundInterestIncome(fundId).code)).toBe(interestBefore - (repayment?.interest_won ?? 0));
-    const entries = await t.db.selectFrom("journal_entries").select("kind").where("seq", ">=", repayment?.ledger_seq ?? 0).orderBy("seq").execute();
+    const entries = await t.db.selectFrom("journal_entries").select("kind").where("id", ">=", repayment?.ledger_entry_id ?? 0).orderBy("id").execute();
     expect(entries.map((e) => e.kind)).toEqual(["loan.repayment", "loan.card_fee"]);
     expect((await verifyStoredLedger(t.db)).ok).toBe(true);
 

@@ -277,15 +277,15 @@ describe("over HTTP", () => {
     const row = await t.db
       .selectFrom("fund_contributions")
       .innerJoin("stored_files", "stored_files.id", "fund_contributions.evidence_file_id")
-      .select(["stored_files.public_id", "stored_files.visibility", "fund_contributions.ledger_seq"])
+      .select(["stored_files.public_id", "stored_files.visibility", "fund_contributions.ledger_entry_id"])
       .where("fund_contributions.idempotency_key", "=", "http-contribution-1")
       .executeTakeFirstOrThrow();
     expect(row.visibility).toBe("private");
     expect((await app.client().get(`/files/${row.public_id}`)).status).toBe(404);
     expect((await (await clientFor("auditor@hamkke.demo", "ko")).get(`/files/${row.public_id}`)).status).toBe(200);
-    const entry = await t.db.selectFrom("journal_entries").select(["kind", "canonical"]).where("seq", "=", row.ledger_seq).executeTakeFirstOrThrow();
+    const entry = await t.db.selectFrom("journal_entries").select(["kind", "canonical_before_seq"]).where("id", "=", row.ledger_entry_id).executeTakeFirstOrThrow();
     expect(entry.kind).toBe("fund.contribution");
-    expect(entry.canonical).not.toContain("전라북도");
+    expect(entry.canonical_before_seq).not.toContain("전라북도");
 
     // A grant is a request until a second administrator approves it (decision 33).
     const grant = await admin.post(`/staff/fund/${fundId}?index`, { intent: "grant", category: "equipment", recipient: "바로바로택배", area: "광주", purpose: "배송 차량 냉장 설비", expectedEffect: "신선식품 배송", amountWon: "3000000", grantedOn: "2026-11-21", idempotencyKey: "http-grant-1" });

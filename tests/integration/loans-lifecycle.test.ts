@@ -194,10 +194,10 @@ describe("a lease-deposit loan from application to closure, month by month", () 
     await disburseLoan(t.db, { loanId, userId: fund1, disbursedOn: "2026-12-01", reference: "TR-1", today: today(), now: services.clock.now(), origin: ORIGIN });
     expect(await getBalance(t.db, fundCash(fundId).code)).toBe(balanceBefore - 100_000_000);
     expect(await getBalance(t.db, loanReceivable(loanId).code)).toBe(100_000_000);
-    const entry = await t.db.selectFrom("journal_entries").select(["kind", "canonical"]).where("idempotency_key", "=", `loan:${loanId}:disbursement`).executeTakeFirstOrThrow();
+    const entry = await t.db.selectFrom("journal_entries").select(["kind", "canonical_before_seq"]).where("idempotency_key", "=", `loan:${loanId}:disbursement`).executeTakeFirstOrThrow();
     expect(entry.kind).toBe("loan.disbursement");
-    expect(entry.canonical).toContain('"paid_to":"landlord"');
-    expect(entry.canonical).not.toContain("김임대");
+    expect(entry.canonical_before_seq).toContain('"paid_to":"landlord"');
+    expect(entry.canonical_before_seq).not.toContain("김임대");
     const instalments = await loadInstalments(t.db, loanId);
     const expected = buildSchedule({ principalWon: 100_000_000, rateBp: 100, termMonths: 24, graceMonths: 0, method: "bullet", startDate: "2026-12-01" });
     expect(instalments.map((i) => [i.dueDate, i.principalDueWon, i.interestDueWon])).toEqual(expected.map((r) => [r.dueDate, r.principalWon, r.interestWon]));

@@ -4,7 +4,7 @@ import { request as httpRequest, type ClientRequest, type IncomingMessage } from
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMetrics } from "../../app/server/metrics.server";
-import { ledgerSequencingStatus } from "../../app/ledger/ledger.server";
+import { getSequencingStatus } from "../../app/ledger/sequencer.server";
 import { freePort } from "../../db/embedded";
 import { startApp, type TestApp } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/db";
@@ -60,7 +60,7 @@ describe("metrics", () => {
   beforeAll(async () => {
     app = await startApp(t.db, { metricsToken: METRICS_TOKEN });
     app.services.metrics = createMetrics({
-      shared: { queueDepth: async () => [{ queue: "tick", state: "created", jobs: 2 }], ledgerSequencing: () => ledgerSequencingStatus(t.db) },
+      shared: { queueDepth: async () => [{ queue: "tick", state: "created", jobs: 2 }], ledgerSequencing: () => getSequencingStatus(t.db) },
     });
   });
   afterAll(async () => {
@@ -91,7 +91,7 @@ describe("metrics", () => {
     expect(text).toMatch(/hamkke_http_request_duration_seconds_bucket\{le="0\.05",method="GET",route="\/campaigns\/:slug",status="200"\} [01]/);
     expect(text).toContain('hamkke_http_request_duration_seconds_count{method="GET",route="/campaigns/:slug",status="200"} 1');
     expect(text).not.toContain("demo-local-food-cafe");
-    const head = await ledgerSequencingStatus(t.db);
+    const head = await getSequencingStatus(t.db);
     expect(head.headSeq).toBeGreaterThan(0);
     expect(text).toContain(`hamkke_ledger_head_seq ${head.headSeq}`);
     expect(text).toContain("hamkke_ledger_entries_waiting 0");

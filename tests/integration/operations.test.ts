@@ -12,6 +12,8 @@ import { logIn, requestPasswordReset } from "../../app/auth/auth.server";
 import { hashToken } from "../../app/utils/tokens.server";
 import { startApp } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/db";
+import { sequencedSize } from "../support/ledger";
+import { drainLedger } from "../../app/ledger/sequencer.server";
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, "../..");
@@ -95,18 +97,19 @@ describe("verify-ledger script", () => {
     const world = { code: "external:test", kind: "external", nameKo: "외부", nameEn: "World", mayGoNegative: true };
     const escrow = { code: "campaign:9:escrow", kind: "campaign_escrow", nameKo: "예치금", nameEn: "Escrow" };
     await ensureAccounts(t.db, [world, escrow]);
-    const before = (await t.db.selectFrom("ledger_head").select("seq").executeTakeFirstOrThrow()).seq;
+    const before = await sequencedSize(t.db);
     for (let i = 1; i <= 6; i++) {
       await t.db.transaction().execute((trx) =>
         appendEntry(trx, { kind: "test.collected", occurredAt: new Date(), lines: [{ account: world, amountWon: -i * 100 }, { account: escrow, amountWon: i * 100 }] }),
       );
     }
+    await drainLedger(t.db);
     const env = { ...process.env, DATABASE_URL: t.url };
     const ok = await run(process.execPath, ["--import", "tsx", "scripts/verify-ledger.ts"], { cwd: root, env });
     expect(ok.stdout).toContain(`OK: ${before + 6} entries verified`);
     await t.owner.transaction().execute(async (trx) => {
       await sql`ALTER TABLE journal_entries DISABLE TRIGGER USER`.execute(trx);
-      await sql`UPDATE journal_entries SET canonical = replace(canonical, '"amount_won":500', '"amount_won":501') WHERE seq = ${before + 5}`.execute(trx);
+      await sql`UPDATE journal_entries SET canonical_before_seq = replace(canonical_before_seq, '"amount_won":500', '"amount_won":501') WHERE seq = ${before + 5}`.execute(trx);
       await sql`ALTER TABLE journal_entries ENABLE TRIGGER USER`.execute(trx);
     });
     const failed = await run(process.execPath, ["--import", "tsx", "scripts/verify-ledger.ts"], { cwd: root, env }).catch((error: { code: number; stderr: string }) => error);

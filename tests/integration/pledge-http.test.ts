@@ -4,6 +4,7 @@ import { dictionaries } from "../../app/i18n/messages";
 import { postJson, startApp, type TestApp, type TestClient } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { DEMO_PASSWORD, seedDemo } from "../support/seed";
+import { sequencedSize } from "../support/ledger";
 
 let t: TestDatabase;
 let app: TestApp;
@@ -166,14 +167,14 @@ describe("pledging over HTTP", () => {
   it("records an offline donation once, with its evidence, into the ledger", async () => {
     const campaign = await t.db.selectFrom("campaigns").select("id").where("slug", "=", "demo-local-food-cafe").executeTakeFirstOrThrow();
     const operator = await signedIn("operator@hamkke.demo");
-    const headBefore = (await t.db.selectFrom("ledger_head").select("seq").executeTakeFirstOrThrow()).seq;
+    const headBefore = await sequencedSize(t.db);
     const fields = { intent: "offline", source: "마을카페 현장 모금함", amount: "120,000", receivedOn: "2026-11-23", idempotencyKey: "offline-form-key-0001" };
     expect((await operator.post(`/staff/campaigns/${campaign.id}`, fields)).status).toBe(302);
     expect((await operator.post(`/staff/campaigns/${campaign.id}`, fields)).status).toBe(302);
     const future = await operator.post(`/staff/campaigns/${campaign.id}`, { ...fields, receivedOn: "2027-01-01", idempotencyKey: "offline-form-key-0002" });
     expect(future.status).toBe(422);
     expect(await future.text()).toContain(dictionaries.ko.errors.dateInFuture);
-    expect((await t.db.selectFrom("ledger_head").select("seq").executeTakeFirstOrThrow()).seq).toBe(headBefore + 1);
+    expect(await sequencedSize(t.db)).toBe(headBefore + 1);
     const page = await (await app.client().get("/campaigns/demo-local-food-cafe")).text();
     expect(page).toContain("120,000원");
   });

@@ -81,7 +81,7 @@ describe("the 기능보강지원사업 call in the demo data", () => {
       .selectFrom("grant_awards as g")
       .innerJoin("contest_applications as a", "a.id", "g.application_id")
       .innerJoin("disbursements as d", "d.grant_award_id", "g.id")
-      .select(["g.id", "g.amount_won", "a.budget_won", "d.id as disbursement", "d.state", "d.amount_won as paid", "d.ledger_seq"])
+      .select(["g.id", "g.amount_won", "a.budget_won", "d.id as disbursement", "d.state", "d.amount_won as paid", "d.ledger_entry_id"])
       .where("g.contest_id", "=", id)
       .execute();
     expect(awards).toHaveLength(6);

@@ -1,6 +1,7 @@
 import { campaignEscrow, campaignFees, campaignOnlineSource } from "../../app/ledger/accounts";
 import type { AccountSpec, EntryDraft } from "../../app/ledger/ledger";
-import { appendEntries } from "../../app/ledger/ledger.server";
+import { appendEntries, getLedgerHead } from "../../app/ledger/ledger.server";
+import { drainLedger } from "../../app/ledger/sequencer.server";
 import { backerRefs, newReceiptCode } from "../../app/ledger/receipts";
 import type { Database } from "../../app/utils/db.server";
 
@@ -17,7 +18,7 @@ export interface WrittenLedger {
 }
 
 /**
- * A ledger shaped like the real one, written through the ledger module: in blocks of ten per
+ * A ledger shaped like the real one, written through the ledger module and sequenced: in blocks of ten per
  * campaign, pledges (with a fee and a backer commitment), a refund and a disbursement; one hour
  * apart from `start`.
  */
@@ -69,7 +70,7 @@ export async function writeLedger(db: Database, count: number, options: { start?
   const campaigns = options.campaigns ?? 7;
   const batch = options.batch ?? 500;
   const first = options.from ?? 0;
-  const receipts = new Map<number, string>();
+  const receiptsById = new Map<number, string>();
   for (let offset = 0; offset < count; offset += batch) {
     const drafts = Array.from({ length: Math.min(batch, count - offset) }, (_, i) => draftFor(first + offset + i, start, campaigns));
     const appended = await db.transaction().execute((trx) =>
@@ -80,8 +81,26 @@ export async function writeLedger(db: Database, count: number, options: { start?
     );
     appended.forEach((entry, i) => {
       const receipt = drafts[i]?.receipt;
-      if (receipt) receipts.set(entry.seq, receipt);
+      if (receipt) receiptsById.set(entry.entryId, receipt);
     });
+    await drainLedger(db);
+  }
+  const receipts = new Map<number, string>();
+  const ids = [...receiptsById.keys()];
+  for (let i = 0; i < ids.length; i += 5000) {
+    const rows = await db.selectFrom("sequenced_entries").select(["id", "seq"]).where("id", "in", ids.slice(i, i + 5000)).execute();
+    for (const row of rows) receipts.set(row.seq, receiptsById.get(row.id) ?? "");
   }
   return { receipts, count };
+}
+
+/** Entries in the journal, sequenced or still waiting: what a refused step must leave unchanged. */
+export async function journalSize(db: Database): Promise<number> {
+  return Number((await db.selectFrom("journal_entries").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+}
+
+/** The ledger's size once everything committed so far has been sequenced. */
+export async function sequencedSize(db: Database): Promise<number> {
+  await drainLedger(db);
+  return (await getLedgerHead(db)).seq;
 }

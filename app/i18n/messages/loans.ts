@@ -95,7 +95,7 @@ export const loans = defineMessages({
       note: "의견",
       writtenOff: "상각 원금",
       reason: "사유",
-      ledgerEntry: (seq: number) => `장부 #${seq}`,
+      ledgerEntry: (seq: number | null) => (seq === null ? "장부 기록 중" : `장부 #${seq}`),
       payoff: "오늘 완납 금액",
     },
     applicationStates: {
@@ -449,7 +449,7 @@ export const loans = defineMessages({
       note: "Comment",
       writtenOff: "Written off",
       reason: "Reason",
-      ledgerEntry: (seq: number) => `ledger #${seq}`,
+      ledgerEntry: (seq: number | null) => (seq === null ? "ledger: recording" : `ledger #${seq}`),
       payoff: "Payoff today",
     },
     applicationStates: {
