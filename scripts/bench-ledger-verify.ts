@@ -6,6 +6,7 @@ import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkpointJson, createSigner, publicKeyJson, signCheckpoint, type CheckpointsDocument } from "../app/ledger/checkpoints";
 import { exportLine } from "../app/ledger/export";
+import { MerkleBuilder } from "../app/ledger/merkle-tree";
 import { buildCanonicalEntry, canonicalText, chainHash, GENESIS_HASH, leafHash, type AccountSpec, type LineDraft } from "../app/ledger/ledger";
 import { backerCommitment, newReceiptCode } from "../app/ledger/receipts";
 import { defaultVerifyWorkers, readCheckpointFiles, verifyExportFile } from "../app/ledger/verify-file.server";
@@ -67,7 +68,8 @@ async function generate(dir: string, entries: number): Promise<{ exportPath: str
   const exportPath = join(dir, `ledger-${entries}.ndjson`);
   const checkpointsPath = join(dir, `checkpoints-${entries}.json`);
   const signer = createSigner("bench.hamkke.local/ledger", generateKeyPairSync("ed25519").privateKey);
-  const document: CheckpointsDocument = { origin: signer.origin, public_key: publicKeyJson(signer.origin, signer.publicKey), keys: [], checkpoints: [] };
+  const document: CheckpointsDocument = { origin: signer.origin, public_key: publicKeyJson(signer.origin, signer.publicKey), keys: [], witnesses: [], checkpoints: [] };
+  const tree = new MerkleBuilder();
   document.keys.push(document.public_key!);
   const out = createWriteStream(exportPath);
   let previous: Buffer = GENESIS_HASH;
@@ -77,8 +79,12 @@ async function generate(dir: string, entries: number): Promise<{ exportPath: str
     const leaf = leafHash(canonical);
     const chain = chainHash(previous, leaf);
     previous = chain;
+    tree.push(leaf);
     if (!out.write(exportLine({ seq, canonical, leaf_hash: leaf.toString("hex"), chain_hash: chain.toString("hex") }))) await once(out, "drain");
-    if (seq % 100_000 === 0 || seq === entries) document.checkpoints.push(checkpointJson(signCheckpoint(signer, seq, chain), new Date(start + seq * 30_000)));
+    if (seq % 100_000 === 0 || seq === entries) {
+      const signed = signCheckpoint(signer, seq, tree.root());
+      document.checkpoints.push(checkpointJson({ ...signed, chainHash: chain, keyName: signer.origin, cosignatures: [], signedAt: new Date(start + seq * 30_000) }));
+    }
   }
   out.end();
   await once(out, "finish");

@@ -9,6 +9,7 @@ import {
 import { sweepLoans } from "../loans/arrears.server";
 import { reconcileLoanPayments } from "../loans/online-payments.server";
 import { createCheckpointIfDue } from "../ledger/checkpoints.server";
+import { requestCosignaturesIfDue } from "../ledger/witnesses.server";
 import type { Services } from "../server/services";
 
 /** Idempotent work that becomes due as the clock moves: run every minute and after a clock move. */
@@ -40,6 +41,7 @@ export const sweepers: Sweeper[] = [
   { name: "loans.online-payments", run: reconcileLoanPayments },
   { name: "loans.servicing", run: sweepLoans },
   { name: "ledger.checkpoint", run: createCheckpointIfDue },
+  { name: "ledger.witness", run: requestCosignaturesIfDue },
 ];
 
 export interface TickReport {

@@ -58,23 +58,27 @@ export interface TileHash {
 export class MerkleBuilder {
   private readonly pending: Buffer[] = [];
   private readonly widths: number[] = [];
+  /** Levels whose unfinished tile is known; a hash carried above them is only reported. */
+  private readonly tracked: number;
   private leaves: number;
 
   /**
-   * Continues a tree of `size` leaves given its unfinished tiles (level 0 first): each holds the
-   * first tileWidth(level, …, size) hashes of its tile, as read from the tiles.
+   * Continues a tree of `size` leaves given the unfinished tiles of its lowest levels (level 0
+   * first), each the first tileWidth(level, …, size) hashes of its tile. Given them all, the
+   * builder knows the whole tree; given fewer, it can still report every tile hash the pushes
+   * complete as long as no tile fills above the levels given, but has no root.
    */
   constructor(size = 0, unfinished: readonly Uint8Array[] = [], private readonly onTileHash: (tileHash: TileHash) => void = () => {}) {
     this.leaves = size;
-    for (let level = 0; Math.floor(size / TILE_WIDTH ** level) > 0 || level < unfinished.length; level++) {
+    unfinished.forEach((given, level) => {
       const width = Math.floor(size / TILE_WIDTH ** level) % TILE_WIDTH;
-      const given = unfinished[level] ?? new Uint8Array(0);
       if (given.length !== width * HASH_BYTES) throw new RangeError(`tile level ${level} of a tree of ${size} has ${width} unfinished hashes, not ${given.length / HASH_BYTES}`);
       const buffer = Buffer.alloc(TILE_WIDTH * HASH_BYTES);
       buffer.set(given);
       this.pending.push(buffer);
       this.widths.push(width);
-    }
+    });
+    this.tracked = Math.floor(size / TILE_WIDTH ** unfinished.length) === 0 ? Infinity : unfinished.length;
   }
 
   get size(): number {
@@ -83,9 +87,20 @@ export class MerkleBuilder {
 
   push(leafHash: Uint8Array): void {
     this.leaves += 1;
-    let hash: Uint8Array = leafHash;
-    for (let level = 0; ; level++) {
-      if (level === this.pending.length) {
+    this.carry(0, leafHash);
+  }
+
+  /** Adds the 256 leaves a level 1 tile hash stands for; the tree must end on a tile boundary. */
+  pushTileHash(hash: Uint8Array): void {
+    if ((this.widths[0] ?? 0) !== 0) throw new RangeError(`a tile hash cannot follow ${this.leaves} leaves`);
+    this.leaves += TILE_WIDTH;
+    this.carry(1, hash);
+  }
+
+  private carry(from: number, first: Uint8Array): void {
+    let hash = first;
+    for (let level = from; level < this.tracked; level++) {
+      while (this.pending.length <= level) {
         this.pending.push(Buffer.alloc(TILE_WIDTH * HASH_BYTES));
         this.widths.push(0);
       }
@@ -103,6 +118,7 @@ export class MerkleBuilder {
 
   /** The Merkle Tree Hash of the leaves pushed so far. */
   root(): Buffer {
+    if (this.tracked !== Infinity) throw new Error("the builder was not given the whole tree");
     if (this.leaves === 0) return EMPTY_TREE_ROOT;
     // The tree's perfect subtrees, largest first: the unfinished tiles from the top level down,
     // each split by the binary digits of its width.

@@ -17,6 +17,7 @@ import * as consultantUnassignment from "./20261126_0606_consultant_unassignment
 import * as ledgerAppend from "./20261126_0801_ledger_append";
 import * as ledgerAppendInDatabase from "./20261126_0802_ledger_append_in_database";
 import * as fundFourEyes from "./20261126_0703_fund_four_eyes";
+import * as merkleTree from "./20261127_1801_merkle_tree";
 
 // Listed explicitly (not read from disk) so migrations run the same from source, a bundle or a test.
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   "20261126_0801_ledger_append": ledgerAppend,
   "20261126_0802_ledger_append_in_database": ledgerAppendInDatabase,
   "20261126_0703_fund_four_eyes": fundFourEyes,
+  "20261127_1801_merkle_tree": merkleTree,
 };
