@@ -135,8 +135,8 @@ async function cosignaturesOf(db: DbOrTx, sizes: readonly number[]): Promise<Map
     .select(["tree_size", "witness_name", "key_id", "signed_time", "signature"])
     .where("tree_size", "in", [...sizes])
     .orderBy("tree_size")
-    .orderBy("recorded_at")
     .orderBy("witness_name")
+    .orderBy("key_id")
     .execute();
   for (const row of rows) {
     const list = bySize.get(row.tree_size) ?? [];

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { DbOrTx, Tx } from "../utils/db.server";
-import { TILE_WIDTH, verifyConsistency, verifyInclusion, type Tile } from "./merkle";
+import { entryBundle, TILE_WIDTH, verifyConsistency, verifyInclusion, type Tile } from "./merkle";
 import {
   consistencyProofFromTiles,
   hashChildren,
@@ -116,6 +116,11 @@ export async function consistencyProof(db: DbOrTx, oldSize: number, newSize: num
   return consistencyProofFromTiles(oldSize, newSize, tileReader(db));
 }
 
+/** A tile or entry bundle as served at /ledger/tile/…, or null when the tree does not have it (yet). */
+export async function readTile(db: DbOrTx, tile: Tile & { kind: "hashes" | "entries" }): Promise<Buffer | null> {
+  return tile.kind === "entries" ? readEntryBundle(db, tile) : readHashTile(db, tile);
+}
+
 /** A tile as served (tlog-tiles): its hashes concatenated, or null when the tree has not got them all. */
 export async function readHashTile(db: DbOrTx, tile: Tile): Promise<Buffer | null> {
   const data = await readTileHashes(db, tile.level, tile.index, 0, tile.width);
@@ -135,15 +140,7 @@ export async function readEntryBundle(db: DbOrTx, tile: Tile): Promise<Buffer | 
     .where("seq", "<=", first + tile.width)
     .orderBy("seq")
     .execute();
-  if (rows.length !== tile.width) return null;
-  return Buffer.concat(
-    rows.flatMap((row) => {
-      const text = Buffer.from(row.canonical, "utf8");
-      const length = Buffer.alloc(2);
-      length.writeUInt16BE(text.length);
-      return [length, text];
-    }),
-  );
+  return rows.length === tile.width ? Buffer.from(entryBundle(rows.map((row) => new TextEncoder().encode(row.canonical)))) : null;
 }
 
 export interface TreeVerification {

@@ -288,3 +288,31 @@ export function parseTilePath(path: string): ParsedTilePath | null {
   if (width > TILE_WIDTH - 1 && widthText !== undefined) return null;
   return { kind, level, index, width };
 }
+
+/** An entry bundle: each entry behind its length in bytes as a big-endian uint16 (tlog-tiles). */
+export function entryBundle(entries: readonly Uint8Array[]): Uint8Array {
+  const bundle = new Uint8Array(entries.reduce((total, entry) => total + 2 + entry.length, 0));
+  let at = 0;
+  for (const entry of entries) {
+    if (entry.length > 0xffff) throw new RangeError(`an entry of ${entry.length} bytes does not fit an entry bundle`);
+    bundle[at] = entry.length >> 8;
+    bundle[at + 1] = entry.length & 0xff;
+    bundle.set(entry, at + 2);
+    at += 2 + entry.length;
+  }
+  return bundle;
+}
+
+/** The entries of a bundle, or null when its framing is broken. */
+export function parseEntryBundle(bundle: Uint8Array): Uint8Array[] | null {
+  const entries: Uint8Array[] = [];
+  let at = 0;
+  while (at < bundle.length) {
+    if (at + 2 > bundle.length) return null;
+    const length = bundle[at]! * 256 + bundle[at + 1]!;
+    if (at + 2 + length > bundle.length) return null;
+    entries.push(bundle.subarray(at + 2, at + 2 + length));
+    at += 2 + length;
+  }
+  return entries;
+}

@@ -14,6 +14,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     -- An entry bundle frames each entry with a 16-bit length (tlog-tiles).
     ALTER TABLE journal_entries ADD CONSTRAINT journal_entries_canonical_fits_entry_bundle
       CHECK (octet_length(canonical) <= 65535);
+    -- Inclusion proofs by leaf hash (GET /api/v1/ledger/proofs/inclusion?leaf_hash=).
+    CREATE INDEX journal_entries_leaf_hash_idx ON journal_entries (leaf_hash);
 
     -- The root of the perfect subtree over 2^k hashes: pairwise SHA-256(0x01 ‖ left ‖ right).
     CREATE FUNCTION ledger_perfect_root(hashes bytea[]) RETURNS bytea
@@ -225,6 +227,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
       RETURN NEW;
     END $f$;
     DROP FUNCTION ledger_merkle_root, ledger_perfect_root;
+    DROP INDEX journal_entries_leaf_hash_idx;
     ALTER TABLE journal_entries DROP CONSTRAINT journal_entries_canonical_fits_entry_bundle;
   `.execute(db);
 }
