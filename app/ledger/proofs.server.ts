@@ -3,6 +3,8 @@ import type { Env } from "../utils/env.server";
 import { signedNote, witnessJson, type StoredCheckpoint, type WitnessJson } from "./checkpoints";
 import { readCheckpoints } from "./checkpoints.server";
 import { consistencyProof, inclusionProof } from "./merkle.server";
+import { findEntriesByBacker, type LedgerEntryView } from "./public-ledger.server";
+import { backerCommitment } from "./receipts";
 import { ledgerWitnesses } from "./witnesses";
 
 // Inclusion and consistency proofs against signed Merkle checkpoints (RFC 9162 2.1.3, 2.1.4),
@@ -143,4 +145,20 @@ export async function getReceiptProofs(db: DbOrTx, env: Env, seqs: readonly numb
     witnesses: [...witnesses.values()],
     entries,
   };
+}
+
+export interface BackerRecord {
+  commitment: string;
+  entries: LedgerEntryView[];
+  proofs: ReceiptProofs | null;
+  /** How long a new entry may wait for the checkpoint that proves it. */
+  checkpointMinutes: number;
+}
+
+/** A backer's entries found by their receipt code, with proofs to check in the browser. */
+export async function findBackerRecord(db: DbOrTx, env: Env, receiptCode: string): Promise<BackerRecord> {
+  const commitment = backerCommitment(receiptCode);
+  const entries = await findEntriesByBacker(db, commitment);
+  const proofs = entries.length === 0 ? null : await getReceiptProofs(db, env, entries.map((e) => e.seq));
+  return { commitment, entries, proofs, checkpointMinutes: env.LEDGER_CHECKPOINT_MINUTES };
 }

@@ -1,8 +1,11 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { AppForm, FormAlert, SubmitButton, useFormFailure } from "../components/form";
+import { LedgerEntriesTable } from "../components/ledger-entries";
+import { LedgerProofs } from "../components/ledger-proofs";
 import { withNotice } from "../components/notice";
 import { useLocale, useMessages } from "../i18n/use-messages";
+import { findBackerRecord } from "../ledger/proofs.server";
 import { matchOfPledge } from "../matching/matching.server";
 import { canCancel } from "../pledges/pledge";
 import { cancelPledge } from "../pledges/pledges.server";
@@ -16,10 +19,12 @@ export const meta = titled((m) => m.pledges.receiptTitle);
 
 export async function loader(args: LoaderFunctionArgs) {
   const { pledge } = await requireOwnPledge(args);
-  const today = seoulDate(args.context.services.clock.now());
-  const match = await matchOfPledge(args.context.services.db, pledge.id);
+  const { db, env, clock } = args.context.services;
+  const today = seoulDate(clock.now());
+  const [match, ledger] = await Promise.all([matchOfPledge(db, pledge.id), findBackerRecord(db, env, pledge.receipt_secret)]);
   return json({
     match,
+    ledger,
     pledge: {
       publicId: pledge.public_id,
       amount: pledge.amount_won,
@@ -50,7 +55,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function Receipt() {
-  const { pledge, match, cancellable } = useLoaderData<typeof loader>();
+  const { pledge, match, ledger, cancellable } = useLoaderData<typeof loader>();
   const failure = useFormFailure();
   const m = useMessages();
   const p = m.pledges;
@@ -121,12 +126,17 @@ export default function Receipt() {
             </Link>
           ) : null}
         </div>
+        <h2 style={{ marginTop: 24 }}>{p.inLedger}</h2>
+        {ledger.entries.length > 0 ? <LedgerEntriesTable entries={ledger.entries} emptyText={m.ledger.find.none} /> : <p className="muted small" data-testid="receipt-no-entries">{m.ledger.find.none} {m.ledger.find.noneHint}</p>}
         {cancellable ? (
           <AppForm style={{ marginTop: 24 }}>
             <p className="muted small">{p.cancelConfirm}</p>
             <SubmitButton variant="danger">{p.cancel}</SubmitButton>
           </AppForm>
         ) : null}
+      </div>
+      <div style={{ maxWidth: 640, margin: "0 auto" }}>
+        <LedgerProofs seqs={ledger.entries.map((e) => e.seq)} proofs={ledger.proofs} checkpointMinutes={ledger.checkpointMinutes} />
       </div>
     </div>
   );
