@@ -148,9 +148,10 @@ async function cosignaturesOf(db: DbOrTx, sizes: readonly number[]): Promise<Map
 
 /**
  * Stored checkpoints, newest first (a Merkle one before a chain one of the same size), in keyset
- * pages by size, with their cosignatures. A page never splits the two checkpoints of one size.
+ * pages by size, with their cosignatures. A page never splits the two checkpoints of one size;
+ * `more` says whether older ones follow.
  */
-export async function readCheckpoints(db: DbOrTx, options: { beforeSize?: number; limit?: number } = {}): Promise<(StoredCheckpoint & { recordedAt: Date })[]> {
+export async function readCheckpoints(db: DbOrTx, options: { beforeSize?: number; limit?: number } = {}): Promise<{ checkpoints: (StoredCheckpoint & { recordedAt: Date })[]; more: boolean }> {
   let query = db
     .selectFrom("ledger_checkpoints")
     .innerJoin("ledger_signing_keys", "ledger_signing_keys.key_id", "ledger_checkpoints.key_id")
@@ -169,38 +170,45 @@ export async function readCheckpoints(db: DbOrTx, options: { beforeSize?: number
     .orderBy("ledger_checkpoints.tree_size", "desc")
     .orderBy("ledger_checkpoints.root_hash", (ob) => ob.asc().nullsLast());
   if (options.beforeSize !== undefined) query = query.where("ledger_checkpoints.tree_size", "<", options.beforeSize);
-  if (options.limit !== undefined) query = query.limit(options.limit + 1);
-  let rows = await query.execute();
-  if (options.limit !== undefined && rows.length > options.limit) {
-    const last = rows[options.limit - 1]!;
-    rows = rows.filter((row, i) => i < options.limit! || row.tree_size === last.tree_size);
-  }
+  // At most two checkpoints share a size (one of each kind): two more rows tell whether the page
+  // must grow by one and whether older ones follow.
+  if (options.limit !== undefined) query = query.limit(options.limit + 2);
+  const fetched = await query.execute();
+  const limit = options.limit ?? fetched.length;
+  const rows = fetched.filter((row, i) => i < limit || (i === limit && row.tree_size === fetched[limit - 1]?.tree_size));
   const cosignatures = await cosignaturesOf(
     db,
     rows.filter((r) => r.root_hash).map((r) => r.tree_size),
   );
-  return rows.map((row) => ({
-    size: row.tree_size,
-    origin: row.origin,
-    rootHash: row.root_hash,
-    chainHash: row.chain_hash,
-    note: row.note,
-    keyId: row.key_id,
-    keyName: row.key_name,
-    signature: row.signature,
-    cosignatures: row.root_hash ? (cosignatures.get(row.tree_size) ?? []) : [],
-    signedAt: row.signed_at,
-    recordedAt: row.recorded_at,
-  }));
+  return {
+    more: fetched.length > rows.length,
+    checkpoints: rows.map((row) => ({
+      size: row.tree_size,
+      origin: row.origin,
+      rootHash: row.root_hash,
+      chainHash: row.chain_hash,
+      note: row.note,
+      keyId: row.key_id,
+      keyName: row.key_name,
+      signature: row.signature,
+      cosignatures: row.root_hash ? (cosignatures.get(row.tree_size) ?? []) : [],
+      signedAt: row.signed_at,
+      recordedAt: row.recorded_at,
+    })),
+  };
 }
 
 export interface CheckpointListItem extends CheckpointJson {
   recorded_at: string;
 }
 
-/** Checkpoints as published, newest first, in keyset pages by size (see readCheckpoints). */
-export async function listCheckpoints(db: DbOrTx, options: { beforeSize?: number; limit?: number } = {}): Promise<CheckpointListItem[]> {
-  return (await readCheckpoints(db, options)).map((checkpoint) => ({ ...checkpointJson(checkpoint), recorded_at: checkpoint.recordedAt.toISOString() }));
+/** Checkpoints as published, newest first, in keyset pages by size; `older` is the next page's `beforeSize`. */
+export async function listCheckpoints(db: DbOrTx, options: { beforeSize?: number; limit?: number } = {}): Promise<{ checkpoints: CheckpointListItem[]; older: number | null }> {
+  const { checkpoints, more } = await readCheckpoints(db, options);
+  return {
+    checkpoints: checkpoints.map((checkpoint) => ({ ...checkpointJson(checkpoint), recorded_at: checkpoint.recordedAt.toISOString() })),
+    older: more ? (checkpoints.at(-1)?.size ?? null) : null,
+  };
 }
 
 export async function listSigningKeys(db: DbOrTx): Promise<PublicKeyJson[]> {
@@ -210,7 +218,7 @@ export async function listSigningKeys(db: DbOrTx): Promise<PublicKeyJson[]> {
 
 /** GET /api/v1/ledger/checkpoints: every signed checkpoint (oldest first) with the keys that signed them and the witnesses. */
 export async function checkpointsDocument(db: DbOrTx, signer: LedgerSigner, env: Env): Promise<CheckpointsDocument> {
-  const [checkpoints, keys] = await Promise.all([listCheckpoints(db), listSigningKeys(db)]);
+  const [{ checkpoints }, keys] = await Promise.all([listCheckpoints(db), listSigningKeys(db)]);
   const current = publicKeyJson(signer.origin, signer.publicKey);
   const latestKeyId = checkpoints[0]?.key_id;
   return {
@@ -226,7 +234,7 @@ export async function checkpointsDocument(db: DbOrTx, signer: LedgerSigner, env:
 export async function latestCheckpoint(db: DbOrTx): Promise<StoredCheckpoint | null> {
   const latest = await latestMerkleCheckpoint(db);
   if (!latest) return null;
-  const [checkpoint] = await readCheckpoints(db, { beforeSize: latest.tree_size + 1, limit: 1 });
+  const [checkpoint] = (await readCheckpoints(db, { beforeSize: latest.tree_size + 1, limit: 1 })).checkpoints;
   return checkpoint?.rootHash ? checkpoint : null;
 }
 
@@ -242,7 +250,7 @@ export async function latestCheckpointNote(db: DbOrTx): Promise<string | null> {
  * or for the older checkpoints the stored chain hash.
  */
 export async function verifyStoredCheckpoints(db: DbOrTx, env: Env): Promise<CheckpointCheck> {
-  const [checkpoints, keys, cosigners] = await Promise.all([
+  const [{ checkpoints }, keys, cosigners] = await Promise.all([
     listCheckpoints(db),
     listSigningKeys(db),
     db.selectFrom("ledger_cosignatures").select(["witness_name", "key_id", "public_key"]).distinct().execute(),

@@ -53,7 +53,7 @@ async function merkleCheckpointAt(db: DbOrTx, size: number | null): Promise<(Sto
   if (size !== null) query = query.where("ledger_checkpoints.tree_size", "=", size);
   const found = await query.executeTakeFirst();
   if (!found) return null;
-  const [checkpoint] = await readCheckpoints(db, { beforeSize: found.tree_size + 1, limit: 1 });
+  const [checkpoint] = (await readCheckpoints(db, { beforeSize: found.tree_size + 1, limit: 1 })).checkpoints;
   return checkpoint?.rootHash ? { ...checkpoint, rootHash: checkpoint.rootHash, publicKey: found.public_key } : null;
 }
 

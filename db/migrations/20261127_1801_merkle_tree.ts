@@ -136,6 +136,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     ALTER TABLE ledger_checkpoints DROP CONSTRAINT ledger_checkpoints_pkey;
     CREATE UNIQUE INDEX ledger_checkpoints_tree_size_idx ON ledger_checkpoints (tree_size) WHERE root_hash IS NOT NULL;
     CREATE UNIQUE INDEX ledger_chain_checkpoints_tree_size_idx ON ledger_checkpoints (tree_size) WHERE root_hash IS NULL;
+    CREATE INDEX ledger_checkpoints_size_idx ON ledger_checkpoints (tree_size);
 
     CREATE OR REPLACE FUNCTION ledger_before_checkpoint_insert() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $f$
@@ -206,7 +207,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     ALTER TABLE ledger_checkpoints DISABLE TRIGGER ledger_checkpoints_append_only;
     DELETE FROM ledger_checkpoints WHERE root_hash IS NOT NULL;
     ALTER TABLE ledger_checkpoints ENABLE TRIGGER ledger_checkpoints_append_only;
-    DROP INDEX ledger_checkpoints_tree_size_idx, ledger_chain_checkpoints_tree_size_idx;
+    DROP INDEX ledger_checkpoints_tree_size_idx, ledger_chain_checkpoints_tree_size_idx, ledger_checkpoints_size_idx;
     ALTER TABLE ledger_checkpoints DROP COLUMN root_hash, ADD PRIMARY KEY (tree_size);
     CREATE OR REPLACE FUNCTION ledger_before_checkpoint_insert() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $f$
