@@ -7,6 +7,7 @@ import { verifyStoredCheckpoints } from "../app/ledger/checkpoints.server";
 import { verifyStoredLedger } from "../app/ledger/ledger.server";
 import { verifyStoredTree } from "../app/ledger/merkle.server";
 import { readCheckpointFiles, verifyExportFile } from "../app/ledger/verify-file.server";
+import { logSource, verifyLog } from "../app/ledger/verify-log.server";
 import { readEnv } from "../app/utils/env.server";
 
 const USAGE = `Usage:
@@ -22,6 +23,11 @@ const USAGE = `Usage:
       --balances  print the recomputed balance of every account
       --workers   threads checking batches in parallel (default: the cores, up to 4; 0 = this thread)
       --batch-kb  size of a batch in KiB (default 4096)
+  npm run ledger:verify -- --log <URL prefix or directory> --key <public key> [checkpoints.json ...]
+      Verifies the ledger as a C2SP tlog-tiles log, served by Hamkke Fund (e.g.
+      https://fund.example.kr/ledger) or by any mirror of it: the checkpoint's signature (and
+      cosignatures, with --witness), every entry bundle, every tile against the entries and the
+      tiles below, the root against the checkpoint, and archived checkpoints against the log.
   npm run ledger:verify
       Verifies the local database (DATABASE_URL or the embedded one): the journal, balances and
       totals, the stored checkpoints, and the Merkle tree: every stored tile hash recomputed from
@@ -77,6 +83,7 @@ const { values, positionals } = (() => {
       options: {
         key: { type: "string", multiple: true },
         witness: { type: "string", multiple: true },
+        log: { type: "string" },
         balances: { type: "boolean" },
         workers: { type: "string" },
         "batch-kb": { type: "string" },
@@ -93,7 +100,33 @@ if (values.help) {
 }
 
 const [exportPath, ...checkpointPaths] = positionals;
-if (exportPath) {
+if (values.log) {
+  if (!values.key || values.key.length !== 1) usageError("--log needs the log's public key: --key <vkey, PEM or base64 of the 32 raw bytes, or a file>");
+  const readKey = (key: string) => parsePublicKey(existsSync(key) ? readFileSync(key, "utf8") : key);
+  let publicKey: Buffer = Buffer.alloc(0);
+  let witnesses: WitnessKey[] = [];
+  try {
+    publicKey = readKey(values.key[0]!);
+    witnesses = (values.witness ?? []).map((key) => parseWitnessKey(key));
+  } catch (error) {
+    usageError(error instanceof Error ? error.message : String(error));
+  }
+  for (const path of positionals) {
+    if (!existsSync(path)) usageError(`No such file: ${path}`);
+  }
+  const archived = await readCheckpointFiles(positionals, [publicKey], witnesses);
+  if (archived.problem) report({ ok: false, entries: 0, headSeq: 0, headHash: "", balances: new Map(), problem: archived.problem }, [], false);
+  const result = await verifyLog(logSource(values.log), publicKey, { witnesses, claims: archived.claims });
+  report(
+    result,
+    [
+      `Log: the checkpoint for ${formatCount(result.size)} entries is signed by key ${result.keyId}; ${formatCount(result.tiles)} tiles and their entry bundles match it; Merkle root ${result.rootHash}.`,
+      ...(result.cosignedBy.length > 0 ? [`Witnesses: cosigned by ${result.cosignedBy.join(", ")}; every cosignature verified.`] : []),
+      `Archived checkpoints: ${formatCount(result.checkpointsChecked)} matched the log.`,
+    ],
+    values.balances ?? false,
+  );
+} else if (exportPath) {
   for (const path of [exportPath, ...checkpointPaths]) {
     if (!existsSync(path)) usageError(`No such file: ${path}`);
   }

@@ -1,13 +1,19 @@
+import { execFile } from "node:child_process";
 import { createPublicKey, sign, verify } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { promisify } from "node:util";
 import { sql, type Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrations } from "../../db/migrations/index";
-import { checkCheckpointDocuments, type CheckpointsDocument } from "../../app/ledger/checkpoints";
+import { checkCheckpointDocuments, parseWitnessKey, verifierKey, type CheckpointsDocument } from "../../app/ledger/checkpoints";
 import { createCheckpoint, verifyStoredCheckpoints } from "../../app/ledger/checkpoints.server";
 import { appendEntries } from "../../app/ledger/ledger.server";
 import { parseEntryBundle, tilePath, tilesOfTree } from "../../app/ledger/merkle";
 import { extendMerkleTree, merkleRoot, verifyStoredTree } from "../../app/ledger/merkle.server";
 import type { ConsistencyProofJson, InclusionProofJson } from "../../app/ledger/proofs.server";
+import { logSource, verifyLog } from "../../app/ledger/verify-log.server";
 import { requestCosignatures } from "../../app/ledger/witnesses.server";
 import { readEnv } from "../../app/utils/env.server";
 import { startFakeWitness, type FakeWitness } from "../fakes/witness-server";
@@ -247,6 +253,72 @@ describe("witnesses", () => {
   it("have their cosignatures kept only for checkpoints that exist", async () => {
     const row = await t.db.selectFrom("ledger_cosignatures").selectAll().executeTakeFirstOrThrow();
     await expect(t.db.insertInto("ledger_cosignatures").values({ ...row, tree_size: 5, recorded_at: undefined }).execute()).rejects.toThrow(/no Merkle checkpoint of size 5/);
+  });
+});
+
+describe("a mirror of the log", () => {
+  const witnessKeys = () => [gwangsan, newspaper].map((w) => parseWitnessKey(w.vkey));
+
+  it("verifies from the server, with its witnesses and the archived checkpoints", async () => {
+    const document = (await (await app.client().get("/api/v1/ledger/checkpoints")).json()) as CheckpointsDocument;
+    const archived = checkCheckpointDocuments([{ source: "archived.json", json: document }]).claims;
+    const result = await verifyLog(logSource(`${app.url}/ledger`), app.services.ledgerSigner.publicKey, { witnesses: witnessKeys(), claims: archived });
+    expect(result).toMatchObject({ ok: true, problem: null, size: SECOND + 40, entries: SECOND + 40, cosignedBy: [gwangsan.name, newspaper.name], checkpointsChecked: archived.length });
+    expect(result.rootHash).toBe(MTH(await canonicalTexts(t.db)).toString("hex"));
+  });
+
+  it("verifies a copy in a directory, and names what was changed in it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hamkke-mirror-"));
+    try {
+      const copy = async (path: string) => {
+        const response = await fetch(`${app.url}/ledger/${path}`);
+        expect({ path, status: response.status }).toEqual({ path, status: 200 });
+        mkdirSync(dirname(join(dir, path)), { recursive: true });
+        writeFileSync(join(dir, path), Buffer.from(await response.arrayBuffer()));
+      };
+      await copy("checkpoint");
+      const size = SECOND + 40;
+      for (const tile of tilesOfTree(size)) {
+        await copy(tilePath(tile));
+        if (tile.level === 0) await copy(tilePath(tile, "entries"));
+      }
+      const key = app.services.ledgerSigner.publicKey;
+      expect(await verifyLog(logSource(dir), key)).toMatchObject({ ok: true, size });
+
+      // An entry's amount changed in its bundle (same length): its leaf no longer matches the level 0 tile.
+      const bundlePath = join(dir, tilePath({ level: 0, index: 1, width: 256 }, "entries"));
+      const original = readFileSync(bundlePath);
+      const changed = original.toString("latin1").replace(/"amount_won":-(\d)/, (_all, digit: string) => `"amount_won":-${digit === "9" ? "1" : Number(digit) + 1}`);
+      writeFileSync(bundlePath, Buffer.from(changed, "latin1"));
+      expect((await verifyLog(logSource(dir), key)).problem).toMatchObject({ reason: expect.stringMatching(/leaf hash in tile\/0\/001 is not the hash of the entry/) as unknown as string });
+      writeFileSync(bundlePath, original);
+
+      // A level 1 hash changed: it is no longer the root of the tile below.
+      const upper = join(dir, tilePath({ level: 1, index: 0, width: 4 }));
+      const hashes = readFileSync(upper);
+      hashes[40]! ^= 1;
+      writeFileSync(upper, hashes);
+      expect((await verifyLog(logSource(dir), key)).problem).toEqual({ seq: 1, reason: "tile/1/000.p/4 is not made of the hashes of the tiles below it" });
+      hashes[40]! ^= 1;
+      writeFileSync(upper, hashes);
+
+      // A tile missing, another key.
+      rmSync(join(dir, tilePath({ level: 0, index: 2, width: 256 }, "entries")));
+      expect((await verifyLog(logSource(dir), key)).problem).toEqual({ seq: 513, reason: "the log does not serve tile/entries/002" });
+      expect((await verifyLog(logSource(dir), parseWitnessKey(newspaper.vkey).publicKey)).problem?.reason).toMatch(/no valid signature by key/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("is what npm run ledger:verify -- --log checks, exiting 0", async () => {
+    const vkey = verifierKey(app.services.ledgerSigner.origin, app.services.ledgerSigner.publicKey);
+    const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/verify-ledger.ts", "--log", `${app.url}/ledger`, "--key", vkey, "--witness", gwangsan.vkey], {
+      cwd: resolve(import.meta.dirname, "../.."),
+    });
+    expect(stdout).toMatch(/^OK: 1,040 entries verified \(seq 1–1,040\)/m);
+    expect(stdout).toContain(`Log: the checkpoint for 1,040 entries is signed by key ${app.services.ledgerSigner.keyId}; 6 tiles and their entry bundles match it`);
+    expect(stdout).toContain(`Witnesses: cosigned by ${gwangsan.name}; every cosignature verified.`);
   });
 });
 
