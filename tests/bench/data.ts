@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Database } from "../../app/utils/db.server";
+import { seoulDateInDays } from "../support/dates";
 import { writeLedger } from "../support/ledger";
 
 export interface GeneratedData {
@@ -30,7 +31,7 @@ export async function generateBenchData(owner: Database, sizes: { campaigns: num
     FROM generate_series(1, ${enterprises}) i`.execute(owner);
   await sql`
     INSERT INTO campaigns (slug, enterprise_id, title, summary, goal_won, funding_model, state, starts_on, ends_on)
-    SELECT 'bench-' || i, (SELECT min(id) FROM enterprises) + (i % ${enterprises}), '벤치마크 캠페인 ' || i, '요약 ' || i, 1000000, 'all_or_nothing', 'draft', '2026-11-01', '2027-12-31'
+    SELECT 'bench-' || i, (SELECT min(id) FROM enterprises) + (i % ${enterprises}), '벤치마크 캠페인 ' || i, '요약 ' || i, 1000000, 'all_or_nothing', 'draft', ${seoulDateInDays(-30)}, ${seoulDateInDays(365)}
     FROM generate_series(1, ${sizes.campaigns}) i`.execute(owner);
   await sql`INSERT INTO budget_lines (campaign_id, name, amount_won) SELECT id, '전체', 1000000 FROM campaigns`.execute(owner);
   for (const state of ["in_review", "approved", "live"]) await sql`UPDATE campaigns SET state = ${state}`.execute(owner);

@@ -6,6 +6,7 @@ import { sql } from "kysely";
 import { createSession } from "../../app/auth/session.server";
 import { verifyStoredLedger } from "../../app/ledger/ledger.server";
 import { freePort } from "../../db/embedded";
+import { seoulDateInDays } from "../support/dates";
 import { percentile, startBenchDatabase, type BenchResult } from "./harness";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -78,7 +79,7 @@ export async function benchPledgeApi(seconds = 15): Promise<BenchResult> {
     const today = new Date().toISOString().slice(0, 10);
     const campaign = await o
       .insertInto("campaigns")
-      .values({ slug: "bench-live", enterprise_id: enterprise.id, title: "벤치마크", goal_won: 10_000_000_000, funding_model: "keep_it_all", state: "draft", starts_on: "2026-01-01", ends_on: "2027-12-31" })
+      .values({ slug: "bench-live", enterprise_id: enterprise.id, title: "벤치마크", goal_won: 10_000_000_000, funding_model: "keep_it_all", state: "draft", starts_on: seoulDateInDays(-30), ends_on: seoulDateInDays(365) })
       .returning("id")
       .executeTakeFirstOrThrow();
     await o.insertInto("budget_lines").values({ campaign_id: campaign.id, name: "전체", amount_won: 10_000_000_000 }).execute();

@@ -2,6 +2,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { dictionaries } from "../../app/i18n/messages";
 import { launchBrowser } from "../support/browser";
+import { seoulDateInDays, seoulMonthInDays } from "../support/dates";
 import { logInPage, screenshot } from "../support/pages";
 import { startTestServer, type TestServer } from "../support/server";
 
@@ -80,8 +81,8 @@ describe.runIf(inject("chromium"))("campaigns and pledges in the browser", () =>
     await owner.getByLabel(f.summary, { exact: true }).fill("세월호를 기억하는 가죽 팔찌를 함께 만듭니다.");
     await owner.getByLabel(f.story).fill("## 기억을 손으로\n\n- 가죽 재료\n- 공방 운영");
     await owner.getByLabel(f.goal, { exact: true }).fill("1,000,000");
-    await owner.getByLabel(f.startsOn, { exact: true }).fill("2026-12-01");
-    await owner.getByLabel(f.endsOn, { exact: true }).fill("2026-12-31");
+    await owner.getByLabel(f.startsOn, { exact: true }).fill(seoulDateInDays(7));
+    await owner.getByLabel(f.endsOn, { exact: true }).fill(seoulDateInDays(37));
     await owner.getByRole("button", { name: m.campaigns.create }).click();
     await expect.poll(() => owner.getByTestId("notice").textContent()).toBe(m.notices.campaignCreated);
 
@@ -99,7 +100,7 @@ describe.runIf(inject("chromium"))("campaigns and pledges in the browser", () =>
     await owner.getByLabel(f.rewardTitle, { exact: true }).fill("기억 팔찌");
     await owner.getByLabel(f.rewardMin, { exact: true }).fill("20000");
     await owner.getByLabel(f.rewardQuantity).fill("50");
-    await owner.getByLabel(f.rewardDelivery).fill("2027-02");
+    await owner.getByLabel(f.rewardDelivery).fill(seoulMonthInDays(70));
     await owner.getByRole("button", { name: m.campaigns.addReward }).click();
     await expect.poll(() => owner.getByTestId("rewards").textContent()).toContain("기억 팔찌");
     await screenshot(owner, "campaign-editor");
@@ -112,18 +113,18 @@ describe.runIf(inject("chromium"))("campaigns and pledges in the browser", () =>
     await operator.getByRole("link", { name: "기억 공방 가죽 팔찌" }).click();
     await operator.getByRole("button", { name: m.staffCampaigns.requestChanges }).click();
     await expect.poll(() => operator.getByTestId("error-comment").textContent()).toBe(m.errors.required);
-    await operator.getByLabel(m.staffCampaigns.comment).fill("리워드 전달 시기를 1월로 당겨 주세요.");
+    await operator.getByLabel(m.staffCampaigns.comment).fill("리워드 전달 시기를 한 달 앞당겨 주세요.");
     await operator.getByRole("button", { name: m.staffCampaigns.requestChanges }).click();
     await expect.poll(() => operator.getByTestId("notice").textContent()).toBe(m.notices.campaignReviewed);
 
     await owner.goto(editUrl);
-    await expect.poll(() => owner.getByTestId("reviews").textContent()).toContain("리워드 전달 시기를 1월로 당겨 주세요.");
+    await expect.poll(() => owner.getByTestId("reviews").textContent()).toContain("리워드 전달 시기를 한 달 앞당겨 주세요.");
     expect(await owner.getByTestId("campaign-state").textContent()).toBe(m.common.campaignStates.changes_requested);
     await owner.getByRole("button", { name: `${m.campaigns.remove} 기억 팔찌` }).click();
     await expect.poll(() => owner.getByTestId("rewards").textContent()).not.toContain("기억 팔찌");
     await owner.getByLabel(f.rewardTitle, { exact: true }).fill("기억 팔찌");
     await owner.getByLabel(f.rewardMin, { exact: true }).fill("20000");
-    await owner.getByLabel(f.rewardDelivery).fill("2027-01");
+    await owner.getByLabel(f.rewardDelivery).fill(seoulMonthInDays(45));
     await owner.getByRole("button", { name: m.campaigns.addReward }).click();
     await expect.poll(() => owner.getByTestId("rewards").textContent()).toContain("기억 팔찌");
     await owner.getByRole("button", { name: m.campaigns.submit }).click();

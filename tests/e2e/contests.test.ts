@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { dictionaries } from "../../app/i18n/messages";
-import { seoulDate } from "../../app/utils/dates";
+import { seoulDateInDays } from "../support/dates";
 import { launchBrowser } from "../support/browser";
 import { logInPage, screenshot } from "../support/pages";
 import { startTestServer, type TestServer } from "../support/server";
@@ -12,7 +12,6 @@ import { startTestServer, type TestServer } from "../support/server";
 
 const m = dictionaries.ko;
 const w = m.contestWork;
-const DAY = 86_400_000;
 
 describe.runIf(inject("chromium"))("a contest from the call for projects to the results, in the browser", () => {
   let server: TestServer;
@@ -44,7 +43,7 @@ describe.runIf(inject("chromium"))("a contest from the call for projects to the 
 
   it("an operator creates, sets up and publishes a contest with an event", async () => {
     const page = await as("operator@hamkke.demo");
-    const today = seoulDate(new Date());
+    const today = seoulDateInDays(0);
     await page.goto(`${server.url}/staff`);
     await page.getByRole("link", { name: w.staffTitle }).last().click();
     await page.getByRole("link", { name: w.newContest }).click();
@@ -56,8 +55,8 @@ describe.runIf(inject("chromium"))("a contest from the call for projects to the 
     await page.getByLabel(w.fields.eligibleRegions).fill("광주 광산구");
     await page.getByLabel(m.common.enterpriseTypes.cooperative, { exact: true }).check();
     await page.getByLabel(m.common.enterpriseTypes.social_enterprise, { exact: true }).check();
-    await page.getByLabel(w.fields.applicationsOpenOn).fill(seoulDate(new Date(Date.now() - 3 * DAY)));
-    await page.getByLabel(w.fields.applicationsCloseOn).fill(seoulDate(new Date(Date.now() + 14 * DAY)));
+    await page.getByLabel(w.fields.applicationsOpenOn).fill(seoulDateInDays(-3));
+    await page.getByLabel(w.fields.applicationsCloseOn).fill(seoulDateInDays(14));
     await page.getByLabel(w.fields.selectCount).fill("1");
     await page.getByLabel(w.fields.juryWeightPct).fill("70");
     await page.getByLabel(w.fields.peerWeightPct).fill("40");
@@ -73,10 +72,10 @@ describe.runIf(inject("chromium"))("a contest from the call for projects to the 
     await page.getByLabel(`${w.weight} 2`).fill("40");
     await page.getByRole("button", { name: w.saveCriteria }).click();
     await expect.poll(() => notice(page)).toBe(m.notices.saved);
-    await page.getByLabel(`${m.common.stageKinds.pre_workshop} ${w.stageFrom}`).fill(seoulDate(new Date(Date.now() + 2 * DAY)));
+    await page.getByLabel(`${m.common.stageKinds.pre_workshop} ${w.stageFrom}`).fill(seoulDateInDays(2));
     await page.getByLabel(`${m.common.stageKinds.pre_workshop} ${w.stageNote}`).fill("크라우드펀딩 이론 및 사례 강의");
-    await page.getByLabel(`${m.common.stageKinds.campaign_window} ${w.stageFrom}`).fill(seoulDate(new Date(Date.now() + 30 * DAY)));
-    await page.getByLabel(`${m.common.stageKinds.campaign_window} ${w.stageTo}`).fill(seoulDate(new Date(Date.now() + 60 * DAY)));
+    await page.getByLabel(`${m.common.stageKinds.campaign_window} ${w.stageFrom}`).fill(seoulDateInDays(30));
+    await page.getByLabel(`${m.common.stageKinds.campaign_window} ${w.stageTo}`).fill(seoulDateInDays(60));
     await page.getByRole("button", { name: w.saveStages }).click();
     await expect.poll(() => notice(page)).toBe(m.notices.saved);
     await page.getByRole("button", { name: w.publish }).click();
@@ -86,7 +85,7 @@ describe.runIf(inject("chromium"))("a contest from the call for projects to the 
     await page.getByRole("link", { name: w.tabs.events }).click();
     await page.getByLabel(w.event.kind).selectOption("briefing");
     await page.getByLabel(w.event.title).fill("공모 설명회");
-    await page.getByLabel(w.event.startsAt).fill(`${seoulDate(new Date(Date.now() + 3 * DAY))}T14:00`);
+    await page.getByLabel(w.event.startsAt).fill(`${seoulDateInDays(3)}T14:00`);
     await page.getByLabel(w.event.location).fill("광산구청 대회의실");
     await page.getByLabel(w.event.seats).fill("30");
     await page.getByRole("button", { name: w.event.add }).click();

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { dictionaries } from "../../app/i18n/messages";
 import { demoPdf } from "../../db/seed/fund-demo";
 import { launchBrowser } from "../support/browser";
+import { seoulDateInDays } from "../support/dates";
 import { logInPage, screenshot } from "../support/pages";
 import { startTestServer, type TestServer } from "../support/server";
 
@@ -67,8 +68,8 @@ describe.runIf(inject("chromium"))("a lease-deposit loan in the browser", () => 
     await owner.getByLabel(f.storeAddress).fill("광주 북구 운암동 45");
     await owner.getByLabel(f.landlordName).fill("오임대");
     await owner.getByLabel(f.leaseDeposit).fill("30,000,000");
-    await owner.getByLabel(f.leaseStartsOn).fill("2027-02-01");
-    await owner.getByLabel(f.leaseEndsOn).fill("2029-01-31");
+    await owner.getByLabel(f.leaseStartsOn).fill(seoulDateInDays(60));
+    await owner.getByLabel(f.leaseEndsOn).fill(seoulDateInDays(60 + 730));
     for (const docType of ["business_registration", "self_sufficiency_designation", "lease_contract", "business_plan"] as const) {
       await owner.locator(`#document_${docType}`).setInputFiles({ name: `${docType}.pdf`, mimeType: "application/pdf", buffer: Buffer.from(demoPdf(docType)) });
     }
@@ -149,8 +150,8 @@ describe.runIf(inject("chromium"))("a lease-deposit loan in the browser", () => 
     await page.getByLabel(f.storeAddress).fill("광주 북구 운암동 123");
     await page.getByLabel(f.landlordName).fill("정임대");
     await page.getByLabel(f.leaseDeposit).fill("90,000,000");
-    await page.getByLabel(f.leaseStartsOn).fill("2027-01-01");
-    await page.getByLabel(f.leaseEndsOn).fill("2028-12-31");
+    await page.getByLabel(f.leaseStartsOn).fill(seoulDateInDays(30));
+    await page.getByLabel(f.leaseEndsOn).fill(seoulDateInDays(30 + 730));
     for (const docType of ["business_registration", "self_sufficiency_designation", "lease_contract", "business_plan"] as const) {
       await page.locator(`#document_${docType}`).setInputFiles({ name: `${docType}.pdf`, mimeType: "application/pdf", buffer: Buffer.from(demoPdf(docType)) });
     }

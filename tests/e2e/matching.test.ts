@@ -2,7 +2,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { addBudgetLine, createCampaign, reviewCampaign, submitForReview } from "../../app/campaigns/campaigns.server";
 import { dictionaries } from "../../app/i18n/messages";
-import { seoulDate } from "../../app/utils/dates";
+import { seoulDateInDays } from "../support/dates";
 import { launchBrowser } from "../support/browser";
 import { logInPage, screenPath, screenshot } from "../support/pages";
 import { createTestServices } from "../support/services";
@@ -28,8 +28,8 @@ describe.runIf(inject("chromium"))("matching funds in the browser", () => {
     const host = await db.selectFrom("host_organisations").select("id").where("key", "=", "gwangsan").executeTakeFirstOrThrow();
     const enterprise = await db.selectFrom("enterprises").select("id").where("name", "=", "함께 크는 나무 협동조합").executeTakeFirstOrThrow();
     contestId = (await db.insertInto("contests").values({ slug: ROUND, host_id: host.id, title: "광산구 마을 매칭 라운드 (시험)", published: true, created_by: operator.id }).returning("id").executeTakeFirstOrThrow()).id;
-    const today = seoulDate(new Date());
-    const ends = seoulDate(new Date(Date.now() + 20 * 86_400_000));
+    const today = seoulDateInDays(0);
+    const ends = seoulDateInDays(20);
     const campaign = await createCampaign(db, {
       enterpriseId: enterprise.id,
       userId: operator.id,

@@ -1,0 +1,17 @@
+import { seoulDate } from "../../app/utils/dates";
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The Seoul calendar date `days` from now by the real clock, which the browser tier's server reads
+ * (real time plus the demo clock's offset, zero in a fresh database). Tests type these instead of
+ * calendar dates, so they pass on any day.
+ */
+export function seoulDateInDays(days: number): string {
+  return seoulDate(new Date(Date.now() + days * DAY_MS));
+}
+
+/** The Seoul calendar month (YYYY-MM) `days` from now, for month fields such as a reward's delivery. */
+export function seoulMonthInDays(days: number): string {
+  return seoulDateInDays(days).slice(0, 7);
+}
