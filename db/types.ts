@@ -1138,10 +1138,30 @@ export interface LedgerCheckpointsTable {
   tree_size: number;
   origin: string;
   chain_hash: Buffer;
+  /** The Merkle root the note signs; null for the checkpoints signed over the chain hash before decision 61. */
+  root_hash: Buffer | null;
   note: string;
   key_id: string;
   signature: Buffer;
   signed_at: Timestamp;
+  recorded_at: CreatedAt;
+}
+
+export interface LedgerTileHashesTable {
+  tile_level: number;
+  idx: number;
+  hash: Buffer;
+  recorded_at: CreatedAt;
+}
+
+export interface LedgerCosignaturesTable {
+  tree_size: number;
+  witness_name: string;
+  key_id: string;
+  public_key: Buffer;
+  /** The witness's timestamp, POSIX seconds (signed as "time <n>"). */
+  signed_time: number;
+  signature: Buffer;
   recorded_at: CreatedAt;
 }
 
@@ -1196,6 +1216,8 @@ export interface DB {
   file_chunks: FileChunksTable;
   ledger_signing_keys: LedgerSigningKeysTable;
   ledger_checkpoints: LedgerCheckpointsTable;
+  ledger_tile_hashes: LedgerTileHashesTable;
+  ledger_cosignatures: LedgerCosignaturesTable;
   ledger_dev_signing_key: LedgerDevSigningKeyTable;
   ledger_kind_totals: LedgerKindTotalsTable;
   fund_contributions: FundContributionsTable;

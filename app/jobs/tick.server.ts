@@ -11,6 +11,7 @@ import { reconcileLoanPayments } from "../loans/online-payments.server";
 import { createCheckpointIfDue } from "../ledger/checkpoints.server";
 import { foldDataVersions } from "../page-cache/data-version.server";
 import { expireWaitingPledges } from "../pledges/pledges.server";
+import { requestCosignaturesIfDue } from "../ledger/witnesses.server";
 import type { Services } from "../server/services";
 
 /** Idempotent work that becomes due as the clock moves: run every minute and after a clock move. */
@@ -44,6 +45,7 @@ export const sweepers: Sweeper[] = [
   { name: "loans.servicing", run: sweepLoans },
   { name: "ledger.checkpoint", run: createCheckpointIfDue },
   { name: "pages.fold-data-versions", run: (services) => foldDataVersions(services.db).then(() => 0) },
+  { name: "ledger.witness", run: requestCosignaturesIfDue },
 ];
 
 export interface TickReport {

@@ -1,9 +1,8 @@
 import { createPrivateKey, generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { chainCheckpointJson, cosign, createTestWitness, merkleCheckpointJson } from "../../tests/support/checkpoints";
 import {
   checkCheckpointDocuments,
-  checkpointJson,
-  checkpointNote,
   createSigner,
   defaultLedgerOrigin,
   keyIdFor,
@@ -14,9 +13,11 @@ import {
   signCheckpoint,
   signedNote,
   verifierKey,
+  witnessJson,
   type CheckpointsDocument,
   type LedgerSigner,
 } from "./checkpoints";
+import { checkpointText } from "./signed-note";
 
 // RFC 8032, section 7.1, TEST 1.
 const RFC_SEED = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
@@ -28,7 +29,8 @@ function documentFor(signer: LedgerSigner, sizes: number[], hashFor: (size: numb
     origin: signer.origin,
     public_key: publicKeyJson(signer.origin, signer.publicKey),
     keys: [publicKeyJson(signer.origin, signer.publicKey)],
-    checkpoints: sizes.map((size) => checkpointJson(signCheckpoint(signer, size, hashFor(size)), new Date("2026-11-25T00:00:00Z"))),
+    witnesses: [],
+    checkpoints: sizes.map((size) => merkleCheckpointJson(signer, size, hashFor(size))),
   };
 }
 
@@ -73,9 +75,9 @@ describe("signing keys", () => {
 describe("checkpoints", () => {
   const signer = createSigner("example.org/ledger", parseSigningKey(rfcKeyDer.toString("base64")));
 
-  it("sign exactly <origin>\\n<size>\\n<base64 chain hash>\\n, in a C2SP signed note", () => {
+  it("sign exactly <origin>\\n<size>\\n<base64 Merkle root>\\n, in a C2SP signed note", () => {
     const hash = Buffer.alloc(32, 7);
-    expect(checkpointNote("example.org/ledger", 42, hash)).toBe(`example.org/ledger\n42\n${hash.toString("base64")}\n`);
+    expect(checkpointText("example.org/ledger", 42, hash)).toBe(`example.org/ledger\n42\n${hash.toString("base64")}\n`);
     const signed = signCheckpoint(signer, 42, hash);
     expect(signed.signature).toHaveLength(64);
     expect(signCheckpoint(signer, 42, hash).signature.equals(signed.signature)).toBe(true);
@@ -92,12 +94,12 @@ describe("checkpoints", () => {
 
   it.each([
     ["a flipped signature", (d: CheckpointsDocument) => (d.checkpoints[1]!.signature = Buffer.alloc(64, 1).toString("base64")), 20, /signature does not verify/],
-    ["a changed hash", (d: CheckpointsDocument) => (d.checkpoints[1]!.chain_hash = "ab".repeat(32)), 20, /note is not/],
+    ["a changed root", (d: CheckpointsDocument) => (d.checkpoints[1]!.root_hash = "ab".repeat(32)), 20, /note is not/],
     ["a changed size", (d: CheckpointsDocument) => (d.checkpoints[0]!.size = 11), 11, /note is not/],
     ["a changed note and hash", (d: CheckpointsDocument) => {
       const checkpoint = d.checkpoints[2]!;
-      checkpoint.chain_hash = "cd".repeat(32);
-      checkpoint.note = checkpointNote(checkpoint.origin, checkpoint.size, Buffer.from(checkpoint.chain_hash, "hex"));
+      checkpoint.root_hash = "cd".repeat(32);
+      checkpoint.note = checkpointText(checkpoint.origin, checkpoint.size, Buffer.from(checkpoint.root_hash, "hex"));
     }, 30, /signature does not verify/],
     ["an unpublished key", (d: CheckpointsDocument) => (d.keys = []), 10, /does not publish/],
     ["an edited signed note", (d: CheckpointsDocument) => (d.checkpoints[0]!.signed_note = "x"), 10, /signed_note/],
@@ -134,5 +136,74 @@ describe("checkpoints", () => {
     ]);
     expect(check.problem?.seq).toBe(20);
     expect(check.problem?.reason).toMatch(/archived\.json and today\.json.*rewritten/);
+  });
+
+  it("still verify the checkpoints signed over the chain hash before the Merkle tree, beside the new ones", () => {
+    const old = { origin: signer.origin, public_key: publicKeyJson(signer.origin, signer.publicKey), keys: [publicKeyJson(signer.origin, signer.publicKey)], checkpoints: [chainCheckpointJson(signer, 10, Buffer.alloc(32, 10))] };
+    const check = checkCheckpointDocuments([
+      { source: "old.json", json: old },
+      { source: "today.json", json: documentFor(signer, [10, 20]) },
+    ]);
+    expect(check.problem).toBeNull();
+    expect(check.claims.map((c) => `${c.size}:${c.kind}`)).toEqual(["10:chain", "10:merkle", "20:merkle"]);
+    expect(check.claims[0]!.hash).toBe(Buffer.alloc(32, 10).toString("hex"));
+    // A chain checkpoint whose hash was changed no longer matches its signed note.
+    old.checkpoints[0]!.chain_hash = "ef".repeat(32);
+    expect(checkCheckpointDocuments([{ source: "old.json", json: old }]).problem?.reason).toMatch(/base64 chain hash/);
+  });
+});
+
+describe("witness cosignatures", () => {
+  const signer = createSigner("example.org/ledger", parseSigningKey(rfcKeyDer.toString("base64")));
+  const gwangsan = createTestWitness("gwangsan.example.kr/witness");
+  const newspaper = createTestWitness("news.example.kr/witness");
+
+  function cosignedDocument(): CheckpointsDocument {
+    const document = documentFor(signer, [10, 20]);
+    document.witnesses = [witnessJson(gwangsan), witnessJson(newspaper)];
+    document.checkpoints = [10, 20].map((size) => {
+      const note = checkpointText(signer.origin, size, Buffer.alloc(32, size));
+      return merkleCheckpointJson(signer, size, Buffer.alloc(32, size), { cosignatures: [cosign(gwangsan, note, 1_790_000_000 + size), cosign(newspaper, note, 1_790_000_100 + size)] });
+    });
+    return document;
+  }
+
+  it("verify, and say which witness cosigned which checkpoint", () => {
+    const document = cosignedDocument();
+    const check = checkCheckpointDocuments([{ source: "a.json", json: document }]);
+    expect(check.problem).toBeNull();
+    expect(check.claims.map((c) => c.cosignedBy)).toEqual([
+      [gwangsan.name, newspaper.name],
+      [gwangsan.name, newspaper.name],
+    ]);
+    // The signed note carries the log's line and one per witness: key ID, then the big-endian time, then the signature.
+    const lines = document.checkpoints[0]!.signed_note.trim().split("\n").slice(-2);
+    const bytes = Buffer.from(lines[0]!.split(" ")[2]!, "base64");
+    expect(lines[0]!.startsWith(`\u2014 ${gwangsan.name} `)).toBe(true);
+    expect(bytes.subarray(0, 4).toString("hex")).toBe(gwangsan.keyId);
+    expect(bytes.readBigUInt64BE(4)).toBe(1_790_000_010n);
+    expect(bytes).toHaveLength(4 + 8 + 64);
+  });
+
+  it.each([
+    ["an altered signature", (d: CheckpointsDocument) => (d.checkpoints[1]!.cosignatures[0]!.signature = Buffer.alloc(64, 3).toString("base64"))],
+    ["an altered time", (d: CheckpointsDocument) => (d.checkpoints[1]!.cosignatures[1]!.time += 1)],
+    ["a cosignature moved to another checkpoint", (d: CheckpointsDocument) => (d.checkpoints[1]!.cosignatures[0] = d.checkpoints[0]!.cosignatures[0]!)],
+  ])("refuse %s", (_name, tamper) => {
+    const document = cosignedDocument();
+    tamper(document);
+    const check = checkCheckpointDocuments([{ source: "a.json", json: document }]);
+    expect(check.problem).toMatchObject({ seq: 20, reason: expect.stringMatching(/cosignature of witness .* does not verify/) as unknown as string });
+  });
+
+  it("ignore cosignatures by keys it does not know, and check only the trusted witnesses when given", () => {
+    const document = cosignedDocument();
+    document.witnesses = [witnessJson(gwangsan)];
+    document.checkpoints[0]!.cosignatures[1]!.signature = Buffer.alloc(64, 3).toString("base64");
+    document.checkpoints[0]!.signed_note = signedNote(document.checkpoints[0]!.note, signer.origin, signer.keyId, Buffer.from(document.checkpoints[0]!.signature, "base64"), document.checkpoints[0]!.cosignatures.map((c) => ({ witnessName: c.witness, keyId: c.key_id, time: c.time, signature: Buffer.from(c.signature, "base64") })));
+    const check = checkCheckpointDocuments([{ source: "a.json", json: document }]);
+    expect(check.problem).toBeNull();
+    expect(check.claims[0]!.cosignedBy).toEqual([gwangsan.name]);
+    expect(checkCheckpointDocuments([{ source: "a.json", json: document }], [], [newspaper]).problem?.reason).toMatch(/news\.example\.kr\/witness does not verify/);
   });
 });

@@ -1,16 +1,25 @@
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from "node:crypto";
 import { z } from "zod";
+import {
+  checkpointText,
+  COSIGNATURE_V1_TYPE,
+  cosignatureMessage,
+  ED25519_TYPE,
+  joinCosignature,
+  keyIdFor as noteKeyId,
+  signedNoteText,
+  verifierKeyText,
+  type NoteSignature,
+} from "./signed-note";
 
-// Signed checkpoints of the ledger. A checkpoint is the note
+// Signed checkpoints of the ledger: C2SP tlog-checkpoint notes
 //
-//   <origin>\n<size>\n<base64 chain hash after entry <size>>\n
+//   <origin>\n<size>\n<base64 Merkle root of the first <size> entries>\n
 //
-// signed with Ed25519 (RFC 8032). The note, key ID and signature line follow C2SP signed-note
-// (c2sp.org/signed-note), so generic tools can check them too: the key name is the origin and
-// key ID = SHA-256(name || 0x0A || 0x01 || 32-byte public key)[:4]. Anyone who archives a
-// checkpoint can later prove that the published history was rewritten or truncated.
-
-const ED25519_SIGNATURE_TYPE = 0x01;
+// signed with Ed25519 (RFC 8032) as C2SP signed notes, so any tlog client or witness can check
+// them: the key name is the origin and key ID = SHA-256(name || 0x0A || 0x01 || 32-byte public
+// key)[:4]. Witnesses add cosignatures (C2SP tlog-cosignature). Before decision 61 the third line
+// was the chain hash after entry <size>: those checkpoints are still published and verified.
 
 export interface LedgerSigner {
   /** Names the log; also the key name in signed notes. */
@@ -61,19 +70,16 @@ export function publicKeyFromRaw(raw: Buffer): KeyObject {
   return createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: raw.toString("base64url") }, format: "jwk" });
 }
 
-export function keyIdFor(keyName: string, publicKey: Buffer): string {
-  return createHash("sha256")
-    .update(keyName, "utf8")
-    .update(Buffer.from([0x0a, ED25519_SIGNATURE_TYPE]))
-    .update(publicKey)
-    .digest()
-    .subarray(0, 4)
-    .toString("hex");
+const sha256 = (data: Uint8Array): Buffer => createHash("sha256").update(data).digest();
+
+/** The C2SP key ID (8 hex digits) of an Ed25519 note key, or of a cosigner key with COSIGNATURE_V1_TYPE. */
+export function keyIdFor(keyName: string, publicKey: Buffer, type = ED25519_TYPE): string {
+  return noteKeyId(sha256, keyName, type, publicKey);
 }
 
-/** The verifier key string of golang.org/x/mod/sumdb/note: <name>+<key id>+<base64(0x01 || key)>. */
-export function verifierKey(keyName: string, publicKey: Buffer): string {
-  return `${keyName}+${keyIdFor(keyName, publicKey)}+${Buffer.concat([Buffer.from([ED25519_SIGNATURE_TYPE]), publicKey]).toString("base64")}`;
+/** The verifier key string of golang.org/x/mod/sumdb/note: <name>+<key id>+<base64(type || key)>. */
+export function verifierKey(keyName: string, publicKey: Buffer, type = ED25519_TYPE): string {
+  return verifierKeyText(keyName, keyIdFor(keyName, publicKey, type), type, publicKey);
 }
 
 export function createSigner(origin: string, privateKey: KeyObject): LedgerSigner {
@@ -82,29 +88,52 @@ export function createSigner(origin: string, privateKey: KeyObject): LedgerSigne
   return { origin, privateKey, publicKey, keyId: keyIdFor(origin, publicKey) };
 }
 
-export function checkpointNote(origin: string, size: number, chainHash: Buffer): string {
-  return `${origin}\n${size}\n${chainHash.toString("base64")}\n`;
-}
-
 export interface SignedCheckpoint {
   origin: string;
   size: number;
-  chainHash: Buffer;
+  rootHash: Buffer;
   note: string;
   keyId: string;
   signature: Buffer;
 }
 
-export function signCheckpoint(signer: LedgerSigner, size: number, chainHash: Buffer): SignedCheckpoint {
-  const note = checkpointNote(signer.origin, size, chainHash);
+export function signCheckpoint(signer: LedgerSigner, size: number, rootHash: Buffer): SignedCheckpoint {
+  const note = checkpointText(signer.origin, size, rootHash);
   const signature = sign(null, Buffer.from(note, "utf8"), signer.privateKey);
-  return { origin: signer.origin, size, chainHash, note, keyId: signer.keyId, signature };
+  return { origin: signer.origin, size, rootHash, note, keyId: signer.keyId, signature };
 }
 
-/** The note with its C2SP signature line. */
-export function signedNote(note: string, keyName: string, keyId: string, signature: Buffer): string {
-  const tagged = Buffer.concat([Buffer.from(keyId, "hex"), signature]).toString("base64");
-  return `${note}\n\u2014 ${keyName} ${tagged}\n`;
+/** A witness's cosignature on a checkpoint (C2SP tlog-cosignature, Ed25519). */
+export interface Cosignature {
+  witnessName: string;
+  keyId: string;
+  /** POSIX seconds, as signed ("time <n>"). */
+  time: number;
+  signature: Buffer;
+}
+
+/** A witness the log asks for cosignatures (LEDGER_WITNESSES). */
+export interface WitnessKey {
+  name: string;
+  keyId: string;
+  publicKey: Buffer;
+}
+
+export function verifyCosignature(witness: WitnessKey, note: string, cosignature: Pick<Cosignature, "time" | "signature">): boolean {
+  try {
+    return cosignature.signature.length === 64 && verify(null, Buffer.from(cosignatureMessage(cosignature.time, note), "utf8"), publicKeyFromRaw(witness.publicKey), cosignature.signature);
+  } catch {
+    return false;
+  }
+}
+
+/** The note with the log's signature line, then one line per cosignature: what /ledger/checkpoint serves. */
+export function signedNote(note: string, keyName: string, keyId: string, signature: Buffer, cosignatures: readonly Cosignature[] = []): string {
+  const lines: NoteSignature[] = [
+    { name: keyName, keyId, signature },
+    ...cosignatures.map((c) => ({ name: c.witnessName, keyId: c.keyId, signature: joinCosignature(c.time, c.signature) })),
+  ];
+  return signedNoteText(note, lines);
 }
 
 // The published document (GET /api/v1/ledger/checkpoints) and what the verifier reads back.
@@ -119,13 +148,34 @@ export interface PublicKeyJson {
   vkey: string;
 }
 
+export interface WitnessJson {
+  name: string;
+  key_id: string;
+  /** Raw 32-byte Ed25519 key, base64. */
+  public_key: string;
+  /** Cosigner vkey (signature type 0x04). */
+  vkey: string;
+}
+
+export interface CosignatureJson {
+  witness: string;
+  key_id: string;
+  time: number;
+  /** The 64-byte Ed25519 signature, base64. */
+  signature: string;
+}
+
 export interface CheckpointJson {
   size: number;
   origin: string;
+  /** The Merkle root the note signs (hex); null for a checkpoint signed over the chain hash (before decision 61). */
+  root_hash: string | null;
+  /** The chain hash after entry <size> (hex): signed only by checkpoints without root_hash. */
   chain_hash: string;
   note: string;
   key_id: string;
   signature: string;
+  cosignatures: CosignatureJson[];
   signed_note: string;
   signed_at: string;
 }
@@ -134,6 +184,7 @@ export interface CheckpointsDocument {
   origin: string;
   public_key: PublicKeyJson | null;
   keys: PublicKeyJson[];
+  witnesses: WitnessJson[];
   checkpoints: CheckpointJson[];
 }
 
@@ -148,16 +199,41 @@ export function publicKeyJson(keyName: string, publicKey: Buffer): PublicKeyJson
   };
 }
 
-export function checkpointJson(checkpoint: SignedCheckpoint, signedAt: Date): CheckpointJson {
+export function witnessJson(witness: WitnessKey): WitnessJson {
+  return {
+    name: witness.name,
+    key_id: witness.keyId,
+    public_key: witness.publicKey.toString("base64"),
+    vkey: verifierKey(witness.name, witness.publicKey, COSIGNATURE_V1_TYPE),
+  };
+}
+
+/** A stored checkpoint as published. `rootHash` null: signed over `chainHash` (before decision 61). */
+export interface StoredCheckpoint {
+  size: number;
+  origin: string;
+  rootHash: Buffer | null;
+  chainHash: Buffer;
+  note: string;
+  keyId: string;
+  keyName: string;
+  signature: Buffer;
+  cosignatures: Cosignature[];
+  signedAt: Date;
+}
+
+export function checkpointJson(checkpoint: StoredCheckpoint): CheckpointJson {
   return {
     size: checkpoint.size,
     origin: checkpoint.origin,
+    root_hash: checkpoint.rootHash ? checkpoint.rootHash.toString("hex") : null,
     chain_hash: checkpoint.chainHash.toString("hex"),
     note: checkpoint.note,
     key_id: checkpoint.keyId,
     signature: checkpoint.signature.toString("base64"),
-    signed_note: signedNote(checkpoint.note, checkpoint.origin, checkpoint.keyId, checkpoint.signature),
-    signed_at: signedAt.toISOString(),
+    cosignatures: checkpoint.cosignatures.map((c) => ({ witness: c.witnessName, key_id: c.keyId, time: c.time, signature: c.signature.toString("base64") })),
+    signed_note: signedNote(checkpoint.note, checkpoint.keyName, checkpoint.keyId, checkpoint.signature, checkpoint.cosignatures),
+    signed_at: checkpoint.signedAt.toISOString(),
   };
 }
 
@@ -165,23 +241,34 @@ const hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
 
 const keySchema = z.object({ key_id: hex(4), key_name: z.string().min(1), public_key: base64 });
+const witnessSchema = z.object({ name: z.string().min(1), key_id: hex(4), public_key: base64 });
+const cosignatureSchema = z.object({ witness: z.string().min(1), key_id: hex(4), time: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER), signature: base64 });
 const checkpointSchema = z.object({
   size: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
   origin: z.string().min(1),
+  root_hash: hex(32).nullable().optional(),
   chain_hash: hex(32),
   note: z.string(),
   key_id: hex(4),
   signature: base64,
+  cosignatures: z.array(cosignatureSchema).optional(),
   signed_note: z.string().optional(),
 });
-const documentSchema = z.object({ keys: z.array(keySchema), checkpoints: z.array(checkpointSchema) });
+const documentSchema = z.object({ keys: z.array(keySchema), witnesses: z.array(witnessSchema).optional(), checkpoints: z.array(checkpointSchema) });
 
-/** A checkpoint whose signature verified: the chain hash the log committed to at that size. */
+/**
+ * A checkpoint whose signature verified: what the log committed to at that size — the Merkle
+ * root, or for checkpoints before decision 61 the chain hash.
+ */
 export interface CheckpointClaim {
   size: number;
-  chainHash: string;
+  kind: "merkle" | "chain";
+  /** Hex: the Merkle root of a "merkle" claim, the chain hash of a "chain" one. */
+  hash: string;
   keyId: string;
   origin: string;
+  /** Witnesses whose cosignature on it verified (names). */
+  cosignedBy: string[];
   /** Which file (or source) it came from, for messages. */
   source: string;
 }
@@ -189,19 +276,24 @@ export interface CheckpointClaim {
 export interface CheckpointCheck {
   claims: CheckpointClaim[];
   keys: Map<string, { keyName: string; publicKey: Buffer }>;
+  /** Witness keys cosignatures were checked with, by "<name>+<key id>". */
+  witnesses: Map<string, WitnessKey>;
   /** The problem found, named by the checkpoint's size. */
   problem: { seq: number; reason: string } | null;
 }
 
 /**
- * Reads checkpoint documents and checks every signature. With trusted keys (raw 32-byte Ed25519
- * keys the user got elsewhere), a checkpoint signed by any other key is a problem; without them
- * the keys published in the documents are used, and printed so the user can compare them.
+ * Reads checkpoint documents and checks every signature and cosignature. With trusted keys (raw
+ * 32-byte Ed25519 keys the user got elsewhere), a checkpoint signed by any other key is a
+ * problem; without them the keys published in the documents are used, and printed so the user
+ * can compare them. Cosignatures are checked with the trusted witness keys, or else those the
+ * documents publish; cosignatures by keys not known either way are ignored (signed-note).
  */
-export function checkCheckpointDocuments(documents: { source: string; json: unknown }[], trustedKeys: Buffer[] = []): CheckpointCheck {
+export function checkCheckpointDocuments(documents: { source: string; json: unknown }[], trustedKeys: Buffer[] = [], trustedWitnesses: WitnessKey[] = []): CheckpointCheck {
   const claims: CheckpointClaim[] = [];
   const keys = new Map<string, { keyName: string; publicKey: Buffer }>();
-  const fail = (seq: number, reason: string): CheckpointCheck => ({ claims, keys, problem: { seq, reason } });
+  const witnesses = new Map<string, WitnessKey>();
+  const fail = (seq: number, reason: string): CheckpointCheck => ({ claims, keys, witnesses, problem: { seq, reason } });
 
   for (const { source, json } of documents) {
     const parsed = documentSchema.safeParse(json);
@@ -217,11 +309,25 @@ export function checkCheckpointDocuments(documents: { source: string; json: unkn
       }
       published.set(key.key_id, { keyName: key.key_name, publicKey });
     }
+    const witnessKeys = new Map<string, WitnessKey>(trustedWitnesses.map((w) => [`${w.name}+${w.keyId}`, w]));
+    if (trustedWitnesses.length === 0) {
+      for (const witness of parsed.data.witnesses ?? []) {
+        const publicKey = Buffer.from(witness.public_key, "base64");
+        if (publicKey.length !== 32 || keyIdFor(witness.name, publicKey, COSIGNATURE_V1_TYPE) !== witness.key_id) {
+          return fail(0, `${source}: witness key ${witness.name}+${witness.key_id} does not match its public key`);
+        }
+        witnessKeys.set(`${witness.name}+${witness.key_id}`, { name: witness.name, keyId: witness.key_id, publicKey });
+      }
+    }
     for (const checkpoint of parsed.data.checkpoints) {
       const at = `checkpoint for size ${checkpoint.size} in ${source}`;
-      const chainHash = Buffer.from(checkpoint.chain_hash, "hex");
-      if (checkpoint.note !== checkpointNote(checkpoint.origin, checkpoint.size, chainHash)) {
-        return fail(checkpoint.size, `${at}: its note is not "<origin>\\n${checkpoint.size}\\n<base64 chain hash>\\n" for the hash it states`);
+      const kind = checkpoint.root_hash ? "merkle" : "chain";
+      const hash = checkpoint.root_hash ?? checkpoint.chain_hash;
+      if (checkpoint.note !== checkpointText(checkpoint.origin, checkpoint.size, Buffer.from(hash, "hex"))) {
+        return fail(
+          checkpoint.size,
+          `${at}: its note is not "<origin>\\n${checkpoint.size}\\n<base64 ${kind === "merkle" ? "Merkle root" : "chain hash"}>\\n" for the hash it states`,
+        );
       }
       const key = trustedKeys.length > 0 ? trustedKeyFor(checkpoint, trustedKeys) : published.get(checkpoint.key_id);
       if (!key) {
@@ -238,25 +344,36 @@ export function checkCheckpointDocuments(documents: { source: string; json: unkn
         valid = false;
       }
       if (!valid) return fail(checkpoint.size, `${at}: the Ed25519 signature does not verify`);
-      if (checkpoint.signed_note !== undefined && checkpoint.signed_note !== signedNote(checkpoint.note, key.keyName, checkpoint.key_id, signature)) {
-        return fail(checkpoint.size, `${at}: its signed_note disagrees with its note and signature`);
+      const cosignatures: Cosignature[] = (checkpoint.cosignatures ?? []).map((c) => ({ witnessName: c.witness, keyId: c.key_id, time: c.time, signature: Buffer.from(c.signature, "base64") }));
+      const cosignedBy: string[] = [];
+      for (const cosignature of cosignatures) {
+        const witness = witnessKeys.get(`${cosignature.witnessName}+${cosignature.keyId}`);
+        if (!witness) continue;
+        if (kind === "chain" || !verifyCosignature(witness, checkpoint.note, cosignature)) {
+          return fail(checkpoint.size, `${at}: the cosignature of witness ${cosignature.witnessName} does not verify`);
+        }
+        witnesses.set(`${witness.name}+${witness.keyId}`, witness);
+        cosignedBy.push(witness.name);
+      }
+      if (checkpoint.signed_note !== undefined && checkpoint.signed_note !== signedNote(checkpoint.note, key.keyName, checkpoint.key_id, signature, cosignatures)) {
+        return fail(checkpoint.size, `${at}: its signed_note disagrees with its note and signatures`);
       }
       keys.set(checkpoint.key_id, key);
-      claims.push({ size: checkpoint.size, chainHash: checkpoint.chain_hash, keyId: checkpoint.key_id, origin: checkpoint.origin, source });
+      claims.push({ size: checkpoint.size, kind, hash, keyId: checkpoint.key_id, origin: checkpoint.origin, cosignedBy, source });
     }
   }
-  claims.sort((a, b) => a.size - b.size);
+  claims.sort((a, b) => a.size - b.size || a.kind.localeCompare(b.kind));
   for (let i = 1; i < claims.length; i++) {
     const previous = claims[i - 1]!;
     const current = claims[i]!;
-    if (previous.size === current.size && previous.chainHash !== current.chainHash) {
+    if (previous.size === current.size && previous.kind === current.kind && previous.hash !== current.hash) {
       return fail(
         current.size,
         `two validly signed checkpoints for size ${current.size} disagree (${previous.source} and ${current.source}): the log's history was rewritten`,
       );
     }
   }
-  return { claims, keys, problem: null };
+  return { claims, keys, witnesses, problem: null };
 }
 
 function trustedKeyFor(checkpoint: { key_id: string; origin: string }, trusted: Buffer[]) {
@@ -278,9 +395,21 @@ export function parsePublicKey(text: string): Buffer {
   const vkey = /^[^+\s]+\+[0-9a-f]{8}\+([A-Za-z0-9+/]+={0,2})$/.exec(trimmed);
   let raw = Buffer.from(vkey ? (vkey[1] ?? "") : trimmed, "base64");
   if (vkey) {
-    if (raw[0] !== ED25519_SIGNATURE_TYPE) throw new SigningKeyError("the vkey is not an Ed25519 key");
+    if (raw[0] !== ED25519_TYPE) throw new SigningKeyError("the vkey is not an Ed25519 key");
     raw = raw.subarray(1);
   }
   if (raw.length !== 32) throw new SigningKeyError("an Ed25519 public key has 32 bytes");
   return raw;
+}
+
+/** A witness's cosigner vkey (<name>+<key id>+<base64(0x04 || key)>), as litewitness prints it. */
+export function parseWitnessKey(text: string): WitnessKey {
+  const match = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/]+={0,2})$/.exec(text.trim());
+  const material = match ? Buffer.from(match[3] ?? "", "base64") : Buffer.alloc(0);
+  if (!match || material.length !== 33 || material[0] !== COSIGNATURE_V1_TYPE) {
+    throw new SigningKeyError(`"${text.trim()}" is not a witness key: <name>+<key id>+<base64 of 0x04 and the 32-byte Ed25519 key>`);
+  }
+  const witness = { name: match[1] ?? "", keyId: match[2] ?? "", publicKey: material.subarray(1) };
+  if (keyIdFor(witness.name, witness.publicKey, COSIGNATURE_V1_TYPE) !== witness.keyId) throw new SigningKeyError(`the key ID of witness key ${witness.name} does not match its key`);
+  return witness;
 }

@@ -2,7 +2,9 @@ import { generateKeyPairSync } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { seeded } from "../../tests/support/fast-check";
-import { checkCheckpointDocuments, checkpointJson, createSigner, publicKeyJson, signCheckpoint, type CheckpointClaim, type CheckpointsDocument, type LedgerSigner } from "./checkpoints";
+import { chainCheckpointJson, merkleCheckpointJson, rootOfLeaves } from "../../tests/support/checkpoints";
+import { MTH } from "../../tests/support/rfc9162";
+import { checkCheckpointDocuments, createSigner, publicKeyJson, type CheckpointClaim, type CheckpointsDocument, type LedgerSigner } from "./checkpoints";
 import { csvCell, csvRow, parseCsv } from "../utils/csv";
 import { exportLine, verifyExportText } from "./export";
 import { buildCanonicalEntry, canonicalText, chainHash, GENESIS_HASH, leafHash, type AccountSpec, type ExportedEntry } from "./ledger";
@@ -39,12 +41,20 @@ function chainFrom(texts: string[], firstSeq = 1, previous: Buffer = GENESIS_HAS
   });
 }
 
-function documentFor(entries: ExportedEntry[], sizes: number[]): CheckpointsDocument {
+type Kind = "merkle" | "chain";
+
+/** Checkpoints as the log signs them now (Merkle root), or as it signed them before decision 61 (chain hash). */
+function documentFor(entries: ExportedEntry[], sizes: number[], kind: Kind = "merkle"): CheckpointsDocument {
+  const leaves = entries.map((e) => e.leaf_hash);
   return {
     origin: signer.origin,
     public_key: publicKeyJson(signer.origin, signer.publicKey),
     keys: [publicKeyJson(signer.origin, signer.publicKey)],
-    checkpoints: sizes.map((size) => checkpointJson(signCheckpoint(signer, size, Buffer.from(entries[size - 1]!.chain_hash, "hex")), new Date())),
+    witnesses: [],
+    checkpoints: sizes.map((size) => {
+      const chainHash = Buffer.from(entries[size - 1]!.chain_hash, "hex");
+      return kind === "merkle" ? merkleCheckpointJson(signer, size, rootOfLeaves(leaves, size), { chainHash }) : (chainCheckpointJson(signer, size, chainHash) as never);
+    }),
   };
 }
 
@@ -56,14 +66,16 @@ function claimsOf(...documents: CheckpointsDocument[]): CheckpointClaim[] {
 
 const entries = chainFrom(Array.from({ length: N }, (_, i) => entryText(i + 1, 1000 * (i + 1))));
 const lines = entries.map((e) => exportLine(e).slice(0, -1));
-const claims = claimsOf(documentFor(entries, CHECKPOINT_SIZES));
 const text = (ls: string[]) => ls.map((l) => `${l}\n`).join("");
 
-describe("verifying an export", () => {
+describe.each<Kind>(["merkle", "chain"])("verifying an export against %s checkpoints", (kind) => {
+  const claims = claimsOf(documentFor(entries, CHECKPOINT_SIZES, kind));
+
   it("accepts the untouched export, whatever the batch size, and recomputes balances", () => {
     for (const batchLines of [1, 2, 7, 5000]) {
       const result = verifyExportText(text(lines), claims, batchLines);
       expect(result).toMatchObject({ ok: true, entries: N, headSeq: N, headHash: entries[N - 1]!.chain_hash, checkpointsChecked: 3, latestCheckpoint: N });
+      expect(result.rootHash).toBe(MTH(entries.map((e) => Buffer.from(e.canonical, "utf8"))).toString("hex"));
       expect(result.balances.get("external:card")).toBe(-1000 * ((N * (N + 1)) / 2));
     }
   });
@@ -136,7 +148,7 @@ describe("verifying an export", () => {
         // Checking line by line and in any batches agree exactly.
         expect(verifyExportText(text(mutated), claims, 1).problem).toEqual(result.problem);
       }),
-      seeded("T1 export tampering", 1000),
+      seeded(`T1 export tampering (${kind} checkpoints)`, 600),
     );
   });
 
@@ -148,7 +160,7 @@ describe("verifying an export", () => {
   });
 
   it("a re-signed rewritten history verifies on its own but disagrees with an archived checkpoint", () => {
-    const archived = documentFor(entries, [10, 20]);
+    const archived = documentFor(entries, [10, 20], kind);
     // The operator changes entry 14's amount, re-chains everything after it and signs anew.
     const rewrittenTexts = entries.map((e) => e.canonical);
     const parsed = JSON.parse(rewrittenTexts[13]!) as { lines: { amount_won: number }[] };
@@ -156,7 +168,7 @@ describe("verifying an export", () => {
     parsed.lines[1]!.amount_won += 5000;
     rewrittenTexts[13] = canonicalText(parsed as never);
     const rewritten = chainFrom(rewrittenTexts);
-    const today = documentFor(rewritten, [10, 20, 30]);
+    const today = documentFor(rewritten, [10, 20, 30], kind);
     const rewrittenText = text(rewritten.map((e) => exportLine(e).slice(0, -1)));
 
     expect(verifyExportText(rewrittenText, claimsOf(today), 5)).toMatchObject({ ok: true, entries: N });
@@ -164,7 +176,7 @@ describe("verifying an export", () => {
     const againstArchive = verifyExportText(rewrittenText, claimsOf(archived), 5);
     expect(againstArchive.ok).toBe(false);
     expect(againstArchive.problem?.seq).toBe(20);
-    expect(againstArchive.problem?.reason).toMatch(/differs from the signed checkpoint for size 20.*after seq 10 was changed/);
+    expect(againstArchive.problem?.reason).toMatch(kind === "merkle" ? /Merkle root of entries 1–20 differs from the signed checkpoint for size 20.*after seq 10 was changed/ : /chain hash at seq 20 differs from the signed checkpoint for size 20.*after seq 10 was changed/);
 
     const both = checkCheckpointDocuments([
       { source: "archived.json", json: archived },
@@ -179,6 +191,38 @@ describe("verifying an export", () => {
     expect(verifyExportText(text(broken), claims, 2).problem).toEqual({ seq: 5, reason: 'line 5 has no "canonical" text' });
     broken[4] = "[1,2]";
     expect(verifyExportText(`\n${text(broken)}`, claims, 2).problem).toEqual({ seq: 5, reason: "line 6 is not a JSON object" });
+  });
+});
+
+describe("the Merkle tree of an export", () => {
+  // Long enough for full tiles, with checkpoints on, inside and just after tile boundaries.
+  const long = chainFrom(Array.from({ length: 700 }, (_, i) => entryText(i + 1, 100 * (i + 1))));
+  const longLines = long.map((e) => exportLine(e).slice(0, -1));
+  const sizes = [1, 255, 256, 257, 300, 512, 700];
+  const longClaims = claimsOf(documentFor(long, sizes));
+
+  it("is the RFC's tree whatever the batches, and every checkpoint root matches", () => {
+    const expected = MTH(long.map((e) => Buffer.from(e.canonical, "utf8"))).toString("hex");
+    for (const batchLines of [1, 7, 100, 255, 256, 300, 5000]) {
+      const result = verifyExportText(text(longLines), longClaims, batchLines);
+      expect({ batchLines, ok: result.ok, problem: result.problem, checked: result.checkpointsChecked }).toEqual({ batchLines, ok: true, problem: null, checked: sizes.length });
+      expect(result.rootHash).toBe(expected);
+    }
+  });
+
+  it("a forger who rewrites an entry inside a full tile and re-chains everything after it is caught by the next checkpoint", () => {
+    const texts = long.map((e) => e.canonical);
+    const parsed = JSON.parse(texts[400]!) as { lines: { amount_won: number }[] };
+    parsed.lines[0]!.amount_won -= 1;
+    parsed.lines[1]!.amount_won += 1;
+    texts[400] = canonicalText(parsed as never);
+    const forged = text(chainFrom(texts).map((e) => exportLine(e).slice(0, -1)));
+    for (const batchLines of [1, 256, 5000]) {
+      expect(verifyExportText(forged, longClaims, batchLines).problem).toEqual({
+        seq: 512,
+        reason: expect.stringMatching(/Merkle root of entries 1–512 differs.*after seq 300 was changed/) as unknown as string,
+      });
+    }
   });
 });
 

@@ -1,5 +1,7 @@
 import type { CheckpointClaim } from "./checkpoints";
 import { chainHash, checkEntryContent, GENESIS_HASH, seqProblem, type ExportedEntry, type VerifyProblem, type VerifyResult } from "./ledger";
+import { HASH_BYTES, TILE_WIDTH } from "./merkle";
+import { foldPerfect, MerkleBuilder } from "./merkle-tree";
 
 // The open-data formats of the ledger and the offline verification of an export.
 
@@ -50,9 +52,35 @@ export interface BatchResult {
   lastChain: string | null;
   /** Chain hash at each requested checkpoint size within the accepted entries. */
   claims: [number, string][];
+  /**
+   * The accepted entries for the Merkle tree, in the order of treeSegments: the hashes of the
+   * full tiles it marks (level 1 hashes, worked out here in parallel) and the leaf hashes of the rest.
+   */
+  tileHashes: Uint8Array;
+  leafHashes: Uint8Array;
   accounts: string[];
   sums: number[];
   problem: BatchProblem | null;
+}
+
+/**
+ * How a batch of entries [start, end) (leaf indexes) goes into the Merkle tree: a full level 0
+ * tile as its one hash, unless a checkpoint size falls inside it (the root there needs its leaves);
+ * everything else leaf by leaf.
+ */
+export function treeSegments(start: number, end: number, claimSizes: readonly number[]): { tile: boolean; from: number; to: number }[] {
+  const segments: { tile: boolean; from: number; to: number }[] = [];
+  let at = start;
+  while (at < end) {
+    const tileEnd = at + TILE_WIDTH;
+    const whole = at % TILE_WIDTH === 0 && tileEnd <= end && !claimSizes.some((size) => size > at && size < tileEnd);
+    const to = whole ? tileEnd : Math.min(end, Math.floor(at / TILE_WIDTH) * TILE_WIDTH + TILE_WIDTH);
+    const last = segments.at(-1);
+    if (!whole && last && !last.tile) last.to = to;
+    else segments.push({ tile: whole, from: at, to });
+    at = to;
+  }
+  return segments;
 }
 
 /** Checks one batch: the UTF-8 bytes of whole lines. */
@@ -69,6 +97,7 @@ export function verifyBatch(bytes: Uint8Array, claimSizes: readonly number[]): B
   let lastChain: string | null = null;
   let claimIndex = 0;
   let problem: BatchProblem | null = null;
+  const leaves: Buffer[] = [];
   let start = 0;
   while (start < buffer.length) {
     let end = buffer.indexOf(10, start);
@@ -101,14 +130,39 @@ export function verifyBatch(bytes: Uint8Array, claimSizes: readonly number[]): B
     for (const { account, amountWon } of checked.lines) balances.set(account, (balances.get(account) ?? 0) + amountWon);
     while (claimIndex < claimSizes.length && claimSizes[claimIndex]! < entry.seq) claimIndex += 1;
     if (claimSizes[claimIndex] === entry.seq) claims.push([entry.seq, entry.chain_hash]);
+    leaves.push(checked.leaf);
     previous = checked.chain;
     lastChain = entry.chain_hash;
     entries += 1;
   }
-  return { lines, entries, firstSeq, firstLeaf, firstChain, lastChain, claims, accounts: [...balances.keys()], sums: [...balances.values()], problem };
+  const allLeaves = Buffer.concat(leaves);
+  const tileHashes: Buffer[] = [];
+  const leafHashes: Buffer[] = [];
+  const first = (firstSeq ?? 1) - 1;
+  for (const segment of treeSegments(first, first + entries, claimSizes)) {
+    const part = allLeaves.subarray((segment.from - first) * HASH_BYTES, (segment.to - first) * HASH_BYTES);
+    if (segment.tile) tileHashes.push(foldPerfect(part, 0, TILE_WIDTH));
+    else leafHashes.push(part);
+  }
+  return {
+    lines,
+    entries,
+    firstSeq,
+    firstLeaf,
+    firstChain,
+    lastChain,
+    claims,
+    tileHashes: Buffer.concat(tileHashes),
+    leafHashes: Buffer.concat(leafHashes),
+    accounts: [...balances.keys()],
+    sums: [...balances.values()],
+    problem,
+  };
 }
 
 export interface ExportVerifyResult extends VerifyResult {
+  /** The Merkle root of the entries verified (hex). */
+  rootHash: string;
   checkpointsChecked: number;
   /** The largest checkpoint size that matched the chain. */
   latestCheckpoint: number | null;
@@ -116,9 +170,10 @@ export interface ExportVerifyResult extends VerifyResult {
 
 /**
  * Joins batch results in file order. Checks every hash, gapless seq, balanced lines, and every
- * signed checkpoint against the chain at its size. A checkpoint beyond the last entry means the
- * export was truncated; a checkpoint the chain disagrees with means the history was rewritten
- * (even if the rewritten chain was re-hashed and re-signed). Memory: the accounts, not the entries.
+ * signed checkpoint against the Merkle root (or, for checkpoints before decision 61, the chain
+ * hash) at its size. A checkpoint beyond the last entry means the export was truncated; one the
+ * entries disagree with means the history was rewritten (even if it was re-hashed and
+ * re-signed). Memory: the accounts and one unfinished tile a level, not the entries.
  */
 export class ExportMerger {
   private readonly claims: CheckpointClaim[];
@@ -130,6 +185,7 @@ export class ExportMerger {
   private count = 0;
   private lineOffset = 0;
   private problem: VerifyProblem | null = null;
+  private readonly tree = new MerkleBuilder();
 
   constructor(claims: readonly CheckpointClaim[] = []) {
     this.claims = [...claims].sort((a, b) => a.size - b.size);
@@ -155,18 +211,36 @@ export class ExportMerger {
     }
     const lastSeq = batch.firstSeq + batch.entries - 1;
     const chains = new Map(batch.claims);
+    const segments = treeSegments(batch.firstSeq - 1, lastSeq, this.claimSizes);
+    let tileAt = 0;
+    let leafAt = 0;
+    // Grows the tree segment by segment up to `size` leaves (never stopping inside a tile segment).
+    const growTo = (size: number) => {
+      while (this.tree.size < size) {
+        const segment = segments.find((s) => s.to > this.tree.size)!;
+        if (segment.tile) {
+          this.tree.pushTileHash(batch.tileHashes.subarray(tileAt * HASH_BYTES, ++tileAt * HASH_BYTES));
+        } else {
+          this.tree.push(batch.leafHashes.subarray(leafAt * HASH_BYTES, ++leafAt * HASH_BYTES));
+        }
+      }
+    };
     while (this.nextClaim < this.claims.length && this.claims[this.nextClaim]!.size <= lastSeq) {
       const claim = this.claims[this.nextClaim]!;
       this.nextClaim += 1;
-      if (chains.get(claim.size) !== claim.chainHash) {
+      growTo(claim.size);
+      const stated = claim.kind === "merkle" ? this.tree.root().toString("hex") : chains.get(claim.size);
+      if (stated !== claim.hash) {
         const since = this.lastMatched === null ? "" : `; it agreed with the checkpoint for size ${this.lastMatched}, so an entry after seq ${this.lastMatched} was changed`;
+        const what = claim.kind === "merkle" ? `the Merkle root of entries 1–${claim.size}` : `the chain hash at seq ${claim.size}`;
         return this.fail(
           claim.size,
-          `the chain hash at seq ${claim.size} differs from the signed checkpoint for size ${claim.size} (${claim.source}): the history up to seq ${claim.size} is not the one that was signed${since}`,
+          `${what} differs from the signed checkpoint for size ${claim.size} (${claim.source}): the history up to seq ${claim.size} is not the one that was signed${since}`,
         );
       }
       this.lastMatched = claim.size;
     }
+    growTo(lastSeq);
     for (let i = 0; i < batch.accounts.length; i++) {
       const account = batch.accounts[i]!;
       this.balances.set(account, (this.balances.get(account) ?? 0) + batch.sums[i]!);
@@ -196,6 +270,7 @@ export class ExportMerger {
       entries: this.count,
       headSeq: this.expected - 1,
       headHash: this.previous.toString("hex"),
+      rootHash: this.tree.root().toString("hex"),
       balances: new Map(this.balances),
       problem: this.problem,
       checkpointsChecked: this.nextClaim,

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
-import type { Database, DbOrTx, Tx } from "../utils/db.server";
+import type { Database, DbOrTx } from "../utils/db.server";
+import { catchUpMerkleTree } from "./merkle.server";
 
 // The ledger sequencer (decision 41): money steps commit their entries without seq and hashes;
 // this gives every committed entry still waiting its gapless seq, leaf hash and chain hash, a
@@ -14,11 +15,6 @@ export interface SequencedBatch {
   chainHash: Buffer;
 }
 
-/** Work that must commit with a batch, inside its transaction and under the head lock. */
-export type BatchHook = (trx: Tx, batch: SequencedBatch) => Promise<void>;
-
-/** Run for every batch, in order, before it commits. */
-const batchHooks: readonly BatchHook[] = [];
 
 /** Sequences what waits now, in one transaction; null when nothing waits or another sequencer is at work. */
 export async function sequenceBatch(db: Database): Promise<SequencedBatch | null> {
@@ -28,7 +24,8 @@ export async function sequenceBatch(db: Database): Promise<SequencedBatch | null
     const last = result.rows.at(-1);
     if (!first || !last) return null;
     const batch: SequencedBatch = { firstSeq: first.seq, leafHashes: result.rows.map((r) => r.leaf_hash), chainHash: last.chain_hash };
-    for (const hook of batchHooks) await hook(trx, batch);
+    // The Merkle tree over the same leaves commits with the batch (decision 61).
+    await catchUpMerkleTree(trx);
     return batch;
   });
 }

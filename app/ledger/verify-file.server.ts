@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { checkCheckpointDocuments, type CheckpointCheck } from "./checkpoints";
+import { checkCheckpointDocuments, type CheckpointCheck, type WitnessKey } from "./checkpoints";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { ExportMerger, verifyBatch, type BatchResult, type ExportVerifyResult } from "./export";
@@ -11,17 +11,17 @@ export interface FileVerification {
 }
 
 /** Reads checkpoint documents (as published at /api/v1/ledger/checkpoints) and checks their signatures. */
-export async function readCheckpointFiles(paths: readonly string[], trustedKeys: Buffer[] = []): Promise<CheckpointCheck> {
+export async function readCheckpointFiles(paths: readonly string[], trustedKeys: Buffer[] = [], trustedWitnesses: WitnessKey[] = []): Promise<CheckpointCheck> {
   const documents: { source: string; json: unknown }[] = [];
   for (const path of paths) {
     const text = await readFile(path, "utf8");
     try {
       documents.push({ source: path, json: JSON.parse(text) as unknown });
     } catch {
-      return { claims: [], keys: new Map(), problem: { seq: 0, reason: `${path} is not JSON` } };
+      return { claims: [], keys: new Map(), witnesses: new Map(), problem: { seq: 0, reason: `${path} is not JSON` } };
     }
   }
-  return checkCheckpointDocuments(documents, trustedKeys);
+  return checkCheckpointDocuments(documents, trustedKeys, trustedWitnesses);
 }
 
 export interface VerifyFileOptions {

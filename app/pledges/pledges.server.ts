@@ -186,20 +186,6 @@ async function insertPledge(services: Services, input: CreatePledgeInput, reques
   });
 }
 
-export interface PledgeLedgerEntry {
-  kind: string;
-  /** Null while the entry waits for the sequencer ("recording" on the receipt). */
-  seq: number | null;
-  leafHash: string | null;
-}
-
-/** The pledge's own ledger entries (collection, fee, refund), in the order they were written. */
-export async function listPledgeLedgerEntries(db: DbOrTx, pledgeId: number): Promise<PledgeLedgerEntry[]> {
-  const keys = ["collected", "fee", "refunded"].map((step) => `pledge:${pledgeId}:${step}`);
-  const rows = await db.selectFrom("journal_entries").select(["kind", "seq", "leaf_hash"]).where("idempotency_key", "in", keys).orderBy("id").execute();
-  return rows.map((r) => ({ kind: r.kind, seq: r.seq, leafHash: r.leaf_hash?.toString("hex") ?? null }));
-}
-
 function findByIdempotencyKey(db: DbOrTx, backerId: number, key: string) {
   return db.selectFrom("pledges").select(["public_id", "request_hash"]).where("backer_id", "=", backerId).where("idempotency_key", "=", key).executeTakeFirst();
 }

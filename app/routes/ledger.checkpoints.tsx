@@ -1,8 +1,9 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useLocale, useMessages } from "../i18n/use-messages";
-import { publicKeyJson } from "../ledger/checkpoints";
+import { publicKeyJson, witnessJson } from "../ledger/checkpoints";
 import { listCheckpoints, listSigningKeys } from "../ledger/checkpoints.server";
+import { ledgerWitnesses } from "../ledger/witnesses";
 import { parseSeq } from "../ledger/ledger-query";
 import { formatDateTime } from "../utils/dates";
 import { titled } from "../utils/meta";
@@ -12,10 +13,10 @@ export const meta = titled((m) => m.ledger.checkpoints.title);
 const PAGE = 50;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { db, ledgerSigner } = context.services;
+  const { db, ledgerSigner, env } = context.services;
   const before = parseSeq(new URL(request.url).searchParams.get("before"));
-  const [checkpoints, keys] = await Promise.all([
-    listCheckpoints(db, { beforeSize: typeof before === "number" ? before : undefined, limit: PAGE + 1 }),
+  const [{ checkpoints, older }, keys] = await Promise.all([
+    listCheckpoints(db, { beforeSize: typeof before === "number" ? before : undefined, limit: PAGE }),
     listSigningKeys(db),
   ]);
   const current = publicKeyJson(ledgerSigner.origin, ledgerSigner.publicKey);
@@ -23,15 +24,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     {
       current,
       previousKeys: keys.filter((k) => k.key_id !== current.key_id),
-      checkpoints: checkpoints.slice(0, PAGE),
-      older: checkpoints.length > PAGE ? (checkpoints[PAGE - 1]?.size ?? null) : null,
+      witnesses: ledgerWitnesses(env).map(witnessJson),
+      checkpoints,
+      older,
     },
     { status: before === "invalid" ? 400 : 200 },
   );
 }
 
 export default function CheckpointsPage() {
-  const { current, previousKeys, checkpoints, older } = useLoaderData<typeof loader>();
+  const { current, previousKeys, witnesses, checkpoints, older } = useLoaderData<typeof loader>();
   const m = useMessages();
   const locale = useLocale();
   const c = m.ledger.checkpoints;
@@ -75,7 +77,24 @@ export default function CheckpointsPage() {
             </ul>
           </>
         ) : null}
+        <h3 className="section-gap">{c.witnessList}</h3>
+        {witnesses.length === 0 ? (
+          <p className="muted small" data-testid="no-witnesses">
+            {c.noWitnessList}
+          </p>
+        ) : (
+          <ul className="plain-list" data-testid="witnesses">
+            {witnesses.map((witness) => (
+              <li key={witness.vkey}>
+                <strong>{witness.name}</strong>
+                <br />
+                <code className="hash hash-full">{witness.vkey}</code>
+              </li>
+            ))}
+          </ul>
+        )}
         <p className="muted small section-gap">{c.archiveHint}</p>
+        <p className="muted small">{c.tlogHint}</p>
         <div className="button-row">
           <a className="button button-secondary button-small" href="/api/v1/ledger/checkpoints" download="checkpoints.json">
             {m.ledger.downloads.checkpoints}
@@ -93,22 +112,33 @@ export default function CheckpointsPage() {
               <tr>
                 <th className="num">{c.size}</th>
                 <th>{c.signedAt}</th>
-                <th>{c.chainHash}</th>
+                <th>{c.rootHash}</th>
+                <th>{c.witnesses}</th>
                 <th>{c.signedNote}</th>
               </tr>
             </thead>
             <tbody>
               {checkpoints.map((checkpoint) => (
-                <tr key={checkpoint.size} data-testid="checkpoint" data-size={checkpoint.size}>
+                <tr key={`${checkpoint.size}:${checkpoint.root_hash ?? "chain"}`} data-testid="checkpoint" data-size={checkpoint.size} data-kind={checkpoint.root_hash ? "merkle" : "chain"}>
                   <td className="num">
                     <Link to={`/ledger/entries/${checkpoint.size}`}>{checkpoint.size.toLocaleString("ko-KR")}</Link>
                   </td>
                   <td className="small nowrap">{formatDateTime(checkpoint.signed_at, locale)}</td>
                   <td>
-                    <code className="hash" title={checkpoint.chain_hash}>
-                      {checkpoint.chain_hash.slice(0, 16)}…
-                    </code>
+                    {checkpoint.root_hash ? (
+                      <code className="hash" title={checkpoint.root_hash}>
+                        {checkpoint.root_hash.slice(0, 16)}…
+                      </code>
+                    ) : (
+                      <>
+                        <code className="hash" title={checkpoint.chain_hash}>
+                          {checkpoint.chain_hash.slice(0, 16)}…
+                        </code>
+                        <div className="muted small">{c.chainSigned}</div>
+                      </>
+                    )}
                   </td>
+                  <td className="small">{checkpoint.cosignatures.length === 0 ? <span className="muted">{c.noCosignatures}</span> : checkpoint.cosignatures.map((w) => w.witness).join(", ")}</td>
                   <td>
                     <details>
                       <summary className="small">{checkpoint.key_id}</summary>

@@ -3,9 +3,10 @@ import { Link, useActionData } from "@remix-run/react";
 import { z } from "zod";
 import { AppForm, Field, FormAlert, SubmitButton, useFormFailure } from "../components/form";
 import { LedgerEntriesTable } from "../components/ledger-entries";
+import { LedgerProofs } from "../components/ledger-proofs";
 import { useMessages } from "../i18n/use-messages";
-import { findEntriesByBacker } from "../ledger/public-ledger.server";
-import { backerCommitment, normaliseReceiptCode } from "../ledger/receipts";
+import { findBackerRecord } from "../ledger/proofs.server";
+import { normaliseReceiptCode } from "../ledger/receipts";
 import { parseForm } from "../utils/forms";
 import { invalid } from "../utils/http.server";
 import { titled } from "../utils/meta";
@@ -28,9 +29,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await request.formData();
   const parsed = parseForm(findSchema(), formData);
   if (!parsed.ok) return invalid(parsed, 422);
-  const commitment = backerCommitment(parsed.data.code);
-  const entries = await findEntriesByBacker(context.services.db, commitment);
-  return json({ ok: true as const, commitment, entries });
+  const { db, env } = context.services;
+  return json({ ok: true as const, ...(await findBackerRecord(db, env, parsed.data.code)) });
 }
 
 export default function FindPage() {
@@ -80,6 +80,7 @@ export default function FindPage() {
           )}
         </section>
       ) : null}
+      {result ? <LedgerProofs seqs={result.entries.map((e) => e.seq)} proofs={result.proofs} checkpointMinutes={result.checkpointMinutes} /> : null}
       <p className="section small">
         <Link to="/ledger/verify">{m.ledger.verify.title} →</Link>
       </p>

@@ -68,11 +68,12 @@ export default function VerifyGuide() {
             <p>{run?.body}</p>
             <Command>{"npm run ledger:verify -- ledger.ndjson checkpoints.json"}</Command>
             <Command>{`npm run ledger:verify -- ledger.ndjson checkpoints.json checkpoints-2026-11-01.json \\\n  --key ${vkey}`}</Command>
+            <Command>{`npm run ledger:verify -- --log ${origin}/ledger --key ${vkey}`}</Command>
           </li>
           <li>
             <h3>{read?.title}</h3>
             <p>{read?.body}</p>
-            <Command>{`OK: 1,234 entries verified (seq 1–1,234); chain hash at the end: 9f2c…\nCheckpoints: 12 signature(s) verified with key ${keyId} (…); each matches the chain (latest: size 1,234).`}</Command>
+            <Command>{`OK: 1,234 entries verified (seq 1–1,234); chain hash at the end: 9f2c…\nMerkle root of all 1,234 entries: 5d1e…\nCheckpoints: 12 signature(s) verified with key ${keyId} (…); each matches the entries (latest: size 1,234).`}</Command>
             <Command>{"FAILED at seq 57: leaf_hash does not match the canonical text"}</Command>
           </li>
         </ol>

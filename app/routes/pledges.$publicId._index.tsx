@@ -1,13 +1,15 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { AppForm, FormAlert, SubmitButton, useFormFailure } from "../components/form";
-import { kindLabel, LedgerSeqLink } from "../components/ledger-entries";
+import { LedgerEntriesTable } from "../components/ledger-entries";
+import { LedgerProofs } from "../components/ledger-proofs";
 import { withNotice } from "../components/notice";
 import { useLocale, useMessages } from "../i18n/use-messages";
+import { findBackerRecord } from "../ledger/proofs.server";
 import { matchOfPledge } from "../matching/matching.server";
 import { declineMessage } from "../payments/methods";
 import { canCancel, HOLD_EXPIRED } from "../pledges/pledge";
-import { cancelPledge, listPledgeLedgerEntries } from "../pledges/pledges.server";
+import { cancelPledge } from "../pledges/pledges.server";
 import { requireOwnPledge } from "../pledges/access.server";
 import { formatDateTime, seoulDate } from "../utils/dates";
 import { refusal } from "../utils/http.server";
@@ -18,11 +20,12 @@ export const meta = titled((m) => m.pledges.receiptTitle);
 
 export async function loader(args: LoaderFunctionArgs) {
   const { pledge } = await requireOwnPledge(args);
-  const today = seoulDate(args.context.services.clock.now());
-  const [match, ledgerEntries] = await Promise.all([matchOfPledge(args.context.services.db, pledge.id), listPledgeLedgerEntries(args.context.services.db, pledge.id)]);
+  const { db, env, clock } = args.context.services;
+  const today = seoulDate(clock.now());
+  const [match, ledger] = await Promise.all([matchOfPledge(db, pledge.id), findBackerRecord(db, env, pledge.receipt_secret)]);
   return json({
     match,
-    ledgerEntries,
+    ledger,
     pledge: {
       publicId: pledge.public_id,
       amount: pledge.amount_won,
@@ -56,7 +59,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function Receipt() {
-  const { pledge, match, ledgerEntries, cancellable } = useLoaderData<typeof loader>();
+  const { pledge, match, ledger, cancellable } = useLoaderData<typeof loader>();
   const failure = useFormFailure();
   const m = useMessages();
   const p = m.pledges;
@@ -113,19 +116,6 @@ export default function Receipt() {
             </>
           ) : null}
         </dl>
-        {ledgerEntries.length > 0 ? (
-          <>
-            <h2 style={{ marginTop: 24 }}>{p.ledgerEntries}</h2>
-            <ul className="small" data-testid="pledge-ledger-entries">
-              {ledgerEntries.map((entry) => (
-                <li key={`${entry.kind}-${entry.seq ?? "waiting"}`} data-testid="pledge-ledger-entry">
-                  {kindLabel(entry.kind, m)} · <LedgerSeqLink seq={entry.seq} />
-                  {entry.leafHash ? <code className="hash"> {entry.leafHash.slice(0, 16)}…</code> : null}
-                </li>
-              ))}
-            </ul>
-          </>
-        ) : null}
         <h2 style={{ marginTop: 24 }}>{p.receiptCode}</h2>
         <p className="receipt-code" data-testid="receipt-code">
           {pledge.receiptCode}
@@ -145,12 +135,17 @@ export default function Receipt() {
             </Link>
           ) : null}
         </div>
+        <h2 style={{ marginTop: 24 }}>{p.inLedger}</h2>
+        {ledger.entries.length > 0 ? <LedgerEntriesTable entries={ledger.entries} emptyText={m.ledger.find.none} /> : <p className="muted small" data-testid="receipt-no-entries">{m.ledger.find.none} {m.ledger.find.noneHint}</p>}
         {cancellable ? (
           <AppForm style={{ marginTop: 24 }}>
             <p className="muted small">{p.cancelConfirm}</p>
             <SubmitButton variant="danger">{p.cancel}</SubmitButton>
           </AppForm>
         ) : null}
+      </div>
+      <div style={{ maxWidth: 640, margin: "0 auto" }}>
+        <LedgerProofs seqs={ledger.entries.map((e) => e.seq)} proofs={ledger.proofs} checkpointMinutes={ledger.checkpointMinutes} />
       </div>
     </div>
   );

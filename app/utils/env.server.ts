@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseWitnessList } from "../ledger/witnesses";
 import { parseMethodList, PAYMENT_METHOD_TYPES } from "../payments/methods";
 
 const onOff = z.enum(["on", "off"]);
@@ -74,6 +75,17 @@ const envSchema = z.object({
     .optional(),
   /** Minutes between checkpoints while the ledger grows. */
   LEDGER_CHECKPOINT_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
+  /** Witnesses asked to cosign checkpoints: comma-separated "<cosigner vkey> <submission prefix URL>". */
+  LEDGER_WITNESSES: z
+    .string()
+    .optional()
+    .superRefine((text, ctx) => {
+      try {
+        parseWitnessList(text);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: error instanceof Error ? error.message : String(error) });
+      }
+    }),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -24,6 +24,7 @@ import * as securityHardening from "./20261127_1301_security_hardening";
 import * as screeningCalls from "./20261127_1901_screening_calls";
 import * as koreanPaymentMethods from "./20261127_1601_korean_payment_methods";
 import * as ledgerSequencer from "./20261204_0901_ledger_sequencer";
+import * as merkleTree from "./20261127_1801_merkle_tree";
 
 // Listed explicitly (not read from disk) so migrations run the same from source, a bundle or a test.
 export const migrations: Record<string, Migration> = {
@@ -52,4 +53,5 @@ export const migrations: Record<string, Migration> = {
   "20261127_1901_screening_calls": screeningCalls,
   "20261127_1601_korean_payment_methods": koreanPaymentMethods,
   "20261204_0901_ledger_sequencer": ledgerSequencer,
+  "20261127_1801_merkle_tree": merkleTree,
 };

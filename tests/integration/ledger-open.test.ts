@@ -8,6 +8,7 @@ import { createCheckpoint, createCheckpointIfDue, loadLedgerSigner, verifyStored
 import { LEDGER_CSV_COLUMNS, verifyExportText } from "../../app/ledger/export";
 import { parseCsv } from "../../app/utils/csv";
 import { appendEntries, appendEntry, getLedgerHead, verifyStoredLedger } from "../../app/ledger/ledger.server";
+import { merkleRoot } from "../../app/ledger/merkle.server";
 import { getAccountActivity } from "../../app/ledger/public-ledger.server";
 import { backerCommitment, newReceiptCode } from "../../app/ledger/receipts";
 import { readEnv } from "../../app/utils/env.server";
@@ -174,11 +175,11 @@ describe("checkpoints", () => {
     expect(check.problem).toBeNull();
     const result = verifyExportText((await fetchExport()).text, check.claims);
     expect(result).toMatchObject({ ok: true, checkpointsChecked: 2, latestCheckpoint: written.count });
-    expect((await verifyStoredCheckpoints(t.db)).problem).toBeNull();
+    expect((await verifyStoredCheckpoints(t.db, app.services.env)).problem).toBeNull();
     expect(await verifyStoredLedger(t.db)).toMatchObject({ ok: true, entries: written.count });
   });
 
-  it("are refused by the database when they disagree with the chain or reach beyond it", async () => {
+  it("are refused by the database when they disagree with the tree or the chain, or reach beyond them", async () => {
     const row = await t.db.selectFrom("ledger_checkpoints").selectAll().orderBy("tree_size").executeTakeFirstOrThrow();
     const insert = (values: Partial<typeof row>) =>
       t.db
@@ -186,10 +187,16 @@ describe("checkpoints", () => {
         .values({ ...row, tree_size: 5, ...values, recorded_at: undefined })
         .execute();
     const entry5 = await t.db.selectFrom("sequenced_entries").select("chain_hash").where("seq", "=", 5).executeTakeFirstOrThrow();
-    const note5 = `${row.origin}\n5\n${entry5.chain_hash.toString("base64")}\n`;
-    await expect(insert({ chain_hash: Buffer.alloc(32, 1), note: note5 })).rejects.toThrow(/does not match the chain/);
-    await expect(insert({ tree_size: 10_000_000, chain_hash: entry5.chain_hash, note: note5 })).rejects.toThrow(/beyond the ledger/);
-    await expect(insert({ chain_hash: entry5.chain_hash, note: "forged\n" })).rejects.toThrow(/note for size 5/);
+    const root5 = await merkleRoot(t.db, 5);
+    const note5 = `${row.origin}\n5\n${root5.toString("base64")}\n`;
+    await expect(insert({ chain_hash: Buffer.alloc(32, 1), root_hash: root5, note: note5 })).rejects.toThrow(/does not match the chain/);
+    await expect(insert({ tree_size: 10_000_000, chain_hash: entry5.chain_hash, root_hash: root5, note: note5 })).rejects.toThrow(/beyond the ledger/);
+    await expect(insert({ chain_hash: entry5.chain_hash, root_hash: row.root_hash, note: note5 })).rejects.toThrow(/does not match the Merkle tree/);
+    await expect(insert({ chain_hash: entry5.chain_hash, root_hash: root5, note: "forged\n" })).rejects.toThrow(/note for size 5/);
+    // The old form, signed over the chain hash, is no longer accepted.
+    const chainNote = `${row.origin}\n5\n${entry5.chain_hash.toString("base64")}\n`;
+    await expect(insert({ chain_hash: entry5.chain_hash, root_hash: null, note: chainNote })).rejects.toThrow(/sign the Merkle root/);
+    await expect(insert({ chain_hash: entry5.chain_hash, root_hash: root5, note: note5 })).resolves.toBeDefined();
   });
 
   it.each([
@@ -200,13 +207,26 @@ describe("checkpoints", () => {
     ["DELETE FROM ledger_signing_keys"],
     ["UPDATE ledger_kind_totals SET in_won = 0"],
     ["DELETE FROM ledger_kind_totals"],
+    ["UPDATE ledger_tile_hashes SET hash = hash"],
+    ["DELETE FROM ledger_tile_hashes"],
+    ["TRUNCATE ledger_tile_hashes"],
+    ["UPDATE ledger_cosignatures SET signed_time = 1"],
+    ["DELETE FROM ledger_cosignatures"],
     ["INSERT INTO ledger_kind_totals VALUES (1, 'x.y', 1, 1, 0)"],
     ["SELECT * FROM ledger_dev_signing_key"],
   ])("are append-only for the app role: %s", async (statement) => {
     await expect(sql.raw(statement).execute(t.db)).rejects.toThrow(/permission denied|append-only|only through/);
   });
 
-  it.each([["UPDATE ledger_checkpoints SET signed_at = now()"], ["DELETE FROM ledger_signing_keys"], ["TRUNCATE ledger_checkpoints"], ["UPDATE ledger_kind_totals SET in_won = 0"]])(
+  it.each([
+    ["UPDATE ledger_checkpoints SET signed_at = now()"],
+    ["DELETE FROM ledger_signing_keys"],
+    ["TRUNCATE ledger_checkpoints"],
+    ["UPDATE ledger_kind_totals SET in_won = 0"],
+    ["UPDATE ledger_tile_hashes SET hash = hash"],
+    ["DELETE FROM ledger_tile_hashes"],
+    ["TRUNCATE ledger_cosignatures"],
+  ])(
     "are append-only even for the owner (triggers): %s",
     async (statement) => {
       await expect(sql.raw(statement).execute(t.owner)).rejects.toThrow(/append-only|only through/);
@@ -224,7 +244,7 @@ describe("checkpoints", () => {
         await sql`UPDATE ledger_checkpoints SET tree_size = 30`.execute(trx);
         await sql`ALTER TABLE ledger_checkpoints ENABLE TRIGGER USER`.execute(trx);
       });
-      const check = await verifyStoredCheckpoints(fresh.db);
+      const check = await verifyStoredCheckpoints(fresh.db, app.services.env);
       expect(check.problem?.seq).toBe(30);
       expect(check.problem?.reason).toMatch(/note is not/);
     } finally {

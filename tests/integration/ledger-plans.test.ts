@@ -14,6 +14,8 @@ import {
   listLedgerEntries,
   streamLedgerEntries,
 } from "../../app/ledger/public-ledger.server";
+import { readTile } from "../../app/ledger/merkle.server";
+import { getInclusionProof } from "../../app/ledger/proofs.server";
 import { backerCommitment } from "../../app/ledger/receipts";
 import { createPostgresClient } from "../../app/utils/db.server";
 import { createTestDatabase, type TestDatabase } from "../support/db";
@@ -112,11 +114,25 @@ describe(`query plans with ${ENTRIES.toLocaleString("en-US")} entries`, () => {
       expect(n).toBe(3_000);
       expect(await listKinds(logged)).toEqual(["disbursement.paid", "pledge.collected", "pledge.refunded"]);
       expect(await getEntryDetail(logged, 6_789)).not.toBeNull();
-      expect((await listCheckpoints(logged, { limit: 10 })).length).toBe(1);
+      expect((await listCheckpoints(logged, { limit: 10 })).checkpoints.length).toBe(1);
       const activity = await getAccountActivity(logged, ["campaign:9:in:online", "campaign:9:escrow", "campaign:9:fees"], { cursor: { before: 15_000, after: null } });
       expect(activity.accounts).toHaveLength(3);
     });
     expect(result.queries).toBeGreaterThan(8);
+    expect(result.scans).toEqual([]);
+  });
+
+  it("serve tiles, entry bundles and proofs without one", async () => {
+    const result = await seqScansIn(async () => {
+      expect(await readTile(logged, { kind: "hashes", level: 0, index: 17, width: 256 })).not.toBeNull();
+      expect(await readTile(logged, { kind: "entries", level: 0, index: 17, width: 256 })).not.toBeNull();
+      expect(await readTile(logged, { kind: "hashes", level: 1, index: 0, width: 39 })).not.toBeNull();
+      const bySeq = await getInclusionProof(logged, { seq: 6_789 }, null);
+      expect("inclusion_path" in bySeq).toBe(true);
+      const byLeaf = await getInclusionProof(logged, { leafHash: Buffer.from("leaf_hash" in bySeq ? bySeq.leaf_hash : "", "hex") }, null);
+      expect(byLeaf).toEqual(bySeq);
+    });
+    expect(result.queries).toBeGreaterThan(5);
     expect(result.scans).toEqual([]);
   });
 

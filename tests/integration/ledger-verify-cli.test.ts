@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifierKey } from "../../app/ledger/checkpoints";
+import { publicKeyJson, verifierKey } from "../../app/ledger/checkpoints";
+import { chainCheckpointJson } from "../support/checkpoints";
 import { checkpointsDocument, createCheckpoint } from "../../app/ledger/checkpoints.server";
 import { exportLine } from "../../app/ledger/export";
 import { exportEntries } from "../../app/ledger/public-ledger.server";
@@ -20,7 +21,7 @@ const run = promisify(execFile);
 let t: TestDatabase;
 let services: TestServices;
 let dir: string;
-const files = { ledger: "", checkpoints: "", tampered: "", truncated: "" };
+const files = { ledger: "", checkpoints: "", tampered: "", truncated: "", oldCheckpoints: "" };
 
 async function verify(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -47,7 +48,12 @@ beforeAll(async () => {
   files.tampered = join(dir, "tampered.ndjson");
   files.truncated = join(dir, "truncated.ndjson");
   writeFileSync(files.ledger, lines.join(""));
-  writeFileSync(files.checkpoints, JSON.stringify(await checkpointsDocument(t.db, services.ledgerSigner)));
+  writeFileSync(files.checkpoints, JSON.stringify(await checkpointsDocument(t.db, services.ledgerSigner, services.env)));
+  // A checkpoints file as the log published it before the Merkle tree (decision 61): signed over the chain hash.
+  files.oldCheckpoints = join(dir, "old-checkpoints.json");
+  const chainAt = (seq: number) => Buffer.from((JSON.parse(lines[seq - 1]!) as { chain_hash: string }).chain_hash, "hex");
+  const key = publicKeyJson(services.ledgerSigner.origin, services.ledgerSigner.publicKey);
+  writeFileSync(files.oldCheckpoints, JSON.stringify({ origin: key.key_name, public_key: key, keys: [key], checkpoints: [chainCheckpointJson(services.ledgerSigner, 900, chainAt(900))] }));
   const tampered = [...lines];
   const line = JSON.parse(tampered[699]!) as { leaf_hash: string };
   tampered[699] = tampered[699]!.replace(line.leaf_hash, (line.leaf_hash[0] === "0" ? "1" : "0") + line.leaf_hash.slice(1));
@@ -71,6 +77,8 @@ describe("npm run ledger:verify", () => {
       expect(result.stdout).toMatch(/^OK: 1,500 entries verified \(seq 1–1,500\); chain hash at the end: [0-9a-f]{64}$/m);
       expect(result.stdout).toContain(`Checkpoints: 2 signature(s) verified with key ${services.ledgerSigner.keyId}`);
       expect(result.stdout).toContain("(latest: size 1,500)");
+      expect(result.stdout).toMatch(/^Merkle root of all 1,500 entries: [0-9a-f]{64}$/m);
+      expect(result.stdout).toContain("(2 of the Merkle root, 0 of the chain hash (before the Merkle tree))");
     }
     expect(parallel.stdout).toMatch(/^ {2}campaign:\d+:fees\t\d+$/m);
   });
@@ -97,11 +105,20 @@ describe("npm run ledger:verify", () => {
     expect(foreignKey.stderr).toMatch(/^FAILED at seq \d+: checkpoint for size \d+ in .*not the trusted key/);
   });
 
+  it("still verifies the export against checkpoints signed over the chain hash before the Merkle tree", async () => {
+    const [old, both] = await Promise.all([verify(files.ledger, files.oldCheckpoints), verify(files.truncated, files.oldCheckpoints, files.checkpoints)]);
+    expect(old.code).toBe(0);
+    expect(old.stdout).toContain("(0 of the Merkle root, 1 of the chain hash (before the Merkle tree))");
+    expect(both.code).toBe(1);
+    expect(both.stderr).toMatch(/^FAILED at seq 1201: the export ends at seq 1200/);
+  });
+
   it("verifies the database and its stored checkpoints, and exits 2 on bad usage", async () => {
     const [database, missing, badFlag] = await Promise.all([verify(), verify(join(dir, "nope.ndjson")), verify(files.ledger, "--workers", "x")]);
     expect(database.code).toBe(0);
     expect(database.stdout).toMatch(/^OK: 1,500 entries verified/m);
     expect(database.stdout).toContain("Checkpoints: 2 signature(s) verified");
+    expect(database.stdout).toMatch(/^Merkle tree: 5 stored tile hash\(es\) recomputed from the entries; root of all 1,500: [0-9a-f]{64}; 1 consistency proof\(s\) between checkpoints and 10 inclusion proof\(s\) verified\.$/m);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("No such file");
     expect(badFlag.code).toBe(2);
