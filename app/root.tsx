@@ -32,7 +32,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { services } = context;
   if (context.sharedRendering) {
     // The same page for every anonymous visitor: its forms need no token (decision 46).
-    return json({ locale: localeOf(request), csrfToken: null, devTools: services.devTools, user: null });
+    return json({ locale: localeOf(request), csrfToken: null, devTools: mayUseDevTools(context, null), user: null });
   }
   const user = await getSessionUser(request, services);
   const csrf = ensureCsrfToken(request, services.origin);

@@ -58,13 +58,16 @@ interface Passthrough {
 
 const DROPPED_HEADERS = new Set(["content-length", "content-encoding", "cache-control", "set-cookie", "etag", "vary", "date", "connection", "transfer-encoding"]);
 
+/** Who a rendering is for beyond its language: with dev tools on, a visitor on this machine also sees their links. */
+export type Audience = "local" | "anyone";
+
 export interface PageCacheOptions {
   settings: PageCacheSettings;
   versions: DataVersionSource;
   /** Part of the version that names the app clock's time (a moved clock is a new version). */
   clockVersion(): string;
   /** Renders `pathAndQuery` for an anonymous visitor in `locale`, with no other cookie. */
-  render(pathAndQuery: string, locale: Locale): Promise<Rendered>;
+  render(pathAndQuery: string, locale: Locale, audience: Audience): Promise<Rendered>;
   log(line: string): void;
 }
 
@@ -72,7 +75,7 @@ export interface PageCache {
   /** Whether this request is answered from the shared renderings (GET or HEAD of a shared page, no session). */
   accepts(req: IncomingMessage): boolean;
   /** Answers from the shared renderings; false (nothing sent) when the data version cannot be read, so the request is rendered as usual. */
-  serve(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+  serve(req: IncomingMessage, res: ServerResponse, audience: Audience): Promise<boolean>;
 }
 
 function hasSessionCookie(req: IncomingMessage): boolean {
@@ -109,9 +112,9 @@ export function createPageCache(options: PageCacheOptions): PageCache {
     }
   };
 
-  const renderEntry = async (key: string, url: string, locale: Locale, version: string): Promise<Entry | Passthrough> => {
+  const renderEntry = async (key: string, url: string, locale: Locale, audience: Audience, version: string): Promise<Entry | Passthrough> => {
     const renderedAt = performance.now();
-    const rendered = await options.render(url, locale);
+    const rendered = await options.render(url, locale, audience);
     if (rendered.status !== 200 || rendered.headers.has("set-cookie")) {
       if (rendered.headers.has("set-cookie")) options.log(`[page-cache] ${url} tried to set a cookie in a shared rendering; not kept`);
       rendered.headers.delete("set-cookie");
@@ -137,10 +140,10 @@ export function createPageCache(options: PageCacheOptions): PageCache {
   };
 
   /** One render per key and version at a time: later requests join it. */
-  const renderOnce = (key: string, url: string, locale: Locale, version: string): Promise<Entry | Passthrough> => {
+  const renderOnce = (key: string, url: string, locale: Locale, audience: Audience, version: string): Promise<Entry | Passthrough> => {
     const running = rendering.get(key);
     if (running && running.version === version) return running.promise;
-    const promise = renderEntry(key, url, locale, version).finally(() => {
+    const promise = renderEntry(key, url, locale, audience, version).finally(() => {
       if (rendering.get(key)?.promise === promise) rendering.delete(key);
     });
     rendering.set(key, { version, promise });
@@ -175,10 +178,10 @@ export function createPageCache(options: PageCacheOptions): PageCache {
       return (req.method === "GET" || req.method === "HEAD") && isSharedPage(pathOf(req.url ?? "")) && !hasSessionCookie(req);
     },
 
-    async serve(req, res) {
+    async serve(req, res, audience) {
       const url = req.url ?? "/";
       const locale = resolveLocale(cookieValue(req.headers.cookie ?? "", LOCALE_COOKIE));
-      const key = `${locale} ${url}`;
+      const key = `${locale} ${audience} ${url}`;
       const dataVersion = await options.versions.current().catch((error: unknown) => {
         options.log(`[page-cache] data version unreadable: ${String(error)}`);
         return null;
@@ -189,12 +192,12 @@ export function createPageCache(options: PageCacheOptions): PageCache {
       const state = freshness(entry, version, performance.now(), settings);
       if (entry && state !== "render") {
         if (state === "stale") {
-          renderOnce(key, url, locale, version).catch((error: unknown) => options.log(`[page-cache] ${url}: ${String(error)}`));
+          renderOnce(key, url, locale, audience, version).catch((error: unknown) => options.log(`[page-cache] ${url}: ${String(error)}`));
         }
         await send(req, res, entry, state === "fresh" ? "hit" : "stale");
         return true;
       }
-      const result = await renderOnce(key, url, locale, version);
+      const result = await renderOnce(key, url, locale, audience, version);
       if ("passthrough" in result) sendPassthrough(req, res, result.passthrough);
       else await send(req, res, result, "miss");
       return true;

@@ -457,8 +457,12 @@ export async function cancelWaitingPayment(services: Services, pledgeId: number,
   const kind: IntentKind = pledge.funding_model === "all_or_nothing" ? "setup" : "payment";
   const intentId = kind === "setup" ? pledge.provider_setup_intent_id : pledge.provider_payment_intent_id;
   if (intentId) {
-    const after = await applyIntentState(services, pledge.id, kind, await services.payments.cancelIntent({ kind, intentId }));
-    if (after === null || !WAITING_STATES.includes(after)) return after;
+    const state = await services.payments.cancelIntent({ kind, intentId });
+    // Cancelled at the processor: given up below, with the reason. Anything else is applied.
+    if (state.status !== "canceled") {
+      const after = await applyIntentState(services, pledge.id, kind, state);
+      if (after === null || !WAITING_STATES.includes(after)) return after;
+    }
   }
   const now = services.clock.now();
   return services.db.transaction().execute(async (trx) => {

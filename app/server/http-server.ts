@@ -204,10 +204,10 @@ export function createHttpApp(options: HttpServerOptions): HttpApp {
         versions: dataVersionSource(services.db, options.pageCache.versionMaxAgeMs),
         // The demo clock's distance from real time: moving it renders every page again.
         clockVersion: options.pageCache.clockVersion ?? (() => String(Math.round((services.clock.now().getTime() - Date.now()) / 1000))),
-        render: async (pathAndQuery, locale) => {
+        render: async (pathAndQuery, locale, audience) => {
           // Only the language cookie, and our own origin whatever the Host header said.
           const request = new Request(`${services.origin}${pathAndQuery}`, { headers: { Cookie: `${LOCALE_COOKIE}=${locale}` } });
-          const response = await handle(request, { services, clientIp: null, clientIsLocal: false, sharedRendering: true });
+          const response = await handle(request, { services, clientIp: null, clientIsLocal: audience === "local", sharedRendering: true });
           return { status: response.status, headers: response.headers, body: Buffer.from(await response.arrayBuffer()) };
         },
         log: (line) => services.logger.warn("page cache", { detail: line }),
@@ -223,7 +223,9 @@ export function createHttpApp(options: HttpServerOptions): HttpApp {
     shedder.middleware,
     async (req, res, next) => {
       try {
-        if (pageCache?.accepts(req) && (await pageCache.serve(req, res))) return;
+        const clientIsLocal = isLocalRequest(req, { trustProxy: options.trustProxy, clientIp: req.ip });
+        // Only with dev tools on does a visitor on this machine see more (their links) than anyone else.
+        if (pageCache?.accepts(req) && (await pageCache.serve(req, res, services.devTools && clientIsLocal ? "local" : "anyone"))) return;
         const request = toFetchRequest(req, res);
         if (!request) return;
         const refusal = await checkMutation(request, allowedOrigins);
@@ -231,7 +233,6 @@ export function createHttpApp(options: HttpServerOptions): HttpApp {
           await sendFetchResponse(res, refusal);
           return;
         }
-        const clientIsLocal = isLocalRequest(req, { trustProxy: options.trustProxy, clientIp: req.ip });
         const response = await handle(request, { services, clientIp: req.ip ?? null, clientIsLocal, sharedRendering: false });
         await sendFetchResponse(res, response);
       } catch (error) {

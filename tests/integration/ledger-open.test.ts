@@ -442,7 +442,8 @@ describe("the ledger pages", () => {
     ["/ledger?kind=%3Cscript%3E", dictionaries.ko.errors.invalidLedgerKind],
     ["/ledger?account=..%2F..%2Fetc", dictionaries.ko.errors.invalidAccountCode],
     [`/ledger?account=${"a".repeat(300)}`, dictionaries.ko.errors.invalidAccountCode],
-    ["/ledger?to=%00", dictionaries.ko.errors.invalidFilterDate],
+    // A NUL byte is refused before any page sees the request (the request guard, issue 13).
+    ["/ledger?to=%00", "잘못된 요청입니다."],
     ["/ledger/checkpoints?before=-5", dictionaries.ko.ledger.checkpoints.title],
     ["/ledger/accounts?prefix=%27%3B--", dictionaries.ko.errors.invalidAccountCode],
     ["/ledger/accounts/campaign:1:escrow?before=x&kind=%20", dictionaries.ko.ledger.filters.ignored],

@@ -41,8 +41,10 @@ describe("demo seed", () => {
     const accounts = await seedDemoData(t.owner, "2026-11-24");
     const first = await counts();
     // 18 from the real cases + 5 demo community teams of the Seo-gu pitch contest (db/seed/contest-seed.ts).
-    // Contests: the two of the real cases + the demo matching round (db/seed/matching-seed.ts).
-    expect(first).toMatchObject({ host_organisations: 4, enterprises: 18 + 5, contests: 2 + 1, campaign_series: 1, funds: 1, loan_products: 1 });
+    // + the 2 demo business units of the Gwangju self-sufficiency centre's equipment call (db/seed/screenings-seed.ts).
+    // Contests: the two of the real cases + the demo matching round (db/seed/matching-seed.ts) + the
+    // centre's two screened calls (db/seed/screenings-seed.ts).
+    expect(first).toMatchObject({ host_organisations: 4, enterprises: 18 + 5 + 2, contests: 2 + 1 + 2, campaign_series: 1, funds: 1, loan_products: 1 });
     expect(accounts.map((a) => a.email)).toContain("fund1@hamkke.demo");
     await seedDemoData(t.owner, "2026-11-24");
     expect(await counts()).toEqual(first);
