@@ -28,7 +28,7 @@ const processes = env.WEB_CONCURRENCY ?? availableParallelism();
 const choices = startupChoices(env, !env.DATABASE_URL);
 const logger = createLogger(undefined, { role: cluster.isPrimary ? "primary" : "web", pid: process.pid });
 
-type ToWeb = { type: "prepared"; prepared: PreparedDatabase } | { type: "metrics"; id: string; text: MetricsText };
+type ToWeb = { type: "prepared"; prepared: PreparedDatabase } | { type: "metrics"; id: string; text: MetricsText | null };
 type ToPrimary = { type: "ready" } | { type: "metrics"; id: string };
 
 async function startPrimary(): Promise<void> {
@@ -72,7 +72,13 @@ async function startPrimary(): Promise<void> {
     const worker = cluster.fork({ WEB_CONCURRENCY: String(processes) });
     worker.on("message", (message: ToPrimary) => {
       if (message.type === "metrics") {
-        void collect().then((text) => worker.send({ type: "metrics", id: message.id, text } satisfies ToWeb));
+        void collect().then(
+          (text) => worker.send({ type: "metrics", id: message.id, text } satisfies ToWeb),
+          (error: unknown) => {
+            logger.error("metrics of the web processes could not be collected", error);
+            worker.send({ type: "metrics", id: message.id, text: null } satisfies ToWeb);
+          },
+        );
         return;
       }
       if (message.type !== "ready") return;
@@ -153,17 +159,20 @@ async function startWeb(): Promise<void> {
   // About 20 connections for the whole web tier, at least 5 per process.
   const runtime = await startRuntime({ role: "web", prepared, logger, poolMax: Math.max(5, Math.ceil(20 / processes)) });
   const { services } = runtime;
+  // Constructing one is what makes prom-client answer the primary's requests in this process.
+  new AggregatorRegistry();
   AggregatorRegistry.setRegistries([services.metrics.registry]);
-  const pendingMetrics = new Map<string, (text: MetricsText) => void>();
+  const pendingMetrics = new Map<string, (text: MetricsText | null) => void>();
   process.on("message", (message: ToWeb) => {
     if (message.type === "metrics") pendingMetrics.get(message.id)?.(message.text);
   });
   const collectMetrics = () =>
-    new Promise<MetricsText>((done) => {
+    new Promise<MetricsText>((done, fail) => {
       const id = randomUUID();
       pendingMetrics.set(id, (text) => {
         pendingMetrics.delete(id);
-        done(text);
+        if (text) done(text);
+        else fail(new Error("the primary could not collect the web processes' metrics"));
       });
       process.send?.({ type: "metrics", id } satisfies ToPrimary);
     });

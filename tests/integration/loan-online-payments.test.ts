@@ -324,7 +324,8 @@ describe("bad input and access", () => {
     expect(await onlineRepayments(chanLoan)).toHaveLength(before.length + 1);
     expect(await paymentRow(publicId)).toMatchObject({ state: "recorded", payment_method_type: "naver_pay", card_last4: null });
     const receipts = await renderedEmailsTo(t.db, "chan@hamkke.demo", "loanRepaymentReceipt");
-    expect(receipts.at(-1)?.text_body).toContain(dictionaries.ko.payments.methods.naver_pay);
+    // Newest first.
+    expect(receipts[0]?.text_body).toContain(dictionaries.ko.payments.methods.naver_pay);
   });
 });
 
