@@ -9,7 +9,8 @@ import PgBoss from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSession } from "../../app/auth/session.server";
 import { addBudgetLine, createCampaign, reviewCampaign, submitForReview } from "../../app/campaigns/campaigns.server";
-import { verifyStoredLedger } from "../../app/ledger/ledger.server";
+import { campaignEscrow } from "../../app/ledger/accounts";
+import { ensureAccounts, verifyStoredLedger } from "../../app/ledger/ledger.server";
 import { freePort } from "../../db/embedded";
 import { startFakeSmtp } from "../fakes/smtp-server";
 import { TestClient } from "../support/app";
@@ -99,14 +100,19 @@ async function advanceClock(ms: number): Promise<void> {
   await new Promise((r) => setTimeout(r, 1500));
 }
 
-/** Holds the ledger head lock until the returned function is called: appends wait behind it. */
-async function holdLedgerHead(): Promise<() => Promise<void>> {
+/**
+ * Holds campaign's escrow account row until the returned function is called: recording a charge
+ * (journal lines on that account, whose foreign key takes a KEY SHARE lock) waits behind it, while
+ * claiming and charging, which write no ledger lines, go on.
+ */
+async function holdEscrow(campaignId: number): Promise<() => Promise<void>> {
+  await ensureAccounts(t.owner, [campaignEscrow(campaignId)]);
   let release!: () => void;
   const released = new Promise<void>((done) => (release = done));
   let locked!: () => void;
   const isLocked = new Promise<void>((done) => (locked = done));
   const holder = t.owner.transaction().execute(async (trx) => {
-    await sql`SELECT seq FROM ledger_head FOR UPDATE`.execute(trx);
+    await sql`SELECT id FROM ledger_accounts WHERE code = ${campaignEscrow(campaignId).code} FOR UPDATE`.execute(trx);
     locked();
     await released;
   });
@@ -235,9 +241,9 @@ describe("two web servers and a worker on one database", () => {
     await pledgeOn(urls, b.slug, tokens, 12, "node-b");
     const checkpointsBefore = await t.owner.selectFrom("ledger_checkpoints").select("tree_size").execute();
 
-    // A's close and charges, asked of all three processes at once (the ledger held so they overlap).
+    // A's close and charges, asked of all three processes at once (A's escrow held so they overlap).
     await advanceClock(4 * DAY);
-    const release = await holdLedgerHead();
+    const release = await holdEscrow(a.id);
     const moveClock = (base: string) => fetch(`${base}/dev/clock`, { method: "POST", redirect: "manual", body: new URLSearchParams({ csrf: CSRF, days: "0", hours: "1" }), headers: { Cookie: `hf_csrf=${CSRF}`, Origin: base } });
     const ticks = Promise.all([moveClock(web1.url), moveClock(web2.url), boss.send("tick", {})]);
     await new Promise((r) => setTimeout(r, 2000));
@@ -253,9 +259,9 @@ describe("two web servers and a worker on one database", () => {
 
     // B's charge run is killed in the worker while it waits to record the charges.
     await advanceClock(7 * DAY);
-    const hold = await holdLedgerHead();
+    const hold = await holdEscrow(b.id);
     await boss.send("tick", {});
-    await waitFor("the worker to wait on the ledger with B's charges made", async () => {
+    await waitFor("the worker to wait on B's escrow with B's charges made", async () => {
       const charging = (await pledgesOf(b.id)).filter((p) => p.state === "charging").length;
       const waiting = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'hamkke-fund' AND wait_event_type = 'Lock'`.execute(t.owner);
       return charging === 12 && (waiting.rows[0]?.n ?? 0) > 0;
