@@ -387,12 +387,12 @@ describe("the stored tree", () => {
       // triggers off (their chain hashes are not real); the tree's own triggers stay on.
       await fresh.owner.transaction().execute(async (trx) => {
         await sql`ALTER TABLE journal_entries DISABLE TRIGGER USER`.execute(trx);
-        await sql`INSERT INTO journal_entries (seq, kind, occurred_at, canonical, leaf_hash, chain_hash)
-          SELECT s, 'test.tree', now(), '{"entry":' || s || '}', sha256('\\x00'::bytea || convert_to('{"entry":' || s || '}', 'UTF8')), sha256(''::bytea)
+        await sql`INSERT INTO journal_entries (seq, kind, occurred_at, canonical_before_seq, canonical_after_seq, leaf_hash, chain_hash)
+          SELECT s, 'test.tree', now(), '{"seq":', ',"v":1}', sha256('\\x00'::bytea || convert_to('{"seq":' || s || ',"v":1}', 'UTF8')), sha256(''::bytea)
           FROM generate_series(1, ${sql.lit(n)}) AS s`.execute(trx);
         await sql`ALTER TABLE journal_entries ENABLE TRIGGER USER`.execute(trx);
       });
-      const entries = Array.from({ length: n }, (_, i) => Buffer.from(`{"entry":${i + 1}}`));
+      const entries = Array.from({ length: n }, (_, i) => Buffer.from(`{"seq":${i + 1},"v":1}`));
       let size = 0;
       for (const batch of [300, 65_000, 236, 1]) {
         await fresh.db.transaction().execute(async (trx) => {
