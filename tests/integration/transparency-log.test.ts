@@ -324,6 +324,13 @@ describe("a mirror of the log", () => {
 });
 
 describe("the stored tree", () => {
+  it("is over entries no longer than an entry bundle can frame (16-bit lengths), which the database checks", async () => {
+    const check = await sql<{ definition: string }>`
+      SELECT pg_get_constraintdef(oid) AS definition FROM pg_constraint
+      WHERE conrelid = 'journal_entries'::regclass AND conname = 'journal_entries_canonical_fits_entry_bundle'`.execute(app.services.db);
+    expect(check.rows.map((r) => r.definition)).toEqual(["CHECK ((octet_length(canonical) <= 65535))"]);
+  });
+
   it("refuses a tile hash that is not the hash of the tile below, or covers entries the ledger lacks", async () => {
     await expect(t.db.insertInto("ledger_tile_hashes").values({ tile_level: 1, idx: 5, hash: Buffer.alloc(32) }).execute()).rejects.toThrow(/covers entries the ledger does not have yet/);
     await expect(
