@@ -50,7 +50,8 @@ export default defineConfig({
           hookTimeout: 120_000,
           // A page that answers in 2 s on a loaded CI machine is slow, not broken (default: 1 s).
           expect: { poll: { timeout: 15_000 } },
-          fileParallelism: false,
+          // Two files at a time: a browser test waits on pages more than it computes.
+          maxWorkers: 2,
         },
       },
     ],

@@ -33,6 +33,8 @@ export async function startTestServer(extraEnv: Record<string, string> = {}, pre
       DEMO_DATA: "on",
       DEV_TOOLS: "on",
       JOBS: "off",
+      // One web process: a browser test needs no second one, and each costs a start on a 2-core machine.
+      WEB_CONCURRENCY: "1",
       ...extraEnv,
     },
     stdio: ["ignore", "pipe", "pipe"],
