@@ -12,10 +12,10 @@ import { seoulDate } from "../../app/utils/dates";
 import { DEMO_MATCHING_CONTEST } from "../../db/seed/matching-seed";
 import { demoPdf } from "../../db/seed/fund-demo";
 import { postJson, startApp, type TestApp, type TestClient } from "../support/app";
-import { createTestDatabase, databaseDigest, type TestDatabase } from "../support/db";
+import { createDemoDatabase, databaseDigest, type TestDatabase } from "../support/db";
 import { sendRaw } from "../support/raw-http";
 import { concrete, routeManifest } from "../support/routes";
-import { DEMO_PASSWORD, enterpriseId, seedDemo, userId } from "../support/seed";
+import { DEMO_PASSWORD, enterpriseId, userId } from "../support/seed";
 import { seoulDateAfter } from "../support/dates";
 
 // S6: every POST form on the product's pages, found in the pages' own HTML, is sent with one bad
@@ -27,8 +27,7 @@ let t: TestDatabase;
 let app: TestApp;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemo(t);
+  t = await createDemoDatabase();
   app = await startApp(t.db);
 });
 afterAll(async () => {

@@ -11,8 +11,8 @@ import type { PledgeInput } from "../../app/pledges/pledge";
 import { cancelPledge, createPledge, preparePayment } from "../../app/pledges/pledges.server";
 import { AppError } from "../../app/utils/app-error";
 import { metricValue } from "../support/metrics";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { enterpriseId, seedDemo, userId } from "../support/seed";
+import { createDemoDatabase, type TestDatabase } from "../support/db";
+import { enterpriseId, userId } from "../support/seed";
 import { createTestServices, type TestServices } from "../support/services";
 import { journalSize } from "../support/ledger";
 
@@ -21,8 +21,7 @@ let services: TestServices;
 const DAY = 86_400_000;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemo(t);
+  t = await createDemoDatabase();
   services = createTestServices(t.db, "2026-11-24T03:00:00Z");
 });
 afterAll(async () => {

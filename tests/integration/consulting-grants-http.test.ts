@@ -8,9 +8,9 @@ import { dictionaries } from "../../app/i18n/messages";
 import type { ErrorKey } from "../../app/i18n/messages/errors";
 import { formatDate } from "../../app/utils/dates";
 import { startApp, type TestApp, type TestClient } from "../support/app";
-import { createTestDatabase, type TestDatabase } from "../support/db";
+import { createDemoDatabase, type TestDatabase } from "../support/db";
 import { createSelectedContest } from "../support/round";
-import { DEMO_PASSWORD, seedDemo, userId } from "../support/seed";
+import { DEMO_PASSWORD, userId } from "../support/seed";
 
 // Every new form of the round after selection (drafts, consultants, consulting comments, grant
 // rules, awards, grant disbursements) with bad input, in Korean and in English: a 4xx, a clear
@@ -38,8 +38,7 @@ const ids = {
 };
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemo(t);
+  t = await createDemoDatabase();
   app = await startApp(t.db, { now: "2026-11-24T03:00:00Z" });
   const services = app.services;
   const now = services.clock.now();

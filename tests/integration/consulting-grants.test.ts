@@ -10,7 +10,7 @@ import { contestGrantSource, grantCategorySpent, grantEscrow } from "../../app/l
 import { getBalance, getLedgerHead, verifyStoredLedger } from "../../app/ledger/ledger.server";
 import { createDatabase } from "../../app/utils/db.server";
 import { drainLedger } from "../../app/ledger/sequencer.server";
-import { createTestDatabase, type TestDatabase } from "../support/db";
+import { createDemoDatabase, type TestDatabase } from "../support/db";
 import { createSelectedContest, type SelectedContest } from "../support/round";
 import { seedDemo, userId } from "../support/seed";
 import { createTestServices, type TestServices } from "../support/services";
@@ -28,8 +28,7 @@ const PITCH_ENTERPRISES = ["누럭놀이단", "고리", "서창들녁협동조�
 const EXPENSES = ["시설공사", "재료비", "홍보비", "임차비", "경상비"];
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemo(t);
+  t = await createDemoDatabase();
   services = createTestServices(t.db, "2026-11-24T03:00:00Z");
   round = await createSelectedContest(t.owner, { slug: "round-test", hostKey: "gwangsan", enterprises: ROUND_ENTERPRISES, selected: 3, campaignWindow: { from: "2026-12-10", to: "2027-01-31" } });
   pitch = await createSelectedContest(t.owner, {

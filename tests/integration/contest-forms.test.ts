@@ -5,8 +5,8 @@ import { assignJuror, createContest, publishContest, replaceCriteria } from "../
 import { dictionaries } from "../../app/i18n/messages";
 import type { ErrorKey } from "../../app/i18n/messages/errors";
 import { startApp, type TestApp, type TestClient } from "../support/app";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { DEMO_PASSWORD, enterpriseId, seedDemo, userId } from "../support/seed";
+import { createDemoDatabase, type TestDatabase } from "../support/db";
+import { DEMO_PASSWORD, enterpriseId, userId } from "../support/seed";
 
 // Bad input on every contest form, in Korean and in English: a clear message in the reader's
 // language, a 4xx, and nothing written.
@@ -33,8 +33,7 @@ const settings = {
 const applicationFields = { title: "프로젝트", summary: "요약", socialValue: "가치", budgetWon: "1000000", representativeBirthDate: "1980-05-05" };
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemo(t);
+  t = await createDemoDatabase();
   app = await startApp(t.db, { now: "2026-11-24T03:00:00Z" });
   const now = app.services.clock.now();
   const operator = await userId(t, "operator@hamkke.demo");

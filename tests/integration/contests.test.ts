@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dictionaries } from "../../app/i18n/messages";
 import { seedDemoData } from "../../db/seed/seed";
 import { startApp, type TestApp, type TestClient } from "../support/app";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { DEMO_PASSWORD, enterpriseId, seedDemo, userId } from "../support/seed";
+import { createDemoDatabase, type TestDatabase } from "../support/db";
+import { DEMO_PASSWORD, enterpriseId, userId } from "../support/seed";
 import { parseCsv } from "../../app/utils/csv";
 import { seoulDateAfter } from "../support/dates";
 
@@ -16,8 +16,7 @@ let app: TestApp;
 const ko = dictionaries.ko;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemo(t);
+  t = await createDemoDatabase();
   // The test clock: 2026-11-24 12:00 in Seoul.
   app = await startApp(t.db, { now: "2026-11-24T03:00:00Z" });
 });

@@ -4,8 +4,8 @@ import { campaignMoney } from "../../app/campaigns/totals.server";
 import { approveDisbursement, getSpending, rejectDisbursement, requestDisbursement } from "../../app/disbursements/disbursements.server";
 import { verifyStoredLedger } from "../../app/ledger/ledger.server";
 import { createDatabase } from "../../app/utils/db.server";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { seedDemo, userId } from "../support/seed";
+import { createDemoDatabase, type TestDatabase } from "../support/db";
+import { userId } from "../support/seed";
 import { createTestServices, type TestServices } from "../support/services";
 
 let t: TestDatabase;
@@ -16,8 +16,7 @@ let keys = 0;
 const key = () => `disbursement-test-${++keys}`;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemo(t);
+  t = await createDemoDatabase();
   services = createTestServices(t.db, "2026-11-24T03:00:00Z");
   // Round 1 of the child-care series succeeded with 3,740,000 won in escrow.
   const campaign = await t.db.selectFrom("campaigns").select("id").where("slug", "=", "hospital-childcare-round-1").executeTakeFirstOrThrow();

@@ -8,15 +8,14 @@ import { CHUNK_BYTES, createPostgresFileStore, createS3FileStore, type FileStore
 import { importUploadDir, storeUpload } from "../../app/files/files.server";
 import { FAKE_S3_ACCESS_KEY, FAKE_S3_SECRET_KEY, startFakeS3, type FakeS3 } from "../fakes/s3-server";
 import { startApp } from "../support/app";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { DEMO_PASSWORD, enterpriseId, seedDemo, userId } from "../support/seed";
+import { createDemoDatabase, type TestDatabase } from "../support/db";
+import { DEMO_PASSWORD, enterpriseId, userId } from "../support/seed";
 
 let t: TestDatabase;
 let s3: FakeS3;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemo(t);
+  t = await createDemoDatabase();
   s3 = await startFakeS3();
 });
 afterAll(async () => {

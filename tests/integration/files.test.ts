@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { storeUpload } from "../../app/files/files.server";
 import { AppError } from "../../app/utils/app-error";
 import { startApp, type TestApp } from "../support/app";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { DEMO_PASSWORD, enterpriseId, seedDemo, userId } from "../support/seed";
+import { createDemoDatabase, type TestDatabase } from "../support/db";
+import { DEMO_PASSWORD, enterpriseId, userId } from "../support/seed";
 
 let t: TestDatabase;
 let app: TestApp;
@@ -12,8 +12,7 @@ let app: TestApp;
 const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=", "base64");
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemo(t);
+  t = await createDemoDatabase();
   app = await startApp(t.db);
 });
 afterAll(async () => {

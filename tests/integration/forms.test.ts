@@ -5,15 +5,14 @@ import type { ErrorKey } from "../../app/i18n/messages/errors";
 import { renderedEmailsTo } from "../../app/email/outbox.server";
 import { registerEnterprise } from "../../app/orgs/enterprises.server";
 import { startApp, type TestApp, type TestClient } from "../support/app";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { DEMO_PASSWORD, enterpriseId, seedDemo } from "../support/seed";
+import { createDemoDatabase, type TestDatabase } from "../support/db";
+import { DEMO_PASSWORD, enterpriseId } from "../support/seed";
 
 let t: TestDatabase;
 let app: TestApp;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemo(t);
+  t = await createDemoDatabase();
   app = await startApp(t.db);
   const gwangsan = await t.db.selectFrom("host_organisations").select("id").where("key", "=", "gwangsan").executeTakeFirstOrThrow();
   const citizen = await t.db.selectFrom("users").select("id").where("email", "=", "citizen@hamkke.demo").executeTakeFirstOrThrow();

@@ -10,8 +10,8 @@ import { approveWriteOff, declineWriteOff, requestWriteOff } from "../../app/loa
 import { AppError } from "../../app/utils/app-error";
 import { seoulDate } from "../../app/utils/dates";
 import { createDatabase } from "../../app/utils/db.server";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { enterpriseId, seedDemo, userId } from "../support/seed";
+import { createDemoDatabase, type TestDatabase } from "../support/db";
+import { enterpriseId, userId } from "../support/seed";
 import { createTestServices, type TestServices } from "../support/services";
 import { journalSize } from "../support/ledger";
 
@@ -31,8 +31,7 @@ let cafeLoan = 0;
 const ORIGIN = "http://localhost:3000";
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemo(t);
+  t = await createDemoDatabase();
   services = createTestServices(t.db, "2026-11-24T03:00:00Z");
   const fund = await t.db.selectFrom("funds").select(["id", "host_id"]).executeTakeFirstOrThrow();
   fundId = fund.id;

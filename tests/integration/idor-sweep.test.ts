@@ -6,9 +6,9 @@ import { assignJuror } from "../../app/contests/setup.server";
 import { createPledge } from "../../app/pledges/pledges.server";
 import { demoPdf } from "../../db/seed/fund-demo";
 import { startApp, type TestApp, type TestClient } from "../support/app";
-import { createTestDatabase, databaseDigest, type TestDatabase } from "../support/db";
+import { createDemoDatabase, databaseDigest, type TestDatabase } from "../support/db";
 import { routeManifest } from "../support/routes";
-import { DEMO_PASSWORD, enterpriseId, seedDemo, userId } from "../support/seed";
+import { DEMO_PASSWORD, enterpriseId, userId } from "../support/seed";
 
 // S5: every route of the manifest with a URL parameter is classified below. Private object routes
 // are requested (GET, and POST where there is an action) by people who may not see the object: an
@@ -20,8 +20,7 @@ let t: TestDatabase;
 let app: TestApp;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemo(t);
+  t = await createDemoDatabase();
   app = await startApp(t.db);
 });
 afterAll(async () => {

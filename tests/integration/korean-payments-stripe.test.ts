@@ -10,8 +10,8 @@ import { createPledge, expireWaitingPledges } from "../../app/pledges/pledges.se
 import type { FundingModel } from "../../db/types";
 import { FAKE_FEE_BP, type FakeStripe } from "../fakes/stripe-server";
 import type { TestApp, TestClient } from "../support/app";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { DEMO_PASSWORD, enterpriseId, seedDemo, userId } from "../support/seed";
+import { createDemoDatabase, type TestDatabase } from "../support/db";
+import { DEMO_PASSWORD, enterpriseId, userId } from "../support/seed";
 import { eventsFor, liveTestCampaign, startStripeApp, type StripeTestApp } from "../support/stripe";
 
 // The South Korean payment methods through Stripe (the local fake, driven by the real SDK and
@@ -30,8 +30,7 @@ let app: TestApp;
 const clients = new Map<string, TestClient>();
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemo(t);
+  t = await createDemoDatabase();
   stripe = await startStripeApp(t, { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET });
   ({ fake, app } = stripe);
 });

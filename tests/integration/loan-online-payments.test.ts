@@ -9,8 +9,8 @@ import { amountDueOnline, applyLoanPaymentState, confirmLoanDemoCard, reconcileL
 import { processorFeeWon } from "../../app/payments/fees";
 import { formatWon } from "../../app/utils/money";
 import { startApp, type TestApp, type TestClient } from "../support/app";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { DEMO_PASSWORD, enterpriseId, seedDemo, userId } from "../support/seed";
+import { createDemoDatabase, type TestDatabase } from "../support/db";
+import { DEMO_PASSWORD, enterpriseId, userId } from "../support/seed";
 
 // Online loan repayments with the demo provider, over HTTP and at the service seam.
 
@@ -27,8 +27,7 @@ const FEE_BP = 320;
 const CARD = { cardNumber: "4242 4242 4242 4242", cardExpiry: "12/30", cardCvc: "123" };
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemo(t);
+  t = await createDemoDatabase();
   app = await startApp(t.db);
   fundId = (await t.db.selectFrom("funds").select("id").executeTakeFirstOrThrow()).id;
   chan = await enterpriseId(t, "찬찬찬");

@@ -4,8 +4,8 @@ import { getBalance, verifyStoredLedger } from "../../app/ledger/ledger.server";
 import { reconcileLoanPayments, startLoanOnlinePayment } from "../../app/loans/online-payments.server";
 import { FAKE_FEE_BP, type FakeStripe } from "../fakes/stripe-server";
 import type { TestApp } from "../support/app";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { DEMO_PASSWORD, enterpriseId, seedDemo, userId } from "../support/seed";
+import { createDemoDatabase, type TestDatabase } from "../support/db";
+import { DEMO_PASSWORD, enterpriseId, userId } from "../support/seed";
 import { eventsFor, startStripeApp, type StripeTestApp } from "../support/stripe";
 
 // Online loan repayments through Stripe (the local fake): the webhook, the return page and the
@@ -24,8 +24,7 @@ let chanLoan = 0;
 let chanOwner = 0;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemo(t);
+  t = await createDemoDatabase();
   stripe = await startStripeApp(t, { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET });
   ({ fake, app } = stripe);
   fundId = (await t.db.selectFrom("funds").select("id").executeTakeFirstOrThrow()).id;

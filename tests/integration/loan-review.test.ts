@@ -18,8 +18,8 @@ import { documentChecklist } from "../../app/loans/documents";
 import { LOAN_DOCUMENT_TYPES } from "../../app/loans/loans";
 import { AppError } from "../../app/utils/app-error";
 import { demoPdf } from "../../db/seed/fund-demo";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { enterpriseId, seedDemo, userId } from "../support/seed";
+import { createDemoDatabase, type TestDatabase } from "../support/db";
+import { enterpriseId, userId } from "../support/seed";
 import { createTestServices, type TestServices } from "../support/services";
 import { seoulDateAfter } from "../support/dates";
 
@@ -38,8 +38,7 @@ let applicationId = 0;
 const ORIGIN = "http://localhost:3000";
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemo(t);
+  t = await createDemoDatabase();
   services = createTestServices(t.db, "2026-11-24T03:00:00Z");
   coffee = await enterpriseId(t, "커피마루 운암점");
   jahwal = await userId(t, "jahwal@hamkke.demo");

@@ -10,8 +10,8 @@ import { publishProductVersion } from "../../app/loans/products.server";
 import { formatWon } from "../../app/utils/money";
 import { demoPdf } from "../../db/seed/fund-demo";
 import { startApp, type TestApp, type TestClient } from "../support/app";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { DEMO_PASSWORD, enterpriseId, seedDemo, userId } from "../support/seed";
+import { createDemoDatabase, type TestDatabase } from "../support/db";
+import { DEMO_PASSWORD, enterpriseId, userId } from "../support/seed";
 
 let t: TestDatabase;
 let app: TestApp;
@@ -23,8 +23,7 @@ let chanLoan = 0;
 let committeeApplication = 0;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemo(t);
+  t = await createDemoDatabase();
   app = await startApp(t.db);
   fundId = (await t.db.selectFrom("funds").select("id").executeTakeFirstOrThrow()).id;
   coffee = await enterpriseId(t, "커피마루 운암점");

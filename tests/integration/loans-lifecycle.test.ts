@@ -25,8 +25,8 @@ import { AppError } from "../../app/utils/app-error";
 import { seoulDate } from "../../app/utils/dates";
 import { createDatabase } from "../../app/utils/db.server";
 import { demoPdf } from "../../db/seed/fund-demo";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { enterpriseId, seedDemo, userId } from "../support/seed";
+import { createDemoDatabase, type TestDatabase } from "../support/db";
+import { enterpriseId, userId } from "../support/seed";
 import { createTestServices, type TestServices } from "../support/services";
 
 let t: TestDatabase;
@@ -41,8 +41,7 @@ let productV1: number;
 const ORIGIN = "http://localhost:3000";
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemo(t);
+  t = await createDemoDatabase();
   services = createTestServices(t.db, "2026-11-24T03:00:00Z");
   const fund = await t.db.selectFrom("funds").select("id").executeTakeFirstOrThrow();
   fundId = fund.id;

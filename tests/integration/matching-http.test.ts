@@ -7,7 +7,7 @@ import { parseCsv } from "../../app/utils/csv";
 import { closePool, createPool, publishRules } from "../../app/matching/matching.server";
 import { DEMO_MATCHING_CONTEST } from "../../db/seed/matching-seed";
 import { startApp, type TestApp, type TestClient } from "../support/app";
-import { createTestDatabase, type TestDatabase } from "../support/db";
+import { createDemoDatabase, type TestDatabase } from "../support/db";
 import { DEMO_PASSWORD, seedDemo, userId } from "../support/seed";
 
 // The matching pages over HTTP: bad input on the pool, rules and simulator forms in Korean and
@@ -20,8 +20,7 @@ const ids = { withPool: 0, withoutPool: 0, closed: 0, pitch: 0, fresh: 0 };
 const rules = { factorPct: 100, capPerPledge: null, capPerCampaign: null, capPerBacker: null, minBackers: 0, thresholdPct: 0, allocation: "first_come" as const };
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemo(t);
+  t = await createDemoDatabase();
   app = await startApp(t.db, { now: "2026-11-24T03:00:00Z" });
   const now = app.services.clock.now();
   const operator = await userId(t, "operator@hamkke.demo");

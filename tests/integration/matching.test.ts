@@ -13,8 +13,8 @@ import { rulesFromInput } from "../../app/matching/matching-forms";
 import { confirmDemoCard } from "../../app/payments/demo-checkout.server";
 import type { PledgeInput } from "../../app/pledges/pledge";
 import { cancelPledge, createPledge } from "../../app/pledges/pledges.server";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { enterpriseId, seedDemo, userId } from "../support/seed";
+import { createDemoDatabase, type TestDatabase } from "../support/db";
+import { enterpriseId, userId } from "../support/seed";
 import { createTestServices, type TestServices } from "../support/services";
 
 // Matching funds through the real money path on PostgreSQL: pledges made and paid with the demo
@@ -34,8 +34,7 @@ const GOOD_CARD = "4242424242424242";
 const FAILS_ON_CHARGE = "4000000000000341";
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemo(t);
+  t = await createDemoDatabase();
   services = createTestServices(t.db, START);
   operator = await userId(t, "operator@hamkke.demo");
   enterprise = await enterpriseId(t, "누럭놀이단");

@@ -7,17 +7,16 @@ import { createMetrics } from "../../app/server/metrics.server";
 import { getSequencingStatus } from "../../app/ledger/sequencer.server";
 import { freePort } from "../../db/embedded";
 import { startApp, type TestApp } from "../support/app";
-import { createTestDatabase, type TestDatabase } from "../support/db";
+import { createDemoDatabase, type TestDatabase } from "../support/db";
 import { metricValue } from "../support/metrics";
-import { DEMO_PASSWORD, seedDemo } from "../support/seed";
+import { DEMO_PASSWORD } from "../support/seed";
 
 const root = resolve(import.meta.dirname, "../..");
 const METRICS_TOKEN = randomBytes(24).toString("base64url");
 let t: TestDatabase;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemo(t);
+  t = await createDemoDatabase();
 });
 afterAll(async () => {
   await t.drop();

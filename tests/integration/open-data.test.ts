@@ -7,15 +7,14 @@ import { confirmDemoCard } from "../../app/payments/demo-checkout.server";
 import { createPledge } from "../../app/pledges/pledges.server";
 import { parseCsv } from "../../app/utils/csv";
 import { startApp, type TestApp } from "../support/app";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { enterpriseId, seedDemo, userId } from "../support/seed";
+import { createDemoDatabase, type TestDatabase } from "../support/db";
+import { enterpriseId, userId } from "../support/seed";
 
 let t: TestDatabase;
 let app: TestApp;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemo(t);
+  t = await createDemoDatabase();
   app = await startApp(t.db, { now: "2026-11-24T03:00:00Z" });
 });
 afterAll(async () => {

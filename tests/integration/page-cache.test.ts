@@ -2,8 +2,8 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bumpDataVersion, foldDataVersions, readDataVersion } from "../../app/page-cache/data-version.server";
 import { startApp, type TestApp } from "../support/app";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { DEMO_PASSWORD, seedDemo } from "../support/seed";
+import { createDemoDatabase, type TestDatabase } from "../support/db";
+import { DEMO_PASSWORD } from "../support/seed";
 
 // The public pages' data version (decision 45) and the page cache's HTTP behaviour (decision 46),
 // on the in-process app. Freshness across processes and the no-leak proof run against the real
@@ -13,8 +13,7 @@ let t: TestDatabase;
 let app: TestApp;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemo(t);
+  t = await createDemoDatabase();
   app = await startApp(t.db);
   const account = await t.db.selectFrom("ledger_accounts").select("code").where("code", "like", "campaign:%:escrow").orderBy("id").executeTakeFirstOrThrow();
   SHARED_PAGES = sharedPages(account.code);

@@ -7,8 +7,8 @@ import { HOLD_EXPIRED, MAX_UNPAID_REWARD_CLAIMS, WAITING_HOLD_MS } from "../../a
 import { createPledge, expireWaitingPledges } from "../../app/pledges/pledges.server";
 import { AppError } from "../../app/utils/app-error";
 import { postJson, startApp, type TestApp, type TestClient } from "../support/app";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { DEMO_PASSWORD, enterpriseId, seedDemo, userId } from "../support/seed";
+import { createDemoDatabase, type TestDatabase } from "../support/db";
+import { DEMO_PASSWORD, enterpriseId, userId } from "../support/seed";
 
 // Issue 13, finding 4: a pledge waiting for its payment held its reward until the campaign
 // settled, and one backer could take every limited reward without paying. Waiting pledges now
@@ -19,8 +19,7 @@ let app: TestApp;
 const SLUG = "demo-neighbourhood-playground";
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemo(t, "2026-11-24");
+  t = await createDemoDatabase();
   app = await startApp(t.db, { now: "2026-11-24T03:00:00Z" });
 });
 afterAll(async () => {

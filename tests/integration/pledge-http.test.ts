@@ -2,8 +2,8 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dictionaries } from "../../app/i18n/messages";
 import { postJson, startApp, type TestApp, type TestClient } from "../support/app";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { DEMO_PASSWORD, seedDemo } from "../support/seed";
+import { createDemoDatabase, type TestDatabase } from "../support/db";
+import { DEMO_PASSWORD } from "../support/seed";
 import { sequencedSize } from "../support/ledger";
 
 let t: TestDatabase;
@@ -11,8 +11,7 @@ let app: TestApp;
 const LIVE = "/campaigns/demo-neighbourhood-playground";
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemo(t, "2026-11-24");
+  t = await createDemoDatabase();
   app = await startApp(t.db, { now: "2026-11-24T03:00:00Z" });
 });
 afterAll(async () => {

@@ -6,8 +6,8 @@ import { CONSENT_VERSIONS } from "../../app/privacy/consents";
 import type { PersonalData } from "../../app/privacy/personal-data";
 import { parseCsv } from "../../app/utils/csv";
 import { postJson, startApp, type TestApp, type TestClient } from "../support/app";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { DEMO_PASSWORD, seedDemo, userId } from "../support/seed";
+import { createDemoDatabase, type TestDatabase } from "../support/db";
+import { DEMO_PASSWORD, userId } from "../support/seed";
 
 // PIPA (issue 16): consents at sign-up, the data download and account deletion, over HTTP.
 
@@ -17,8 +17,7 @@ const ko = dictionaries.ko;
 const PASSWORD = "a-long-password";
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemo(t, "2026-11-24");
+  t = await createDemoDatabase();
   app = await startApp(t.db, { now: "2026-11-24T03:00:00Z" });
 });
 afterAll(async () => {

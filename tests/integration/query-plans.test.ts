@@ -7,8 +7,7 @@ import { campaignMoney, pledgeStats } from "../../app/campaigns/totals.server";
 import { getAccountActivity, listLedgerEntries } from "../../app/ledger/public-ledger.server";
 import { createPostgresClient } from "../../app/utils/db.server";
 import type { DB } from "../../db/types";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { seedDemo } from "../support/seed";
+import { createDemoDatabase, type TestDatabase } from "../support/db";
 
 // P4's plan half: the queries behind the public campaign page, the campaign index and the ledger
 // pages are captured as the loaders' functions issue them, then EXPLAINed with sequential scans,
@@ -25,8 +24,7 @@ let captured: { sql: string; parameters: readonly unknown[] }[] = [];
 let db: Kysely<DB>;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemo(t);
+  t = await createDemoDatabase();
   client = createPostgresClient(t.url);
   db = new Kysely<DB>({
     dialect: new PostgresJSDialect({ postgres: client }),

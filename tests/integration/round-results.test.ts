@@ -6,16 +6,14 @@ import { dictionaries } from "../../app/i18n/messages";
 import { parseCsv } from "../../app/utils/csv";
 import { GWANGSAN_PUBLISHED } from "../../db/seed/gwangsan-plan";
 import { startApp, type TestApp } from "../support/app";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { seedDemo } from "../support/seed";
+import { createDemoDatabase, type TestDatabase } from "../support/db";
 
 let t: TestDatabase;
 let app: TestApp;
 let gwangsanId: number;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemo(t);
+  t = await createDemoDatabase();
   app = await startApp(t.db, { now: "2026-11-24T03:00:00Z" });
   gwangsanId = (await t.db.selectFrom("contests").select("id").where("slug", "=", "gwangsan-2016-1").executeTakeFirstOrThrow()).id;
 });

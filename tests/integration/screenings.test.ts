@@ -9,8 +9,8 @@ import { seoulDate } from "../../app/utils/dates";
 import { seedDemoData } from "../../db/seed/seed";
 import { certificateProgramme, equipmentCall, SCREENINGS_PUBLISHED } from "../../db/seed/screenings-plan";
 import { startApp, type TestApp, type TestClient } from "../support/app";
-import { createTestDatabase, tablesDigest, type TestDatabase } from "../support/db";
-import { DEMO_PASSWORD, seedDemo, userId } from "../support/seed";
+import { createDemoDatabase, tablesDigest, type TestDatabase } from "../support/db";
+import { DEMO_PASSWORD, userId } from "../support/seed";
 
 // The self-sufficiency centre's two screened calls in the demo data (decisions 65, 66): the
 // published figures from the product's own functions and the ledger, the public pages and CSV
@@ -22,8 +22,7 @@ let app: TestApp;
 const ko = dictionaries.ko;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemo(t);
+  t = await createDemoDatabase();
   app = await startApp(t.db, { now: "2026-11-24T03:00:00Z" });
 });
 afterAll(async () => {

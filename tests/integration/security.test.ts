@@ -7,17 +7,16 @@ import { dictionaries } from "../../app/i18n/messages";
 import { BODY_LIMITS, bodyKind } from "../../app/server/body-limit";
 import type { AppError } from "../../app/utils/app-error";
 import { startApp, TestClient, type TestApp } from "../support/app";
-import { createTestDatabase, tablesDigest, type TestDatabase } from "../support/db";
+import { createDemoDatabase, tablesDigest, type TestDatabase } from "../support/db";
 import { sendHeadersOnly, sendStreaming } from "../support/raw-http";
 import { concrete, routeManifest } from "../support/routes";
-import { DEMO_PASSWORD, enterpriseId, seedDemo, userId } from "../support/seed";
+import { DEMO_PASSWORD, enterpriseId, userId } from "../support/seed";
 
 let t: TestDatabase;
 let app: TestApp;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemo(t);
+  t = await createDemoDatabase();
   app = await startApp(t.db);
 });
 afterAll(async () => {

@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp, type TestApp } from "../support/app";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { seedDemo } from "../support/seed";
+import { createDemoDatabase, type TestDatabase } from "../support/db";
 
 let t: TestDatabase;
 let app: TestApp;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemo(t);
+  t = await createDemoDatabase();
   app = await startApp(t.db);
 });
 afterAll(async () => {

@@ -9,8 +9,8 @@ import { createPledge, expireWaitingPledges, preparePayment } from "../../app/pl
 import type { FundingModel } from "../../db/types";
 import type { FakeStripe } from "../fakes/stripe-server";
 import type { TestApp } from "../support/app";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { seedDemo, userId } from "../support/seed";
+import { createDemoDatabase, type TestDatabase } from "../support/db";
+import { userId } from "../support/seed";
 import { liveTestCampaign, startStripeApp, type StripeTestApp } from "../support/stripe";
 
 const WEBHOOK_SECRET = "whsec_test_hamkke";
@@ -22,8 +22,7 @@ let fake: FakeStripe;
 let app: TestApp;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemo(t);
+  t = await createDemoDatabase();
   stripe = await startStripeApp(t, { secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET });
   ({ fake, app } = stripe);
 });

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import { inject } from "vitest";
 import { createDatabase, type Database } from "../../app/utils/db.server";
-import { TEMPLATE_DATABASE } from "./constants";
+import { DEMO_TEMPLATE_DATABASE, TEMPLATE_DATABASE } from "./constants";
 
 export interface TestDatabase {
   name: string;
@@ -20,12 +20,17 @@ function urlFor(adminUrl: string, database: string): string {
   return url.toString();
 }
 
+/** A fresh database with the demo data seeded as of DEMO_SEED_DAY (a clone of the seeded template). */
+export function createDemoDatabase(): Promise<TestDatabase> {
+  return createTestDatabase(DEMO_TEMPLATE_DATABASE);
+}
+
 /** A fresh, migrated database cloned from the template; drop it when the file is done. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(template = TEMPLATE_DATABASE): Promise<TestDatabase> {
   const adminUrl = inject("pgAdminUrl");
   const name = `test_${randomBytes(6).toString("hex")}`;
   const admin = createDatabase(adminUrl, { asAppRole: false, max: 1 });
-  await sql.raw(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`).execute(admin);
+  await sql.raw(`CREATE DATABASE ${name} TEMPLATE ${template}`).execute(admin);
   const url = urlFor(adminUrl, name);
   const db = createDatabase(url, { max: 10 });
   const owner = createDatabase(url, { asAppRole: false, max: 3 });
@@ -35,12 +40,21 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     db,
     owner,
     drop: async () => {
-      await db.destroy();
-      await owner.destroy();
+      // Closing a pool waits for its queries; one a test left waiting must not hold the run for the
+      // hook's whole timeout, and DROP … WITH (FORCE) ends whatever is still connected.
+      await Promise.all([closeWithin(db, `${name} (app role)`), closeWithin(owner, `${name} (owner)`)]);
       await sql.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).execute(admin);
       await admin.destroy();
     },
   };
+}
+
+async function closeWithin(pool: Database, label: string, ms = 10_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<"late">((done) => (timer = setTimeout(() => done("late"), ms)));
+  const outcome = await Promise.race([pool.destroy(), late]);
+  clearTimeout(timer);
+  if (outcome === "late") console.warn(`test database ${label}: pool still busy after ${ms} ms; dropping the database ends its connections`);
 }
 
 /** A digest of every row of the tables: equal before and after means none of them was written. */

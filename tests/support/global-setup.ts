@@ -6,7 +6,8 @@ import { freePort, startEmbeddedPostgres } from "../../db/embedded";
 import { migrateToLatest } from "../../db/migrate";
 import { createDatabase } from "../../app/utils/db.server";
 import { CHROMIUM_PATH, chromiumAvailable } from "./browser";
-import { TEMPLATE_DATABASE } from "./constants";
+import { seedDemoData } from "../../db/seed/seed";
+import { DEMO_SEED_DAY, DEMO_TEMPLATE_DATABASE, TEMPLATE_DATABASE } from "./constants";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -53,10 +54,17 @@ export default async function setup(project: TestProject) {
   const admin = createDatabase(server.urlFor("postgres"), { asAppRole: false, max: 1 });
   const { sql } = await import("kysely");
   await sql.raw(`CREATE DATABASE ${TEMPLATE_DATABASE}`).execute(admin);
-  await admin.destroy();
   const template = createDatabase(server.urlFor(TEMPLATE_DATABASE), { asAppRole: false, max: 1 });
   await migrateToLatest(template);
   await template.destroy();
+  if (name === "integration") {
+    // Seeded once here: most integration files start from the demo data, and a clone is a file copy.
+    await sql.raw(`CREATE DATABASE ${DEMO_TEMPLATE_DATABASE} TEMPLATE ${TEMPLATE_DATABASE}`).execute(admin);
+    const demo = createDatabase(server.urlFor(DEMO_TEMPLATE_DATABASE), { asAppRole: false, max: 2 });
+    await seedDemoData(demo, DEMO_SEED_DAY);
+    await demo.destroy();
+  }
+  await admin.destroy();
   project.provide("pgAdminUrl", server.urlFor("postgres"));
 
   return async () => {

@@ -1,10 +1,11 @@
 import { seedDemoData, DEMO_PASSWORD } from "../../db/seed/seed";
+import { DEMO_SEED_DAY } from "./constants";
 import type { TestDatabase } from "./db";
 
 export { DEMO_PASSWORD };
 
 /** Loads the demo data (as the owner, like the server does at start). */
-export async function seedDemo(t: TestDatabase, today = "2026-11-24"): Promise<void> {
+export async function seedDemo(t: TestDatabase, today = DEMO_SEED_DAY): Promise<void> {
   await seedDemoData(t.owner, today);
 }
 
