@@ -33,7 +33,8 @@ export default defineConfig({
           include: ["tests/integration/**/*.test.ts"],
           globalSetup: ["tests/support/global-setup.ts"],
           testTimeout: 30_000,
-          hookTimeout: 60_000,
+          // Seeding the demo beside the heaviest files (multi-node, crash) on 2 busy cores has taken over 60 s.
+          hookTimeout: 180_000,
           maxWorkers: 2,
         },
       },

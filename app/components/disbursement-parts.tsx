@@ -45,19 +45,19 @@ export function PlanBars({ rows, testId, extra }: { rows: PlanRow[]; testId: str
   const locale = useLocale();
   const max = Math.max(1, ...rows.map((r) => Math.max(r.plannedWon, r.spentWon)));
   return (
-    <div className="bars" data-testid={testId}>
+    <div className="budget-bars" data-testid={testId}>
       {rows.map((row) => {
         const variance = row.spentWon - row.plannedWon;
         const percent = row.plannedWon > 0 ? Math.floor((row.spentWon * 100) / row.plannedWon) : 0;
         return (
-          <div key={row.key} className="bar-row">
-            <div className="bar-label">
+          <div key={row.key}>
+            <div className="budget-label">
               <strong>{row.name}</strong>
               <span className="muted small">
                 {s.spent} {formatWon(row.spentWon, locale)} / {s.planned} {formatWon(row.plannedWon, locale)} ({percent}%)
               </span>
             </div>
-            <div className="bar-track" aria-hidden="true">
+            <div className="budget-track" aria-hidden="true">
               <div className="bar-plan" style={{ width: `${(row.plannedWon * 100) / max}%` }} />
               <div className={row.spentWon > row.plannedWon ? "bar-spent bar-over" : "bar-spent"} style={{ width: `${(row.spentWon * 100) / max}%` }} />
             </div>

@@ -25,7 +25,9 @@ describe.runIf(inject("chromium"))("Korean payment methods in the browser (demo 
     await page.getByLabel(m.pledges.amount).fill("15,000");
     await page.getByRole("button", { name: m.pledges.continue }).click();
     await page.waitForURL("**/pay");
-    // All-or-nothing saves the method: only what Stripe can save is offered.
+    // All-or-nothing saves the method: only what Stripe can save is offered. The address changes
+    // before the client-side navigation renders the page, so wait for the form itself.
+    await page.getByTestId("redirect-methods").waitFor();
     const offered = await page.getByTestId("redirect-methods").getByRole("radio").evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
     expect(offered).toEqual(["kr_card", "kakao_pay", "naver_pay"]);
     expect(await page.getByLabel(m.pledges.cardNumber).isVisible()).toBe(true);

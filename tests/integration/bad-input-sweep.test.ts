@@ -16,6 +16,7 @@ import { createTestDatabase, databaseDigest, type TestDatabase } from "../suppor
 import { sendRaw } from "../support/raw-http";
 import { concrete, routeManifest } from "../support/routes";
 import { DEMO_PASSWORD, enterpriseId, seedDemo, userId } from "../support/seed";
+import { seoulDateAfter } from "../support/dates";
 
 // S6: every POST form on the product's pages, found in the pages' own HTML, is sent with one bad
 // field at a time (the others filled in plausibly): a text of 100,000 characters, a negative,
@@ -205,7 +206,7 @@ async function fundFormsInEveryState(fundId: number): Promise<[Persona, string][
     const submitted = await submitApplication(t.db, {
       enterpriseId: await enterpriseId(t, enterprise),
       userId: owner,
-      input: { productId: product.id, amountWon: 10_000_000, purpose: "입력 검사", storeAddress: "광주", landlordName: "임대인", leaseDepositWon: 10_000_000, leaseStartsOn: "2027-01-01", leaseEndsOn: "2028-01-01", idempotencyKey: key },
+      input: { productId: product.id, amountWon: 10_000_000, purpose: "입력 검사", storeAddress: "광주", landlordName: "임대인", leaseDepositWon: 10_000_000, leaseStartsOn: seoulDateAfter(now, 38), leaseEndsOn: seoulDateAfter(now, 403), idempotencyKey: key },
       documents: product.required_documents.map((docType) => ({ docType, file: new File([demoPdf(docType)], `${docType}.pdf`, { type: "application/pdf" }) })),
       fileStore: app.services.fileStore,
       now,
@@ -278,11 +279,12 @@ describe("bad input on every form (S6)", () => {
     const coop = await enterpriseId(t, "함께 크는 나무 협동조합");
     const jahwal = await enterpriseId(t, "커피마루 운암점");
     const coopOwner = await userId(t, "coop@hamkke.demo");
+    const draftedAt = new Date("2026-11-24T03:00:00Z");
     const draft = await createCampaign(t.db, {
       enterpriseId: coop,
       userId: coopOwner,
-      now: new Date("2026-11-24T03:00:00Z"),
-      basics: { title: "입력 검사용 초안", summary: "요약", story: "", goal: 100_000, fundingModel: "all_or_nothing", startsOn: "2026-12-01", endsOn: "2026-12-20" },
+      now: draftedAt,
+      basics: { title: "입력 검사용 초안", summary: "요약", story: "", goal: 100_000, fundingModel: "all_or_nothing", startsOn: seoulDateAfter(draftedAt, 7), endsOn: seoulDateAfter(draftedAt, 26) },
     });
     await addBudgetLine(t.db, draft.id, { name: "재료비", amount: 100_000, required: true });
     const live = await t.db.selectFrom("campaigns").select(["id", "slug"]).where("slug", "=", "demo-local-food-cafe").executeTakeFirstOrThrow();

@@ -6,6 +6,7 @@ import { startApp, type TestApp, type TestClient } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { DEMO_PASSWORD, enterpriseId, seedDemo, userId } from "../support/seed";
 import { parseCsv } from "../../app/utils/csv";
+import { seoulDateAfter } from "../support/dates";
 
 // A whole contest on real PostgreSQL over HTTP: set-up, events, applications, screening, jury
 // with a conflict, peer evaluation, selection and results; plus what the database refuses.
@@ -126,7 +127,7 @@ describe("a whole contest, from the call for projects to selection", () => {
     expect(await early.text()).toContain(ko.errors.publishIncomplete);
     await expectRedirect(await operator.post(`/staff/contests/${contestId}`, { intent: "criteria", criterionLabel: ["공동체성", "사업성", ""], criterionWeight: ["60", "40", ""] }));
     await expectRedirect(
-      await operator.post(`/staff/contests/${contestId}`, { intent: "stages", pre_workshop_from: "2026-11-10", pre_workshop_note: "크라우드펀딩 강의", campaign_window_from: "2027-01-04", campaign_window_to: "2027-02-26" }),
+      await operator.post(`/staff/contests/${contestId}`, { intent: "stages", pre_workshop_from: seoulDateAfter(app.services.clock.now(), -14), pre_workshop_note: "크라우드펀딩 강의", campaign_window_from: seoulDateAfter(app.services.clock.now(), 41), campaign_window_to: seoulDateAfter(app.services.clock.now(), 94) }),
     );
     await expectRedirect(await operator.post(`/staff/contests/${contestId}`, { intent: "publish" }), /notice=contestPublished/);
     const page = await (await app.client().get(`/contests/${slug}`)).text();

@@ -21,6 +21,7 @@ import { demoPdf } from "../../db/seed/fund-demo";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { enterpriseId, seedDemo, userId } from "../support/seed";
 import { createTestServices, type TestServices } from "../support/services";
+import { seoulDateAfter } from "../support/dates";
 
 // Decision 30: a document rejected at the review is replaced by a newer upload, the rejected one
 // kept; decision 35: a committee that can no longer reach its quorum is closed without a decision.
@@ -60,7 +61,7 @@ async function apply(key: string): Promise<number> {
   const submitted = await submitApplication(t.db, {
     enterpriseId: coffee,
     userId: jahwal,
-    input: { productId, amountWon: 40_000_000, purpose: "운암동 2호점 임대보증금", storeAddress: "광주 북구 운암동", landlordName: "정임대", leaseDepositWon: 50_000_000, leaseStartsOn: "2027-01-01", leaseEndsOn: "2028-12-31", idempotencyKey: key },
+    input: { productId, amountWon: 40_000_000, purpose: "운암동 2호점 임대보증금", storeAddress: "광주 북구 운암동", landlordName: "정임대", leaseDepositWon: 50_000_000, leaseStartsOn: seoulDateAfter(services.clock.now(), 38), leaseEndsOn: seoulDateAfter(services.clock.now(), 768), idempotencyKey: key },
     documents: LOAN_DOCUMENT_TYPES.slice(0, 4).map((docType) => ({ docType, file: pdf(docType) })),
     fileStore: services.fileStore,
     now: services.clock.now(),

@@ -28,10 +28,17 @@ async function page(client: TestClient, path: string): Promise<string> {
 }
 
 /** Asks as anonymous visitors (alternating processes) until the page satisfies `ok`; the time it took. */
+/**
+ * How long until six anonymous requests in a row pass `ok`: each lands on either web process, and
+ * one process may serve its previous rendering for a moment after the other shows the change
+ * (decision 46), so the first sighting alone does not mean every process shows it.
+ */
 async function anonymousSeesWithin(path: string, ok: (html: string) => boolean): Promise<number> {
   const started = performance.now();
+  let inARow = 0;
   while (performance.now() - started < 10_000) {
-    if (ok(await page(anonymous(), path))) return performance.now() - started;
+    inARow = ok(await page(anonymous(), path)) ? inARow + 1 : 0;
+    if (inARow === 6) return performance.now() - started;
     await new Promise((r) => setTimeout(r, 25));
   }
   return Number.POSITIVE_INFINITY;
@@ -61,7 +68,6 @@ describe("freshness of shared pages", () => {
     const took = await anonymousSeesWithin(path, (html) => raised(html) === after);
     console.log(`anonymous visitor saw the new total after ${took.toFixed(0)} ms`);
     expect(took).toBeLessThan(2_000);
-    for (let i = 0; i < 6; i++) expect(raised(await page(anonymous(), path))).toBe(after);
   });
 
   it("shows an editor their own update at once, and anonymous visitors within 2 s", async () => {

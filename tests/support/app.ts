@@ -66,7 +66,12 @@ export async function startApp(db: Database, options: StartAppOptions = {}): Pro
     url,
     services,
     client: (headers?: Record<string, string>) => new TestClient(url, headers),
-    close: () => new Promise((done) => server.close(() => done())),
+    close: () =>
+      new Promise((done) => {
+        server.close(() => done());
+        // A test's half-sent raw request would otherwise hold the server open until Node's request timeout.
+        server.closeAllConnections();
+      }),
   };
 }
 

@@ -15,3 +15,8 @@ export function seoulDateInDays(days: number): string {
 export function seoulMonthInDays(days: number): string {
   return seoulDateInDays(days).slice(0, 7);
 }
+
+/** The Seoul calendar date `days` after `base` (the injected clock's now), for tests on a fixed clock. */
+export function seoulDateAfter(base: Date, days: number): string {
+  return seoulDate(new Date(base.getTime() + days * DAY_MS));
+}
