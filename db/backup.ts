@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { chmod, chown, cp, mkdir, readdir, stat, writeFile } from "node:fs/promises";
+import { appendFile, chmod, chown, cp, mkdir, readdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import postgres from "postgres";
 
@@ -53,6 +53,18 @@ export async function takeBaseBackup(url: string, dataDir: string, targetDir: st
   } finally {
     await sql.end();
   }
+}
+
+/**
+ * Turns a base backup at `dataDir` into a streaming replica of the primary at `primaryUrl` (a
+ * role allowed to replicate, with a `replication` line in the primary's pg_hba.conf).
+ */
+export async function configureStandby(dataDir: string, primaryUrl: string): Promise<void> {
+  const url = new URL(primaryUrl);
+  const quote = (value: string) => `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+  const conninfo = [`host=${quote(url.hostname)}`, `port=${quote(url.port || "5432")}`, `user=${quote(decodeURIComponent(url.username))}`, `password=${quote(decodeURIComponent(url.password))}`].join(" ");
+  await appendFile(join(dataDir, "postgresql.auto.conf"), `primary_conninfo = ${quote(conninfo)}\n`);
+  await writeFile(join(dataDir, "standby.signal"), "");
 }
 
 /** PostgreSQL insists its data directory be owned by the user it runs as (`postgres` when we are root) with mode 0700. */

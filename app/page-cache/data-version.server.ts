@@ -24,9 +24,26 @@ export async function foldDataVersions(db: DbOrTx): Promise<void> {
   await sql`SELECT fold_page_data_versions()`.execute(db);
 }
 
+/**
+ * The committed data version, and the primary's WAL insert position when it was read: every
+ * commit the version counts lies before it (the write position may not, with asynchronous commit).
+ */
+async function readDataVersionAt(db: Database): Promise<{ version: number; lsn: string }> {
+  const row = await db
+    .selectFrom("page_data_versions")
+    .select((eb) => [eb.fn.sum<number>("bumps").as("version"), sql<string>`pg_current_wal_insert_lsn()::text`.as("lsn")])
+    .executeTakeFirstOrThrow();
+  return { version: Number(row.version), lsn: row.lsn };
+}
+
 export interface DataVersionSource {
   /** The version as of at most `maxAgeMs` ago; concurrent callers share one query. */
   current(): Promise<number>;
+  /**
+   * The primary's WAL position at the first read that saw the newest version known here: a
+   * replica replayed past it shows at least that version ("0/0" before any read).
+   */
+  walPosition(): string;
 }
 
 /**
@@ -36,15 +53,18 @@ export interface DataVersionSource {
  */
 export function dataVersionSource(db: Database, maxAgeMs: number): DataVersionSource {
   let version = 0;
+  let lsn = "0/0";
   let readAt = Number.NEGATIVE_INFINITY;
   let pending: { startedAt: number; promise: Promise<number> } | null = null;
   const read = (now: number) => {
-    const promise = readDataVersion(db).then((value) => {
+    const promise = readDataVersionAt(db).then((read) => {
       if (now >= readAt) {
-        version = value;
+        // Writes the pages do not show move the WAL on: only a new version asks a replica to replay further.
+        if (read.version !== version || lsn === "0/0") lsn = read.lsn;
+        version = read.version;
         readAt = now;
       }
-      return value;
+      return read.version;
     });
     const mine = { startedAt: now, promise };
     pending = mine;
@@ -67,5 +87,6 @@ export function dataVersionSource(db: Database, maxAgeMs: number): DataVersionSo
       }
       return running ?? read(now);
     },
+    walPosition: () => lsn,
   };
 }

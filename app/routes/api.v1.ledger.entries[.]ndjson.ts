@@ -3,6 +3,7 @@ import { exportLine } from "../ledger/export";
 import { parseSeq } from "../ledger/ledger-query";
 import { exportEntries } from "../ledger/public-ledger.server";
 import { textStream } from "../utils/streams.server";
+import { publicReader } from "../server/public-reads.server";
 
 // GET /api/v1/ledger/entries.ndjson?after=<seq>&limit=<n>
 // Canonical entries in seq order, one JSON object per line, streamed as the client reads. The
@@ -18,7 +19,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       { status: 400, headers: { "Cache-Control": "no-store" } },
     );
   }
-  const { db } = context.services;
+  const db = await publicReader({ request, context });
   const range = { after: after ?? 0, limit };
   const head = await db.selectFrom("ledger_head").select(["seq", "chain_hash"]).executeTakeFirstOrThrow();
   async function* lines(): AsyncGenerator<string> {

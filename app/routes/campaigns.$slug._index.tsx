@@ -16,11 +16,13 @@ import { daysLeft, formatDate, formatDateTime, seoulDate } from "../utils/dates"
 import { notFound } from "../utils/http.server";
 import { titled } from "../utils/meta";
 import { formatWon, percentOf } from "../utils/money";
+import { publicReader } from "../server/public-reads.server";
 
 export const meta = titled<typeof loader>((m, data) => data?.campaign.title ?? m.campaigns.indexTitle);
 
 export async function loader(args: LoaderFunctionArgs) {
-  const { db, clock, origin } = args.context.services;
+  const { clock, origin } = args.context.services;
+  const db = await publicReader(args);
   const campaign = await getPublicCampaign(db, args.params.slug ?? "");
   if (!campaign) throw notFound();
   const [report, user, matching] = await Promise.all([getReport(db, campaign.id), optionalUser(args), campaignPoolPanel(db, campaign.id, clock.now())]);

@@ -8,6 +8,7 @@ import { ENTERPRISE_TYPES } from "../orgs/enterprises";
 import { listDirectoryAreas } from "../orgs/enterprises.server";
 import { seoulDate } from "../utils/dates";
 import { titled } from "../utils/meta";
+import { publicReader } from "../server/public-reads.server";
 
 export const meta = titled((m) => m.campaigns.indexTitle);
 
@@ -19,7 +20,8 @@ const STATE_FILTERS: Record<string, CampaignState[]> = {
 const SORTS: readonly CardSort[] = ["ending", "newest", "percent"];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { db, clock } = context.services;
+  const { clock } = context.services;
+  const db = await publicReader({ request, context });
   const params = new URL(request.url).searchParams;
   const state = params.get("state") ?? "";
   const type = params.get("type") ?? "";

@@ -8,11 +8,12 @@ import { isFiltered, ledgerSearch, parseLedgerQuery } from "../ledger/ledger-que
 import { listKinds, listLedgerEntries } from "../ledger/public-ledger.server";
 import { formatDateTime } from "../utils/dates";
 import { titled } from "../utils/meta";
+import { publicReader } from "../server/public-reads.server";
 
 export const meta = titled((m) => m.ledger.title);
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { db } = context.services;
+  const db = await publicReader({ request, context });
   const params = new URL(request.url).searchParams;
   const query = parseLedgerQuery(params);
   // What the visitor typed, kept in the form even when it was not applied, so it can be corrected.

@@ -7,6 +7,7 @@ import { parseLedgerQuery, type LedgerFilter } from "../ledger/ledger-query";
 import { streamLedgerEntries } from "../ledger/public-ledger.server";
 import type { DbOrTx } from "../utils/db.server";
 import { textStream } from "../utils/streams.server";
+import { publicReader } from "../server/public-reads.server";
 
 // The ledger page's list as CSV, with the page's filters: one row per journal line, every
 // matching entry (not one page), streamed.
@@ -31,7 +32,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     const text = problems.map(([field, key]) => `${field}: ${m.errors[key]}`).join("\n");
     return new Response(`${text}\n`, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   }
-  return new Response(textStream(csvLines(context.services.db, query.filter)), {
+  return new Response(textStream(csvLines(await publicReader({ request, context }), query.filter)), {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",
       "Content-Disposition": 'attachment; filename="hamkke-ledger.csv"',

@@ -8,7 +8,8 @@ import express from "express";
 import { sql } from "kysely";
 import { LOCALE_COOKIE } from "../i18n/locale.server";
 import { dataVersionSource } from "../page-cache/data-version.server";
-import { createPageCache, type PageCache, type PageCacheSettings } from "../page-cache/page-cache.server";
+import { createPublicReads } from "./public-reads.server";
+import { createPageCache, PAGE_CACHE_SETTINGS, type PageCache, type PageCacheSettings } from "../page-cache/page-cache.server";
 import { checkMutation } from "../utils/csrf.server";
 import { limitedBody } from "./body-limit";
 import { isLocalRequest } from "./client-address";
@@ -198,16 +199,19 @@ export function createHttpApp(options: HttpServerOptions): HttpApp {
   const handle = createRequestHandler(options.build, options.mode);
   const { allowedOrigins } = options;
   const shedder = createLoadShedder(options.limits, () => services.metrics.httpShed.inc());
+  // One source for the page cache and the replica check, so a page is never rendered from a replica older than the version it is kept under.
+  const versions = dataVersionSource(services.db, options.pageCache?.versionMaxAgeMs ?? PAGE_CACHE_SETTINGS.versionMaxAgeMs);
+  const publicReads = createPublicReads(services.db, services.readDb, versions, services.logger);
   const pageCache: PageCache | null = options.pageCache
     ? createPageCache({
         settings: options.pageCache,
-        versions: dataVersionSource(services.db, options.pageCache.versionMaxAgeMs),
+        versions,
         // The demo clock's distance from real time: moving it renders every page again.
         clockVersion: options.pageCache.clockVersion ?? (() => String(Math.round((services.clock.now().getTime() - Date.now()) / 1000))),
         render: async (pathAndQuery, locale, audience) => {
           // Only the language cookie, and our own origin whatever the Host header said.
           const request = new Request(`${services.origin}${pathAndQuery}`, { headers: { Cookie: `${LOCALE_COOKIE}=${locale}` } });
-          const response = await handle(request, { services, clientIp: null, clientIsLocal: audience === "local", sharedRendering: true });
+          const response = await handle(request, { services, clientIp: null, clientIsLocal: audience === "local", sharedRendering: true, publicReads });
           return { status: response.status, headers: response.headers, body: Buffer.from(await response.arrayBuffer()) };
         },
         log: (line) => services.logger.warn("page cache", { detail: line }),
@@ -233,7 +237,7 @@ export function createHttpApp(options: HttpServerOptions): HttpApp {
           await sendFetchResponse(res, refusal);
           return;
         }
-        const response = await handle(request, { services, clientIp: req.ip ?? null, clientIsLocal, sharedRendering: false });
+        const response = await handle(request, { services, clientIp: req.ip ?? null, clientIsLocal, sharedRendering: false, publicReads });
         await sendFetchResponse(res, response);
       } catch (error) {
         if (res.headersSent && res.statusCode === 413) return;

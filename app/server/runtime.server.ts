@@ -82,11 +82,13 @@ export async function startRuntime(options: { role: "web" | "worker"; prepared: 
   const { databaseUrl, devTools } = prepared;
   const ownerDb = createDatabase(databaseUrl, { asAppRole: false, max: 2 });
   const db = createDatabase(databaseUrl, { max: options.poolMax ?? 20 });
+  const readDb = env.DATABASE_REPLICA_URL ? createDatabase(env.DATABASE_REPLICA_URL, { max: options.poolMax ?? 20, readOnly: true }) : db;
   const clock = await createOffsetClock(db);
   const origin = env.APP_ORIGIN ?? `http://localhost:${env.PORT}`;
   const shared: SharedState = { queueDepth: () => queueDepth(ownerDb), ledgerSequencing: () => getSequencingStatus(db) };
   const services: Services = {
     db,
+    readDb,
     clock,
     env,
     origin,
@@ -129,7 +131,7 @@ export async function startRuntime(options: { role: "web" | "worker"; prepared: 
     },
     close: async () => {
       clock.stop();
-      await within(logger, Promise.all([db.destroy(), ownerDb.destroy()]), 5000);
+      await within(logger, Promise.all([db.destroy(), ownerDb.destroy(), readDb === db ? null : readDb.destroy()]), 5000);
     },
   };
 }

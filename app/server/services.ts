@@ -5,6 +5,7 @@ import type { Clock } from "../utils/clock";
 import type { Database } from "../utils/db.server";
 import type { Env } from "../utils/env.server";
 import type { Logger } from "./logger.server";
+import type { PublicReads } from "./public-reads.server";
 import type { AppMetrics } from "./metrics.server";
 
 /** Work handed to the background workers (pg-boss in the server, a recorder in tests). */
@@ -15,6 +16,8 @@ export interface JobQueue {
 /** What every loader and action receives as `context.services`. */
 export interface Services {
   db: Database;
+  /** A read-only replica for anonymous public reads (DATABASE_REPLICA_URL), else `db`: reached through `publicReader` only. */
+  readDb: Database;
   clock: Clock & { advance?(ms: number): Promise<void> };
   env: Env;
   /** Public origin, e.g. http://localhost:3000: links in e-mails and the CSRF origin check. */
@@ -41,6 +44,8 @@ declare module "@remix-run/node" {
     clientIp: string | null;
     /** Rendered once for every anonymous visitor (the page cache): no session, no CSRF token, no cookie set. */
     sharedRendering: boolean;
+    /** Which database an anonymous public read may use now (decision 67). */
+    publicReads: PublicReads;
     /** The request comes from this machine (loopback, not through a proxy from elsewhere). */
     clientIsLocal: boolean;
   }

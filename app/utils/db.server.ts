@@ -18,6 +18,8 @@ export interface ConnectOptions {
   /** Run as the restricted application role (the default for the app); migrations run as the owner. */
   asAppRole?: boolean;
   max?: number;
+  /** Every transaction read-only: a replica's connection, which must never write. */
+  readOnly?: boolean;
 }
 
 export function createPostgresClient(url: string, options: ConnectOptions = {}) {
@@ -29,6 +31,7 @@ export function createPostgresClient(url: string, options: ConnectOptions = {}) 
       application_name: "hamkke-fund",
       TimeZone: "UTC",
       ...(options.asAppRole === false ? {} : { role: APP_ROLE }),
+      ...(options.readOnly ? { default_transaction_read_only: true } : {}),
     },
     types: {
       // bigint columns hold won amounts and ids: numbers, refused if they ever leave the safe range.

@@ -11,6 +11,8 @@ const envSchema = z.object({
   HOST: z.string().min(1).optional(),
   /** Owner connection (migrations, jobs). Without it the embedded PostgreSQL is started. */
   DATABASE_URL: z.url().optional(),
+  /** A streaming replica of DATABASE_URL: anonymous public pages and exports read from it once it has caught up (decision 67). */
+  DATABASE_REPLICA_URL: z.url().optional(),
   /** Public origin used for links in e-mails and the CSRF origin check. */
   APP_ORIGIN: z.url().optional(),
   DEMO_DATA: onOff.optional(),

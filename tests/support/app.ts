@@ -31,6 +31,8 @@ export interface StartAppOptions {
   trustProxy?: boolean;
   /** The address to listen on (default 127.0.0.1). */
   host?: string;
+  /** A read-only replica for anonymous public reads (the primary by default). */
+  readDb?: Database;
 }
 
 export async function startApp(db: Database, options: StartAppOptions = {}): Promise<TestApp> {
@@ -38,6 +40,7 @@ export async function startApp(db: Database, options: StartAppOptions = {}): Pro
   const services = createTestServices(db, options.now);
   if (options.env) services.env = readEnv({ NODE_ENV: "test", ...options.env });
   if (options.payments) services.payments = options.payments(services);
+  if (options.readDb) services.readDb = options.readDb;
   const allowedOrigins: string[] = [];
   const app = createHttpApp({
     build: await build,

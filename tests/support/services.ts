@@ -27,6 +27,7 @@ export function createTestServices(db: Database, now = "2026-11-24T03:00:00Z", p
   };
   return {
     db,
+    readDb: db,
     env: readEnv({ NODE_ENV: "test" }),
     origin: "http://localhost:3000",
     devTools: true,
