@@ -8,6 +8,7 @@ import { freePort, startEmbeddedPostgres, type EmbeddedServer } from "../../db/e
 import { migrateToLatest } from "../../db/migrate";
 import { seedDemoData } from "../../db/seed/seed";
 import { startApp, TestClient, type TestApp } from "../support/app";
+import { DEMO_SEED_DAY } from "../support/constants";
 import { DEMO_PASSWORD } from "../support/seed";
 
 // Decision 67 against a real streaming replica: a base backup of the primary (db/backup.ts) started
@@ -39,7 +40,7 @@ beforeAll(async () => {
   owner = createDatabase(primary.url, { asAppRole: false, max: 2 });
   databases.push(owner);
   await migrateToLatest(owner);
-  await seedDemoData(owner, "2026-11-24");
+  await seedDemoData(owner, DEMO_SEED_DAY);
 
   // The embedded cluster's defaults already replicate: wal_level=replica, and initdb's pg_hba.conf lets the superuser replicate from 127.0.0.1.
   await takeBaseBackup(primary.url, dir("primary"), dir("replica"));
