@@ -2,6 +2,7 @@ import { createPostgresFileStore, type FileStore } from "../../app/files/file-st
 import { sql, type Kysely, type Transaction } from "kysely";
 import { hashPassword, verifyPassword } from "../../app/auth/password.server";
 import { drainLedger } from "../../app/ledger/sequencer.server";
+import { seoulDate } from "../../app/utils/dates";
 import type { ContestStageKind, DB, EnterpriseType, StaffRole } from "../types";
 import { seedCampaigns, upsertDemoBackers } from "./campaigns";
 import { seedContestWorkflow } from "./contest-seed";
@@ -326,7 +327,8 @@ async function replacePublishedPassword(trx: Trx, passwordHash: string, now: Dat
 
 export async function seedDemoData(
   db: Kysely<DB>,
-  today = new Date().toISOString().slice(0, 10),
+  // The day the demo is built around: Seoul's, as every date the product shows and checks.
+  today = seoulDate(new Date()),
   options: { fileStore?: FileStore; password?: string } = {},
 ): Promise<DemoAccount[]> {
   // Where the demo documents go: the server's file store, PostgreSQL unless told otherwise.

@@ -16,6 +16,7 @@ import { startFakeSmtp } from "../fakes/smtp-server";
 import { TestClient } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { DEMO_PASSWORD, enterpriseId, seedDemo, userId } from "../support/seed";
+import { seoulDateInDays } from "../support/dates";
 import { createTestServices } from "../support/services";
 
 // R10: two web servers, each in its own working directory with its own (empty) upload directory,
@@ -125,8 +126,8 @@ async function holdEscrow(campaignId: number): Promise<() => Promise<void>> {
 
 async function liveCampaign(title: string, endsInDays: number): Promise<{ id: number; slug: string }> {
   const services = createTestServices(t.db, new Date().toISOString());
-  const today = new Date().toISOString().slice(0, 10);
-  const ends = new Date(Date.now() + endsInDays * DAY).toISOString().slice(0, 10);
+  const today = seoulDateInDays(0);
+  const ends = seoulDateInDays(endsInDays);
   const made = await createCampaign(t.db, {
     enterpriseId: await enterpriseId(t, "누럭놀이단"),
     userId: await userId(t, "play@hamkke.demo"),
@@ -180,7 +181,7 @@ async function expectOnceEach(ids: number[]): Promise<void> {
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  await seedDemo(t, new Date().toISOString().slice(0, 10));
+  await seedDemo(t, seoulDateInDays(0));
   // The demo's own mail (hundreds of messages) is not what this test is about: mark it sent.
   await sql`UPDATE email_outbox SET sent_at = now() WHERE sent_at IS NULL`.execute(t.owner);
   smtp = await startFakeSmtp();
@@ -217,7 +218,7 @@ describe("two web servers and a worker on one database", () => {
       enterpriseId: await enterpriseId(t, "누럭놀이단"),
       userId: await userId(t, "play@hamkke.demo"),
       now: new Date(),
-      basics: { title: "표지 시험", summary: "요약", story: "", goal: 100_000, fundingModel: "all_or_nothing", startsOn: new Date().toISOString().slice(0, 10), endsOn: new Date(Date.now() + 30 * DAY).toISOString().slice(0, 10) },
+      basics: { title: "표지 시험", summary: "요약", story: "", goal: 100_000, fundingModel: "all_or_nothing", startsOn: seoulDateInDays(0), endsOn: seoulDateInDays(30) },
     });
     const form = new FormData();
     form.set("csrf", await coop.csrfToken());

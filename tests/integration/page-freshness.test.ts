@@ -3,6 +3,7 @@ import { formatWon } from "../../app/utils/money";
 import { postJson, TestClient } from "../support/app";
 import { createTestDatabase } from "../support/db";
 import { DEMO_PASSWORD, seedDemo } from "../support/seed";
+import { seoulDateInDays } from "../support/dates";
 import { startTestServer, type TestServer } from "../support/server";
 
 // The page cache as `npm start` runs it: two web processes, each with its own cache, production
@@ -12,7 +13,7 @@ let server: TestServer;
 
 beforeAll(async () => {
   const database = await createTestDatabase();
-  await seedDemo(database, new Date().toISOString().slice(0, 10));
+  await seedDemo(database, seoulDateInDays(0));
   server = await startTestServer({ WEB_CONCURRENCY: "2", JOBS: "off", DEMO_DATA: "off" }, database);
 }, 240_000);
 afterAll(async () => {

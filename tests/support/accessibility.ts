@@ -1,5 +1,8 @@
 import { createHash } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import axe from "axe-core";
+import { inject } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { screenPath } from "./pages";
 
@@ -138,7 +141,7 @@ class AccessibilityChecker {
   private async check(snapshot: Snapshot): Promise<void> {
     const key = createHash("sha256").update(`${snapshot.width}\n${skeleton(snapshot.html)}`).digest("hex");
     if (process.env.A11Y_DEBUG) (await import("node:fs")).writeFileSync(`/tmp/a11y-${Date.now()}-${key.slice(0, 8)}.html`, snapshot.url + "\n" + snapshot.html);
-    if (this.seen.has(key)) return;
+    if (this.seen.has(key) || !claim(key)) return;
     this.seen.add(key);
     const started = performance.now();
     const page = await this.page();
@@ -150,7 +153,7 @@ class AccessibilityChecker {
     if (process.env.A11Y_DEBUG) console.log(`show ${Math.round(t1 - t0)} axe ${Math.round(performance.now() - t1)} ${snapshot.url}`);
     const route = routeKey(snapshot.url);
     const hasForm = await page.locator("form :is(input:not([type=hidden]), select, textarea)").count();
-    if (hasForm > 0 && !this.phoneChecked.has(route)) {
+    if (hasForm > 0 && !this.phoneChecked.has(route) && claim(`phone ${route}`)) {
       this.phoneChecked.add(route);
       for (const width of PHONE_WIDTHS) {
         await page.setViewportSize({ width, height: 800 });
@@ -224,6 +227,20 @@ async function showCopy({ html, origin }: { html: string; origin: string }): Pro
   document.replaceChild(document.adoptNode(copy.documentElement), document.documentElement);
   const sheets = [...document.querySelectorAll<HTMLLinkElement>("link[rel=stylesheet]")];
   await Promise.all(sheets.map((link) => (link.sheet ? null : new Promise((done) => (link.addEventListener("load", done), link.addEventListener("error", done))))));
+}
+
+/**
+ * True for the first test file of the run to reach a page state; the others leave it to that one
+ * (a finding fails the run wherever it was found).
+ */
+function claim(key: string): boolean {
+  try {
+    writeFileSync(resolve(inject("checkedStatesDir"), createHash("sha256").update(key).digest("hex")), "", { flag: "wx" });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw error;
+  }
 }
 
 /** The page's path with ids and tokens replaced, so one screenshot is kept per kind of page. */

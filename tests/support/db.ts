@@ -20,7 +20,7 @@ function urlFor(adminUrl: string, database: string): string {
   return url.toString();
 }
 
-/** A fresh database with the demo data seeded as of DEMO_SEED_DAY (a clone of the seeded template). */
+/** A fresh database with the demo data seeded (a clone of the seeded template): as of DEMO_SEED_DAY, or today in browser tests. */
 export function createDemoDatabase(): Promise<TestDatabase> {
   return createTestDatabase(DEMO_TEMPLATE_DATABASE);
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import type { TestProject } from "vitest/node";
 import { freePort, startEmbeddedPostgres } from "../../db/embedded";
@@ -12,7 +12,10 @@ import { DEMO_SEED_DAY, DEMO_TEMPLATE_DATABASE, TEMPLATE_DATABASE } from "./cons
 declare module "vitest" {
   export interface ProvidedContext {
     pgAdminUrl: string;
+    /** The demo template was seeded as of today (what a server started now would seed), not DEMO_SEED_DAY. */
+    demoSeededToday: boolean;
     chromium: boolean;
+    checkedStatesDir: string;
   }
 }
 
@@ -37,6 +40,7 @@ export default async function setup(project: TestProject) {
   if (!existsSync(resolve(root, "build/index.js"))) {
     execFileSync("npx", ["remix", "build"], { cwd: root, stdio: "inherit" });
   }
+  const checkedStatesDir = resolve(root, `.data/a11y-checked-${process.pid}`);
   if (name === "e2e") {
     const found = chromiumAvailable();
     if (!found) {
@@ -45,6 +49,10 @@ export default async function setup(project: TestProject) {
       console.warn(`\n${message}\n`);
     }
     project.provide("chromium", found);
+    // The page states checked for accessibility in this run, shared by the test files (one empty file each).
+    rmSync(checkedStatesDir, { recursive: true, force: true });
+    mkdirSync(checkedStatesDir, { recursive: true });
+    project.provide("checkedStatesDir", checkedStatesDir);
   }
 
   const dataDir = resolve(root, `.data/test-${name}-${process.pid}`);
@@ -57,19 +65,20 @@ export default async function setup(project: TestProject) {
   const template = createDatabase(server.urlFor(TEMPLATE_DATABASE), { asAppRole: false, max: 1 });
   await migrateToLatest(template);
   await template.destroy();
-  if (name === "integration") {
-    // Seeded once here: most integration files start from the demo data, and a clone is a file copy.
-    await sql.raw(`CREATE DATABASE ${DEMO_TEMPLATE_DATABASE} TEMPLATE ${TEMPLATE_DATABASE}`).execute(admin);
-    const demo = createDatabase(server.urlFor(DEMO_TEMPLATE_DATABASE), { asAppRole: false, max: 2 });
-    await seedDemoData(demo, DEMO_SEED_DAY);
-    await demo.destroy();
-  }
+  // Seeded once here, and a clone is a file copy. Integration files start from the demo data as of
+  // their injected clock's day; browser-test servers seed as of today, and find it already done.
+  await sql.raw(`CREATE DATABASE ${DEMO_TEMPLATE_DATABASE} TEMPLATE ${TEMPLATE_DATABASE}`).execute(admin);
+  const demo = createDatabase(server.urlFor(DEMO_TEMPLATE_DATABASE), { asAppRole: false, max: 2 });
+  await seedDemoData(demo, name === "e2e" ? undefined : DEMO_SEED_DAY);
+  await demo.destroy();
   await admin.destroy();
   project.provide("pgAdminUrl", server.urlFor("postgres"));
+  project.provide("demoSeededToday", name === "e2e");
 
   return async () => {
     await server.stop();
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(`${dataDir}.credentials.json`, { force: true });
+    rmSync(checkedStatesDir, { recursive: true, force: true });
   };
 }

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
 import { freePort } from "../../db/embedded";
-import { createTestDatabase, type TestDatabase } from "./db";
+import { inject } from "vitest";
+import { createDemoDatabase, createTestDatabase, type TestDatabase } from "./db";
 
 export interface TestServer {
   url: string;
@@ -17,7 +18,9 @@ const root = resolve(import.meta.dirname, "../..");
  * serve the built app), on a free port against a fresh test database.
  */
 export async function startTestServer(extraEnv: Record<string, string> = {}, prepared?: TestDatabase): Promise<TestServer> {
-  const database = prepared ?? (await createTestDatabase());
+  // Starting on a copy of what it would seed, the server's own seeding finds every row in place.
+  const seeded = extraEnv.DEMO_DATA !== "off" && inject("demoSeededToday");
+  const database = prepared ?? (await (seeded ? createDemoDatabase() : createTestDatabase()));
   const port = await freePort();
   const url = `http://localhost:${port}`;
   let output = "";
