@@ -7,6 +7,7 @@ import { recordGrantAward } from "../../app/grants/awards.server";
 import { dictionaries } from "../../app/i18n/messages";
 import type { ErrorKey } from "../../app/i18n/messages/errors";
 import { formatDate } from "../../app/utils/dates";
+import { seoulDateAfter } from "../support/dates";
 import { startApp, type TestApp, type TestClient } from "../support/app";
 import { createDemoDatabase, type TestDatabase } from "../support/db";
 import { createSelectedContest } from "../support/round";
@@ -49,7 +50,7 @@ beforeAll(async () => {
     hostKey: "gwangsan",
     enterprises: ["함께 크는 나무 협동조합", "병원아동보호사 협동조합 엄마 손길", "태화루예술단"],
     selected: 3,
-    campaignWindow: { from: "2026-12-10", to: "2027-01-31" },
+    campaignWindow: { from: seoulDateAfter(now, 16), to: seoulDateAfter(now, 68) },
   });
   ids.round = round.id;
   await createRoundDrafts(t.db, { contestId: round.id, operatorId: operator, now });
@@ -99,10 +100,10 @@ beforeAll(async () => {
     receipts: [],
   });
   ids.noRules = (await createSelectedContest(t.owner, { slug: "http-no-rules", hostKey: "seogu", kind: "pitch", enterprises: ["고리"], selected: 1 })).id;
-  // Two more grants to 누럭놀이단 whose periods do not include the app's today (2026-11-24 in Seoul).
+  // Two more grants to 누럭놀이단 whose periods do not include the app's today (its clock: 2026-11-24 in Seoul).
   for (const [slug, period, key] of [
-    ["http-pitch-later", { from: "2026-12-01", to: "2026-12-31" }, "awardNotStarted"],
-    ["http-pitch-over", { from: "2026-10-01", to: "2026-11-23" }, "awardEnded"],
+    ["http-pitch-later", { from: seoulDateAfter(now, 7), to: seoulDateAfter(now, 37) }, "awardNotStarted"],
+    ["http-pitch-over", { from: seoulDateAfter(now, -54), to: seoulDateAfter(now, -1) }, "awardEnded"],
   ] as const) {
     const contest = await createSelectedContest(t.owner, { slug, hostKey: "seogu", kind: "pitch", enterprises: ["누럭놀이단"], selected: 1, grantRules: { pool: 1_000_000, cap: 1_000_000, expenses, period }, published: true });
     const lines = [{ category: "홍보비", amountWon: 1_000_000 }];
@@ -322,10 +323,10 @@ describe("the grant period on the awardee's page", () => {
     expect(open).toContain('name="expenseCategory"');
     expect(open).not.toContain('data-testid="grant-period-closed"');
     const later = await (await client.get(`/grants/${ids.awardNotStarted}`)).text();
-    expect(later).toContain(r.periodNotStarted(formatDate("2026-12-01", "ko")));
+    expect(later).toContain(r.periodNotStarted(formatDate(seoulDateAfter(app.services.clock.now(), 7), "ko")));
     expect(later).not.toContain('name="expenseCategory"');
     const over = await (await client.get(`/grants/${ids.awardEnded}`)).text();
-    expect(over).toContain(r.periodEnded(formatDate("2026-11-23", "ko")));
+    expect(over).toContain(r.periodEnded(formatDate(seoulDateAfter(app.services.clock.now(), -1), "ko")));
     expect(over).not.toContain('name="expenseCategory"');
     const english = await (await (await clientFor("play@hamkke.demo", "en")).get(`/grants/${ids.awardEnded}`)).text();
     expect(english).toContain("The grant period ended on");

@@ -230,7 +230,7 @@ describe("a whole contest, from the call for projects to selection", () => {
     const noWindow = await operator.post(`/staff/contests/${contestId}/applications`, { intent: "addStep", kind: "on_site_inspection", title: "현장 실사" });
     expect(noWindow.status).toBe(422);
     expect(await noWindow.text()).toContain(ko.errors.inspectionWindow);
-    await expectRedirect(await operator.post(`/staff/contests/${contestId}/applications`, { intent: "addStep", kind: "on_site_inspection", title: "현장 실사", windowFrom: "2026-12-01", windowTo: "2026-12-10" }));
+    await expectRedirect(await operator.post(`/staff/contests/${contestId}/applications`, { intent: "addStep", kind: "on_site_inspection", title: "현장 실사", windowFrom: seoulDateAfter(app.services.clock.now(), 7), windowTo: seoulDateAfter(app.services.clock.now(), 16) }));
     const steps = await t.db.selectFrom("contest_screening_steps").select("id").where("contest_id", "=", contestId).orderBy("position").execute();
     // Selection needs every result first.
     const early = await operator.post(`/staff/contests/${contestId}/jury`, { intent: "select" });
@@ -449,7 +449,7 @@ describe("what the database refuses, by direct SQL as the app role", () => {
   it("never over-books an event, whatever the concurrency", async () => {
     const event = await t.db
       .insertInto("contest_events")
-      .values({ contest_id: contestId, kind: "workshop", title: "동시 신청", starts_at: "2026-12-10T10:00:00+09:00", location: "온라인", seats: 5 })
+      .values({ contest_id: contestId, kind: "workshop", title: "동시 신청", starts_at: `${seoulDateAfter(app.services.clock.now(), 16)}T10:00:00+09:00`, location: "온라인", seats: 5 })
       .returning("id")
       .executeTakeFirstOrThrow();
     const users = await t.db.selectFrom("users").select("id").orderBy("id").limit(20).execute();

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dictionaries } from "../../app/i18n/messages";
+import { seoulDateAfter } from "../support/dates";
 import { postJson, startApp, type TestApp, type TestClient } from "../support/app";
 import { createDemoDatabase, type TestDatabase } from "../support/db";
 import { DEMO_PASSWORD } from "../support/seed";
@@ -170,7 +171,7 @@ describe("pledging over HTTP", () => {
     const fields = { intent: "offline", source: "마을카페 현장 모금함", amount: "120,000", receivedOn: "2026-11-23", idempotencyKey: "offline-form-key-0001" };
     expect((await operator.post(`/staff/campaigns/${campaign.id}`, fields)).status).toBe(302);
     expect((await operator.post(`/staff/campaigns/${campaign.id}`, fields)).status).toBe(302);
-    const future = await operator.post(`/staff/campaigns/${campaign.id}`, { ...fields, receivedOn: "2027-01-01", idempotencyKey: "offline-form-key-0002" });
+    const future = await operator.post(`/staff/campaigns/${campaign.id}`, { ...fields, receivedOn: seoulDateAfter(app.services.clock.now(), 38), idempotencyKey: "offline-form-key-0002" });
     expect(future.status).toBe(422);
     expect(await future.text()).toContain(dictionaries.ko.errors.dateInFuture);
     expect(await sequencedSize(t.db)).toBe(headBefore + 1);
