@@ -15,8 +15,7 @@ export async function bumpDataVersion(db: DbOrTx): Promise<void> {
 
 /** The committed data version: the sum of the per-backend counters. */
 export async function readDataVersion(db: DbOrTx): Promise<number> {
-  const row = await db.selectFrom("page_data_versions").select((eb) => eb.fn.sum<number>("bumps").as("version")).executeTakeFirstOrThrow();
-  return Number(row.version);
+  return (await readDataVersionAt(db)).version;
 }
 
 /** Folds the counters of ended database sessions into one row (the sum does not change). */
@@ -28,7 +27,7 @@ export async function foldDataVersions(db: DbOrTx): Promise<void> {
  * The committed data version, and the primary's WAL insert position when it was read: every
  * commit the version counts lies before it (the write position may not, with asynchronous commit).
  */
-async function readDataVersionAt(db: Database): Promise<{ version: number; lsn: string }> {
+async function readDataVersionAt(db: DbOrTx): Promise<{ version: number; lsn: string }> {
   const row = await db
     .selectFrom("page_data_versions")
     .select((eb) => [eb.fn.sum<number>("bumps").as("version"), sql<string>`pg_current_wal_insert_lsn()::text`.as("lsn")])
