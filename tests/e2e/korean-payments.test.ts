@@ -67,6 +67,7 @@ describe.runIf(inject("chromium"))("Korean payment methods in the browser (demo 
     await screenshot(page, "pay-methods-desktop");
     await page.getByRole("button", { name: m.payments.continueNow }).click();
     await page.waitForURL("**/demo-pay/**");
+    await page.getByTestId("demo-approval").waitFor();
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe(m.payments.approvalTitle(m.payments.methods.samsung_pay));
     await screenshot(page, "demo-approval-desktop");
     await page.getByRole("button", { name: m.payments.approve }).click();

@@ -100,8 +100,6 @@ const pageScript = `(() => {
 class AccessibilityChecker {
   private queue: Promise<void> = Promise.resolve();
   private inspector: Promise<Page> | null = null;
-  private readonly seen = new Set<string>();
-  private readonly phoneChecked = new Set<string>();
   private findings: AccessibilityFinding[] = [];
   /** Checks run and their total time, for the report at the end of a file. */
   readonly stats = { snapshots: 0, checked: 0, ms: 0 };
@@ -141,8 +139,7 @@ class AccessibilityChecker {
   private async check(snapshot: Snapshot): Promise<void> {
     const key = createHash("sha256").update(`${snapshot.width}\n${skeleton(snapshot.html)}`).digest("hex");
     if (process.env.A11Y_DEBUG) (await import("node:fs")).writeFileSync(`/tmp/a11y-${Date.now()}-${key.slice(0, 8)}.html`, snapshot.url + "\n" + snapshot.html);
-    if (this.seen.has(key) || !claim(key)) return;
-    this.seen.add(key);
+    if (!claim(key)) return;
     const started = performance.now();
     const page = await this.page();
     await page.setViewportSize({ width: snapshot.width, height: snapshot.height });
@@ -153,8 +150,7 @@ class AccessibilityChecker {
     if (process.env.A11Y_DEBUG) console.log(`show ${Math.round(t1 - t0)} axe ${Math.round(performance.now() - t1)} ${snapshot.url}`);
     const route = routeKey(snapshot.url);
     const hasForm = await page.locator("form :is(input:not([type=hidden]), select, textarea)").count();
-    if (hasForm > 0 && !this.phoneChecked.has(route) && claim(`phone ${route}`)) {
-      this.phoneChecked.add(route);
+    if (hasForm > 0 && claim(`phone ${route}`)) {
       for (const width of PHONE_WIDTHS) {
         await page.setViewportSize({ width, height: 800 });
         await this.checkPhoneLayout(page, snapshot.url, width);
