@@ -22,6 +22,7 @@ export default defineConfig({
           // Property tests run thousands of cases; a loaded 2-core CI machine needs room.
           testTimeout: 30_000,
           environment: "node",
+          isolate: false,
         },
       },
       {
@@ -36,6 +37,9 @@ export default defineConfig({
           // Seeding the demo beside the heaviest files (multi-node, crash) on 2 busy cores has taken over 60 s.
           hookTimeout: 180_000,
           maxWorkers: 2,
+          // Files share a worker process: each has its own database and app, and nothing here mocks
+          // modules, so a fresh process per file (about 3 s of loading the app each) bought nothing.
+          isolate: false,
         },
       },
       {
@@ -53,6 +57,7 @@ export default defineConfig({
           expect: { poll: { timeout: 15_000 } },
           // Two files at a time: a browser test waits on pages more than it computes.
           maxWorkers: 2,
+          isolate: false,
         },
       },
     ],

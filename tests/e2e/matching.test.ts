@@ -4,7 +4,7 @@ import { addBudgetLine, createCampaign, reviewCampaign, submitForReview } from "
 import { dictionaries } from "../../app/i18n/messages";
 import { seoulDateInDays } from "../support/dates";
 import { launchBrowser } from "../support/browser";
-import { logInPage, screenPath, screenshot } from "../support/pages";
+import { logInPage, screenPath, screenshot, screenshotsWanted } from "../support/pages";
 import { createTestServices } from "../support/services";
 import { startTestServer, type TestServer } from "../support/server";
 
@@ -104,7 +104,7 @@ describe.runIf(inject("chromium"))("matching funds in the browser", () => {
     expect(await citizen.getByTestId("matching-card").getByTestId("pool-remaining").textContent()).toContain("450,000원");
     expect(await citizen.getByTestId("raised-with-match").textContent()).toBe("130,000원");
     await screenshot(citizen, "matching-campaign-phone");
-    await citizen.getByTestId("matching-card").screenshot({ path: screenPath("matching-card-phone") });
+    if (screenshotsWanted) await citizen.getByTestId("matching-card").screenshot({ path: screenPath("matching-card-phone") });
 
     // The public round page lists the sponsor, what is left and the published version with its date.
     await citizen.goto(`${server.url}/contests/${ROUND}/matching`);

@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import axe from "axe-core";
 import { inject } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { screenPath } from "./pages";
+import { screenPath, screenshotsWanted } from "./pages";
 
 // Every page state a browser test reaches is checked with axe-core (WCAG 2.0, 2.1 and 2.2, A and
 // AA) and, for pages with a form, laid out on a phone (360 and 414 px wide).
@@ -156,7 +156,7 @@ class AccessibilityChecker {
         await this.checkPhoneLayout(page, snapshot.url, width);
         if (width === PHONE_WIDTHS[0]) {
           await this.runAxe(page, snapshot.url, width);
-          await page.screenshot({ path: screenPath(`phone/${route.replace(/[^a-z0-9:]+/gi, "_").replace(/^_|_$/g, "") || "home"}`), fullPage: true });
+          if (screenshotsWanted) await page.screenshot({ path: screenPath(`phone/${route.replace(/[^a-z0-9:]+/gi, "_").replace(/^_|_$/g, "") || "home"}`), fullPage: true });
         }
       }
     }

@@ -6,6 +6,9 @@ import { DEMO_PASSWORD } from "../../db/seed/seed";
 
 const screensDir = resolve(import.meta.dirname, "../../test-results/screens");
 
+/** Screenshots are for people to look at: CI, whose files nobody sees, turns them off with SCREENSHOTS=off. */
+export const screenshotsWanted = process.env.SCREENSHOTS !== "off";
+
 /** Where a screenshot of that name goes (for element screenshots). */
 export function screenPath(name: string): string {
   mkdirSync(screensDir, { recursive: true });
@@ -14,6 +17,7 @@ export function screenPath(name: string): string {
 
 /** Saves a full-page screenshot under test-results/screens for people to look at. */
 export async function screenshot(page: Page, name: string): Promise<void> {
+  if (!screenshotsWanted) return;
   mkdirSync(screensDir, { recursive: true });
   await page.screenshot({ path: resolve(screensDir, `${name}.png`), fullPage: true });
 }
