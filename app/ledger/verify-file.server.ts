@@ -1,5 +1,4 @@
-import { createReadStream } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { open, readFile } from "node:fs/promises";
 import { checkCheckpointDocuments, type CheckpointCheck, type WitnessKey } from "./checkpoints";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
@@ -36,7 +35,7 @@ export function defaultVerifyWorkers(): number {
 }
 
 interface BatchPool {
-  run(bytes: Buffer): Promise<BatchResult>;
+  run(bytes: Uint8Array<ArrayBuffer>): Promise<BatchResult>;
   close(): Promise<void>;
 }
 
@@ -62,13 +61,44 @@ function startPool(size: number, claimSizes: number[]): BatchPool {
       new Promise((resolve, reject) => {
         const id = next++;
         waiting.set(id, { resolve, reject });
-        const copy = new Uint8Array(bytes);
-        workers[id % workers.length]!.postMessage({ id, bytes: copy }, [copy.buffer]);
+        // The batch owns its memory (readBatches): it moves to the worker without a copy.
+        workers[id % workers.length]!.postMessage({ id, bytes }, [bytes.buffer]);
       }),
     close: async () => {
       await Promise.all(workers.map((w) => w.terminate()));
     },
   };
+}
+
+/**
+ * Reads a file in batches of whole lines, each in memory of its own (so it can be handed to a
+ * worker thread without a copy); the partial line at a batch's end starts the next batch.
+ */
+async function* readBatches(path: string, batchBytes: number): AsyncGenerator<Uint8Array<ArrayBuffer>> {
+  const file = await open(path, "r");
+  try {
+    let carry = new Uint8Array(0);
+    for (;;) {
+      const batch = new Uint8Array(carry.length + batchBytes);
+      batch.set(carry);
+      const { bytesRead } = await file.read(batch, carry.length, batchBytes, null);
+      const filled = carry.length + bytesRead;
+      if (bytesRead === 0) {
+        if (filled > 0) yield batch.subarray(0, filled);
+        return;
+      }
+      const cut = batch.lastIndexOf(10, filled - 1) + 1;
+      // A line longer than a batch: read on until it ends.
+      if (cut === 0) {
+        carry = batch.subarray(0, filled);
+        continue;
+      }
+      carry = batch.slice(cut, filled);
+      yield batch.subarray(0, cut);
+    }
+  } finally {
+    await file.close();
+  }
 }
 
 /**
@@ -89,35 +119,18 @@ export async function verifyExportFile(path: string, checkpoints: CheckpointChec
     const result = await inFlight.shift();
     if (result && !stopped && !merger.add(result)) stopped = true;
   };
-  const submit = async (bytes: Buffer) => {
-    if (!pool) {
-      if (!merger.add(verifyBatch(bytes, claimSizes))) stopped = true;
-      return;
-    }
-    inFlight.push(pool.run(bytes));
-    if (inFlight.length >= workers * 2) await settleOldest();
-  };
-
-  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      pending.push(chunk);
-      pendingBytes += chunk.length;
-      if (pendingBytes < batchBytes) continue;
-      const joined = Buffer.concat(pending, pendingBytes);
-      const cut = joined.lastIndexOf(10) + 1;
-      if (cut === 0) continue;
-      pending = cut < joined.length ? [Buffer.from(joined.subarray(cut))] : [];
-      pendingBytes = joined.length - cut;
-      await submit(joined.subarray(0, cut));
+    for await (const batch of readBatches(path, batchBytes)) {
+      if (!pool) {
+        if (!merger.add(verifyBatch(batch, claimSizes))) stopped = true;
+      } else {
+        inFlight.push(pool.run(batch));
+        if (inFlight.length >= workers * 2) await settleOldest();
+      }
       if (stopped) break;
     }
-    if (!stopped && pendingBytes > 0) await submit(Buffer.concat(pending, pendingBytes));
     while (inFlight.length > 0) await settleOldest();
   } finally {
-    stream.destroy();
     await pool?.close();
   }
   return merger.finish();
