@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { CHROMIUM_PATH } from "../tests/support/browser";
+import { CHROMIUM_PATH } from "../tests/support/constants";
 
 // The browser tier drives Debian's Chromium. Installs it (and Korean fonts for readable
 // screenshots) when it is missing and this machine can: root with apt-get.

@@ -1,9 +1,7 @@
 import { existsSync } from "node:fs";
 import { chromium, type Browser } from "playwright-core";
 import { checkAccessibility } from "./accessibility";
-
-/** Debian's Chromium (apt-get install chromium); tests never download a browser. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+import { CHROMIUM_PATH } from "./constants";
 
 export function chromiumAvailable(): boolean {
   return existsSync(CHROMIUM_PATH);

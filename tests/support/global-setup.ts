@@ -5,9 +5,9 @@ import type { TestProject } from "vitest/node";
 import { freePort, startEmbeddedPostgres } from "../../db/embedded";
 import { migrateToLatest } from "../../db/migrate";
 import { createDatabase } from "../../app/utils/db.server";
-import { CHROMIUM_PATH, chromiumAvailable } from "./browser";
+import { chromiumAvailable } from "./browser";
 import { seedDemoData } from "../../db/seed/seed";
-import { DEMO_SEED_DAY, DEMO_TEMPLATE_DATABASE, TEMPLATE_DATABASE } from "./constants";
+import { CHROMIUM_PATH, DEMO_SEED_DAY, DEMO_TEMPLATE_DATABASE, TEMPLATE_DATABASE } from "./constants";
 
 declare module "vitest" {
   export interface ProvidedContext {
