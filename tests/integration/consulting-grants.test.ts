@@ -14,6 +14,7 @@ import { createDemoDatabase, type TestDatabase } from "../support/db";
 import { createSelectedContest, type SelectedContest } from "../support/round";
 import { seedDemo, userId } from "../support/seed";
 import { createTestServices, type TestServices } from "../support/services";
+import { seoulDateAfter } from "../support/dates";
 
 // The round after selection on real PostgreSQL: drafts from the selected applications,
 // consultants (and the database's refusals of anyone else), the review and the joint go-live;
@@ -26,11 +27,15 @@ let pitch: SelectedContest;
 const ROUND_ENTERPRISES = ["함께 크는 나무 협동조합", "병원아동보호사 협동조합 엄마 손길", "태화루예술단", "㈜푸른세상"];
 const PITCH_ENTERPRISES = ["누럭놀이단", "고리", "서창들녁협동조합", "쌍쌍일촌 맥가이버"];
 const EXPENSES = ["시설공사", "재료비", "홍보비", "임차비", "경상비"];
+// The injected clock's start, and the round's campaign window after it.
+const CLOCK_START = new Date("2026-11-24T03:00:00Z");
+const WINDOW = { from: seoulDateAfter(CLOCK_START, 16), to: seoulDateAfter(CLOCK_START, 68) };
+const WINDOW_OPENS = new Date(`${WINDOW.from}T00:00:00+09:00`);
 
 beforeAll(async () => {
   t = await createDemoDatabase();
-  services = createTestServices(t.db, "2026-11-24T03:00:00Z");
-  round = await createSelectedContest(t.owner, { slug: "round-test", hostKey: "gwangsan", enterprises: ROUND_ENTERPRISES, selected: 3, campaignWindow: { from: "2026-12-10", to: "2027-01-31" } });
+  services = createTestServices(t.db, CLOCK_START.toISOString());
+  round = await createSelectedContest(t.owner, { slug: "round-test", hostKey: "gwangsan", enterprises: ROUND_ENTERPRISES, selected: 3, campaignWindow: WINDOW });
   pitch = await createSelectedContest(t.owner, {
     slug: "pitch-test",
     hostKey: "seogu",
@@ -62,7 +67,7 @@ describe("campaign drafts of the round", () => {
     const campaigns = await campaignsOf(round.id);
     expect(campaigns).toHaveLength(3);
     for (const campaign of campaigns) {
-      expect(campaign).toMatchObject({ state: "draft", starts_on: "2026-12-10", ends_on: "2027-01-31" });
+      expect(campaign).toMatchObject({ state: "draft", starts_on: WINDOW.from, ends_on: WINDOW.to });
       const lines = await t.db.selectFrom("budget_lines").select("amount_won").where("campaign_id", "=", campaign.id).execute();
       expect(lines.reduce((s, l) => s + l.amount_won, 0)).toBe(campaign.goal_won);
     }
@@ -71,13 +76,13 @@ describe("campaign drafts of the round", () => {
     await updateCampaignBasics(
       t.db,
       edited.id,
-      { title: "고친 제목", summary: "", story: "", goal: edited.goal_won, fundingModel: "all_or_nothing", startsOn: "2026-12-01", endsOn: "2026-12-31" },
+      { title: "고친 제목", summary: "", story: "", goal: edited.goal_won, fundingModel: "all_or_nothing", startsOn: seoulDateAfter(CLOCK_START, 7), endsOn: seoulDateAfter(CLOCK_START, 37) },
       services.clock.now(),
     );
     expect(await t.db.selectFrom("campaigns").select(["title", "starts_on", "ends_on"]).where("id", "=", edited.id).executeTakeFirstOrThrow()).toEqual({
       title: "고친 제목",
-      starts_on: "2026-12-10",
-      ends_on: "2027-01-31",
+      starts_on: WINDOW.from,
+      ends_on: WINDOW.to,
     });
     const applications = await t.db.selectFrom("contest_applications").select(["id", "campaign_id", "title", "budget_won"]).where("contest_id", "=", round.id).orderBy("id").execute();
     // The three selected applications point at their drafts, prefilled from them; the fourth has none.
@@ -113,7 +118,7 @@ describe("consultants", () => {
     // A consultant of Gwangsan is not one of Seo-gu's.
     const seoguCampaign = await t.owner
       .insertInto("campaigns")
-      .values({ slug: "seogu-consulting-test", enterprise_id: (await t.db.selectFrom("enterprises").select("id").where("name", "=", "누럭놀이단").executeTakeFirstOrThrow()).id, title: "서구 캠페인", goal_won: 100_000, starts_on: "2026-12-10", ends_on: "2027-01-10" })
+      .values({ slug: "seogu-consulting-test", enterprise_id: (await t.db.selectFrom("enterprises").select("id").where("name", "=", "누럭놀이단").executeTakeFirstOrThrow()).id, title: "서구 캠페인", goal_won: 100_000, starts_on: WINDOW.from, ends_on: seoulDateAfter(CLOCK_START, 47) })
       .returning("id")
       .executeTakeFirstOrThrow();
     await expect(sql`INSERT INTO campaign_consultants (campaign_id, consultant_id, assigned_by) VALUES (${seoguCampaign.id}, ${consultant}, ${operator})`.execute(t.db)).rejects.toThrow(/not a consultant/);
@@ -157,15 +162,15 @@ describe("consultants", () => {
     await expect(postConsultation(services, { campaignId: first!.id, consultantId: consultant, topic: "other", body: "늦은 의견", requestsChanges: false })).rejects.toMatchObject({ code: "consultingClosed" });
 
     // The day before the window nothing opens; at the window start both approved campaigns open at the same instant.
-    services.clock.set(new Date("2026-12-09T14:00:00Z"));
+    services.clock.set(new Date(WINDOW_OPENS.getTime() - 3_600_000));
     expect(await goLiveDueCampaigns(services)).toBe(0);
-    services.clock.set(new Date("2026-12-09T15:00:00Z"));
+    services.clock.set(WINDOW_OPENS);
     expect(await goLiveDueCampaigns(services)).toBe(2);
     const states = await t.db.selectFrom("campaigns").select(["id", "state", "went_live_at"]).where("contest_id", "=", round.id).orderBy("id").execute();
     expect(states.map((s) => s.state)).toEqual(["live", "live", "draft"]);
     expect(states[0]!.went_live_at?.getTime()).toBe(states[1]!.went_live_at?.getTime());
     expect(third!.state).toBe("draft");
-    services.clock.set(new Date("2026-11-24T03:00:00Z"));
+    services.clock.set(CLOCK_START);
   });
 });
 
