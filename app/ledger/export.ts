@@ -106,8 +106,7 @@ export function verifyBatch(bytes: Uint8Array, claimSizes: readonly number[]): B
     const line = buffer.toString("utf8", start, end);
     start = end + 1;
     lines += 1;
-    // An entry's line starts with "{"; only another line can be blank.
-    if (line.charCodeAt(0) !== 123 && line.trim() === "") continue;
+    if (line.trim() === "") continue;
     const entry = parseExportLine(line);
     if (typeof entry === "string") {
       problem = { index: entries, line: lines, framing: true, reason: entry };

@@ -37,10 +37,7 @@ export function foldPerfect(hashes: Uint8Array, offset: number, count: number): 
   const work = Buffer.from(hashes.subarray(offset * HASH_BYTES, (offset + count) * HASH_BYTES));
   for (let width = count; width > 1; width /= 2) {
     for (let i = 0; i < width / 2; i++) {
-      // Two neighbours are one run of bytes: one copy into the node's input.
-      nodeInput[0] = 1;
-      nodeInput.set(work.subarray(2 * i * HASH_BYTES, (2 * i + 2) * HASH_BYTES), 1);
-      work.set(sha256(nodeInput), i * HASH_BYTES);
+      hashChildren(work.subarray(2 * i * HASH_BYTES, (2 * i + 1) * HASH_BYTES), work.subarray((2 * i + 1) * HASH_BYTES, (2 * i + 2) * HASH_BYTES)).copy(work, i * HASH_BYTES);
     }
   }
   return Buffer.from(work.subarray(0, HASH_BYTES));

@@ -3,11 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { exportLine, verifyExportText } from "./export";
+import { checkCheckpointDocuments } from "./checkpoints";
 import { buildCanonicalEntry, canonicalText, chainHash, GENESIS_HASH, leafHash, type AccountSpec } from "./ledger";
 import { verifyExportFile } from "./verify-file.server";
 
 const account = (code: string, mayGoNegative = false): AccountSpec => ({ code, kind: "test", nameKo: code, nameEn: code, mayGoNegative });
-const noCheckpoints = { claims: [], keys: new Map(), witnesses: new Map(), problem: null };
+const noCheckpoints = checkCheckpointDocuments([]);
 
 function exportText(entries: number): string {
   let previous: Buffer = GENESIS_HASH;
