@@ -227,20 +227,20 @@ export interface ExportRow {
 export async function* exportEntries(db: DbOrTx, options: { after: number; upTo: number; limit?: number | null; pageSize?: number }): AsyncGenerator<ExportRow> {
   const pageSize = options.pageSize ?? 2000;
   const last = options.limit != null ? Math.min(options.upTo, options.after + options.limit) : options.upTo;
-  let cursor = options.after;
-  while (cursor < last) {
+  // Sequenced seqs are gapless, so a page is the exact range of its seqs: the planner's estimate is
+  // the page itself, and it reads it through the seq index however the heap happens to be ordered.
+  for (let cursor = options.after; cursor < last; ) {
+    const pageEnd = Math.min(last, cursor + pageSize);
     const rows = await db
       .selectFrom("sequenced_entries")
       .select(["seq", "canonical", "leaf_hash", "chain_hash"])
       .where("seq", ">", cursor)
-      .where("seq", "<=", last)
+      .where("seq", "<=", pageEnd)
       .orderBy("seq")
-      .limit(pageSize)
       .execute();
     for (const row of rows) yield { seq: row.seq, canonical: row.canonical, leaf_hash: row.leaf_hash.toString("hex"), chain_hash: row.chain_hash.toString("hex") };
-    const tail = rows.at(-1);
-    if (!tail || rows.length < pageSize) return;
-    cursor = tail.seq;
+    if (rows.length < pageEnd - cursor) return;
+    cursor = pageEnd;
   }
 }
 

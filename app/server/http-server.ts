@@ -19,6 +19,23 @@ import { isInvalidHeaderValue, refuseMalformed, refusedAsMalformed } from "./req
 import { createRoutePatternMatcher } from "./route-patterns";
 import type { Services } from "./services";
 
+/** A readiness probe answers in bounded time: a database that accepts but never replies is not ready. */
+const READINESS_TIMEOUT_MS = 2_000;
+
+async function databaseReadiness(services: Services): Promise<"up" | "down" | "timeout"> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<"timeout">((done) => (timer = setTimeout(() => done("timeout"), READINESS_TIMEOUT_MS)));
+  const answered = sql`SELECT 1`.execute(services.db).then(
+    () => "up" as const,
+    () => "down" as const,
+  );
+  try {
+    return await Promise.race([answered, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function securityHeaders(stripe: boolean): Record<string, string> {
   // Stripe.js (card entry) is allowed only when Stripe is the payment provider.
   const stripeScript = stripe ? " https://js.stripe.com" : "";
@@ -161,12 +178,9 @@ export function createHttpApp(options: HttpServerOptions): HttpApp {
     res.locals.route = "/healthz";
     res.set("Cache-Control", "no-store");
     if (draining) return void res.status(503).json({ ok: false, db: "unchecked", draining: true });
-    try {
-      await sql`SELECT 1`.execute(services.db);
-      res.json({ ok: true, db: "up" });
-    } catch {
-      res.status(503).json({ ok: false, db: "down" });
-    }
+    const db = await databaseReadiness(services);
+    if (db === "up") res.json({ ok: true, db });
+    else res.status(503).json({ ok: false, db });
   });
   app.get("/metrics", async (req, res, next) => {
     res.locals.route = "/metrics";

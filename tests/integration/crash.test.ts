@@ -23,6 +23,25 @@ const signingKey = generateKeyPairSync("ed25519").privateKey.export({ format: "d
 
 /** What the servers wrote to stderr, shown when a test fails. */
 let serverErrors = "";
+/** A client that hears nothing for this long gives up and later retries with the same key. */
+const REQUEST_TIMEOUT_MS = 20_000;
+
+/**
+ * Runs a test's steps under a deadline shorter than the test's timeout, so that a step that never
+ * ends fails the test with its name and the server's stderr instead of a bare timeout.
+ */
+async function inSteps(ms: number, body: (step: (name: string) => void) => Promise<void>): Promise<void> {
+  let current = "starting";
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, fail) => {
+    timer = setTimeout(() => fail(new Error(`still ${current} after ${ms / 1000} s\nserver stderr: ${serverErrors}`)), ms);
+  });
+  try {
+    await Promise.race([body((name) => (current = name)), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 async function startServer(databaseUrl: string, port: number): Promise<ChildProcess> {
   const url = `http://127.0.0.1:${port}`;
@@ -52,7 +71,7 @@ function pledgeLoad(base: () => string, setup: PledgeLoadSetup, beforeRetry: () 
   const pending = new Set<string>();
   let stopped = false;
   const send = async (client: number, key: string) => {
-    const response = await postPledge(base(), setup.slug, setup.tokens[client] ?? "", key, 1_000 + (key.length % 7) * 1_000);
+    const response = await postPledge(base(), setup.slug, setup.tokens[client] ?? "", key, 1_000 + (key.length % 7) * 1_000, AbortSignal.timeout(REQUEST_TIMEOUT_MS));
     if (response.status !== 200 && response.status !== 201) throw new Error(`status ${response.status}`);
     const body = (await response.json()) as { pledge: string; state: string };
     if (body.state !== "collected") throw new Error(`state ${body.state}`);
@@ -174,42 +193,55 @@ describe("database crash recovery", () => {
     const db = createDatabase(url, { max: 4 });
     const appPort = await freePort();
     const base = `http://127.0.0.1:${appPort}`;
-    let server: ChildProcess | null = null;
+    // Assigned inside the steps below, so its type is spelled out for the finally block.
+    let server = null as ChildProcess | null;
     try {
-      await migrateToLatest(owner);
-      const setup = await createPledgeLoadSetup(owner, { backers: 8 });
-      server = await startServer(url, appPort);
-      // postgres.js 3.4 can throw from a timer when its socket closes under it (porsager/postgres
-      // #1154), which ends the server process; a supervisor starts it again, as this does.
-      const restartIfDown = async () => {
-        if (server && server.exitCode === null && server.signalCode === null) return;
+      await inSteps(270_000, async (step) => {
+        step("migrating and setting up");
+        await migrateToLatest(owner);
+        const setup = await createPledgeLoadSetup(owner, { backers: 8 });
+        step("starting the server");
         server = await startServer(url, appPort);
-      };
-      const load = pledgeLoad(() => base, setup, restartIfDown);
-      await load.running();
-      const postmaster = Number(readFileSync(resolve(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
-      process.kill(postmaster, "SIGKILL");
-      await load.stop();
-      expect(load.acknowledged.size).toBeGreaterThan(0);
+        // postgres.js 3.4 can throw from a timer when its socket closes under it (porsager/postgres
+        // #1154), which ends the server process; a supervisor starts it again, as this does.
+        const restartIfDown = async () => {
+          if (server && server.exitCode === null && server.signalCode === null) return;
+          server = await startServer(url, appPort);
+        };
+        const load = pledgeLoad(() => base, setup, restartIfDown);
+        step("waiting for the first acknowledged pledges");
+        await load.running();
+        const postmaster = Number(readFileSync(resolve(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+        process.kill(postmaster, "SIGKILL");
+        // Nothing left to stop: the cluster is started again below.
+        cluster = null;
+        step("stopping the clients after the kill");
+        await load.stop();
+        expect(load.acknowledged.size).toBeGreaterThan(0);
 
-      // PostgreSQL recovers from its WAL (once the orphaned backends have gone); the server's
-      // connections come back by themselves.
-      for (let attempt = 0; ; attempt++) {
-        await new Promise((r) => setTimeout(r, 500));
-        try {
-          await start();
-          break;
-        } catch (error) {
-          if (attempt >= 20) throw error;
+        // PostgreSQL recovers from its WAL (once the orphaned backends have gone); the server's
+        // connections come back by themselves.
+        step("restarting PostgreSQL");
+        for (let attempt = 0; ; attempt++) {
+          await new Promise((r) => setTimeout(r, 500));
+          try {
+            await start();
+            break;
+          } catch (error) {
+            if (attempt >= 20) throw error;
+          }
         }
-      }
-      await restartIfDown();
-      await load.retryPending();
-      for (let i = 0; i < 100 && (await getSequencingStatus(db)).waiting > 0; i++) await new Promise((r) => setTimeout(r, 100));
-      expect((await getSequencingStatus(db)).waiting).toBe(0);
-      await drainLedger(db);
-      await expectExactlyOnce(db, load.acknowledged);
-      expect((await verifyStoredLedger(db)).ok).toBe(true);
+        step("retrying the unacknowledged pledges");
+        await restartIfDown();
+        await load.retryPending();
+        step("waiting for the sequencer");
+        for (let i = 0; i < 100 && (await getSequencingStatus(db)).waiting > 0; i++) await new Promise((r) => setTimeout(r, 100));
+        expect((await getSequencingStatus(db)).waiting).toBe(0);
+        step("checking the pledges and the ledger");
+        await drainLedger(db);
+        await expectExactlyOnce(db, load.acknowledged);
+        expect((await verifyStoredLedger(db)).ok).toBe(true);
+      });
     } finally {
       server?.kill("SIGTERM");
       await db.destroy();

@@ -110,7 +110,7 @@ describe(`query plans with ${ENTRIES.toLocaleString("en-US")} entries`, () => {
       for await (const _entry of streamLedgerEntries(logged, filter({ account: "campaign:5", kind: "pledge.collected" }), 200)) n += 1;
       expect(n).toBeGreaterThan(0);
       n = 0;
-      for await (const _row of exportEntries(logged, { after: 5_000, upTo: ENTRIES, limit: 3_000, pageSize: 1_000 })) n += 1;
+      for await (const _row of exportEntries(logged, { after: 5_000, upTo: ENTRIES, limit: 3_000, pageSize: 500 })) n += 1;
       expect(n).toBe(3_000);
       expect(await listKinds(logged)).toEqual(["disbursement.paid", "pledge.collected", "pledge.refunded"]);
       expect(await getEntryDetail(logged, 6_789)).not.toBeNull();

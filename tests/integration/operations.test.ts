@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import net from "node:net";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
 import { sql } from "kysely";
@@ -122,6 +123,27 @@ describe("verify-ledger script", () => {
 });
 
 describe("health", () => {
+  it("answers 503 within seconds when the database accepts connections but never replies", async () => {
+    const silent = net.createServer(() => {});
+    await new Promise<void>((done) => silent.listen(0, "127.0.0.1", done));
+    const address = silent.address();
+    const port = typeof address === "object" && address ? address.port : 0;
+    const hanging = createDatabase(`postgres://nobody:nothing@127.0.0.1:${port}/none`, { max: 1 });
+    const app = await startApp(hanging);
+    try {
+      const started = Date.now();
+      const health = await app.client().get("/healthz");
+      expect(health.status).toBe(503);
+      expect(await health.json()).toEqual({ ok: false, db: "timeout" });
+      // Before the pool's own connect timeout (5 s): the probe does not wait on it.
+      expect(Date.now() - started).toBeLessThan(4_500);
+    } finally {
+      await app.close();
+      silent.close();
+      void hanging.destroy().catch(() => {});
+    }
+  });
+
   it("answers 503 and the error page, not a crash, when the database is unreachable", async () => {
     const deadPort = await freePort();
     const unreachable = createDatabase(`postgres://nobody:nothing@127.0.0.1:${deadPort}/none`, { max: 1 });
