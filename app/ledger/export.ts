@@ -93,11 +93,11 @@ export function verifyBatch(bytes: Uint8Array, claimSizes: readonly number[]): B
   let firstSeq: number | null = null;
   let firstLeaf: string | null = null;
   let firstChain: string | null = null;
-  let previous: Buffer | null = null;
+  let previous: string | null = null;
   let lastChain: string | null = null;
   let claimIndex = 0;
   let problem: BatchProblem | null = null;
-  const leaves: Buffer[] = [];
+  const leaves: string[] = [];
   let start = 0;
   while (start < buffer.length) {
     let end = buffer.indexOf(10, start);
@@ -124,18 +124,18 @@ export function verifyBatch(bytes: Uint8Array, claimSizes: readonly number[]): B
       break;
     }
     if (entries === 0) {
-      firstLeaf = checked.leaf.toString("hex");
+      firstLeaf = checked.leaf;
       firstChain = entry.chain_hash;
     }
     for (const { account, amountWon } of checked.lines) balances.set(account, (balances.get(account) ?? 0) + amountWon);
     while (claimIndex < claimSizes.length && claimSizes[claimIndex]! < entry.seq) claimIndex += 1;
     if (claimSizes[claimIndex] === entry.seq) claims.push([entry.seq, entry.chain_hash]);
     leaves.push(checked.leaf);
-    previous = checked.chain;
+    previous = entry.chain_hash;
     lastChain = entry.chain_hash;
     entries += 1;
   }
-  const allLeaves = Buffer.concat(leaves);
+  const allLeaves = Buffer.from(leaves.join(""), "hex");
   const tileHashes: Buffer[] = [];
   const leafHashes: Buffer[] = [];
   const first = (firstSeq ?? 1) - 1;

@@ -96,9 +96,13 @@ export function canonicalTextAround(draft: EntryDraft): { beforeSeq: string; aft
 
 // One-shot hashing (node:crypto's hash(), Node 20.12+) into reused buffers: verifying a million
 // entries is dominated by hashing, and a Hash object per call costs more than the hash itself.
-type OneShotHash = (algorithm: string, data: Uint8Array, outputEncoding: "buffer") => Buffer;
+interface OneShotHash {
+  (algorithm: string, data: Uint8Array, outputEncoding: "buffer"): Buffer;
+  (algorithm: string, data: Uint8Array, outputEncoding: "hex"): string;
+}
 const oneShotHash = (crypto as unknown as { hash?: OneShotHash }).hash;
 const sha256 = (data: Uint8Array): Buffer => (oneShotHash ? oneShotHash("sha256", data, "buffer") : createHash("sha256").update(data).digest());
+const sha256Hex = (data: Uint8Array): string => (oneShotHash ? oneShotHash("sha256", data, "hex") : createHash("sha256").update(data).digest("hex"));
 const leafInput = Buffer.alloc(1 << 16);
 const chainInput = Buffer.alloc(64);
 
@@ -108,6 +112,21 @@ export function leafHash(canonical: string): Buffer {
   // A full buffer may mean the text did not fit.
   if (written < leafInput.length - 1) return sha256(leafInput.subarray(0, written + 1));
   return createHash("sha256").update(Buffer.from([0])).update(canonical, "utf8").digest();
+}
+
+/** leafHash in lower-case hex, as the export and the API write it. */
+export function leafHashHex(canonical: string): string {
+  leafInput[0] = 0;
+  const written = leafInput.write(canonical, 1, "utf8");
+  if (written < leafInput.length - 1) return sha256Hex(leafInput.subarray(0, written + 1));
+  return createHash("sha256").update(Buffer.from([0])).update(canonical, "utf8").digest("hex");
+}
+
+/** chainHash of two hashes given in hex, in hex. */
+export function chainHashHex(previous: string, leaf: string): string {
+  chainInput.write(previous, 0, 32, "hex");
+  chainInput.write(leaf, 32, 32, "hex");
+  return sha256Hex(chainInput);
 }
 
 export function chainHash(previous: Buffer, leaf: Buffer): Buffer {
@@ -181,18 +200,17 @@ export function seqProblem(expected: number, found: number): string {
 
 export interface CheckedEntry {
   kind: string;
-  leaf: Buffer;
-  /** The chain hash after this entry: computed, or as stated when no previous hash was given. */
-  chain: Buffer;
+  /** The leaf hash (hex), equal to the entry's stated one. */
+  leaf: string;
   lines: { account: string; amountWon: number }[];
 }
 
 /**
  * Everything about one entry except its place in the sequence: canonical JSON that names its seq,
- * balanced lines, the leaf hash and, given the previous chain hash, the chain hash. Returns what
+ * balanced lines, the leaf hash and, given the previous chain hash (hex), the chain hash. Returns what
  * is wrong, or the checked entry.
  */
-export function checkEntryContent(entry: ExportedEntry, previous: Buffer | null): CheckedEntry | string {
+export function checkEntryContent(entry: ExportedEntry, previous: string | null): CheckedEntry | string {
   let parsed: CanonicalEntry;
   try {
     parsed = JSON.parse(entry.canonical) as CanonicalEntry;
@@ -214,13 +232,10 @@ export function checkEntryContent(entry: ExportedEntry, previous: Buffer | null)
     return error instanceof Error ? error.message : "lines are invalid";
   }
   if (!isCanonicalText(parsed, entry.canonical)) return "canonical text is not in canonical form";
-  const leaf = leafHash(entry.canonical);
-  if (leaf.toString("hex") !== entry.leaf_hash) return "leaf_hash does not match the canonical text";
-  const kind = String(parsed.kind);
-  if (previous === null) return { kind, leaf, chain: Buffer.from(entry.chain_hash, "hex"), lines };
-  const chain = chainHash(previous, leaf);
-  if (chain.toString("hex") !== entry.chain_hash) return "chain_hash does not follow from the previous entry";
-  return { kind, leaf, chain, lines };
+  const leaf = leafHashHex(entry.canonical);
+  if (leaf !== entry.leaf_hash) return "leaf_hash does not match the canonical text";
+  if (previous !== null && chainHashHex(previous, leaf) !== entry.chain_hash) return "chain_hash does not follow from the previous entry";
+  return { kind: String(parsed.kind), leaf, lines };
 }
 
 /**
@@ -229,7 +244,8 @@ export function checkEntryContent(entry: ExportedEntry, previous: Buffer | null)
  */
 export class LedgerVerifier {
   private expectedSeq = 1;
-  private previous: Buffer = GENESIS_HASH;
+  /** The chain hash after the last accepted entry (hex). */
+  private previous = GENESIS_HASH.toString("hex");
   private readonly balances = new Map<string, number>();
   private problem: VerifyProblem | null = null;
   private count = 0;
@@ -264,7 +280,7 @@ export class LedgerVerifier {
         this.kindTotals.set(key, total);
       }
     }
-    this.previous = checked.chain;
+    this.previous = entry.chain_hash;
     this.expectedSeq += 1;
     this.count += 1;
     return null;
@@ -277,7 +293,7 @@ export class LedgerVerifier {
 
   /** The chain hash after the last accepted entry (hex). */
   get headHash(): string {
-    return this.previous.toString("hex");
+    return this.previous;
   }
 
   /** Records a problem found outside the entries themselves (a checkpoint, the export's framing). */
@@ -327,7 +343,7 @@ export class LedgerVerifier {
       ok: this.problem === null,
       entries: this.count,
       headSeq: this.expectedSeq - 1,
-      headHash: this.previous.toString("hex"),
+      headHash: this.previous,
       balances: new Map(this.balances),
       problem: this.problem,
     };

@@ -35,9 +35,12 @@ export function hashChildren(left: Uint8Array, right: Uint8Array): Buffer {
 /** The root of the perfect subtree over `count` (a power of two) hashes of `hashes` from `offset`. */
 export function foldPerfect(hashes: Uint8Array, offset: number, count: number): Buffer {
   const work = Buffer.from(hashes.subarray(offset * HASH_BYTES, (offset + count) * HASH_BYTES));
+  nodeInput[0] = 1;
   for (let width = count; width > 1; width /= 2) {
     for (let i = 0; i < width / 2; i++) {
-      hashChildren(work.subarray(2 * i * HASH_BYTES, (2 * i + 1) * HASH_BYTES), work.subarray((2 * i + 1) * HASH_BYTES, (2 * i + 2) * HASH_BYTES)).copy(work, i * HASH_BYTES);
+      // Siblings are adjacent: one copy makes the node's input, and its hash overwrites the left one.
+      work.copy(nodeInput, 1, 2 * i * HASH_BYTES, (2 * i + 2) * HASH_BYTES);
+      sha256(nodeInput).copy(work, i * HASH_BYTES);
     }
   }
   return Buffer.from(work.subarray(0, HASH_BYTES));

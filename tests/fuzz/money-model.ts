@@ -260,15 +260,14 @@ export async function checkInvariants(world: World, model: MoneyModel): Promise<
   // canonical texts and hashes intact (the whole ledger is verified at the end of every run).
   const from = verifiedUpTo.get(world) ?? 0;
   const fresh = await db.selectFrom("sequenced_entries").select(["seq", "canonical", "leaf_hash", "chain_hash"]).where("seq", ">=", Math.max(1, from)).orderBy("seq").execute();
-  let previous: Buffer | null = from === 0 ? GENESIS_HASH : null;
+  let previous: string | null = from === 0 ? GENESIS_HASH.toString("hex") : null;
   for (const row of fresh) {
-    if (row.seq === from) {
-      previous = row.chain_hash;
-      continue;
+    const entry = { seq: row.seq, canonical: row.canonical, leaf_hash: row.leaf_hash.toString("hex"), chain_hash: row.chain_hash.toString("hex") };
+    if (row.seq !== from) {
+      const checked = checkEntryContent(entry, previous);
+      if (typeof checked === "string") throw new InvariantViolation(`journal entry ${row.seq}: ${checked}`);
     }
-    const checked = checkEntryContent({ seq: row.seq, canonical: row.canonical, leaf_hash: row.leaf_hash.toString("hex"), chain_hash: row.chain_hash.toString("hex") }, previous);
-    if (typeof checked === "string") throw new InvariantViolation(`journal entry ${row.seq}: ${checked}`);
-    previous = row.chain_hash;
+    previous = entry.chain_hash;
   }
   verifiedUpTo.set(world, fresh.at(-1)?.seq ?? from);
 
