@@ -19,13 +19,31 @@ export interface RunningJobs {
   stop(timeoutMs: number): Promise<void>;
 }
 
+const DEADLOCK_DETECTED = "40P01";
+
+/**
+ * pg-boss 10 makes a queue's partition table in the transaction that inserts the queue's row, so
+ * two processes creating the same queue at once (every web process on a fresh database) can
+ * deadlock. PostgreSQL aborts one of them; it tries again and finds the queue there.
+ */
+async function createQueue(boss: PgBoss, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await boss.createQueue(name);
+      return;
+    } catch (error) {
+      if (attempt >= 5 || (error as { code?: unknown }).code !== DEADLOCK_DETECTED) throw error;
+    }
+  }
+}
+
 /** Starts pg-boss on the owner connection (it manages its own schema) and the workers. */
 export async function startJobs(ownerUrl: string, services: () => Services): Promise<RunningJobs> {
   const boss = new PgBoss({ connectionString: ownerUrl, schema: "pgboss", application_name: "hamkke-fund-jobs", max: 4 });
   boss.on("error", (error: Error) => services().logger.error("job runner error", error));
   await boss.start();
   for (const [name, handler] of Object.entries(jobHandlers)) {
-    await boss.createQueue(name);
+    await createQueue(boss, name);
     await boss.work<Record<string, unknown>>(name, async (jobs) => {
       try {
         for (const job of jobs) await handler(services(), job.data ?? {});

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startJobs } from "../../app/jobs/jobs.server";
+import { sql } from "kysely";
+import { jobHandlers, startJobs } from "../../app/jobs/jobs.server";
 import { runTick } from "../../app/jobs/tick.server";
 import { createOffsetClock } from "../../app/utils/clock.server";
 import { createTestDatabase, type TestDatabase } from "../support/db";
@@ -52,6 +53,22 @@ describe("jobs", () => {
       await jobs.stop(5000);
     }
   });
+
+  it("start in two processes at once on a new database (pg-boss's queue creation can deadlock)", async () => {
+    // Each round a new database, as on a fresh machine where every web process starts its runner.
+    for (let round = 0; round < 3; round++) {
+      const fresh = await createTestDatabase();
+      const services = createTestServices(fresh.db);
+      try {
+        const runners = await Promise.all([startJobs(fresh.url, () => services), startJobs(fresh.url, () => services)]);
+        await Promise.all(runners.map((jobs) => jobs.stop(5000)));
+        const queues = await sql<{ name: string }>`SELECT name FROM pgboss.queue ORDER BY name`.execute(fresh.owner);
+        expect(queues.rows.map((q) => q.name)).toEqual(expect.arrayContaining(Object.keys(jobHandlers)));
+      } finally {
+        await fresh.drop();
+      }
+    }
+  }, 120_000);
 
   it("are idempotent: a second tick changes nothing", async () => {
     const services = createTestServices(t.db);
