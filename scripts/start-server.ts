@@ -68,6 +68,10 @@ async function startPrimary(): Promise<void> {
   };
   onStopSignal(() => stopAll(0));
 
+  // Web processes accept their connections themselves. Node's default on Linux (round robin) has
+  // this process accept each connection and hand it to a web process, one per web process and
+  // event-loop turn: under load a burst of new visitors waited seconds to be handed over.
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
   const fork = () => {
     const worker = cluster.fork({ WEB_CONCURRENCY: String(processes) });
     worker.on("message", (message: ToPrimary) => {
