@@ -16,7 +16,7 @@ export function createRoutePatternMatcher(routes: ServerBuild["routes"]): (pathn
     children.set(route.parentId, list);
   }
   const tree = build(undefined);
-  return (pathname) => {
+  const patternOf = (pathname: string): string => {
     try {
       decodeURI(pathname);
     } catch {
@@ -27,4 +27,17 @@ export function createRoutePatternMatcher(routes: ServerBuild["routes"]): (pathn
     const parts = matches.map((m) => m.route.path).filter((p): p is string => Boolean(p));
     return `/${parts.join("/")}`.replace(/\/{2,}/g, "/");
   };
+  // matchRoutes flattens and ranks every route on each call: a sixth of a cached page's CPU under
+  // a spike. A path's pattern never changes, so it is remembered (bounded: any path can be asked).
+  const known = new Map<string, string>();
+  return (pathname) => {
+    const remembered = known.get(pathname);
+    if (remembered !== undefined) return remembered;
+    const pattern = patternOf(pathname);
+    if (known.size >= REMEMBERED_PATHS) known.clear();
+    known.set(pathname, pattern);
+    return pattern;
+  };
 }
+
+const REMEMBERED_PATHS = 10_000;
