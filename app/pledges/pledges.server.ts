@@ -93,13 +93,20 @@ export interface CreatePledgeInput {
   data: PledgeInput;
 }
 
+/** The pledge made (or, for a retried request, the one made before) and where it stands now. */
+export interface CreatedPledge {
+  publicId: string;
+  state: PledgeState;
+  replayed: boolean;
+}
+
 /**
  * Records the pledge (waiting for its payment, holding its reward for WAITING_HOLD_MS) and claims
  * its reward, in one transaction. The same idempotency key with the same body returns the same
  * pledge; with another body it is refused. A backer already holding MAX_UNPAID_REWARD_CLAIMS
  * rewards with waiting pledges is refused another (the database counts under a per-backer lock).
  */
-export async function createPledge(services: Services, input: CreatePledgeInput): Promise<{ publicId: string; replayed: boolean }> {
+export async function createPledge(services: Services, input: CreatePledgeInput): Promise<CreatedPledge> {
   const requestHash = pledgeRequestHash(input.campaignId, input.data);
   const existing = await findByIdempotencyKey(services.db, input.backerId, input.data.idempotencyKey);
   if (existing) return replay(existing, requestHash);
@@ -114,7 +121,7 @@ export async function createPledge(services: Services, input: CreatePledgeInput)
   }
 }
 
-async function insertPledge(services: Services, input: CreatePledgeInput, requestHash: string): Promise<{ publicId: string; replayed: boolean }> {
+async function insertPledge(services: Services, input: CreatePledgeInput, requestHash: string): Promise<CreatedPledge> {
   const now = services.clock.now();
   return services.db.transaction().execute(async (trx) => {
     const campaign = await trx
@@ -165,7 +172,7 @@ async function insertPledge(services: Services, input: CreatePledgeInput, reques
         updated_at: now,
       })
       .onConflict((oc) => oc.columns(["backer_id", "idempotency_key"]).doNothing())
-      .returning("public_id")
+      .returning(["public_id", "state"])
       .executeTakeFirst();
     if (!inserted) {
       // A concurrent request with the same key committed first.
@@ -182,17 +189,17 @@ async function insertPledge(services: Services, input: CreatePledgeInput, reques
         .executeTakeFirst();
       if (Number(claimed.numUpdatedRows) === 0) throw new AppError("rewardSoldOut", 409, "rewardId");
     }
-    return { publicId: inserted.public_id, replayed: false };
+    return { publicId: inserted.public_id, state: inserted.state, replayed: false };
   });
 }
 
 function findByIdempotencyKey(db: DbOrTx, backerId: number, key: string) {
-  return db.selectFrom("pledges").select(["public_id", "request_hash"]).where("backer_id", "=", backerId).where("idempotency_key", "=", key).executeTakeFirst();
+  return db.selectFrom("pledges").select(["public_id", "request_hash", "state"]).where("backer_id", "=", backerId).where("idempotency_key", "=", key).executeTakeFirst();
 }
 
-function replay(existing: { public_id: string; request_hash: string }, requestHash: string) {
+function replay(existing: { public_id: string; request_hash: string; state: PledgeState }, requestHash: string): CreatedPledge {
   if (existing.request_hash !== requestHash) throw new AppError("idempotencyConflict", 409);
-  return { publicId: existing.public_id, replayed: true };
+  return { publicId: existing.public_id, state: existing.state, replayed: true };
 }
 
 export interface PaymentStep {

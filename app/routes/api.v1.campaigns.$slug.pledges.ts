@@ -61,13 +61,13 @@ export async function action(args: ActionFunctionArgs) {
   const parsed = parseForm(pledgeSchema, asFormData(body, idempotencyKey));
   if (!parsed.ok) return fail(request, 422, parsed.formError ?? "invalid", parsed.fieldErrors);
   try {
-    const { publicId, replayed } = await createPledge(services, { backerId: user.id, campaignId: campaign.id, data: parsed.data });
-    const current = await services.db.selectFrom("pledges").select("state").where("public_id", "=", publicId).executeTakeFirstOrThrow();
-    let state: string = current.state;
+    const created = await createPledge(services, { backerId: user.id, campaignId: campaign.id, data: parsed.data });
+    const { publicId, replayed } = created;
+    let state: string = created.state;
     // A retry pays only what is still unpaid; a paid pledge is simply returned.
-    if (cardInput && current.state === "pending_authorization") {
+    if (cardInput && created.state === "pending_authorization") {
       const result = await confirmDemoCard(services, publicId, cardInput);
-      state = result.requiresAction ? "requires_action" : (result.state ?? current.state);
+      state = result.requiresAction ? "requires_action" : (result.state ?? created.state);
     }
     return json({ pledge: publicId, state, replayed }, { status: replayed ? 200 : 201 });
   } catch (error) {
