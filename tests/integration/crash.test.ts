@@ -11,6 +11,7 @@ import { freePort, startEmbeddedPostgres, type EmbeddedServer } from "../../db/e
 import { migrateToLatest } from "../../db/migrate";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createPledgeLoadSetup, postPledge, type PledgeLoadSetup } from "../support/pledge-load";
+import { inSteps } from "../support/steps";
 
 // R7 and R8: the server, then PostgreSQL itself (the postmaster, fsync on), is killed with SIGKILL
 // in the middle of a pledge load and started again; clients retry what was not acknowledged with
@@ -26,22 +27,6 @@ let serverErrors = "";
 /** A client that hears nothing for this long gives up and later retries with the same key. */
 const REQUEST_TIMEOUT_MS = 20_000;
 
-/**
- * Runs a test's steps under a deadline shorter than the test's timeout, so that a step that never
- * ends fails the test with its name and the server's stderr instead of a bare timeout.
- */
-async function inSteps(ms: number, body: (step: (name: string) => void) => Promise<void>): Promise<void> {
-  let current = "starting";
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, fail) => {
-    timer = setTimeout(() => fail(new Error(`still ${current} after ${ms / 1000} s\nserver stderr: ${serverErrors}`)), ms);
-  });
-  try {
-    await Promise.race([body((name) => (current = name)), deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 async function startServer(databaseUrl: string, port: number): Promise<ChildProcess> {
   const url = `http://127.0.0.1:${port}`;
@@ -196,7 +181,7 @@ describe("database crash recovery", () => {
     // Assigned inside the steps below, so its type is spelled out for the finally block.
     let server = null as ChildProcess | null;
     try {
-      await inSteps(270_000, async (step) => {
+      await inSteps(270_000, () => `server stderr: ${serverErrors}`, async (step) => {
         step("migrating and setting up");
         await migrateToLatest(owner);
         const setup = await createPledgeLoadSetup(owner, { backers: 8 });

@@ -5,6 +5,7 @@ import { runTick } from "../../app/jobs/tick.server";
 import { createOffsetClock } from "../../app/utils/clock.server";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createTestServices } from "../support/services";
+import { inSteps } from "../support/steps";
 
 let t: TestDatabase;
 
@@ -56,19 +57,24 @@ describe("jobs", () => {
 
   it("start in two processes at once on a new database (pg-boss's queue creation can deadlock)", async () => {
     // Each round a new database, as on a fresh machine where every web process starts its runner.
-    for (let round = 0; round < 3; round++) {
-      const fresh = await createTestDatabase();
-      const services = createTestServices(fresh.db);
-      try {
-        const runners = await Promise.all([startJobs(fresh.url, () => services), startJobs(fresh.url, () => services)]);
-        await Promise.all(runners.map((jobs) => jobs.stop(5000)));
-        const queues = await sql<{ name: string }>`SELECT name FROM pgboss.queue ORDER BY name`.execute(fresh.owner);
-        expect(queues.rows.map((q) => q.name)).toEqual(expect.arrayContaining(Object.keys(jobHandlers)));
-      } finally {
-        await fresh.drop();
+    await inSteps(150_000, () => "", async (step) => {
+      for (let round = 1; round <= 2; round++) {
+        step(`making database ${round}`);
+        const fresh = await createTestDatabase();
+        const services = createTestServices(fresh.db);
+        try {
+          step(`starting two runners on database ${round}`);
+          const runners = await Promise.all([startJobs(fresh.url, () => services), startJobs(fresh.url, () => services)]);
+          step(`stopping the runners on database ${round}`);
+          await Promise.all(runners.map((jobs) => jobs.stop(5000)));
+          const queues = await sql<{ name: string }>`SELECT name FROM pgboss.queue ORDER BY name`.execute(fresh.owner);
+          expect(queues.rows.map((q) => q.name)).toEqual(expect.arrayContaining(Object.keys(jobHandlers)));
+        } finally {
+          await fresh.drop();
+        }
       }
-    }
-  }, 120_000);
+    });
+  }, 180_000);
 
   it("are idempotent: a second tick changes nothing", async () => {
     const services = createTestServices(t.db);
