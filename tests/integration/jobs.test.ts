@@ -55,7 +55,10 @@ describe("jobs", () => {
     }
   });
 
-  it("start in two processes at once on a new database (pg-boss's queue creation can deadlock)", async () => {
+  // Under libfaketime (npm run test:time-travel) PostgreSQL never detects a deadlock: two crossed
+  // updates waited over 20 s there, against 1.3 s without it. This race ends in one, so it is
+  // tested on the real clock only.
+  it.skipIf(process.env.FAKETIME !== undefined)("start in two processes at once on a new database (pg-boss's queue creation can deadlock)", async () => {
     // Each round a new database, as on a fresh machine where every web process starts its runner.
     await inSteps(150_000, () => "", async (step) => {
       for (let round = 1; round <= 2; round++) {
