@@ -28,7 +28,7 @@ export function createRoutePatternMatcher(routes: ServerBuild["routes"]): (pathn
     return `/${parts.join("/")}`.replace(/\/{2,}/g, "/");
   };
   // matchRoutes flattens and ranks every route on each call: a sixth of a cached page's CPU under
-  // a spike. A path's pattern never changes, so it is remembered (bounded: any path can be asked).
+  // a spike. A path's pattern never changes, so it is remembered (bounded: every path can be asked).
   const known = new Map<string, string>();
   return (pathname) => {
     const remembered = known.get(pathname);
