@@ -382,15 +382,21 @@ describe("the grant period", () => {
   it("lets the awardee request money only from its first to its last Seoul day, by the app clock, and the database refuses the rest", async () => {
     const operator = await userId(t, "operator@hamkke.demo");
     const requester = await userId(t, "play@hamkke.demo");
+    // The period runs from the 8th to the 38th Seoul day after the clock's start; instants are its edges in Seoul.
+    const period = { from: seoulDateAfter(CLOCK_START, 7), to: seoulDateAfter(CLOCK_START, 37) };
+    const seoulMidnight = (date: string) => new Date(`${date}T00:00:00+09:00`);
+    const firstInstant = seoulMidnight(period.from);
+    const endInstant = seoulMidnight(seoulDateAfter(CLOCK_START, 38));
+    const secondBefore = (at: Date) => new Date(at.getTime() - 1000);
     const periodPitch = await createSelectedContest(t.owner, {
       slug: "pitch-period-test",
       hostKey: "seogu",
       kind: "pitch",
       enterprises: ["누럭놀이단"],
       selected: 1,
-      grantRules: { pool: 5_000_000, cap: 5_000_000, expenses: EXPENSES, period: { from: "2026-12-01", to: "2026-12-31" } },
+      grantRules: { pool: 5_000_000, cap: 5_000_000, expenses: EXPENSES, period },
     });
-    const clock = createTestServices(t.db, "2026-11-24T03:00:00Z");
+    const clock = createTestServices(t.db, CLOCK_START.toISOString());
     const { id: awardId } = await recordGrantAward(t.db, {
       contestId: periodPitch.id,
       award: { applicationId: periodPitch.applications[0]!, amountWon: 5_000_000, lines: [{ category: "재료비", amountWon: 5_000_000 }] },
@@ -398,8 +404,8 @@ describe("the grant period", () => {
       now: clock.clock.now(),
     });
     let keys = 0;
-    const requestAt = (at: string) => {
-      clock.clock.set(new Date(at));
+    const requestAt = (at: Date) => {
+      clock.clock.set(at);
       return requestGrantDisbursement(clock, {
         grantAwardId: awardId,
         expenseCategory: "재료비",
@@ -414,28 +420,28 @@ describe("the grant period", () => {
     };
     const count = async () => (await t.db.selectFrom("disbursements").select("id").where("grant_award_id", "=", awardId).execute()).length;
 
-    await expect(requestAt("2026-11-24T03:00:00Z")).rejects.toMatchObject({ code: "grantPeriodNotStarted", status: 409 });
-    // 2026-11-30 23:59 in Seoul is still the day before.
-    await expect(requestAt("2026-11-30T14:59:59Z")).rejects.toMatchObject({ code: "grantPeriodNotStarted" });
+    await expect(requestAt(CLOCK_START)).rejects.toMatchObject({ code: "grantPeriodNotStarted", status: 409 });
+    // 23:59:59 in Seoul on the day before the period is still before it, though UTC has reached the first day.
+    await expect(requestAt(secondBefore(firstInstant))).rejects.toMatchObject({ code: "grantPeriodNotStarted" });
     expect(await count()).toBe(0);
-    await requestAt("2026-11-30T15:00:00Z");
-    await requestAt("2026-12-31T14:59:59Z");
+    await requestAt(firstInstant);
+    await requestAt(secondBefore(endInstant));
     expect(await count()).toBe(2);
-    await expect(requestAt("2026-12-31T15:00:00Z")).rejects.toMatchObject({ code: "grantPeriodEnded", status: 409 });
+    await expect(requestAt(endInstant)).rejects.toMatchObject({ code: "grantPeriodEnded", status: 409 });
     expect(await count()).toBe(2);
 
     // The database dates a request by its created_at and refuses one outside the period, or moved later.
-    const direct = (createdAt: string) =>
+    const direct = (createdAt: Date) =>
       sql`INSERT INTO disbursements (grant_award_id, expense_category, payee, description, amount_won, requested_by, idempotency_key, created_at)
           VALUES (${awardId}, '재료비', '업체', '직접 입력', 1000, ${requester}, ${`grant-period-direct-${++keys}`}, ${createdAt})`.execute(t.db);
-    await expect(direct("2026-11-30T14:59:59Z")).rejects.toThrow(/is spent from 2026-12-01/);
-    await expect(direct("2026-12-31T15:00:00Z")).rejects.toThrow(/was spent until 2026-12-31/);
-    await direct("2026-12-15T03:00:00Z");
-    await expect(sql`UPDATE disbursements SET created_at = '2027-01-05T03:00:00Z' WHERE grant_award_id = ${awardId}`.execute(t.db)).rejects.toThrow(/are fixed/);
+    await expect(direct(secondBefore(firstInstant))).rejects.toThrow(new RegExp(`is spent from ${period.from}`));
+    await expect(direct(endInstant)).rejects.toThrow(new RegExp(`was spent until ${period.to}`));
+    await direct(seoulMidnight(seoulDateAfter(CLOCK_START, 21)));
+    await expect(sql`UPDATE disbursements SET created_at = ${seoulMidnight(seoulDateAfter(CLOCK_START, 42))} WHERE grant_award_id = ${awardId}`.execute(t.db)).rejects.toThrow(/are fixed/);
     expect(await count()).toBe(3);
     // Rules without a period (the other pitch contest's) take requests on any day.
     const unlimited = (await t.db.selectFrom("grant_awards").select("id").where("application_id", "=", pitch.applications[0]!).executeTakeFirstOrThrow()).id;
-    clock.clock.set(new Date("2031-06-01T03:00:00Z"));
+    clock.clock.set(new Date(CLOCK_START.getTime() + 5 * 365 * 86_400_000));
     await requestGrantDisbursement(clock, { grantAwardId: unlimited, expenseCategory: "홍보비", requestedBy: requester, kind: "expense", amount: 1_000, payee: "인쇄소", description: "전단", idempotencyKey: "grant-period-unlimited", receipts: [] });
   });
 });
