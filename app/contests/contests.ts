@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ContestStageKind } from "../../db/types";
 import { ENTERPRISE_TYPES } from "../orgs/enterprises";
+import { seoulDate, startOfSeoulDay } from "../utils/dates";
 import { choice, isoDateField, optionalIsoDateField, optionalText, requiredText, wholeNumber, whenFieldsValid, wonAmount } from "../utils/fields";
 
 // Form schemas of the contest workflow. Every message is an ErrorKey.
@@ -249,6 +250,5 @@ export function applicationsOpenAt(openOn: string): Date {
 
 /** Registration closes at the end of the day before the event (Seoul). */
 export function registrationClosesAt(eventStartsAt: Date): Date {
-  const seoulDay = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Seoul", year: "numeric", month: "2-digit", day: "2-digit" }).format(eventStartsAt);
-  return new Date(`${seoulDay}T00:00:00+09:00`);
+  return startOfSeoulDay(seoulDate(eventStartsAt));
 }

@@ -26,6 +26,7 @@ import * as koreanPaymentMethods from "./20261127_1601_korean_payment_methods";
 import * as ledgerSequencer from "./20261204_0901_ledger_sequencer";
 import * as merkleTree from "./20261127_1801_merkle_tree";
 import * as entryBundleFit from "./20261204_1501_entry_bundle_fit";
+import * as ledgerChecksPerStatement from "./20261205_0001_ledger_checks_per_statement";
 
 // Listed explicitly (not read from disk) so migrations run the same from source, a bundle or a test.
 export const migrations: Record<string, Migration> = {
@@ -56,4 +57,5 @@ export const migrations: Record<string, Migration> = {
   "20261204_0901_ledger_sequencer": ledgerSequencer,
   "20261127_1801_merkle_tree": merkleTree,
   "20261204_1501_entry_bundle_fit": entryBundleFit,
+  "20261205_0001_ledger_checks_per_statement": ledgerChecksPerStatement,
 };

@@ -8,7 +8,7 @@ import { newReceiptCode } from "../../app/ledger/receipts";
 import { drainLedger, startSequencer } from "../../app/ledger/sequencer.server";
 import { StripePaymentProvider, createStripeClient } from "../../app/payments/stripe-provider.server";
 import { createTestServices } from "../support/services";
-import { memorySampler, startBenchDatabase, type BenchResult } from "./harness";
+import { cpuByRole, cpuPerUnit, memorySampler, printTopStatements, resetStatementCounts, startBenchDatabase, type BenchResult } from "./harness";
 
 const root = resolve(import.meta.dirname, "../..");
 
@@ -60,6 +60,8 @@ export async function benchCloseCampaign(pledgeCount = 100_000): Promise<BenchRe
     const memory = memorySampler();
     // The ledger sequencer runs beside the charging, as in every server process.
     const sequencer = startSequencer(bench.db);
+    await resetStatementCounts(o);
+    const cpuBefore = cpuByRole();
     const started = performance.now();
     await closeCampaign(services, campaign.id);
     const closedAt = performance.now();
@@ -70,6 +72,8 @@ export async function benchCloseCampaign(pledgeCount = 100_000): Promise<BenchRe
       if (n === 0) break;
     }
     const chargedAt = performance.now();
+    console.log(`  charged ${charged}: ${cpuPerUnit(cpuBefore, cpuByRole(), charged)} (the fake processor is a server)`);
+    await printTopStatements(o, "charging", charged);
     await settleChargingCampaigns(services);
     const settledAt = performance.now();
     await sequencer.stop();

@@ -1,4 +1,4 @@
-import { rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { sql } from "kysely";
 import { createDatabase, type Database } from "../../app/utils/db.server";
@@ -20,13 +20,18 @@ export async function startBenchDatabase(name: string): Promise<BenchDatabase> {
   const dataDir = resolve(root, `.data/bench-${name}`);
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(`${dataDir}.credentials.json`, { force: true });
-  const server = await startEmbeddedPostgres({ dataDir, port: await freePort() });
+  // BENCH_PG_STATEMENTS=top|all: the server counts time per statement (pg_stat_statements; "all" also
+  // counts those run inside functions and triggers), printed by printTopStatements.
+  const track = process.env.BENCH_PG_STATEMENTS;
+  const settings = track === "top" || track === "all" ? ["shared_preload_libraries=pg_stat_statements", `pg_stat_statements.track=${track}`] : [];
+  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), settings });
   const admin = createDatabase(server.url, { asAppRole: false, max: 1 });
   await sql.raw("CREATE DATABASE hamkke_bench").execute(admin);
   await admin.destroy();
   const url = server.urlFor("hamkke_bench");
   const owner = createDatabase(url, { asAppRole: false, max: 4 });
   await migrateToLatest(owner);
+  if (settings.length > 0) await sql`CREATE EXTENSION pg_stat_statements`.execute(owner);
   const db = createDatabase(url, { max: 20 });
   return {
     server,
@@ -87,4 +92,52 @@ export function memorySampler(everyMs = 200) {
       return { peakRssMiB: Math.round(peakRss / 1048576), peakHeapMiB: Math.round(peakHeap / 1048576) };
     },
   };
+}
+
+const countingStatements = () => process.env.BENCH_PG_STATEMENTS === "top" || process.env.BENCH_PG_STATEMENTS === "all";
+
+/** BENCH_PG_STATEMENTS: forgets the statement counts so far (e.g. a warm-up's). */
+export async function resetStatementCounts(owner: Database): Promise<void> {
+  if (countingStatements()) await sql`SELECT pg_stat_statements_reset()`.execute(owner);
+}
+
+/** BENCH_PG_STATEMENTS: the statements that took the server's time since the last reset, then resets the counts. */
+export async function printTopStatements(owner: Database, title: string, divisor: number): Promise<void> {
+  if (!countingStatements()) return;
+  const rows = await sql<{ query: string; calls: number; total: number; mean: number }>`
+    SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query, calls::int, total_exec_time::float8 AS total, mean_exec_time::float8 AS mean
+    FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT ${Number(process.env.BENCH_PG_TOP ?? 20)}`.execute(owner);
+  const all = await sql<{ total: number; calls: number }>`SELECT coalesce(sum(total_exec_time), 0)::float8 AS total, coalesce(sum(calls), 0)::int AS calls FROM pg_stat_statements`.execute(owner);
+  const sum = all.rows[0] ?? { total: 0, calls: 0 };
+  console.log(`  ${title}: ${sum.calls} statements, ${(sum.total / divisor).toFixed(2)} ms of execution per unit (${divisor} units); the top ones:`);
+  for (const row of rows.rows) console.log(`    ${row.total.toFixed(0).padStart(7)} ms ${String(row.calls).padStart(7)}× ${row.mean.toFixed(3).padStart(8)} ms  ${row.query}`);
+  await resetStatementCounts(owner);
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU seconds used so far by this machine's processes, grouped: this process (the load), PostgreSQL, other Node processes (the server). */
+export function cpuByRole(): Record<"load" | "postgres" | "server" | "other", number> {
+  const totals = { load: 0, postgres: 0, server: 0, other: 0 };
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue; // the process ended while we looked
+    }
+    const command = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const seconds = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+    const role = Number(entry) === process.pid ? "load" : command === "postgres" ? "postgres" : command.startsWith("node") || command.startsWith("MainThread") ? "server" : "other";
+    totals[role] += seconds;
+  }
+  return totals;
+}
+
+/** Milliseconds of CPU per unit of work, by role, between two `cpuByRole` readings. */
+export function cpuPerUnit(before: ReturnType<typeof cpuByRole>, after: ReturnType<typeof cpuByRole>, units: number): string {
+  const roles = ["server", "postgres", "load", "other"] as const;
+  return roles.map((role) => `${role} ${(((after[role] - before[role]) * 1000) / Math.max(1, units)).toFixed(1)}`).join(", ") + " ms CPU each";
 }

@@ -7,7 +7,7 @@ import { drainLedger } from "../../app/ledger/sequencer.server";
 import type { Database } from "../../app/utils/db.server";
 import { freePort } from "../../db/embedded";
 import { createPledgeLoadSetup, postPledge } from "../support/pledge-load";
-import { percentile, startBenchDatabase, type BenchResult } from "./harness";
+import { cpuByRole, cpuPerUnit, percentile, printTopStatements, resetStatementCounts, startBenchDatabase, type BenchResult } from "./harness";
 import { ensurePgbench } from "./pgbench";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -64,7 +64,7 @@ interface LoadLevel {
 }
 
 /** Closed-loop clients for `ms` (after a warm-up): each sends a pledge as soon as the last was answered. */
-async function runLevel(url: string, slug: string, tokens: readonly string[], clients: number, seconds: number, keyPrefix: string): Promise<LoadLevel> {
+async function runLevel(url: string, slug: string, tokens: readonly string[], clients: number, seconds: number, keyPrefix: string, onMeasuring: () => Promise<void>): Promise<LoadLevel> {
   let counter = 0;
   let latencies: number[] = [];
   let failures = 0;
@@ -90,7 +90,10 @@ async function runLevel(url: string, slug: string, tokens: readonly string[], cl
   };
   await runFor(Math.min(3000, seconds * 200), false);
   latencies = [];
+  await onMeasuring();
+  const cpuBefore = cpuByRole();
   await runFor(seconds * 1000, true);
+  console.log(`  ${clients} clients: ${(latencies.length / seconds).toFixed(0)} pledges/s; ${cpuPerUnit(cpuBefore, cpuByRole(), latencies.length)}`);
   const sorted = [...latencies].sort((a, b) => a - b);
   return { clients, throughput: latencies.length / seconds, p50: percentile(sorted, 50), p99: percentile(sorted, 99), failures };
 }
@@ -155,9 +158,9 @@ export async function benchPledgeApi(seconds = 15): Promise<BenchResult> {
       for (const clients of levels) {
         const since = new Date();
         const activity = sampleActivity(bench.owner);
-        results.push(await runLevel(server.url, setup.slug, setup.tokens, clients, seconds, `bench-${clients}-${Date.now()}`));
-        console.log(`  ${clients} clients: ${results.at(-1)?.throughput.toFixed(0)} pledges/s`);
+        results.push(await runLevel(server.url, setup.slug, setup.tokens, clients, seconds, `bench-${clients}-${Date.now()}`, () => resetStatementCounts(bench.owner)));
         await activity.stop();
+        await printTopStatements(bench.owner, `${clients} clients`, Math.max(1, Math.round((results.at(-1)?.throughput ?? 0) * seconds)));
         if (clients === 50 || (delays === null && clients === levels.at(-1))) {
           await drainLedger(bench.db);
           delays = await sequencingDelays(bench.db, since);

@@ -51,11 +51,12 @@ async function rawAppend(
       : await sql<{ id: number }>`INSERT INTO journal_entries (kind, occurred_at, canonical_before_seq, canonical_after_seq)
           VALUES ('test.raw', ${at}, ${beforeSeq}, ${afterSeq}) RETURNING id`.execute(trx);
     const id = entry.rows[0]!.id;
-    let lineNo = 0;
-    for (const line of lines) {
-      lineNo += 1;
+    // All of an entry's lines in one statement, which the database checks when it ends.
+    const lineNo = lines.length;
+    if (lines.length > 0) {
+      const values = lines.map((line, i) => sql`(${i + 1}::smallint, ${line.code}, ${line.amount}::bigint)`);
       await sql`INSERT INTO journal_lines (entry_id, line_no, account_id, amount_won)
-        SELECT ${id}, ${lineNo}, id, ${line.amount} FROM ledger_accounts WHERE code = ${line.code}`.execute(trx);
+        SELECT ${id}, v.line_no, a.id, v.amount FROM (VALUES ${sql.join(values)}) AS v (line_no, code, amount) JOIN ledger_accounts a ON a.code = v.code`.execute(trx);
     }
     if (tweak.afterImmediateCheck) {
       // The checks run now and pass; lines added afterwards in the same transaction must be checked too.

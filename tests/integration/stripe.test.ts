@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { chargeDuePledges, closeDueCampaigns, reconcilePledges, settleChargingCampaigns } from "../../app/campaigns/settlement.server";
 import { campaignMoney } from "../../app/campaigns/totals.server";
 import { verifyStoredLedger } from "../../app/ledger/ledger.server";
+import { newReceiptCode } from "../../app/ledger/receipts";
 import type { PledgeInput } from "../../app/pledges/pledge";
 import { createPledge, expireWaitingPledges, preparePayment } from "../../app/pledges/pledges.server";
 import type { FundingModel } from "../../db/types";
@@ -104,6 +105,52 @@ describe("Stripe, through the real SDK against a local fake", () => {
     expect(fake.chargesByPledge().get(a)).toBe(1);
     await settleChargingCampaigns(app.services);
     expect((await t.db.selectFrom("campaigns").select(["state", "settlement"]).where("id", "=", campaignId).executeTakeFirstOrThrow())).toEqual({ state: "succeeded", settlement: "settled" });
+  });
+
+  it("records groups of charges while charging the next ones; a recording that fails surfaces, and the reconciler finishes it with the same keys", async () => {
+    const count = 250;
+    const campaignId = await liveCampaign(count * 5_000);
+    // Saved pledges written directly: the card-saving flow is covered above, this is about the charging loop.
+    await sql`
+      INSERT INTO pledges (public_id, campaign_id, backer_id, backer_kind, kind, amount_won, funding_model, state, provider,
+        provider_customer_id, provider_payment_method_id, idempotency_key, request_hash, receipt_secret)
+      SELECT 'charging-groups-' || lpad(i::text, 4, '0'), ${campaignId}, (SELECT min(id) FROM users), 'individual', 'sponsorship',
+        CASE WHEN i = 200 THEN 7777 ELSE 10000 END, 'all_or_nothing', 'saved', 'stripe', 'cus_groups', 'pm_card_visa', 'groups-key-' || i, 'groups', ${newReceiptCode()}
+      FROM generate_series(1, ${count}) i`.execute(t.owner);
+    // The recording of whichever group holds the 7,777 won pledge fails (its outcome email is refused).
+    await sql`
+      CREATE FUNCTION groups_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $f$
+      BEGIN
+        IF NEW.template = 'campaignOutcome' AND NEW.props->>'outcome' = 'charged' AND NEW.props->>'amountWon' = '7777' THEN RAISE EXCEPTION 'groups test: recording refused'; END IF;
+        RETURN NEW;
+      END $f$;
+      CREATE TRIGGER groups_test_refuse BEFORE INSERT ON email_outbox FOR EACH ROW EXECUTE FUNCTION groups_test_refuse();`.execute(t.owner);
+    const states = async () =>
+      Object.fromEntries(
+        (await t.db.selectFrom("pledges").select(["state", (eb) => eb.fn.countAll<number>().as("n")]).where("campaign_id", "=", campaignId).groupBy("state").execute()).map((r) => [r.state, Number(r.n)]),
+      );
+    try {
+      app.services.clock.set("2026-12-01T00:00:00Z");
+      await closeDueCampaigns(app.services);
+      // Claims of 120: two claims, groups of up to 100, several recordings in flight at once.
+      await expect(chargeDuePledges(app.services, 120)).rejects.toThrow(/recording refused/);
+      const afterFailure = await states();
+      expect(afterFailure.collected).toBeGreaterThanOrEqual(100);
+      expect(afterFailure.charging).toBeGreaterThanOrEqual(1);
+      expect((afterFailure.collected ?? 0) + (afterFailure.charging ?? 0) + (afterFailure.saved ?? 0)).toBe(count);
+    } finally {
+      await sql`DROP TRIGGER groups_test_refuse ON email_outbox; DROP FUNCTION groups_test_refuse();`.execute(t.owner);
+    }
+    // What was claimed and not recorded is finished by the reconciler with the attempt's key; the rest by the next run.
+    app.services.clock.set("2026-12-01T00:10:00Z");
+    while ((await reconcilePledges(app.services)) > 0);
+    await chargeDuePledges(app.services);
+    expect(await states()).toEqual({ collected: count });
+    const charges = fake.chargesByPledge();
+    for (let i = 1; i <= count; i++) expect(charges.get(`charging-groups-${String(i).padStart(4, "0")}`), `pledge ${i}`).toBe(1);
+    const money = (await campaignMoney(t.db, [campaignId])).get(campaignId);
+    expect(money?.onlineWon).toBe((count - 1) * 10_000 + 7777);
+    expect((await verifyStoredLedger(t.db)).ok).toBe(true);
   });
 
   it("collects keep-it-all pledges with a PaymentIntent and records Stripe's fee", async () => {
