@@ -13,9 +13,8 @@ export function requireDemoProcessor(services: Services): DemoProcessor {
   return demo;
 }
 
-async function apply(services: Services, publicId: string, kind: "setup" | "payment", state: IntentState) {
-  const pledge = await services.db.selectFrom("pledges").select("id").where("public_id", "=", publicId).executeTakeFirstOrThrow();
-  const after = await applyIntentState(services, pledge.id, kind, state);
+async function apply(services: Services, pledgeId: number, kind: "setup" | "payment", state: IntentState) {
+  const after = await applyIntentState(services, pledgeId, kind, state);
   if (state.status === "requires_payment_method" && state.declineCode) {
     throw new AppError(declineMessage(state.declineCode), 402, "cardNumber");
   }
@@ -37,7 +36,7 @@ export async function confirmDemoCard(services: Services, publicId: string, card
   if (!step) return { state: await currentState(services, publicId), requiresAction: false };
   if (!step.methods.includes("card")) throw new AppError("paymentMethodNotOffered", 422);
   const state = await provider.confirmWithCard(step.intentId, checked.card);
-  return apply(services, publicId, step.kind, state);
+  return apply(services, step.pledgeId, step.kind, state);
 }
 
 /** The demo 3-D Secure page's answer. */
@@ -46,7 +45,7 @@ export async function completeDemoAuthentication(services: Services, publicId: s
   const step = await preparePayment(services, publicId);
   if (!step) return { state: await currentState(services, publicId), requiresAction: false };
   const state = await provider.authenticate(step.intentId, approve);
-  return apply(services, publicId, step.kind, state);
+  return apply(services, step.pledgeId, step.kind, state);
 }
 
 /** What the demo approval page shows: the intent waiting there, or null (a 404). */

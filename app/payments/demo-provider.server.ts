@@ -99,7 +99,7 @@ export class DemoPaymentProvider implements PaymentProvider, DemoProcessor {
     amountWon: number | null,
   ): Promise<StartedIntent> {
     const customerId = `cus_demo_${createHash("sha256").update(payerReference).digest("hex").slice(0, 16)}`;
-    await this.db
+    const inserted = await this.db
       .insertInto("demo_payment_intents")
       .values({
         id: `${prefix}_demo_${randomBytes(12).toString("base64url")}`,
@@ -111,8 +111,10 @@ export class DemoPaymentProvider implements PaymentProvider, DemoProcessor {
         idempotency_key: idempotencyKey,
       })
       .onConflict((oc) => oc.column("idempotency_key").doNothing())
-      .execute();
-    const row = await this.db.selectFrom("demo_payment_intents").select(["id", "customer_id"]).where("idempotency_key", "=", idempotencyKey).executeTakeFirstOrThrow();
+      .returning(["id", "customer_id"])
+      .executeTakeFirst();
+    // A used key answers with the intent it made, as Stripe's idempotency does.
+    const row = inserted ?? (await this.db.selectFrom("demo_payment_intents").select(["id", "customer_id"]).where("idempotency_key", "=", idempotencyKey).executeTakeFirstOrThrow());
     return { intentId: row.id, customerId: row.customer_id, clientSecret: null };
   }
 

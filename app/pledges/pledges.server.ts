@@ -203,6 +203,7 @@ function replay(existing: { public_id: string; request_hash: string; state: Pled
 }
 
 export interface PaymentStep {
+  pledgeId: number;
   intentId: string;
   clientSecret: string | null;
   kind: IntentKind;
@@ -241,7 +242,7 @@ export async function preparePayment(services: Services, publicId: string): Prom
       .where("id", "=", pledge.id)
       .where("provider_payment_intent_id", "is", null)
       .execute();
-    return { intentId: started.intentId, clientSecret: started.clientSecret, kind: "payment", methods };
+    return { pledgeId: pledge.id, intentId: started.intentId, clientSecret: started.clientSecret, kind: "payment", methods };
   }
   const key = cardUpdate ? `pledge:${pledge.id}:card-update:${pledge.charge_attempts}` : `pledge:${pledge.id}:setup`;
   const methods = offeredMethods(services.payments.methods, { kind: "setup" });
@@ -251,7 +252,7 @@ export async function preparePayment(services: Services, publicId: string): Prom
     .set({ provider_setup_intent_id: started.intentId, provider_customer_id: started.customerId })
     .where("id", "=", pledge.id)
     .execute();
-  return { intentId: started.intentId, clientSecret: started.clientSecret, kind: "setup", methods };
+  return { pledgeId: pledge.id, intentId: started.intentId, clientSecret: started.clientSecret, kind: "setup", methods };
 }
 
 /**
@@ -264,10 +265,7 @@ export async function confirmPledgeRedirect(services: Services, publicId: string
   if (!step) return { redirectUrl: null };
   if (!isRedirectMethod(methodType) || !step.methods.includes(methodType)) throw new AppError("paymentMethodNotOffered", 422, "method");
   const { redirectUrl, state } = await services.payments.confirmRedirect({ kind: step.kind, intentId: step.intentId, methodType, returnUrl: `${services.origin}/pledges/${publicId}/return` });
-  if (!redirectUrl) {
-    const pledge = await services.db.selectFrom("pledges").select("id").where("public_id", "=", publicId).executeTakeFirstOrThrow();
-    await applyIntentState(services, pledge.id, step.kind, state);
-  }
+  if (!redirectUrl) await applyIntentState(services, step.pledgeId, step.kind, state);
   return { redirectUrl };
 }
 

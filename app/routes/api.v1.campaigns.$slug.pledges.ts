@@ -1,5 +1,6 @@
 import { json, type ActionFunctionArgs } from "@remix-run/node";
 import { optionalUser } from "../auth/guards.server";
+import { findCampaignIdBySlug } from "../campaigns/campaigns.server";
 import { localeOf } from "../i18n/locale.server";
 import { dictionaries } from "../i18n/messages";
 import type { ErrorKey } from "../i18n/messages/errors";
@@ -46,7 +47,7 @@ export async function action(args: ActionFunctionArgs) {
   } catch {
     return fail(request, 400, "invalid");
   }
-  const campaign = await services.db.selectFrom("campaigns").select("id").where("slug", "=", params.slug ?? "").executeTakeFirst();
+  const campaign = await findCampaignIdBySlug(services.db, params.slug ?? "");
   if (!campaign) return fail(request, 404, "campaignNotOpen");
   // JSON has types: an amount is a whole number, a card an object (forms send text, the API not).
   const typeErrors: Record<string, ErrorKey[]> = {};

@@ -2,6 +2,7 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireUser } from "../auth/guards.server";
 import { getPublicCampaign } from "../campaigns/campaign-page.server";
+import { findCampaignIdBySlug } from "../campaigns/campaigns.server";
 import { AppForm, ChoiceCards, Field, FormAlert, SubmitButton, TextAreaField, useFormFailure } from "../components/form";
 import { MatchEstimate } from "../components/matching-parts";
 import { matchEstimateContext } from "../matching/matching.server";
@@ -43,7 +44,7 @@ export async function loader(args: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   const user = await requireUser(args);
   const services = args.context.services;
-  const campaign = await services.db.selectFrom("campaigns").select("id").where("slug", "=", args.params.slug ?? "").executeTakeFirst();
+  const campaign = await findCampaignIdBySlug(services.db, args.params.slug ?? "");
   if (!campaign) throw notFound();
   const formData = await args.request.formData();
   const parsed = parseForm(pledgeSchema, formData);
