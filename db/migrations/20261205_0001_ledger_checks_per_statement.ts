@@ -12,7 +12,9 @@ import { sql, type Kysely } from "kysely";
 //
 // `ledger_record_entries` inserts all of a step's entries in one statement too (it inserted them
 // one by one, each statement planned anew): ids are drawn first, in the drafts' order, so each
-// draft keeps its own id whether or not its idempotency key was used before.
+// draft keeps its own id whether or not its idempotency key was used before. Its statements read
+// only by unique keys, so it keeps PostgreSQL's plan cache (the ledger's other functions re-plan
+// every call, decision 31, because their plans depend on how large the journal is).
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     CREATE OR REPLACE FUNCTION ledger_after_lines_insert() RETURNS trigger
@@ -84,7 +86,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
     CREATE OR REPLACE FUNCTION ledger_record_entries(drafts jsonb)
     RETURNS TABLE (entry_id bigint, seq bigint, chain_hash bytea, created boolean)
-    LANGUAGE plpgsql VOLATILE SET search_path = public SET plan_cache_mode = force_custom_plan AS $f$
+    LANGUAGE plpgsql VOLATILE SET search_path = public AS $f$
     DECLARE
       ids regclass := pg_get_serial_sequence('journal_entries', 'id')::regclass;
       new_ids bigint[];
@@ -108,10 +110,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
            jsonb_array_elements(drafts->(n.position::integer - 1)->'lines') WITH ORDINALITY AS l (line, ord);
       -- In the drafts' order: a new entry, or the one its used key names.
       RETURN QUERY
-        SELECT coalesce(n.id, e.id), e.seq, e.chain_hash, n.id IS NOT NULL
+        SELECT coalesce(n.id, k.id), k.seq, k.chain_hash, n.id IS NOT NULL
         FROM jsonb_array_elements(drafts) WITH ORDINALITY AS t (d, o)
         LEFT JOIN unnest(new_ids, positions) AS n (id, position) ON n.position = t.o
-        LEFT JOIN journal_entries e ON n.id IS NULL AND e.idempotency_key = t.d->>'key'
+        LEFT JOIN LATERAL (SELECT e.id, e.seq, e.chain_hash FROM journal_entries e WHERE n.id IS NULL AND e.idempotency_key = t.d->>'key') k ON true
         ORDER BY t.o;
     END $f$;
     DO $grant$ BEGIN
