@@ -48,6 +48,11 @@ export async function getFund(db: DbOrTx, id: number) {
     .executeTakeFirst();
 }
 
+/** The slug of the first fund made (the fund index goes straight to it), or null before there is one. */
+export async function firstFundSlug(db: DbOrTx): Promise<string | null> {
+  return (await db.selectFrom("funds").select("slug").orderBy("id").executeTakeFirst())?.slug ?? null;
+}
+
 export async function getFundBySlug(db: DbOrTx, slug: string) {
   return db
     .selectFrom("funds")

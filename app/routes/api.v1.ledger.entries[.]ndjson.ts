@@ -1,6 +1,7 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { exportLine } from "../ledger/export";
 import { parseSeq } from "../ledger/ledger-query";
+import { getLedgerHead } from "../ledger/ledger.server";
 import { exportEntries } from "../ledger/public-ledger.server";
 import { textStream } from "../utils/streams.server";
 import { publicReader } from "../server/public-reads.server";
@@ -21,7 +22,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   }
   const db = await publicReader({ request, context });
   const range = { after: after ?? 0, limit };
-  const head = await db.selectFrom("ledger_head").select(["seq", "chain_hash"]).executeTakeFirstOrThrow();
+  const head = await getLedgerHead(db);
   async function* lines(): AsyncGenerator<string> {
     for await (const row of exportEntries(db, { ...range, upTo: head.seq })) yield exportLine(row);
   }
@@ -30,7 +31,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       "Content-Type": "application/x-ndjson; charset=utf-8",
       "Cache-Control": "no-store",
       "X-Ledger-Head-Seq": String(head.seq),
-      "X-Ledger-Head-Chain-Hash": head.chain_hash.toString("hex"),
+      "X-Ledger-Head-Chain-Hash": head.chainHash,
       "Access-Control-Allow-Origin": "*",
     },
   });

@@ -4,6 +4,7 @@ import { getPublishedContest } from "../contests/contests.server";
 import { getRoundResults } from "../contests/results.server";
 import { selectsByScreening } from "../contests/screening";
 import { useLocale, useMessages } from "../i18n/use-messages";
+import { getLedgerHead } from "../ledger/ledger.server";
 import { formatDate, formatDateTime } from "../utils/dates";
 import { notFound } from "../utils/http.server";
 import { titled } from "../utils/meta";
@@ -17,8 +18,8 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   if (!contest) throw notFound();
   // A call decided by screening has no crowdfunding round to report: its results page is the record.
   if (selectsByScreening(contest.kind)) throw redirect(`/contests/${contest.slug}/results`);
-  const head = await db.selectFrom("ledger_head").select("seq").executeTakeFirst();
-  return json({ contest, results: await getRoundResults(db, contest.id), generatedAt: clock.now().toISOString(), ledgerSize: head?.seq ?? 0 });
+  const head = await getLedgerHead(db);
+  return json({ contest, results: await getRoundResults(db, contest.id), generatedAt: clock.now().toISOString(), ledgerSize: head.seq });
 }
 
 /** The programme report for the host's records: one printable page, the same figures as the results page. */
