@@ -6,6 +6,7 @@ import { assignJuror } from "../../app/contests/setup.server";
 import { createPledge } from "../../app/pledges/pledges.server";
 import { demoPdf } from "../../db/seed/fund-demo";
 import { startApp, type TestApp, type TestClient } from "../support/app";
+import { seoulDateAfter } from "../support/dates";
 import { createDemoDatabase, databaseDigest, type TestDatabase } from "../support/db";
 import { routeManifest } from "../support/routes";
 import { DEMO_PASSWORD, enterpriseId, userId } from "../support/seed";
@@ -74,7 +75,7 @@ describe("object-level access over every object route (S5)", () => {
       enterpriseId: coop,
       userId: coopOwner,
       now,
-      basics: { title: "비공개 초안 IDOR-DRAFT-7Q", summary: "요약", story: "IDOR-DRAFT-7Q", goal: 100_000, fundingModel: "all_or_nothing", startsOn: "2026-12-01", endsOn: "2026-12-20" },
+      basics: { title: "비공개 초안 IDOR-DRAFT-7Q", summary: "요약", story: "IDOR-DRAFT-7Q", goal: 100_000, fundingModel: "all_or_nothing", startsOn: seoulDateAfter(now, 7), endsOn: seoulDateAfter(now, 26) },
     });
     await addBudgetLine(t.db, draft.id, { name: "재료비", amount: 100_000, required: true });
     const live = await t.db.selectFrom("campaigns").select(["id", "slug"]).where("slug", "=", "demo-local-food-cafe").executeTakeFirstOrThrow();

@@ -27,6 +27,7 @@ import { createDatabase } from "../../app/utils/db.server";
 import { demoPdf } from "../../db/seed/fund-demo";
 import { createDemoDatabase, type TestDatabase } from "../support/db";
 import { enterpriseId, userId } from "../support/seed";
+import { seoulDateAfter } from "../support/dates";
 import { createTestServices, type TestServices } from "../support/services";
 
 let t: TestDatabase;
@@ -39,10 +40,13 @@ let fund2: number;
 let productV1: number;
 
 const ORIGIN = "http://localhost:3000";
+const CLOCK_START = new Date("2026-11-24T03:00:00Z");
+/** The lease of the main application: two years from its start on the 1st of next month (737 days after the clock's start). */
+const TWO_YEAR_LEASE_ENDS_ON = seoulDateAfter(CLOCK_START, 737);
 
 beforeAll(async () => {
   t = await createDemoDatabase();
-  services = createTestServices(t.db, "2026-11-24T03:00:00Z");
+  services = createTestServices(t.db, CLOCK_START.toISOString());
   const fund = await t.db.selectFrom("funds").select("id").executeTakeFirstOrThrow();
   fundId = fund.id;
   coffee = await enterpriseId(t, "커피마루 운암점");
@@ -131,7 +135,7 @@ describe("a lease-deposit loan from application to closure, month by month", () 
         landlordName: "김임대",
         leaseDepositWon: 120_000_000,
         leaseStartsOn: "2026-12-01",
-        leaseEndsOn: "2028-11-30",
+        leaseEndsOn: TWO_YEAR_LEASE_ENDS_ON,
         idempotencyKey: "lifecycle-application-1",
       },
       documents: documents().slice(0, 3),
@@ -143,7 +147,7 @@ describe("a lease-deposit loan from application to closure, month by month", () 
     const again = await submitApplication(t.db, {
       enterpriseId: coffee,
       userId: jahwal,
-      input: { productId: productV1, amountWon: 100_000_000, purpose: "x", storeAddress: "x", landlordName: "x", leaseDepositWon: 120_000_000, leaseStartsOn: "2026-12-01", leaseEndsOn: "2028-11-30", idempotencyKey: "lifecycle-application-1" },
+      input: { productId: productV1, amountWon: 100_000_000, purpose: "x", storeAddress: "x", landlordName: "x", leaseDepositWon: 120_000_000, leaseStartsOn: "2026-12-01", leaseEndsOn: TWO_YEAR_LEASE_ENDS_ON, idempotencyKey: "lifecycle-application-1" },
       documents: [],
       fileStore: services.fileStore,
       now: services.clock.now(),
@@ -393,7 +397,7 @@ describe("the database enforces the committee and the contracts (direct SQL as t
     const app = await submitApplication(t.db, {
       enterpriseId: chan,
       userId: chanUser,
-      input: { productId: product.id, amountWon: 10_000_000, purpose: "제2점포", storeAddress: "광주", landlordName: "이임대", leaseDepositWon: 10_000_000, leaseStartsOn: "2026-12-01", leaseEndsOn: "2027-12-01", idempotencyKey: "db-guard-application" },
+      input: { productId: product.id, amountWon: 10_000_000, purpose: "제2점포", storeAddress: "광주", landlordName: "이임대", leaseDepositWon: 10_000_000, leaseStartsOn: "2026-12-01", leaseEndsOn: seoulDateAfter(CLOCK_START, 372), idempotencyKey: "db-guard-application" },
       documents: documents().slice(0, 1),
       fileStore: services.fileStore,
       now: services.clock.now(),

@@ -7,9 +7,15 @@ import type { PersonalData } from "../../app/privacy/personal-data";
 import { parseCsv } from "../../app/utils/csv";
 import { postJson, startApp, type TestApp, type TestClient } from "../support/app";
 import { createDemoDatabase, type TestDatabase } from "../support/db";
+import { seoulDateAfter } from "../support/dates";
 import { DEMO_PASSWORD, userId } from "../support/seed";
 
 // PIPA (issue 16): consents at sign-up, the data download and account deletion, over HTTP.
+
+const CLOCK_START = new Date("2026-11-24T03:00:00Z");
+// Pledge records are kept five years from the deletion (the same calendar day).
+const clockDay = seoulDateAfter(CLOCK_START, 0);
+const FIVE_YEARS_ON = `${Number(clockDay.slice(0, 4)) + 5}${clockDay.slice(4)}`;
 
 let t: TestDatabase;
 let app: TestApp;
@@ -18,7 +24,7 @@ const PASSWORD = "a-long-password";
 
 beforeAll(async () => {
   t = await createDemoDatabase();
-  app = await startApp(t.db, { now: "2026-11-24T03:00:00Z" });
+  app = await startApp(t.db, { now: CLOCK_START.toISOString() });
 });
 afterAll(async () => {
   await app.close();
@@ -193,7 +199,7 @@ describe("deleting an account", () => {
     expect((await verifyStoredLedger(t.db)).ok).toBe(true);
 
     const deletion = await t.db.selectFrom("account_deletions").select(["requested_at", "completed_at", "pledges_kept", "keep_until"]).where("user_id", "=", id).executeTakeFirstOrThrow();
-    expect(deletion).toEqual({ requested_at: new Date("2026-11-24T03:00:00Z"), completed_at: new Date("2026-11-24T03:00:00Z"), pledges_kept: 1, keep_until: "2031-11-24" });
+    expect(deletion).toEqual({ requested_at: new Date("2026-11-24T03:00:00Z"), completed_at: new Date("2026-11-24T03:00:00Z"), pledges_kept: 1, keep_until: FIVE_YEARS_ON });
 
     const admin = app.client();
     await admin.logIn("admin@hamkke.demo", DEMO_PASSWORD);
@@ -209,7 +215,7 @@ describe("deleting an account", () => {
     const [deleted] = await t.db.selectFrom("users").select("id").where("deleted_at", "is not", null).execute();
     const id = deleted!.id;
     await expect(
-      t.db.insertInto("sessions").values({ id: "a".repeat(64), user_id: id, expires_at: new Date("2027-01-01T00:00:00Z") }).execute(),
+      t.db.insertInto("sessions").values({ id: "a".repeat(64), user_id: id, expires_at: new Date(CLOCK_START.getTime() + 30 * 86_400_000) }).execute(),
     ).rejects.toThrow(/was deleted/);
     await expect(t.db.updateTable("users").set({ email: "back@example.com" }).where("id", "=", id).execute()).rejects.toThrow(/was deleted/);
     const host = await t.db.selectFrom("host_organisations").select("id").executeTakeFirstOrThrow();

@@ -65,8 +65,11 @@ export function draftFor(n: number, start: Date, campaigns: number): { draft: En
   }
 }
 
+/** Where a written ledger's entries begin, unless told otherwise; one entry follows another by the hour. */
+export const LEDGER_START = new Date("2026-01-01T00:00:00Z");
+
 export async function writeLedger(db: Database, count: number, options: { start?: Date; campaigns?: number; batch?: number; from?: number } = {}): Promise<WrittenLedger> {
-  const start = options.start ?? new Date("2026-01-01T00:00:00Z");
+  const start = options.start ?? LEDGER_START;
   const campaigns = options.campaigns ?? 7;
   const batch = options.batch ?? 500;
   const first = options.from ?? 0;
