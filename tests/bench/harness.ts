@@ -7,6 +7,8 @@ import { migrateToLatest } from "../../db/migrate";
 
 const root = resolve(import.meta.dirname, "../..");
 
+const countingStatements = () => process.env.BENCH_PG_STATEMENTS === "top" || process.env.BENCH_PG_STATEMENTS === "all";
+
 export interface BenchDatabase {
   server: EmbeddedServer;
   url: string;
@@ -22,8 +24,7 @@ export async function startBenchDatabase(name: string): Promise<BenchDatabase> {
   rmSync(`${dataDir}.credentials.json`, { force: true });
   // BENCH_PG_STATEMENTS=top|all: the server counts time per statement (pg_stat_statements; "all" also
   // counts those run inside functions and triggers), printed by printTopStatements.
-  const track = process.env.BENCH_PG_STATEMENTS;
-  const settings = track === "top" || track === "all" ? ["shared_preload_libraries=pg_stat_statements", `pg_stat_statements.track=${track}`] : [];
+  const settings = countingStatements() ? ["shared_preload_libraries=pg_stat_statements", `pg_stat_statements.track=${process.env.BENCH_PG_STATEMENTS}`] : [];
   const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), settings });
   const admin = createDatabase(server.url, { asAppRole: false, max: 1 });
   await sql.raw("CREATE DATABASE hamkke_bench").execute(admin);
@@ -93,8 +94,6 @@ export function memorySampler(everyMs = 200) {
     },
   };
 }
-
-const countingStatements = () => process.env.BENCH_PG_STATEMENTS === "top" || process.env.BENCH_PG_STATEMENTS === "all";
 
 /** BENCH_PG_STATEMENTS: forgets the statement counts so far (e.g. a warm-up's). */
 export async function resetStatementCounts(owner: Database): Promise<void> {
