@@ -14,6 +14,10 @@ describe("maskName", () => {
     ["J. R. Kim", "J* R* K*m"],
     ["  Jamie   Kim ", "J***e K*m"],
     ["Zoë", "Z*ë"],
+    // Letters of several code points each stay one letter: a decomposed ë, conjoining jamo (각나), an emoji.
+    ["Zoe\u0308", "Z*e\u0308"],
+    ["\u1100\u1161\u11a8\u1102\u1161", "\u1100\u1161\u11a8*"],
+    ["김👍🏽민", "김*민"],
     ["", "*"],
   ])("%s → %s", (name, masked) => {
     expect(maskName(name)).toBe(masked);

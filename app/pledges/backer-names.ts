@@ -5,9 +5,13 @@ export const NAME_DISPLAYS = ["masked", "full", "anonymous"] as const;
 export type NameDisplay = (typeof NAME_DISPLAYS)[number];
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+// Letters that are each one user-perceived character on their own: ASCII, Latin-1 and precomposed
+// Hangul syllables. Names made only of them are split without the segmenter, which cost a
+// campaign page's 50 backer names a fifth of a millisecond.
+const ONE_UNIT_LETTERS = /^[\u0021-\u007e\u00a1-\u00ff\uac00-\ud7a3]+$/;
 
 function maskWord(word: string, alone: boolean): string {
-  const letters = [...graphemes.segment(word)].map((s) => s.segment);
+  const letters = ONE_UNIT_LETTERS.test(word) ? [...word] : [...graphemes.segment(word)].map((s) => s.segment);
   if (letters.length === 1) return alone ? "*" : word;
   if (letters.length === 2) return `${letters[0]}*`;
   return `${letters[0]}${"*".repeat(letters.length - 2)}${letters[letters.length - 1]}`;
