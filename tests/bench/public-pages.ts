@@ -29,13 +29,12 @@ export async function load(url: string, paths: readonly string[], connections: n
  * Closed-loop clients over several kinds of page: each connection asks for the kinds in turn (the
  * path of each request from its kind's function and a running count), as `fetch` loops did, but
  * with autocannon's much cheaper client, which leaves the machine's two cores to the server. The
- * response time of every request, by kind, and the answers that were not 200 (or failed).
+ * response time of every request, by kind, and the answers that were not 200 (or none: "failed").
  */
 async function mixedLoad(url: string, pages: Record<string, (i: number) => string>, connections: number, seconds: number, firstRequest: number) {
   const names = Object.keys(pages);
   const timings = new Map<string, number[]>(names.map((name) => [name, []]));
   const statuses = new Map<number | "failed", number>();
-  const count = (status: number | "failed") => statuses.set(status, (statuses.get(status) ?? 0) + 1);
   let requested = firstRequest;
   // A response's kind is recorded by its request's onResponse, which autocannon calls just before it reports the response.
   let answered: string | null = null;
@@ -56,13 +55,16 @@ async function mixedLoad(url: string, pages: Record<string, (i: number) => strin
           },
         })),
       },
-      (error: unknown) => (error ? fail(error) : done()),
+      (error: unknown, result: autocannon.Result) => {
+        if (error) return fail(error);
+        if (result.errors + result.timeouts > 0) statuses.set("failed", result.errors + result.timeouts);
+        done();
+      },
     );
     (instance as NodeJS.EventEmitter).on("response", (_client: unknown, status: number, _bytes: number, ms: number) => {
       if (answered) timings.get(answered)?.push(ms);
-      if (status !== 200) count(status);
+      if (status !== 200) statuses.set(status, (statuses.get(status) ?? 0) + 1);
     });
-    (instance as NodeJS.EventEmitter).on("reqError", () => count("failed"));
   });
   return { timings, statuses };
 }

@@ -38,11 +38,15 @@ const CSRF = "c".repeat(43);
 const EXPIRY = `12/${String((new Date().getUTCFullYear() + 5) % 100).padStart(2, "0")}`;
 
 /** One pledge through the API with a demo card that pays at once; the key makes a retry safe. */
-export async function postPledge(base: string, slug: string, token: string, key: string, amountWon: number, signal?: AbortSignal): Promise<Response> {
-  return fetch(`${base}/api/v1/campaigns/${slug}/pledges`, {
-    method: "POST",
-    signal,
+export function pledgeRequest(base: string, slug: string, token: string, key: string, amountWon: number): { path: string; headers: Record<string, string>; body: string } {
+  return {
+    path: `/api/v1/campaigns/${slug}/pledges`,
     headers: { "Content-Type": "application/json", Origin: base, Cookie: `hf_session=${token}; hf_csrf=${CSRF}`, "X-CSRF-Token": CSRF, "Idempotency-Key": key },
     body: JSON.stringify({ amount: amountWon, kind: "donation", backerKind: "individual", card: { number: "4242424242424242", expiry: EXPIRY, cvc: "123" } }),
-  });
+  };
+}
+
+export async function postPledge(base: string, slug: string, token: string, key: string, amountWon: number, signal?: AbortSignal): Promise<Response> {
+  const { path, headers, body } = pledgeRequest(base, slug, token, key, amountWon);
+  return fetch(`${base}${path}`, { method: "POST", signal, headers, body });
 }
