@@ -16,7 +16,8 @@ export async function createOffsetClock(db: Database, refreshEveryMs = 1000): Pr
   let offset = 0;
   const refresh = async () => {
     const row = await db.selectFrom("app_clock").select("offset_ms").executeTakeFirst();
-    offset = row?.offset_ms ?? 0;
+    // A read that started before this process's own advance can answer after it: never go back.
+    offset = Math.max(offset, row?.offset_ms ?? 0);
   };
   await refresh();
   const timer = setInterval(() => void refresh().catch(() => {}), refreshEveryMs);

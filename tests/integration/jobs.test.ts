@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sql } from "kysely";
+import { sql, type KyselyPlugin, type QueryId } from "kysely";
 import { jobHandlers, startJobs } from "../../app/jobs/jobs.server";
 import { runTick } from "../../app/jobs/tick.server";
 import { createOffsetClock } from "../../app/utils/clock.server";
@@ -29,6 +29,38 @@ describe("clock", () => {
     } finally {
       a.stop();
       b.stop();
+    }
+  });
+
+  it("keeps an advance when a refresh read before it answers after it", async () => {
+    // A refresh's reads are held back on demand: one started before the advance answers after it.
+    const heldReads = new Set<QueryId>();
+    let holding = false;
+    let release = () => {};
+    const released = new Promise<void>((done) => (release = done));
+    const holdReads: KyselyPlugin = {
+      transformQuery: ({ node, queryId }) => {
+        if (holding && node.kind === "SelectQueryNode") heldReads.add(queryId);
+        return node;
+      },
+      transformResult: async ({ result, queryId }) => {
+        if (heldReads.has(queryId)) await released;
+        return result;
+      },
+    };
+    const clock = await createOffsetClock(t.db.withPlugin(holdReads), 60_000);
+    try {
+      const before = clock.offsetMs();
+      holding = true;
+      const staleRefresh = clock.refresh();
+      holding = false;
+      await clock.advance(86_400_000);
+      release();
+      await staleRefresh;
+      expect(heldReads.size).toBe(1);
+      expect(clock.offsetMs()).toBe(before + 86_400_000);
+    } finally {
+      clock.stop();
     }
   });
 });
