@@ -27,6 +27,7 @@ import * as ledgerSequencer from "./20261204_0901_ledger_sequencer";
 import * as merkleTree from "./20261127_1801_merkle_tree";
 import * as entryBundleFit from "./20261204_1501_entry_bundle_fit";
 import * as ledgerChecksPerStatement from "./20261205_0001_ledger_checks_per_statement";
+import * as sequencerIdleTicks from "./20261205_0901_sequencer_idle_ticks";
 
 // Listed explicitly (not read from disk) so migrations run the same from source, a bundle or a test.
 export const migrations: Record<string, Migration> = {
@@ -58,4 +59,5 @@ export const migrations: Record<string, Migration> = {
   "20261127_1801_merkle_tree": merkleTree,
   "20261204_1501_entry_bundle_fit": entryBundleFit,
   "20261205_0001_ledger_checks_per_statement": ledgerChecksPerStatement,
+  "20261205_0901_sequencer_idle_ticks": sequencerIdleTicks,
 };

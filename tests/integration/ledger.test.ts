@@ -218,6 +218,20 @@ describe("writing and sequencing", () => {
     }
   });
 
+  it("writes nothing when nothing waits: an idle tick takes no transaction id, so it has no commit to flush", async () => {
+    const tick = () =>
+      t.db.transaction().execute(async (trx) => {
+        const numbered = (await sql`SELECT seq FROM ledger_sequence_batch()`.execute(trx)).rows.length;
+        const assigned = (await sql<{ xid: string | null }>`SELECT txid_current_if_assigned()::text AS xid`.execute(trx)).rows[0]?.xid ?? null;
+        return { numbered, wrote: assigned !== null };
+      });
+    await drainLedger(t.db);
+    expect(await tick()).toEqual({ numbered: 0, wrote: false });
+    await write(t.db, transfer(7));
+    expect(await tick()).toEqual({ numbered: 1, wrote: true });
+    expect((await verifyStoredLedger(t.db)).ok).toBe(true);
+  });
+
   it("loses nothing and numbers nothing twice when the sequencer's process is killed mid-batch", async () => {
     const before = await getLedgerHead(t.db);
     const written = await Promise.all(Array.from({ length: 20 }, (_, i) => write(t.db, transfer(1_000 + i))));
