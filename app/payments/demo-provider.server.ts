@@ -241,7 +241,7 @@ export class DemoPaymentProvider implements PaymentProvider, DemoProcessor {
   async chargeSaved(input: { customerId: string; paymentMethodId: string; methodType: PaymentMethodType; amountWon: number; pledgePublicId: string; idempotencyKey: string }): Promise<ChargeResult> {
     // A saved card charges as its test number says; a saved Korean method always charges.
     const succeeds = input.methodType !== "card" || cardBehaviourOf(input.paymentMethodId) === "succeeds";
-    await this.db
+    const inserted = await this.db
       .insertInto("demo_payment_intents")
       .values({
         id: `pi_demo_${randomBytes(12).toString("base64url")}`,
@@ -258,15 +258,17 @@ export class DemoPaymentProvider implements PaymentProvider, DemoProcessor {
         idempotency_key: input.idempotencyKey,
       })
       .onConflict((oc) => oc.column("idempotency_key").doNothing())
-      .execute();
-    const row = await this.db.selectFrom("demo_payment_intents").select(COLUMNS).where("idempotency_key", "=", input.idempotencyKey).executeTakeFirstOrThrow();
+      .returning(COLUMNS)
+      .executeTakeFirst();
+    // A used key answers with the charge it made, as Stripe's idempotency does.
+    const row = inserted ?? (await this.db.selectFrom("demo_payment_intents").select(COLUMNS).where("idempotency_key", "=", input.idempotencyKey).executeTakeFirstOrThrow());
     if (row.status === "succeeded") return { outcome: "succeeded", paymentIntentId: row.id, feeWon: row.fee_won ?? 0 };
     return { outcome: "declined", paymentIntentId: row.id, declineCode: row.decline_code ?? "card_declined" };
   }
 
   async refund(input: { paymentIntentId: string; amountWon: number; idempotencyKey: string }): Promise<RefundResult> {
     const payment = await this.read(input.paymentIntentId);
-    await this.db
+    const inserted = await this.db
       .insertInto("demo_payment_intents")
       .values({
         id: `re_demo_${randomBytes(12).toString("base64url")}`,
@@ -278,8 +280,9 @@ export class DemoPaymentProvider implements PaymentProvider, DemoProcessor {
         idempotency_key: input.idempotencyKey,
       })
       .onConflict((oc) => oc.column("idempotency_key").doNothing())
-      .execute();
-    const row = await this.db.selectFrom("demo_payment_intents").select(["id", "status"]).where("idempotency_key", "=", input.idempotencyKey).executeTakeFirstOrThrow();
+      .returning(["id", "status"])
+      .executeTakeFirst();
+    const row = inserted ?? (await this.db.selectFrom("demo_payment_intents").select(["id", "status"]).where("idempotency_key", "=", input.idempotencyKey).executeTakeFirstOrThrow());
     return { refundId: row.id, status: row.status === "succeeded" ? "succeeded" : "failed" };
   }
 }
