@@ -102,6 +102,10 @@ function toFetchRequest(req: express.Request, res: express.Response): Request | 
   return new Request(url.href, init);
 }
 
+// Pages and JSON are made whole in memory (renderToString, json()): sent in one write, without a
+// stream pipeline, which profiles of small pages showed. Exports and files stream with backpressure.
+const WHOLE_BODY = /^(text\/html|application\/json)\b/;
+
 async function sendFetchResponse(res: express.Response, response: Response): Promise<void> {
   if (res.headersSent) {
     // Answered already (a body over its limit): what Remix made of the cut-off request is dropped.
@@ -113,7 +117,9 @@ async function sendFetchResponse(res: express.Response, response: Response): Pro
   for (const [key, value] of response.headers.entries()) res.append(key, value);
   // Rendered for this visitor (signed in, or carrying their CSRF token): no cache may keep it.
   if (!response.headers.has("Cache-Control")) res.setHeader("Cache-Control", "private, no-store");
-  if (response.body) {
+  if (response.body && WHOLE_BODY.test(response.headers.get("Content-Type") ?? "")) {
+    res.end(Buffer.from(await response.arrayBuffer()));
+  } else if (response.body) {
     // With backpressure: a streamed export is produced only as fast as the client reads it.
     try {
       await pipeline(Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>), res);
