@@ -256,6 +256,16 @@ export async function recordOfflineDonation(services: Pick<Services, "db" | "clo
   });
 }
 
+export async function listOfflineDonations(db: DbOrTx, campaignId: number) {
+  return db
+    .selectFrom("offline_donations")
+    .leftJoin("journal_entries as ledger_entry", "ledger_entry.id", "offline_donations.ledger_entry_id")
+    .select(["offline_donations.id", "offline_donations.source", "offline_donations.amount_won", "offline_donations.received_on", "ledger_entry.seq as ledger_seq"])
+    .where("offline_donations.campaign_id", "=", campaignId)
+    .orderBy("offline_donations.id")
+    .execute();
+}
+
 /** Stops a campaign before success: saved pledges are released, collected ones refunded. */
 export async function cancelCampaign(services: Services, campaignId: number): Promise<void> {
   const now = services.clock.now();
@@ -341,6 +351,16 @@ export async function getCampaignForEditing(db: DbOrTx, campaignId: number) {
 
 export async function findCampaignIdBySlug(db: DbOrTx, slug: string): Promise<{ id: number; enterprise_id: number; state: CampaignState } | undefined> {
   return db.selectFrom("campaigns").select(["id", "enterprise_id", "state"]).where("slug", "=", slug).executeTakeFirst();
+}
+
+/** With what decides who may act on it (its enterprise) and whether it may spend (its state and funding model). */
+export async function findCampaignBySlug(db: DbOrTx, slug: string) {
+  return db.selectFrom("campaigns").select(["id", "slug", "title", "state", "funding_model", "enterprise_id"]).where("slug", "=", slug).executeTakeFirst();
+}
+
+/** Every campaign of the enterprise, drafts and those in review included, newest first. */
+export async function listEnterpriseCampaigns(db: DbOrTx, enterpriseId: number) {
+  return db.selectFrom("campaigns").select(["slug", "title", "state"]).where("enterprise_id", "=", enterpriseId).orderBy("id", "desc").execute();
 }
 
 export async function listCampaignsInReview(db: DbOrTx, hostIds: number[]) {

@@ -271,6 +271,18 @@ export async function listScreeningResults(db: DbOrTx, contestId: number) {
     .execute();
 }
 
+/** The applications chosen by the selection, by rank. */
+export async function listSelectedApplications(db: DbOrTx, contestId: number) {
+  return db
+    .selectFrom("contest_applications")
+    .innerJoin("enterprises", "enterprises.id", "contest_applications.enterprise_id")
+    .select(["contest_applications.id", "contest_applications.title", "contest_applications.rank", "enterprises.name as enterprise_name"])
+    .where("contest_applications.contest_id", "=", contestId)
+    .where("contest_applications.outcome", "=", "selected")
+    .orderBy("contest_applications.rank")
+    .execute();
+}
+
 /** An enterprise's application, or a training programme's intake entry (no enterprise, a course). */
 export async function listApplicationsForStaff(db: DbOrTx, contestId: number) {
   return db

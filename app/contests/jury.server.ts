@@ -37,6 +37,11 @@ export async function isAssignedJuror(db: DbOrTx, contestId: number, userId: num
   return row !== undefined;
 }
 
+/** How the jury's and the peers' scores weigh in the final score, in percent. */
+export async function getScoreWeights(db: DbOrTx, contestId: number) {
+  return db.selectFrom("contests").select(["jury_weight_pct", "peer_weight_pct"]).where("id", "=", contestId).executeTakeFirstOrThrow();
+}
+
 /** Submitted applications still in the running: none of their screening steps failed. */
 function inTheRunning(db: DbOrTx, contestId: number) {
   return db

@@ -234,6 +234,11 @@ export async function checkpointsDocument(db: DbOrTx, signer: LedgerSigner, env:
   };
 }
 
+/** The size and signing time of the newest checkpoint of either kind (Merkle or chain). */
+export async function latestCheckpointSummary(db: DbOrTx) {
+  return db.selectFrom("ledger_checkpoints").select(["tree_size", "signed_at"]).orderBy("tree_size", "desc").limit(1).executeTakeFirst();
+}
+
 /** The newest Merkle checkpoint with its cosignatures, or null before the first. */
 export async function latestCheckpoint(db: DbOrTx): Promise<StoredCheckpoint | null> {
   const latest = await latestMerkleCheckpoint(db);

@@ -32,6 +32,16 @@ export async function listCurrentProducts(db: DbOrTx, fundId: number) {
   return db.selectFrom("loan_products").select(productColumns).where("fund_id", "=", fundId).where("is_current", "=", true).orderBy("code").execute();
 }
 
+/** Every fund's current products, with the fund they belong to. */
+export async function listCurrentProductsOfAllFunds(db: DbOrTx) {
+  return db
+    .selectFrom("loan_products")
+    .innerJoin("funds", "funds.id", "loan_products.fund_id")
+    .select(["loan_products.name", "loan_products.cap_won", "loan_products.rate_bp", "funds.name as fund_name", "funds.slug as fund_slug"])
+    .where("loan_products.is_current", "=", true)
+    .execute();
+}
+
 /** Every version, newest first per product. */
 export async function listProductVersions(db: DbOrTx, fundId: number) {
   return db.selectFrom("loan_products").select(productColumns).where("fund_id", "=", fundId).orderBy("code").orderBy("version", "desc").execute();

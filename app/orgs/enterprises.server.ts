@@ -161,6 +161,18 @@ export async function getEnterprise(db: DbOrTx, id: number) {
 
 export type EnterpriseDetail = NonNullable<Awaited<ReturnType<typeof getEnterprise>>>;
 
+/** The host that verified the enterprise; throws for an unknown one. */
+export async function enterpriseHostId(db: DbOrTx, enterpriseId: number): Promise<number> {
+  const enterprise = await db.selectFrom("enterprises").select("host_id").where("id", "=", enterpriseId).executeTakeFirstOrThrow();
+  return enterprise.host_id;
+}
+
+/** Those of the given enterprises that are verified, by name. */
+export async function listVerifiedEnterprises(db: DbOrTx, enterpriseIds: number[]) {
+  if (enterpriseIds.length === 0) return [];
+  return db.selectFrom("enterprises").select(["id", "name"]).where("id", "in", enterpriseIds).where("status", "=", "verified").orderBy("name").execute();
+}
+
 export interface DirectoryFilter {
   type?: EnterpriseType;
   area?: string;

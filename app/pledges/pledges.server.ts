@@ -571,3 +571,19 @@ export async function listBackerPledges(db: DbOrTx, backerId: number) {
     .execute();
 }
 
+/** A campaign's pledges as its host's staff see them, with the backer's name and e-mail, newest first. */
+export async function listCampaignPledgesForStaff(db: DbOrTx, campaignId: number) {
+  return db
+    .selectFrom("pledges")
+    .innerJoin("users", "users.id", "pledges.backer_id")
+    .select(["pledges.id", "pledges.amount_won", "pledges.state", "pledges.backer_kind", "pledges.company_name", "pledges.refund_requested_at", "pledges.created_at", "users.display_name", "users.email"])
+    .where("pledges.campaign_id", "=", campaignId)
+    .orderBy("pledges.id", "desc")
+    .limit(500)
+    .execute();
+}
+
+export async function pledgeCampaignId(db: DbOrTx, pledgeId: number): Promise<number | null> {
+  const pledge = await db.selectFrom("pledges").select("campaign_id").where("id", "=", pledgeId).executeTakeFirst();
+  return pledge?.campaign_id ?? null;
+}

@@ -5,6 +5,7 @@ import { CampaignCard } from "../components/campaign-card";
 import { StageTimeline } from "../components/timeline";
 import { listPublishedContests } from "../contests/contests.server";
 import { useLocale, useMessages } from "../i18n/use-messages";
+import { listCurrentProductsOfAllFunds } from "../loans/products.server";
 import { seoulDate } from "../utils/dates";
 import { titled } from "../utils/meta";
 import { formatWon } from "../utils/money";
@@ -17,12 +18,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
     listCampaignCards(db, { states: ["live"], limit: 6 }),
     listCampaignCards(db, { states: ["succeeded", "failed"], limit: 6 }),
     listPublishedContests(db),
-    db
-      .selectFrom("loan_products")
-      .innerJoin("funds", "funds.id", "loan_products.fund_id")
-      .select(["loan_products.name", "loan_products.cap_won", "loan_products.rate_bp", "funds.name as fund_name", "funds.slug as fund_slug"])
-      .where("loan_products.is_current", "=", true)
-      .execute(),
+    listCurrentProductsOfAllFunds(db),
   ]);
   return json({ live, past, contests, products, today: seoulDate(clock.now()) });
 }

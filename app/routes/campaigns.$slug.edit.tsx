@@ -24,6 +24,7 @@ import { AppForm, Field, FormAlert, SubmitButton, TextAreaField, useFormFailure 
 import { withNotice } from "../components/notice";
 import { fileField, storeUpload } from "../files/files.server";
 import { useLocale, useMessages } from "../i18n/use-messages";
+import { enterpriseHostId } from "../orgs/enterprises.server";
 import { formatDate, formatDateTime } from "../utils/dates";
 import { formFailure, parseForm, type FormFailure } from "../utils/forms";
 import { invalid, notFound, refusal } from "../utils/http.server";
@@ -68,8 +69,8 @@ export async function action(args: ActionFunctionArgs) {
       case "cover": {
         const file = fileField(formData, "cover");
         if (!file) return invalid(formFailure(formData, "fileRequired", "cover"));
-        const host = await db.selectFrom("enterprises").select("host_id").where("id", "=", campaign.enterprise_id).executeTakeFirstOrThrow();
-        const stored = await storeUpload(db, fileStore, file, "image", { purpose: "campaign_cover", enterpriseId: campaign.enterprise_id, hostId: host.host_id, uploadedBy: user.id }, "cover");
+        const hostId = await enterpriseHostId(db, campaign.enterprise_id);
+        const stored = await storeUpload(db, fileStore, file, "image", { purpose: "campaign_cover", enterpriseId: campaign.enterprise_id, hostId, uploadedBy: user.id }, "cover");
         await setCampaignCover(db, campaign.id, stored.id, now);
         return redirect(withNotice(here, "saved"));
       }

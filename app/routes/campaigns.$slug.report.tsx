@@ -1,6 +1,7 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireEnterpriseMember } from "../auth/guards.server";
+import { findCampaignBySlug } from "../campaigns/campaigns.server";
 import { AppForm, FormAlert, SubmitButton, TextAreaField, useFormFailure } from "../components/form";
 import { withNotice } from "../components/notice";
 import { canSpend, reportSchema } from "../disbursements/disbursement";
@@ -13,11 +14,7 @@ import { titled } from "../utils/meta";
 export const meta = titled((m) => m.spending.reportTitle);
 
 async function load(args: LoaderFunctionArgs) {
-  const campaign = await args.context.services.db
-    .selectFrom("campaigns")
-    .select(["id", "slug", "title", "state", "funding_model", "enterprise_id"])
-    .where("slug", "=", args.params.slug ?? "")
-    .executeTakeFirst();
+  const campaign = await findCampaignBySlug(args.context.services.db, args.params.slug ?? "");
   if (!campaign || !canSpend(campaign.state, campaign.funding_model)) throw notFound();
   const user = await requireEnterpriseMember(args, campaign.enterprise_id);
   return { campaign, user };

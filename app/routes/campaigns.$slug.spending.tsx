@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { hasStaffRole, membershipOf, optionalUser, requireUser } from "../auth/guards.server";
 import { isPublic } from "../campaigns/campaign-state";
-import { campaignHostId } from "../campaigns/campaigns.server";
+import { campaignHostId, findCampaignBySlug } from "../campaigns/campaigns.server";
 import { DisbursementRequestForm, OpenRequests, PaidDisbursements, PlanBars } from "../components/disbursement-parts";
 import { AppForm, FormAlert, useFormFailure } from "../components/form";
 import { withNotice } from "../components/notice";
@@ -26,11 +26,7 @@ export const meta = titled<typeof loader>((m, data) => `${m.spending.title} · $
 
 async function load(args: LoaderFunctionArgs) {
   const { db } = args.context.services;
-  const campaign = await db
-    .selectFrom("campaigns")
-    .select(["id", "slug", "title", "state", "funding_model", "enterprise_id"])
-    .where("slug", "=", args.params.slug ?? "")
-    .executeTakeFirst();
+  const campaign = await findCampaignBySlug(db, args.params.slug ?? "");
   if (!campaign || !isPublic(campaign.state)) throw notFound();
   const hostId = (await campaignHostId(db, campaign.id)) ?? 0;
   const user = await optionalUser(args);

@@ -9,6 +9,7 @@ import { saveOrSubmit } from "../contests/application-action.server";
 import { getOpenContest, windowState } from "../contests/applications.server";
 import { getPublishedContest, listApplicationsOfEnterprises } from "../contests/contests.server";
 import { useMessages } from "../i18n/use-messages";
+import { listVerifiedEnterprises } from "../orgs/enterprises.server";
 import { formFailure } from "../utils/forms";
 import { invalid, notFound } from "../utils/http.server";
 import { titled } from "../utils/meta";
@@ -27,9 +28,7 @@ async function load(args: LoaderFunctionArgs) {
 export async function loader(args: LoaderFunctionArgs) {
   const { user, contest, db } = await load(args);
   const memberIds = user.memberships.map((mb) => mb.enterpriseId);
-  const enterprises = memberIds.length
-    ? await db.selectFrom("enterprises").select(["id", "name"]).where("id", "in", memberIds).where("status", "=", "verified").orderBy("name").execute()
-    : [];
+  const enterprises = await listVerifiedEnterprises(db, memberIds);
   const existing = await listApplicationsOfEnterprises(db, contest.id, enterprises.map((e) => e.id));
   // One application per enterprise: an enterprise that applied edits its application instead.
   if (existing.length > 0 && existing.length === enterprises.length && existing[0]) throw redirect(`/applications/${existing[0].id}`);

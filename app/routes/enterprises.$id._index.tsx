@@ -1,6 +1,7 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { listCampaignCards, PUBLIC_CAMPAIGN_STATES } from "../campaigns/campaign-cards.server";
+import { listEnterpriseCampaigns } from "../campaigns/campaigns.server";
 import { idParam, membershipOf, optionalUser } from "../auth/guards.server";
 import { CampaignCard, stateBadgeClass } from "../components/campaign-card";
 import { useLocale, useMessages } from "../i18n/use-messages";
@@ -23,9 +24,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const membership = membershipOf(user, id);
   const campaigns = await listCampaignCards(db, { enterpriseId: id, states: PUBLIC_CAMPAIGN_STATES, limit: 50 });
   // Members also see their drafts and campaigns in review, with the way to edit them.
-  const own = membership
-    ? await db.selectFrom("campaigns").select(["slug", "title", "state"]).where("enterprise_id", "=", id).orderBy("id", "desc").execute()
-    : [];
+  const own = membership ? await listEnterpriseCampaigns(db, id) : [];
   const grants = await listEnterpriseAwards(db, [id]);
   return json({
     enterprise,

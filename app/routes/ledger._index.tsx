@@ -2,6 +2,7 @@ import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { LedgerEntriesTable, LedgerPager } from "../components/ledger-entries";
 import { useLocale, useMessages } from "../i18n/use-messages";
+import { latestCheckpointSummary } from "../ledger/checkpoints.server";
 import { getLedgerHead } from "../ledger/ledger.server";
 import { getSequencingStatus } from "../ledger/sequencer.server";
 import { isFiltered, ledgerSearch, parseLedgerQuery } from "../ledger/ledger-query";
@@ -23,7 +24,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     getSequencingStatus(db),
     listLedgerEntries(db, query.filter, query.cursor),
     listKinds(db),
-    db.selectFrom("ledger_checkpoints").select(["tree_size", "signed_at"]).orderBy("tree_size", "desc").limit(1).executeTakeFirst(),
+    latestCheckpointSummary(db),
   ]);
   const hasErrors = Object.keys(query.errors).length > 0;
   return json(

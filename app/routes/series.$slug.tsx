@@ -1,6 +1,7 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { listCampaignCards, PUBLIC_CAMPAIGN_STATES } from "../campaigns/campaign-cards.server";
+import { getSeriesBySlug } from "../campaigns/series.server";
 import { distinctBackers } from "../campaigns/totals.server";
 import { CampaignCard } from "../components/campaign-card";
 import { useLocale, useMessages } from "../i18n/use-messages";
@@ -13,12 +14,7 @@ export const meta = titled<typeof loader>((m, data) => data?.series.cause ?? m.c
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const { db, clock } = context.services;
-  const series = await db
-    .selectFrom("campaign_series")
-    .innerJoin("enterprises", "enterprises.id", "campaign_series.enterprise_id")
-    .select(["campaign_series.id", "campaign_series.cause", "campaign_series.description", "enterprises.id as enterprise_id", "enterprises.name as enterprise_name"])
-    .where("campaign_series.slug", "=", params.slug ?? "")
-    .executeTakeFirst();
+  const series = await getSeriesBySlug(db, params.slug ?? "");
   if (!series) throw notFound();
   const rounds = await listCampaignCards(db, { seriesId: series.id, states: PUBLIC_CAMPAIGN_STATES, limit: 100 });
   rounds.sort((a, b) => (a.seriesRound ?? 0) - (b.seriesRound ?? 0));

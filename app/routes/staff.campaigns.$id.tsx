@@ -5,7 +5,7 @@ import { listConsultations } from "../consulting/consulting.server";
 import { z } from "zod";
 import { hasStaffRole, idParam, requireStaff } from "../auth/guards.server";
 import { offlineDonationSchema, reviewDecisionSchema } from "../campaigns/campaign";
-import { campaignHostId, cancelCampaign, getCampaignForEditing, recordOfflineDonation, reviewCampaign } from "../campaigns/campaigns.server";
+import { campaignHostId, cancelCampaign, getCampaignForEditing, listOfflineDonations, recordOfflineDonation, reviewCampaign } from "../campaigns/campaigns.server";
 import { processRefunds, requestRefund } from "../campaigns/settlement.server";
 import { campaignMoney } from "../campaigns/totals.server";
 import { stateBadgeClass } from "../components/campaign-card";
@@ -15,6 +15,7 @@ import { Markdown } from "../components/markdown";
 import { withNotice } from "../components/notice";
 import { fileField, storeUpload } from "../files/files.server";
 import { useLocale, useMessages } from "../i18n/use-messages";
+import { listCampaignPledgesForStaff, pledgeCampaignId } from "../pledges/pledges.server";
 import { formatDate, formatDateTime } from "../utils/dates";
 import { optionalText, wholeNumber } from "../utils/fields";
 import { formFailure, parseForm, type FormFailure } from "../utils/forms";
@@ -40,21 +41,8 @@ export async function loader(args: LoaderFunctionArgs) {
   if (!campaign) throw notFound();
   const [money, pledges, offline, consultations] = await Promise.all([
     campaignMoney(db, [id]),
-    db
-      .selectFrom("pledges")
-      .innerJoin("users", "users.id", "pledges.backer_id")
-      .select(["pledges.id", "pledges.amount_won", "pledges.state", "pledges.backer_kind", "pledges.company_name", "pledges.refund_requested_at", "pledges.created_at", "users.display_name", "users.email"])
-      .where("pledges.campaign_id", "=", id)
-      .orderBy("pledges.id", "desc")
-      .limit(500)
-      .execute(),
-    db
-      .selectFrom("offline_donations")
-      .leftJoin("journal_entries as ledger_entry", "ledger_entry.id", "offline_donations.ledger_entry_id")
-      .select(["offline_donations.id", "offline_donations.source", "offline_donations.amount_won", "offline_donations.received_on", "ledger_entry.seq as ledger_seq"])
-      .where("offline_donations.campaign_id", "=", id)
-      .orderBy("offline_donations.id")
-      .execute(),
+    listCampaignPledgesForStaff(db, id),
+    listOfflineDonations(db, id),
     listConsultations(db, id),
   ]);
   return json({ campaign, money: money.get(id), pledges, offline, consultations, canAct: hasStaffRole(user, hostId, ["operator"]), offlineKey: newToken() });
@@ -89,8 +77,7 @@ export async function action(args: ActionFunctionArgs) {
       case "refund": {
         const parsed = parseForm(refundSchema, formData);
         if (!parsed.ok) return invalid(parsed);
-        const pledge = await services.db.selectFrom("pledges").select("campaign_id").where("id", "=", parsed.data.pledgeId).executeTakeFirst();
-        if (!pledge || pledge.campaign_id !== id) throw notFound();
+        if ((await pledgeCampaignId(services.db, parsed.data.pledgeId)) !== id) throw notFound();
         const requested = await requestRefund(services, parsed.data.pledgeId, parsed.data.reason || "operator");
         if (requested !== "requested") return invalid(formFailure(formData, requested === "exceedsEscrow" ? "refundExceedsEscrow" : "pledgeNotRefundable"), 409);
         await processRefunds(services);

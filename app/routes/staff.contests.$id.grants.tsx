@@ -4,6 +4,7 @@ import { idParam } from "../auth/guards.server";
 import { StaffContestNav } from "../components/contest-parts";
 import { AppForm, Field, FormAlert, SelectField, SubmitButton, TextAreaField, useFormFailure } from "../components/form";
 import { withNotice } from "../components/notice";
+import { listSelectedApplications } from "../contests/applications.server";
 import { requireContestStaff } from "../contests/guards.server";
 import { awardFormSchema, awardFromForm, grantRulesSchema, lineField, rulesFromForm } from "../grants/awards";
 import { getCurrentGrantRules, listContestAwards, recordGrantAward, saveGrantRules } from "../grants/awards.server";
@@ -22,14 +23,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const [rules, awards, selected] = await Promise.all([
     getCurrentGrantRules(db, contest.id),
     listContestAwards(db, contest.id),
-    db
-      .selectFrom("contest_applications")
-      .innerJoin("enterprises", "enterprises.id", "contest_applications.enterprise_id")
-      .select(["contest_applications.id", "contest_applications.title", "contest_applications.rank", "enterprises.name as enterprise_name"])
-      .where("contest_applications.contest_id", "=", contest.id)
-      .where("contest_applications.outcome", "=", "selected")
-      .orderBy("contest_applications.rank")
-      .execute(),
+    listSelectedApplications(db, contest.id),
   ]);
   const awardedIds = new Set(awards.map((a) => a.application_id));
   const awardedWon = awards.reduce((sum, a) => sum + a.amount_won, 0);

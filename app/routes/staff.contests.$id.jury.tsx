@@ -7,7 +7,7 @@ import { withNotice } from "../components/notice";
 import { listApplicationsForStaff } from "../contests/applications.server";
 import { assignJurorSchema } from "../contests/contests";
 import { requireContestStaff } from "../contests/guards.server";
-import { runSelection } from "../contests/jury.server";
+import { getScoreWeights, runSelection } from "../contests/jury.server";
 import { assignJuror, listJuryCandidates } from "../contests/setup.server";
 import { useLocale, useMessages } from "../i18n/use-messages";
 import { formatDateTime } from "../utils/dates";
@@ -23,7 +23,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const [jurors, applications, weights] = await Promise.all([
     listJuryCandidates(db, contest.id, contest.host_id),
     listApplicationsForStaff(db, contest.id),
-    db.selectFrom("contests").select(["jury_weight_pct", "peer_weight_pct"]).where("id", "=", contest.id).executeTakeFirstOrThrow(),
+    getScoreWeights(db, contest.id),
   ]);
   return json({ contest, jurors, applications: applications.filter((a) => a.status === "submitted"), weights });
 }
