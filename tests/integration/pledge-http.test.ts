@@ -178,6 +178,21 @@ describe("pledging over HTTP", () => {
     const page = await (await app.client().get("/campaigns/demo-local-food-cafe")).text();
     expect(page).toContain("120,000원");
   });
+  it("refunds a pledge only from its own campaign's staff page", async () => {
+    const campaignId = async (slug: string) => (await t.db.selectFrom("campaigns").select("id").where("slug", "=", slug).executeTakeFirstOrThrow()).id;
+    const [cafe, playground] = await Promise.all([campaignId("demo-local-food-cafe"), campaignId("demo-neighbourhood-playground")]);
+    const backer = await signedIn("backer11@hamkke.demo");
+    const paid = await postJson(backer, "/api/v1/campaigns/demo-local-food-cafe/pledges", { amount: 25_000, kind: "donation", backerKind: "individual", card: { number: "4242424242424242", expiry: "12/30", cvc: "123" } }, { "Idempotency-Key": "staff-refund-key-0001" });
+    expect(paid.status).toBe(201);
+    const pledge = await t.db.selectFrom("pledges").select("id").where("idempotency_key", "=", "staff-refund-key-0001").executeTakeFirstOrThrow();
+    const stateOf = async () => (await t.db.selectFrom("pledges").select(["state", "refund_requested_at"]).where("id", "=", pledge.id).executeTakeFirstOrThrow());
+    const operator = await signedIn("operator@hamkke.demo");
+    // Another campaign of the same host: its page may not reach this pledge.
+    expect((await operator.post(`/staff/campaigns/${playground}`, { intent: "refund", pledgeId: String(pledge.id), reason: "잘못 결제" })).status).toBe(404);
+    expect(await stateOf()).toEqual({ state: "collected", refund_requested_at: null });
+    expect((await operator.post(`/staff/campaigns/${cafe}`, { intent: "refund", pledgeId: String(pledge.id), reason: "잘못 결제" })).status).toBe(302);
+    expect((await stateOf()).state).toBe("refunded");
+  });
 });
 
 describe("the pledge API", () => {
