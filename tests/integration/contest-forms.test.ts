@@ -6,6 +6,7 @@ import { dictionaries } from "../../app/i18n/messages";
 import type { ErrorKey } from "../../app/i18n/messages/errors";
 import { startApp, type TestApp, type TestClient } from "../support/app";
 import { createDemoDatabase, type TestDatabase } from "../support/db";
+import { seoulDateAfter } from "../support/dates";
 import { DEMO_PASSWORD, enterpriseId, userId } from "../support/seed";
 
 // Bad input on every contest form, in Korean and in English: a clear message in the reader's
@@ -13,6 +14,8 @@ import { DEMO_PASSWORD, enterpriseId, userId } from "../support/seed";
 
 let t: TestDatabase;
 let app: TestApp;
+/** The app clock's fixed start; stage dates below are days after it. */
+const APP_START = new Date("2026-11-24T03:00:00Z");
 const ids = { contest: 0, draftContest: 0, coopApp: 0, momApp: 0, playDraft: 0, step: 0, criterion: 0, event: 0, seoguHost: 0, fundHost: 0, jahwal: 0 };
 
 const settings = {
@@ -34,7 +37,7 @@ const applicationFields = { title: "프로젝트", summary: "요약", socialValu
 
 beforeAll(async () => {
   t = await createDemoDatabase();
-  app = await startApp(t.db, { now: "2026-11-24T03:00:00Z" });
+  app = await startApp(t.db, { now: APP_START.toISOString() });
   const now = app.services.clock.now();
   const operator = await userId(t, "operator@hamkke.demo");
   const gwangsan = (await t.db.selectFrom("host_organisations").select("id").where("key", "=", "gwangsan").executeTakeFirstOrThrow()).id;
@@ -131,9 +134,9 @@ const cases: BadCase[] = [
   { label: "criteria not summing to 100", path: staff, as: "operator@hamkke.demo", fields: () => ({ intent: "criteria", criterionLabel: ["가", "나"], criterionWeight: ["50", "40"] }), expect: ["weightsSum"] },
   { label: "criteria with a non-numeric weight", path: staff, as: "operator@hamkke.demo", fields: () => ({ intent: "criteria", criterionLabel: ["가"], criterionWeight: ["abc"] }), expect: ["invalidWeight"] },
   { label: "criteria with a weight but no name", path: staff, as: "operator@hamkke.demo", fields: () => ({ intent: "criteria", criterionLabel: [""], criterionWeight: ["100"] }), expect: ["required"] },
-  { label: "stages with a bad date", path: staff, as: "operator@hamkke.demo", fields: () => ({ intent: "stages", pre_workshop_from: "2026-13-01" }), expect: ["invalidDate"] },
-  { label: "a stage ending before it starts", path: staff, as: "operator@hamkke.demo", fields: () => ({ intent: "stages", consulting_from: "2026-12-10", consulting_to: "2026-12-01" }), expect: ["closeBeforeOpen"] },
-  { label: "a stage with an end but no start", path: staff, as: "operator@hamkke.demo", fields: () => ({ intent: "stages", consulting_to: "2026-12-01" }), expect: ["required"] },
+  { label: "stages with a bad date", path: staff, as: "operator@hamkke.demo", fields: () => ({ intent: "stages", pre_workshop_from: "2025-13-01" }), expect: ["invalidDate"] },
+  { label: "a stage ending before it starts", path: staff, as: "operator@hamkke.demo", fields: () => ({ intent: "stages", consulting_from: seoulDateAfter(APP_START, 16), consulting_to: seoulDateAfter(APP_START, 7) }), expect: ["closeBeforeOpen"] },
+  { label: "a stage with an end but no start", path: staff, as: "operator@hamkke.demo", fields: () => ({ intent: "stages", consulting_to: seoulDateAfter(APP_START, 7) }), expect: ["required"] },
   { label: "publishing without criteria", path: () => `/staff/contests/${ids.draftContest}`, as: "operator@hamkke.demo", fields: () => ({ intent: "publish" }), expect: ["publishIncomplete"] },
   {
     label: "an event with a bad time, no seats and an unknown kind",

@@ -19,7 +19,7 @@ import {
 import { approveWriteOff, requestWriteOff } from "../../app/loans/write-offs.server";
 import { loadPortfolio } from "../../app/loans/portfolio.server";
 import { publishProductVersion } from "../../app/loans/products.server";
-import { addDays, buildSchedule } from "../../app/loans/schedule";
+import { addDays, addMonthsClamped, buildSchedule } from "../../app/loans/schedule";
 import { outstandingPrincipal, quotePrepayment } from "../../app/loans/servicing";
 import { AppError } from "../../app/utils/app-error";
 import { seoulDate } from "../../app/utils/dates";
@@ -41,6 +41,8 @@ let productV1: number;
 
 const ORIGIN = "http://localhost:3000";
 const CLOCK_START = new Date("2026-11-24T03:00:00Z");
+/** The 1st of the next month: the lease starts and the loan is paid out then. */
+const DISBURSED_ON = seoulDateAfter(CLOCK_START, 7);
 /** The lease of the main application: two years from its start on the 1st of next month (737 days after the clock's start). */
 const TWO_YEAR_LEASE_ENDS_ON = seoulDateAfter(CLOCK_START, 737);
 
@@ -134,7 +136,7 @@ describe("a lease-deposit loan from application to closure, month by month", () 
         storeAddress: "광주 북구 운암동",
         landlordName: "김임대",
         leaseDepositWon: 120_000_000,
-        leaseStartsOn: "2026-12-01",
+        leaseStartsOn: DISBURSED_ON,
         leaseEndsOn: TWO_YEAR_LEASE_ENDS_ON,
         idempotencyKey: "lifecycle-application-1",
       },
@@ -147,7 +149,7 @@ describe("a lease-deposit loan from application to closure, month by month", () 
     const again = await submitApplication(t.db, {
       enterpriseId: coffee,
       userId: jahwal,
-      input: { productId: productV1, amountWon: 100_000_000, purpose: "x", storeAddress: "x", landlordName: "x", leaseDepositWon: 120_000_000, leaseStartsOn: "2026-12-01", leaseEndsOn: TWO_YEAR_LEASE_ENDS_ON, idempotencyKey: "lifecycle-application-1" },
+      input: { productId: productV1, amountWon: 100_000_000, purpose: "x", storeAddress: "x", landlordName: "x", leaseDepositWon: 120_000_000, leaseStartsOn: DISBURSED_ON, leaseEndsOn: TWO_YEAR_LEASE_ENDS_ON, idempotencyKey: "lifecycle-application-1" },
       documents: [],
       fileStore: services.fileStore,
       now: services.clock.now(),
@@ -192,9 +194,9 @@ describe("a lease-deposit loan from application to closure, month by month", () 
     const contracted = await getLoan(t.db, loanId);
     expect(contracted).toMatchObject({ rate_bp: 100, repayment_method: "bullet", term_months: 24, grace_months: 0, penalty_bp: 300, product_version: 1, state: "contracted" });
 
-    await moveTo("2026-12-01");
-    await expectRefusal(disburseLoan(t.db, { loanId, userId: fund1, disbursedOn: "2026-12-02", reference: "TR-1", today: today(), now: services.clock.now(), origin: ORIGIN }), "dateInFuture");
-    await disburseLoan(t.db, { loanId, userId: fund1, disbursedOn: "2026-12-01", reference: "TR-1", today: today(), now: services.clock.now(), origin: ORIGIN });
+    await moveTo(DISBURSED_ON);
+    await expectRefusal(disburseLoan(t.db, { loanId, userId: fund1, disbursedOn: seoulDateAfter(CLOCK_START, 8), reference: "TR-1", today: today(), now: services.clock.now(), origin: ORIGIN }), "dateInFuture");
+    await disburseLoan(t.db, { loanId, userId: fund1, disbursedOn: DISBURSED_ON, reference: "TR-1", today: today(), now: services.clock.now(), origin: ORIGIN });
     expect(await getBalance(t.db, fundCash(fundId).code)).toBe(balanceBefore - 100_000_000);
     expect(await getBalance(t.db, loanReceivable(loanId).code)).toBe(100_000_000);
     const entry = await t.db.selectFrom("journal_entries").select(["kind", "canonical_before_seq"]).where("idempotency_key", "=", `loan:${loanId}:disbursement`).executeTakeFirstOrThrow();
@@ -202,11 +204,11 @@ describe("a lease-deposit loan from application to closure, month by month", () 
     expect(entry.canonical_before_seq).toContain('"paid_to":"landlord"');
     expect(entry.canonical_before_seq).not.toContain("김임대");
     const instalments = await loadInstalments(t.db, loanId);
-    const expected = buildSchedule({ principalWon: 100_000_000, rateBp: 100, termMonths: 24, graceMonths: 0, method: "bullet", startDate: "2026-12-01" });
+    const expected = buildSchedule({ principalWon: 100_000_000, rateBp: 100, termMonths: 24, graceMonths: 0, method: "bullet", startDate: DISBURSED_ON });
     expect(instalments.map((i) => [i.dueDate, i.principalDueWon, i.interestDueWon])).toEqual(expected.map((r) => [r.dueDate, r.principalWon, r.interestWon]));
     // December 2026 has 31 days: 84,931 won; February 2027 28 days: 76,712.
-    expect(instalments[0]).toMatchObject({ dueDate: "2027-01-01", interestDueWon: 84_931 });
-    expect(instalments[2]).toMatchObject({ dueDate: "2027-03-01", interestDueWon: 76_712 });
+    expect(instalments[0]).toMatchObject({ dueDate: addMonthsClamped(DISBURSED_ON, 1), interestDueWon: 84_931 });
+    expect(instalments[2]).toMatchObject({ dueDate: addMonthsClamped(DISBURSED_ON, 3), interestDueWon: 76_712 });
     await expectBooksBalanced();
   });
 
@@ -261,7 +263,7 @@ describe("a lease-deposit loan from application to closure, month by month", () 
     if (!sixth) throw new Error("no instalment 6");
     await moveTo(addDays(sixth.dueDate, -10));
     const quote = quotePrepayment(
-      { principalWon: 100_000_000, rateBp: 100, penaltyBp: 300, method: "bullet", graceMonths: 0, termMonths: 24, disbursedOn: "2026-12-01" },
+      { principalWon: 100_000_000, rateBp: 100, penaltyBp: 300, method: "bullet", graceMonths: 0, termMonths: 24, disbursedOn: DISBURSED_ON },
       await loadInstalments(t.db, loanId),
       today(),
     );
@@ -277,7 +279,7 @@ describe("a lease-deposit loan from application to closure, month by month", () 
     // Extend by 6 months from the next instalment.
     await extendLoan(t.db, { loanId, months: 6, reason: "임대차 계약 연장", userId: fund2, today: today(), now: services.clock.now(), origin: ORIGIN });
     const extended = await getLoan(t.db, loanId);
-    expect(extended).toMatchObject({ term_months: 30, original_term_months: 24, maturity_on: "2029-06-01" });
+    expect(extended).toMatchObject({ term_months: 30, original_term_months: 24, maturity_on: addMonthsClamped(DISBURSED_ON, 30) });
     await expectBooksBalanced();
 
     // Every remaining month paid on its due date until the deposit comes back with the last one.
@@ -288,7 +290,7 @@ describe("a lease-deposit loan from application to closure, month by month", () 
       await recordRepayment(t.db, repayment(loanId, next.principalDueWon + next.interestDueWon, `n${next.number}`));
     }
     const closed = await getLoan(t.db, loanId);
-    expect(closed).toMatchObject({ state: "closed", closed_on: "2029-06-01" });
+    expect(closed).toMatchObject({ state: "closed", closed_on: addMonthsClamped(DISBURSED_ON, 30) });
     expect(await getBalance(t.db, loanReceivable(loanId).code)).toBe(0);
     expect(await noticesTo("loanStatus")).toEqual(expect.arrayContaining([expect.stringContaining("모두 상환했습니다")]));
     await expectBooksBalanced();
@@ -397,7 +399,7 @@ describe("the database enforces the committee and the contracts (direct SQL as t
     const app = await submitApplication(t.db, {
       enterpriseId: chan,
       userId: chanUser,
-      input: { productId: product.id, amountWon: 10_000_000, purpose: "제2점포", storeAddress: "광주", landlordName: "이임대", leaseDepositWon: 10_000_000, leaseStartsOn: "2026-12-01", leaseEndsOn: seoulDateAfter(CLOCK_START, 372), idempotencyKey: "db-guard-application" },
+      input: { productId: product.id, amountWon: 10_000_000, purpose: "제2점포", storeAddress: "광주", landlordName: "이임대", leaseDepositWon: 10_000_000, leaseStartsOn: DISBURSED_ON, leaseEndsOn: seoulDateAfter(CLOCK_START, 372), idempotencyKey: "db-guard-application" },
       documents: documents().slice(0, 1),
       fileStore: services.fileStore,
       now: services.clock.now(),
