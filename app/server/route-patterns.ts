@@ -27,8 +27,8 @@ export function createRoutePatternMatcher(routes: ServerBuild["routes"]): (pathn
     const parts = matches.map((m) => m.route.path).filter((p): p is string => Boolean(p));
     return `/${parts.join("/")}`.replace(/\/{2,}/g, "/");
   };
-  // matchRoutes flattens and ranks every route on each call: a sixth of a cached page's CPU under
-  // a spike. A path's pattern never changes, so it is remembered (bounded: every path can be asked).
+  // matchRoutes still tries the ranked routes one by one on each call (the ranking itself is kept
+  // since decision 73); a path's pattern never changes, so it is remembered (bounded: every path can be asked).
   const known = new Map<string, string>();
   return (pathname) => {
     const remembered = known.get(pathname);

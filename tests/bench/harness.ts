@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
+import autocannon from "autocannon";
 import { sql } from "kysely";
 import { createDatabase, type Database } from "../../app/utils/db.server";
 import { freePort, startEmbeddedPostgres, type EmbeddedServer } from "../../db/embedded";
@@ -140,3 +141,16 @@ export function cpuPerUnit(before: ReturnType<typeof cpuByRole>, after: ReturnTy
   const roles = ["server", "postgres", "load", "other"] as const;
   return roles.map((role) => `${role} ${(((after[role] - before[role]) * 1000) / Math.max(1, units)).toFixed(1)}`).join(", ") + " ms CPU each";
 }
+
+/**
+ * Runs autocannon and reports each response's status and time (ms) as it comes: the instance's
+ * "response" event, which autocannon emits but its types do not list. A request's own onResponse
+ * runs just before it, so a caller can tell which request a response answered.
+ */
+export function timedAutocannon(options: autocannon.Options, onResponse: (status: number, ms: number) => void): Promise<autocannon.Result> {
+  return new Promise((done, fail) => {
+    const instance = autocannon(options, (error: unknown, result: autocannon.Result) => (error ? fail(error) : done(result)));
+    (instance as NodeJS.EventEmitter).on("response", (_client: unknown, status: number, _bytes: number, ms: number) => onResponse(status, ms));
+  });
+}
+

@@ -1,14 +1,13 @@
 import { generateKeyPairSync } from "node:crypto";
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
-import autocannon from "autocannon";
 import { sql } from "kysely";
 import { verifyStoredLedger } from "../../app/ledger/ledger.server";
 import { drainLedger } from "../../app/ledger/sequencer.server";
 import type { Database } from "../../app/utils/db.server";
 import { freePort } from "../../db/embedded";
 import { createPledgeLoadSetup, pledgeRequest } from "../support/pledge-load";
-import { cpuByRole, cpuPerUnit, percentile, printTopStatements, resetStatementCounts, startBenchDatabase, type BenchResult } from "./harness";
+import { cpuByRole, cpuPerUnit, percentile, printTopStatements, resetStatementCounts, startBenchDatabase, timedAutocannon, type BenchResult } from "./harness";
 import { ensurePgbench } from "./pgbench";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -74,41 +73,36 @@ async function runLevel(url: string, slug: string, tokens: readonly string[], cl
   let counter = 0;
   let latencies: number[] = [];
   let failures = 0;
-  const runFor = (ms: number, record: boolean) =>
-    new Promise<void>((done, fail) => {
-      // Set by the request's onResponse, which autocannon calls just before it reports the response.
-      let collected = false;
-      const instance = autocannon(
-        {
-          url,
-          connections: clients,
-          duration: ms / 1000,
-          timeout: 10,
-          requests: [
-            {
-              method: "POST",
-              setupRequest: (request) => {
-                counter += 1;
-                return { ...request, ...pledgeRequest(url, slug, tokens[counter % clients] ?? "", `${keyPrefix}-${counter}`, 10_000) };
-              },
-              onResponse: (status, body) => {
-                collected = status === 201 && (JSON.parse(body) as { state?: string }).state === "collected";
-              },
+  const runFor = async (ms: number, record: boolean) => {
+    // Set by the request's onResponse, just before timedAutocannon reports the response.
+    let collected = false;
+    const result = await timedAutocannon(
+      {
+        url,
+        connections: clients,
+        duration: ms / 1000,
+        timeout: 10,
+        requests: [
+          {
+            method: "POST",
+            setupRequest: (request) => {
+              counter += 1;
+              return { ...request, ...pledgeRequest(url, slug, tokens[counter % clients] ?? "", `${keyPrefix}-${counter}`, 10_000) };
             },
-          ],
-        },
-        (error: unknown, result: autocannon.Result) => {
-          if (error) return fail(error);
-          if (record) failures += result.errors + result.timeouts;
-          done();
-        },
-      );
-      (instance as NodeJS.EventEmitter).on("response", (_client: unknown, _status: number, _bytes: number, responseMs: number) => {
+            onResponse: (status, body) => {
+              collected = status === 201 && (JSON.parse(body) as { state?: string }).state === "collected";
+            },
+          },
+        ],
+      },
+      (_status, responseMs) => {
         if (!record) return;
         if (collected) latencies.push(responseMs);
         else failures += 1;
-      });
-    });
+      },
+    );
+    if (record) failures += result.errors + result.timeouts;
+  };
   await runFor(Math.min(3000, seconds * 200), false);
   latencies = [];
   await onMeasuring();

@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import autocannon from "autocannon";
 import { seedDemoData } from "../../db/seed/seed";
 import { generateBenchData } from "./data";
-import { cpuByRole, cpuPerUnit, percentile, printTopStatements, resetStatementCounts, startBenchDatabase, type BenchResult } from "./harness";
+import { cpuByRole, cpuPerUnit, percentile, printTopStatements, resetStatementCounts, startBenchDatabase, timedAutocannon, type BenchResult } from "./harness";
 import { startServer } from "./pledge-api";
 
 /** One autocannon run: requests per second, latency percentiles (ms) and every kind of failure. */
@@ -36,36 +36,30 @@ async function mixedLoad(url: string, pages: Record<string, (i: number) => strin
   const timings = new Map<string, number[]>(names.map((name) => [name, []]));
   const statuses = new Map<number | "failed", number>();
   let requested = firstRequest;
-  // A response's kind is recorded by its request's onResponse, which autocannon calls just before it reports the response.
+  // A response's kind is recorded by its request's onResponse, just before timedAutocannon reports the response.
   let answered: string | null = null;
-  await new Promise<void>((done, fail) => {
-    const instance = autocannon(
-      {
-        url,
-        connections,
-        duration: seconds,
-        timeout: 10,
-        // What browsers send: renderings are compressed (once, by the page cache) as they would be for people.
-        headers: { "accept-encoding": "br, gzip" },
-        requests: names.map((name) => ({
-          method: "GET" as const,
-          setupRequest: (request) => ({ ...request, path: pages[name]?.(requested++) ?? "/" }),
-          onResponse: () => {
-            answered = name;
-          },
-        })),
-      },
-      (error: unknown, result: autocannon.Result) => {
-        if (error) return fail(error);
-        if (result.errors + result.timeouts > 0) statuses.set("failed", result.errors + result.timeouts);
-        done();
-      },
-    );
-    (instance as NodeJS.EventEmitter).on("response", (_client: unknown, status: number, _bytes: number, ms: number) => {
+  const result = await timedAutocannon(
+    {
+      url,
+      connections,
+      duration: seconds,
+      timeout: 10,
+      // What browsers send: renderings are compressed (once, by the page cache) as they would be for people.
+      headers: { "accept-encoding": "br, gzip" },
+      requests: names.map((name) => ({
+        method: "GET" as const,
+        setupRequest: (request) => ({ ...request, path: pages[name]?.(requested++) ?? "/" }),
+        onResponse: () => {
+          answered = name;
+        },
+      })),
+    },
+    (status, ms) => {
       if (answered) timings.get(answered)?.push(ms);
       if (status !== 200) statuses.set(status, (statuses.get(status) ?? 0) + 1);
-    });
-  });
+    },
+  );
+  if (result.errors + result.timeouts > 0) statuses.set("failed", result.errors + result.timeouts);
   return { timings, statuses };
 }
 
