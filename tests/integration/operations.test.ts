@@ -164,3 +164,27 @@ describe("health", () => {
     }
   });
 });
+
+describe("stopping", () => {
+  it("ends a pool as soon as the transaction in flight when it was asked to end has finished", async () => {
+    const pool = createDatabase(t.url, { max: 2 });
+    let finish: () => void = () => {};
+    const held = new Promise<void>((done) => (finish = done));
+    let started: () => void = () => {};
+    const inTransaction = new Promise<void>((done) => (started = done));
+    const transaction = pool.transaction().execute(async (trx) => {
+      await sql`SELECT 1`.execute(trx);
+      started();
+      await held;
+      return (await sql<{ n: number }>`SELECT 2 AS n`.execute(trx)).rows[0]?.n;
+    });
+    await inTransaction;
+    const ending = pool.destroy();
+    finish();
+    // The transaction asked for before the stop still completes on its connection...
+    expect(await transaction).toBe(2);
+    // ... and then the pool ends (it used to wait for that connection forever: porsager/postgres#925).
+    const outcome = await Promise.race([ending.then(() => "ended"), new Promise((done) => setTimeout(() => done("still waiting after 5 s"), 5_000))]);
+    expect(outcome).toBe("ended");
+  });
+});
