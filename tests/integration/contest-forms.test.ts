@@ -187,7 +187,7 @@ const cases: BadCase[] = [
     label: "a screening step with a reversed window and an unknown kind",
     path: () => `${staff()}/applications`,
     as: "operator@hamkke.demo",
-    fields: () => ({ intent: "addStep", kind: "lottery", title: "추첨", windowFrom: "2026-12-10", windowTo: "2026-12-01" }),
+    fields: () => ({ intent: "addStep", kind: "lottery", title: "추첨", windowFrom: seoulDateAfter(APP_START, 16), windowTo: seoulDateAfter(APP_START, 7) }),
     expect: ["invalidChoice", "closeBeforeOpen"],
   },
   {

@@ -7,11 +7,22 @@ import type { ErrorKey } from "../../app/i18n/messages/errors";
 import { getBalance } from "../../app/ledger/ledger.server";
 import { reviewDocuments, startReview, submitApplication } from "../../app/loans/applications.server";
 import { publishProductVersion } from "../../app/loans/products.server";
+import { addDays, addMonthsClamped } from "../../app/loans/schedule";
 import { formatWon } from "../../app/utils/money";
 import { demoPdf } from "../../db/seed/fund-demo";
 import { startApp, type TestApp, type TestClient } from "../support/app";
 import { createDemoDatabase, type TestDatabase } from "../support/db";
+import { seoulDateAfter } from "../support/dates";
 import { DEMO_PASSWORD, enterpriseId, userId } from "../support/seed";
+import { TEST_CLOCK_START } from "../support/services";
+
+// Two-year leases from the app clock's start: one from the 1st of the next month, one from the
+// 1st of the month after.
+const CLOCK_START = new Date(TEST_CLOCK_START);
+const LEASE_START = seoulDateAfter(CLOCK_START, 7);
+const LEASE_END = addDays(addMonthsClamped(LEASE_START, 24), -1);
+const LATER_LEASE_START = seoulDateAfter(CLOCK_START, 38);
+const LATER_LEASE_END = addDays(addMonthsClamped(LATER_LEASE_START, 24), -1);
 
 let t: TestDatabase;
 let app: TestApp;
@@ -57,7 +68,7 @@ beforeAll(async () => {
   const application = await submitApplication(t.db, {
     enterpriseId: uwon,
     userId: uwonOwner,
-    input: { productId: productV2, amountWon: 20_000_000, purpose: "샐러드 매장", storeAddress: "광주", landlordName: "박임대", leaseDepositWon: 20_000_000, leaseStartsOn: "2026-12-01", leaseEndsOn: "2028-12-01", idempotencyKey: "http-committee-app" },
+    input: { productId: productV2, amountWon: 20_000_000, purpose: "샐러드 매장", storeAddress: "광주", landlordName: "박임대", leaseDepositWon: 20_000_000, leaseStartsOn: LEASE_START, leaseEndsOn: addMonthsClamped(LEASE_START, 24), idempotencyKey: "http-committee-app" },
     documents: [{ docType: "business_registration", file: new File([demoPdf("registration")], "r.pdf") }],
     fileStore: app.services.fileStore,
     now: new Date(),
@@ -120,8 +131,8 @@ const application = (overrides: Record<string, string>) => () => ({
   storeAddress: "광주 북구 운암동",
   landlordName: "김임대",
   leaseDepositWon: "60000000",
-  leaseStartsOn: "2026-12-01",
-  leaseEndsOn: "2028-11-30",
+  leaseStartsOn: LEASE_START,
+  leaseEndsOn: LEASE_END,
   idempotencyKey: "http-bad-application",
   ...overrides,
 });
@@ -142,8 +153,8 @@ const cases: BadCase[] = [
   { label: "application above the lease deposit", as: "jahwal@hamkke.demo", path: () => `/enterprises/${coffee}/loans/new`, fields: application({ amountWon: "70000000" }), expect: ["amountAboveDeposit"] },
   { label: "application with won that are not whole", as: "jahwal@hamkke.demo", path: () => `/enterprises/${coffee}/loans/new`, fields: application({ amountWon: "50000000.5", leaseDepositWon: "1e8" }), expect: ["invalidAmount"] },
   { label: "application with a negative amount", as: "jahwal@hamkke.demo", path: () => `/enterprises/${coffee}/loans/new`, fields: application({ amountWon: "-5" }), expect: ["invalidAmount"] },
-  { label: "application with an impossible date", as: "jahwal@hamkke.demo", path: () => `/enterprises/${coffee}/loans/new`, fields: application({ leaseStartsOn: "2027-02-30" }), expect: ["invalidDate"] },
-  { label: "application whose lease ends before it starts", as: "jahwal@hamkke.demo", path: () => `/enterprises/${coffee}/loans/new`, fields: application({ leaseEndsOn: "2026-11-30" }), expect: ["leaseEndsBeforeStart"] },
+  { label: "application with an impossible date", as: "jahwal@hamkke.demo", path: () => `/enterprises/${coffee}/loans/new`, fields: application({ leaseStartsOn: "2025-02-30" }), expect: ["invalidDate"] },
+  { label: "application whose lease ends before it starts", as: "jahwal@hamkke.demo", path: () => `/enterprises/${coffee}/loans/new`, fields: application({ leaseEndsOn: addDays(LEASE_START, -1) }), expect: ["leaseEndsBeforeStart"] },
   { label: "application by an enterprise type the product is not for", as: "coop@hamkke.demo", path: () => `/enterprises/${0}/loans/new`, fields: application({}), expect: ["enterpriseTypeNotEligible"] },
   { label: "repayment in part-won", as: "fund1@hamkke.demo", path: () => `/staff/fund/${fundId}/loans/${chanLoan}`, fields: repayment({ amountWon: "84931.5" }), expect: ["invalidAmount"] },
   { label: "repayment dated tomorrow", as: "fund1@hamkke.demo", path: () => `/staff/fund/${fundId}/loans/${chanLoan}`, fields: repayment({ paidOn: "2026-11-25" }), expect: ["dateInFuture"] },
@@ -161,7 +172,7 @@ const cases: BadCase[] = [
     label: "contribution of fractional won and a bad date",
     as: "fund1@hamkke.demo",
     path: () => `/staff/fund/${fundId}?index`,
-    fields: () => ({ intent: "contribution", contributor: "전라북도", kind: "government", amountWon: "1000000.50", receivedOn: "2026-13-01", idempotencyKey: "http-bad-contribution" }),
+    fields: () => ({ intent: "contribution", contributor: "전라북도", kind: "government", amountWon: "1000000.50", receivedOn: "2025-13-01", idempotencyKey: "http-bad-contribution" }),
     expect: ["invalidAmount", "invalidDate"],
   },
   {
@@ -306,7 +317,7 @@ describe("over HTTP", () => {
     const applied = await postMultipart(
       owner,
       `/enterprises/${express}/loans/new`,
-      { productId: String(productV2), amountWon: "30000000", purpose: "택배 물류 거점 임대보증금", storeAddress: "광주 광산구", landlordName: "최임대", leaseDepositWon: "30000000", leaseStartsOn: "2027-01-01", leaseEndsOn: "2028-12-31", idempotencyKey: "http-express-application" },
+      { productId: String(productV2), amountWon: "30000000", purpose: "택배 물류 거점 임대보증금", storeAddress: "광주 광산구", landlordName: "최임대", leaseDepositWon: "30000000", leaseStartsOn: LATER_LEASE_START, leaseEndsOn: LATER_LEASE_END, idempotencyKey: "http-express-application" },
       { document_business_registration: new File([demoPdf("registration")], "사업자등록증.pdf") },
     );
     expect(applied.status).toBe(302);
@@ -479,7 +490,7 @@ describe("four eyes, document replacement, a committee without quorum and recove
     const submitted = await submitApplication(t.db, {
       enterpriseId: coffee,
       userId: await userId(t, "jahwal@hamkke.demo"),
-      input: { productId: productV2, amountWon: 30_000_000, purpose: "운암동 2호점", storeAddress: "광주 북구 운암동", landlordName: "정임대", leaseDepositWon: 30_000_000, leaseStartsOn: "2027-01-01", leaseEndsOn: "2028-12-31", idempotencyKey: "http-replace-document" },
+      input: { productId: productV2, amountWon: 30_000_000, purpose: "운암동 2호점", storeAddress: "광주 북구 운암동", landlordName: "정임대", leaseDepositWon: 30_000_000, leaseStartsOn: LATER_LEASE_START, leaseEndsOn: LATER_LEASE_END, idempotencyKey: "http-replace-document" },
       documents: [{ docType: "business_registration", file: new File([demoPdf("registration")], "사업자등록증-흐림.pdf", { type: "application/pdf" }) }],
       fileStore: app.services.fileStore,
       now: new Date(),
