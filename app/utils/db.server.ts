@@ -1,5 +1,5 @@
 import { Kysely, type Transaction } from "kysely";
-import { PostgresJSDialect } from "kysely-postgres-js";
+import { PostgresJSDialect, type PostgresJSDialectConfig } from "kysely-postgres-js";
 import postgres from "postgres";
 import type { DB } from "../../db/types";
 import { parseSafeInteger } from "./integers";
@@ -52,6 +52,39 @@ export function createPostgresClient(url: string, options: ConnectOptions = {}) 
   });
 }
 
+/**
+ * Statements with at most this many parameters are prepared once per connection (decision 76).
+ * Longer ones are batches (lists of ids, many rows at once) whose text changes with their size,
+ * and whose planning is a small part of their cost.
+ */
+export const MAX_PREPARED_PARAMETERS = 32;
+
+export function isPrepared(parameters: readonly unknown[]): boolean {
+  return parameters.length > 0 && parameters.length <= MAX_PREPARED_PARAMETERS;
+}
+
+type PostgresClient = ReturnType<typeof createPostgresClient>;
+
+/**
+ * The Kysely dialect over a postgres.js pool. The dialect runs every query with `unsafe`, which
+ * postgres.js does not prepare: each would be parsed, described and planned again, in a round trip
+ * of its own before it runs. Here a parameterised statement is prepared on each connection the
+ * first time and then only bound and executed.
+ */
+export function postgresDialect(client: PostgresClient): PostgresJSDialect {
+  const preparing: PostgresJSDialectConfig["postgres"] = () => ({
+    end: () => client.end(),
+    reserve: async () => {
+      const reserved = await client.reserve();
+      return {
+        release: () => reserved.release(),
+        unsafe: (query: string, parameters: Parameters<PostgresClient["unsafe"]>[1] = []) => reserved.unsafe(query, parameters, { prepare: isPrepared(parameters) }),
+      };
+    },
+  });
+  return new PostgresJSDialect({ postgres: preparing });
+}
+
 export function createDatabase(url: string, options: ConnectOptions = {}): Database {
-  return new Kysely<DB>({ dialect: new PostgresJSDialect({ postgres: createPostgresClient(url, options) }) });
+  return new Kysely<DB>({ dialect: postgresDialect(createPostgresClient(url, options)) });
 }

@@ -25,7 +25,7 @@ export async function startBenchDatabase(name: string): Promise<BenchDatabase> {
   rmSync(`${dataDir}.credentials.json`, { force: true });
   // BENCH_PG_STATEMENTS=top|all: the server counts time per statement (pg_stat_statements; "all" also
   // counts those run inside functions and triggers), printed by printTopStatements.
-  const settings = countingStatements() ? ["shared_preload_libraries=pg_stat_statements", `pg_stat_statements.track=${process.env.BENCH_PG_STATEMENTS}`] : [];
+  const settings = countingStatements() ? ["shared_preload_libraries=pg_stat_statements", `pg_stat_statements.track=${process.env.BENCH_PG_STATEMENTS}`, "pg_stat_statements.track_planning=on"] : [];
   const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), settings });
   const admin = createDatabase(server.url, { asAppRole: false, max: 1 });
   await sql.raw("CREATE DATABASE hamkke_bench").execute(admin);
@@ -104,13 +104,18 @@ export async function resetStatementCounts(owner: Database): Promise<void> {
 /** BENCH_PG_STATEMENTS: the statements that took the server's time since the last reset, then resets the counts. */
 export async function printTopStatements(owner: Database, title: string, divisor: number): Promise<void> {
   if (!countingStatements()) return;
-  const rows = await sql<{ query: string; calls: number; total: number; mean: number }>`
-    SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query, calls::int, total_exec_time::float8 AS total, mean_exec_time::float8 AS mean
-    FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT ${Number(process.env.BENCH_PG_TOP ?? 20)}`.execute(owner);
-  const all = await sql<{ total: number; calls: number }>`SELECT coalesce(sum(total_exec_time), 0)::float8 AS total, coalesce(sum(calls), 0)::int AS calls FROM pg_stat_statements`.execute(owner);
-  const sum = all.rows[0] ?? { total: 0, calls: 0 };
-  console.log(`  ${title}: ${sum.calls} statements, ${(sum.total / divisor).toFixed(2)} ms of execution per unit (${divisor} units); the top ones:`);
-  for (const row of rows.rows) console.log(`    ${row.total.toFixed(0).padStart(7)} ms ${String(row.calls).padStart(7)}× ${row.mean.toFixed(3).padStart(8)} ms  ${row.query}`);
+  const rows = await sql<{ query: string; calls: number; plans: number; total: number; planning: number; mean: number }>`
+    SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query, calls::int, plans::int, total_exec_time::float8 AS total,
+      total_plan_time::float8 AS planning, mean_exec_time::float8 AS mean
+    FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT ${Number(process.env.BENCH_PG_TOP ?? 20)}`.execute(owner);
+  const all = await sql<{ total: number; planning: number; calls: number }>`
+    SELECT coalesce(sum(total_exec_time), 0)::float8 AS total, coalesce(sum(total_plan_time), 0)::float8 AS planning, coalesce(sum(calls), 0)::int AS calls
+    FROM pg_stat_statements`.execute(owner);
+  const sum = all.rows[0] ?? { total: 0, planning: 0, calls: 0 };
+  console.log(`  ${title}: ${sum.calls} statements, ${(sum.total / divisor).toFixed(2)} ms of execution and ${(sum.planning / divisor).toFixed(2)} ms of planning per unit (${divisor} units); the top ones (execution, planning):`);
+  for (const row of rows.rows) {
+    console.log(`    ${row.total.toFixed(0).padStart(7)} ms ${row.planning.toFixed(0).padStart(6)} ms ${String(row.calls).padStart(7)}× ${row.mean.toFixed(3).padStart(8)} ms ${String(row.plans).padStart(7)} plans  ${row.query}`);
+  }
   await resetStatementCounts(owner);
 }
 

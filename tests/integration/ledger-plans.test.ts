@@ -1,5 +1,4 @@
 import { Kysely, type CompiledQuery, type LogEvent } from "kysely";
-import { PostgresJSDialect } from "kysely-postgres-js";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "../../db/types";
@@ -17,7 +16,7 @@ import {
 import { readTile } from "../../app/ledger/merkle.server";
 import { getInclusionProof } from "../../app/ledger/proofs.server";
 import { backerCommitment } from "../../app/ledger/receipts";
-import { createPostgresClient } from "../../app/utils/db.server";
+import { createPostgresClient, isPrepared, postgresDialect } from "../../app/utils/db.server";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createTestServices } from "../support/services";
 import { seoulDateAfter } from "../support/dates";
@@ -39,7 +38,7 @@ beforeAll(async () => {
   await createCheckpoint({ ...createTestServices(t.db), db: t.db });
   await sql`ANALYZE`.execute(t.owner);
   logged = new Kysely<DB>({
-    dialect: new PostgresJSDialect({ postgres: createPostgresClient(t.url, { max: 2 }) }),
+    dialect: postgresDialect(createPostgresClient(t.url, { max: 2 })),
     log: (event: LogEvent) => {
       if (event.level === "query") captured.push(event.query);
     },
@@ -67,17 +66,22 @@ async function seqScansIn(work: () => Promise<unknown>): Promise<{ queries: numb
   await work();
   const queries = captured.filter((q) => /^\s*(select|with)/i.test(q.sql));
   const scans: string[] = [];
-  for (const query of queries) {
-    const explained = await t.db.executeQuery<{ "QUERY PLAN": { Plan: PlanNode }[] }>({
-      ...query,
-      sql: `EXPLAIN (FORMAT JSON) ${query.sql}`,
-    });
-    const plan = explained.rows[0]?.["QUERY PLAN"][0]?.Plan;
-    if (!plan) throw new Error(`no plan for ${query.sql}`);
+  const explain = async (label: string, explained: { "QUERY PLAN": { Plan: PlanNode }[] } | undefined, sqlText: string) => {
+    const plan = explained?.["QUERY PLAN"][0]?.Plan;
+    if (!plan) throw new Error(`no plan for ${sqlText}`);
     for (const node of nodes(plan)) {
       if (node["Node Type"] === "Seq Scan" && /^(journal_entries|journal_lines)$/.test(node["Relation Name"] ?? "")) {
-        scans.push(`${node["Relation Name"]} in: ${query.sql.replace(/\s+/g, " ").slice(0, 200)}`);
+        scans.push(`${node["Relation Name"]} in ${label}: ${sqlText.replace(/\s+/g, " ").slice(0, 200)}`);
       }
+    }
+  };
+  for (const query of queries) {
+    const explained = await t.db.executeQuery<{ "QUERY PLAN": { Plan: PlanNode }[] }>({ ...query, sql: `EXPLAIN (FORMAT JSON) ${query.sql}` });
+    await explain("the plan", explained.rows[0], query.sql);
+    // A statement the app prepares (decision 76) may run with the generic plan, for any parameters.
+    if (isPrepared(query.parameters)) {
+      const generic = await sql.raw<{ "QUERY PLAN": { Plan: PlanNode }[] }>(`EXPLAIN (GENERIC_PLAN, FORMAT JSON) ${query.sql}`).execute(t.db);
+      await explain("the generic plan", generic.rows[0], query.sql);
     }
   }
   return { queries: queries.length, scans };

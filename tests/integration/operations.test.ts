@@ -6,7 +6,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { campaignMoney, pledgeStats } from "../../app/campaigns/totals.server";
 import { appendEntry, ensureAccounts, verifyStoredLedger } from "../../app/ledger/ledger.server";
-import { createDatabase } from "../../app/utils/db.server";
+import { createDatabase, MAX_PREPARED_PARAMETERS } from "../../app/utils/db.server";
 import { freePort } from "../../db/embedded";
 import { DEMO_PASSWORD, seedDemoData } from "../../db/seed/seed";
 import { logIn, requestPasswordReset } from "../../app/auth/auth.server";
@@ -186,5 +186,27 @@ describe("stopping", () => {
     // ... and then the pool ends (it used to wait for that connection forever: porsager/postgres#925).
     const outcome = await Promise.race([ending.then(() => "ended"), new Promise((done) => setTimeout(() => done("still waiting after 5 s"), 5_000))]);
     expect(outcome).toBe("ended");
+  });
+});
+
+describe("prepared statements (decision 76)", () => {
+  it("prepares a parameterised statement once per connection and then reuses its plan; batches run unprepared", async () => {
+    const pool = createDatabase(t.url, { max: 1 });
+    try {
+      for (let i = 0; i < 8; i++) await pool.selectFrom("campaigns").select("id").where("id", "=", i).execute();
+      const ids = Array.from({ length: MAX_PREPARED_PARAMETERS + 1 }, (_, i) => i + 1);
+      await pool.selectFrom("campaigns").select("id").where("id", "in", ids).execute();
+      // The same (only) connection: its prepared statements and how often each was planned.
+      const prepared = await sql<{ statement: string; generic_plans: number; custom_plans: number }>`
+        SELECT statement, generic_plans::int, custom_plans::int FROM pg_prepared_statements WHERE statement LIKE '%from "campaigns"%'`.execute(pool);
+      expect(prepared.rows).toHaveLength(1);
+      const [single] = prepared.rows;
+      expect(single?.statement).toContain('where "id" = $1');
+      // Eight executions of one statement: planned for its first values, then the plan kept.
+      expect((single?.generic_plans ?? 0) + (single?.custom_plans ?? 0)).toBe(8);
+      expect(single?.generic_plans).toBeGreaterThan(0);
+    } finally {
+      await pool.destroy();
+    }
   });
 });
