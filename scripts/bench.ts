@@ -10,6 +10,7 @@ import { printTable, type BenchResult } from "../tests/bench/harness";
 // npm run bench [-- P1 P2 …]: runs the benchmarks and prints their figures as one table.
 // Sizes for a quick look: BENCH_SECONDS, BENCH_PLEDGES (P2), BENCH_ENTRIES (P3),
 // BENCH_CAMPAIGNS / BENCH_PAGE_PLEDGES / BENCH_LEDGER / BENCH_SPIKE_SECONDS (P4), BENCH_DEMO_SECONDS (P4d).
+// Clients: BENCH_CLIENTS, a list of levels (P1); BENCH_PAGE_CLIENTS, a number (P4).
 
 /** P3 runs in its own processes (it measures their peak RSS): its summary line becomes a row. */
 function benchLedgerVerify(entries: number): BenchResult {

@@ -65,7 +65,8 @@ async function mixedLoad(url: string, pages: Record<string, (i: number) => strin
 
 const describeLoad = (r: Awaited<ReturnType<typeof load>>) => `${Math.round(r.perSecond)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.failures} errors`;
 
-const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
+// Its own variable: P1 reads BENCH_CLIENTS as a list of levels.
+const CLIENTS = Number(process.env.BENCH_PAGE_CLIENTS ?? 50);
 
 /**
  * P4: public pages under 50 concurrent clients with 10,000 campaigns and 1,000,000 pledges in the
@@ -73,6 +74,7 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
  * escrow account page. Times are client-side on localhost (server time plus loopback).
  */
 export async function benchPublicPages(sizes = { campaigns: 10_000, pledges: 1_000_000, ledgerEntries: 20_000 }, seconds = 15): Promise<BenchResult> {
+  if (!Number.isSafeInteger(CLIENTS) || CLIENTS < 1) throw new Error(`BENCH_PAGE_CLIENTS must be a whole number of clients (got ${process.env.BENCH_PAGE_CLIENTS})`);
   const bench = await startBenchDatabase("pages");
   try {
     const data = await generateBenchData(bench.owner, sizes);
