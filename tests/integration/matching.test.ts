@@ -15,6 +15,7 @@ import type { PledgeInput } from "../../app/pledges/pledge";
 import { cancelPledge, createPledge } from "../../app/pledges/pledges.server";
 import { createDemoDatabase, type TestDatabase } from "../support/db";
 import { enterpriseId, userId } from "../support/seed";
+import { seoulDateAfter } from "../support/dates";
 import { createTestServices, type TestServices } from "../support/services";
 
 // Matching funds through the real money path on PostgreSQL: pledges made and paid with the demo
@@ -30,6 +31,8 @@ let keyCounter = 0;
 
 const START = "2026-11-24T03:00:00Z";
 const AFTER_END = "2026-12-01T00:00:00Z";
+/** A campaign still open at AFTER_END: it ends 26 days after START, by the injected clock. */
+const LATER_END = seoulDateAfter(new Date(START), 26);
 const GOOD_CARD = "4242424242424242";
 const FAILS_ON_CHARGE = "4000000000000341";
 
@@ -253,7 +256,7 @@ describe("matches returned", () => {
   });
 
   it("a failed all-or-nothing campaign returns every match; an operator's cancellation too", async () => {
-    const { campaigns, poolId } = await round({ poolWon: 40_000, campaigns: [{ goal: 1_000_000 }, { goal: 1_000_000, endsOn: "2026-12-20" }, { goal: 1_000_000, endsOn: "2026-12-20" }] });
+    const { campaigns, poolId } = await round({ poolWon: 40_000, campaigns: [{ goal: 1_000_000 }, { goal: 1_000_000, endsOn: LATER_END }, { goal: 1_000_000, endsOn: LATER_END }] });
     const [short, later, cancelled] = [nth(campaigns, 0), nth(campaigns, 1), nth(campaigns, 2)];
     const p1 = await pledge(await backer(13), short.id, 30_000);
     const p2 = await pledge(await backer(14), cancelled.id, 10_000);
@@ -356,7 +359,7 @@ describe("matches released on success", () => {
 
 describe("round close", () => {
   it("returns the leftover to the sponsor exactly once, even asked twice at once; later returns go to the sponsor too", async () => {
-    const { contest, campaigns, poolId } = await round({ poolWon: 50_000, campaigns: [{ goal: 1_000_000, endsOn: "2026-12-20" }] });
+    const { contest, campaigns, poolId } = await round({ poolWon: 50_000, campaigns: [{ goal: 1_000_000, endsOn: LATER_END }] });
     const campaign = nth(campaigns, 0);
     const first = await backer(18);
     const p1 = await pledge(first, campaign.id, 20_000);

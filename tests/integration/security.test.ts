@@ -7,6 +7,7 @@ import { dictionaries } from "../../app/i18n/messages";
 import { BODY_LIMITS, bodyKind } from "../../app/server/body-limit";
 import type { AppError } from "../../app/utils/app-error";
 import { startApp, TestClient, type TestApp } from "../support/app";
+import { seoulDateAfter } from "../support/dates";
 import { createDemoDatabase, tablesDigest, type TestDatabase } from "../support/db";
 import { sendHeadersOnly, sendStreaming } from "../support/raw-http";
 import { concrete, routeManifest } from "../support/routes";
@@ -366,7 +367,7 @@ describe("request bodies over their limit (S9)", () => {
       enterpriseId: coop,
       userId: await userId(t, "coop@hamkke.demo"),
       now: app.services.clock.now(),
-      basics: { title: "본문 크기 검사", summary: "요약", story: "", goal: 100_000, fundingModel: "all_or_nothing", startsOn: "2026-12-01", endsOn: "2026-12-20" },
+      basics: { title: "본문 크기 검사", summary: "요약", story: "", goal: 100_000, fundingModel: "all_or_nothing", startsOn: seoulDateAfter(app.services.clock.now(), 7), endsOn: seoulDateAfter(app.services.clock.now(), 26) },
     });
     const cases = [
       { path: "/forgot-password", type: "application/x-www-form-urlencoded", total: 300 * 1024 * 1024, kind: "form" as const },
@@ -542,7 +543,7 @@ describe("an enterprise that changes who it is (issue 13, finding 5)", () => {
       sql`INSERT INTO loan_applications (fund_id, product_id, enterprise_id, submitted_by, idempotency_key, amount_won, purpose, store_address, landlord_name,
             lease_deposit_won, lease_starts_on, lease_ends_on, submitted_at, updated_at)
           VALUES (${product.fund_id}, ${product.id}, ${id}, ${await userId(t, "mom@hamkke.demo")}, 'identity-check-0001', 1000000, '점포', '광주', '임대인',
-            1000000, '2027-01-01', '2028-01-01', now(), now())`.execute(t.db),
+            1000000, ${seoulDateAfter(app.services.clock.now(), 38)}, ${seoulDateAfter(app.services.clock.now(), 403)}, now(), now())`.execute(t.db),
     ).rejects.toMatchObject({ code: "23514", constraint_name: "loan_applications_enterprise_eligible" });
     const loansPage = await owner.get(`/enterprises/${id}/loans/new`);
     expect(await loansPage.text()).toContain(dictionaries.ko.errors.enterpriseNotVerified);
