@@ -16,10 +16,10 @@ export interface TestServices extends Services {
   logger: ReturnType<typeof createMemoryLogger>;
 }
 
-/** Services as the server builds them, with a clock the test moves and a job recorder. */
 /** Where a test app's clock stands unless the test says otherwise. */
 export const TEST_CLOCK_START = "2026-11-24T03:00:00Z";
 
+/** Services as the server builds them, with a clock the test moves and a job recorder. */
 export function createTestServices(db: Database, now = TEST_CLOCK_START, payments?: PaymentProvider): TestServices {
   const clock = fixedClock(now);
   const sentJobs: TestServices["sentJobs"] = [];
