@@ -44,6 +44,11 @@ describe("chooseEncoding", () => {
     expect(chooseEncoding("*;q=0, gzip")).toBe("gzip");
     expect(chooseEncoding("deflate")).toBe("identity");
   });
+  it("chooses only among the encodings offered", () => {
+    expect(chooseEncoding("br, gzip", ["gzip"])).toBe("gzip");
+    expect(chooseEncoding("br", ["gzip"])).toBe("identity");
+    expect(chooseEncoding("gzip, br", [])).toBe("identity");
+  });
 });
 
 describe("etagMatches", () => {

@@ -48,8 +48,8 @@ export function freshness(entry: CachedRendering | undefined, version: string, n
 
 export type Encoding = "br" | "gzip" | "identity";
 
-/** The best encoding the client accepts (RFC 9110 Accept-Encoding, q=0 refuses). */
-export function chooseEncoding(acceptEncoding: string | undefined): Encoding {
+/** The best of the offered encodings the client accepts (RFC 9110 Accept-Encoding, q=0 refuses). */
+export function chooseEncoding(acceptEncoding: string | undefined, offered: readonly Encoding[] = ["br", "gzip"]): Encoding {
   if (!acceptEncoding) return "identity";
   const accepted = new Map<string, number>();
   for (const part of acceptEncoding.split(",")) {
@@ -59,8 +59,8 @@ export function chooseEncoding(acceptEncoding: string | undefined): Encoding {
     accepted.set(name.trim(), Number.isFinite(weight) ? weight : 0);
   }
   const weightOf = (name: string) => accepted.get(name) ?? accepted.get("*") ?? 0;
-  if (weightOf("br") > 0) return "br";
-  if (weightOf("gzip") > 0 || (accepted.get("x-gzip") ?? 0) > 0) return "gzip";
+  if (offered.includes("br") && weightOf("br") > 0) return "br";
+  if (offered.includes("gzip") && (weightOf("gzip") > 0 || (accepted.get("x-gzip") ?? 0) > 0)) return "gzip";
   return "identity";
 }
 

@@ -12,6 +12,7 @@ import { createPublicReads } from "./public-reads.server";
 import { createPageCache, PAGE_CACHE_SETTINGS, type PageCache, type PageCacheSettings } from "../page-cache/page-cache.server";
 import { checkMutation } from "../utils/csrf.server";
 import { limitedBody } from "./body-limit";
+import { precompressedAssets } from "./compressed-assets.server";
 import { isLocalRequest } from "./client-address";
 import { createLoadShedder, type LoadLimits } from "./load-shedding.server";
 import { metricsText, type MetricsText } from "./metrics.server";
@@ -208,7 +209,7 @@ export function createHttpApp(options: HttpServerOptions): HttpApp {
   app.use((req, res, next) => {
     if (!refusedAsMalformed(req, res)) next();
   });
-  app.use("/build", express.static(`${options.assetsDir}/build`, { immutable: true, maxAge: "1y" }));
+  app.use("/build", precompressedAssets(`${options.assetsDir}/build`), express.static(`${options.assetsDir}/build`, { immutable: true, maxAge: "1y" }));
   // Other files of the assets directory are looked up only under their own top-level names, not for every page.
   const assetRoots = new Set(readdirSync(options.assetsDir).filter((name) => name !== "build").map((name) => `/${name}`));
   if (assetRoots.size > 0) {
