@@ -20,13 +20,15 @@ export interface ConnectOptions {
   max?: number;
   /** Every transaction read-only: a replica's connection, which must never write. */
   readOnly?: boolean;
+  /** What the server says besides results (NOTICE and below); dropped unless asked for. */
+  onNotice?: (notice: postgres.Notice) => void;
 }
 
 export function createPostgresClient(url: string, options: ConnectOptions = {}) {
   return postgres(url, {
     max: options.max ?? 10,
     connect_timeout: 5,
-    onnotice: () => {},
+    onnotice: options.onNotice ?? (() => {}),
     connection: {
       application_name: "hamkke-fund",
       TimeZone: "UTC",

@@ -1,0 +1,81 @@
+import { Kysely, sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DB } from "../../db/types";
+import { createPostgresClient, postgresDialect } from "../../app/utils/db.server";
+import { createTestDatabase, type TestDatabase } from "../support/db";
+import { journalSize, writeLedger } from "../support/ledger";
+
+// Decision 78: the checks every ledger write runs keep one plan per connection. Decision 31 had
+// them planned on every call because a generic plan made while the journal was small scanned it
+// on every later commit of that connection. Here a connection makes its plans on an empty
+// journal, and auto_explain shows what they are: each check must read the journal and the
+// accounts by an index, whatever their size when it was planned.
+
+const CHECKS = ["ledger_after_lines_insert", "ledger_after_entry_insert"];
+const LARGE_TABLES = new Set(["journal_lines", "journal_entries", "ledger_accounts"]);
+
+interface PlanNode {
+  "Node Type": string;
+  "Relation Name"?: string;
+  Plans?: PlanNode[];
+}
+
+function* nodes(plan: PlanNode): Generator<PlanNode> {
+  yield plan;
+  for (const child of plan.Plans ?? []) yield* nodes(child);
+}
+
+const normalised = (text: string) => text.replace(/\s+/g, " ").trim();
+
+let t: TestDatabase;
+let watched: Kysely<DB>;
+/** Each statement auto_explain reported, with its context: the innermost "PL/pgSQL function f() line N" ran it. */
+const explained: { query: string; where: string; plan: PlanNode }[] = [];
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  // The owner's connection, because loading auto_explain takes a superuser; one connection, so
+  // every write below runs, and plans, on it.
+  watched = new Kysely<DB>({
+    dialect: postgresDialect(
+      createPostgresClient(t.url, {
+        asAppRole: false,
+        max: 1,
+        onNotice: (notice) => {
+          const [, json] = String(notice.message).split(/plan:\n/);
+          if (!json) return;
+          const parsed = JSON.parse(json) as { "Query Text": string; Plan: PlanNode };
+          explained.push({ query: parsed["Query Text"], where: String(notice.where ?? ""), plan: parsed.Plan });
+        },
+      }),
+    ),
+  });
+  await sql`LOAD 'auto_explain'`.execute(watched);
+  await sql`SELECT set_config('auto_explain.log_min_duration', '0', false), set_config('auto_explain.log_nested_statements', 'on', false),
+                   set_config('auto_explain.log_format', 'json', false), set_config('auto_explain.log_level', 'notice', false)`.execute(watched);
+});
+afterAll(async () => {
+  await watched?.destroy();
+  await t?.drop();
+});
+
+describe("the ledger's write checks (decision 78)", () => {
+  it("keep plans made on an empty journal that read it by its indexes", async () => {
+    expect(await journalSize(t.db)).toBe(0);
+    // Pledges with their fees, refunds and disbursements: money in and out of holding accounts,
+    // so the overdraw check runs too.
+    await writeLedger(watched, 30, { batch: 10 });
+    const ranIn = (e: (typeof explained)[number]) => e.where.split("\n").find((line) => line.startsWith("PL/pgSQL function ")) ?? "";
+    const inChecks = explained.filter((e) => CHECKS.some((name) => ranIn(e).startsWith(`PL/pgSQL function ${name}()`)));
+    // Every statement of the two functions ran: the lines checks, the overdraw check, "has lines".
+    const distinct = new Set(inChecks.map(ranIn));
+    expect([...distinct].length, [...distinct].join("; ")).toBeGreaterThanOrEqual(7);
+    const scans = new Set(inChecks.flatMap((e) => [...nodes(e.plan)].filter((n) => n["Node Type"] === "Seq Scan" && LARGE_TABLES.has(n["Relation Name"] ?? "")).map((n) => `${n["Relation Name"]} in: ${normalised(e.query)}`)));
+    expect([...scans]).toEqual([]);
+  });
+
+  it("are kept: planned once per connection, not on every call", async () => {
+    const settings = await sql<{ proname: string; proconfig: string[] }>`SELECT proname, proconfig FROM pg_proc WHERE proname = ANY (${CHECKS}) ORDER BY proname`.execute(t.owner);
+    for (const row of settings.rows) expect(row.proconfig).toEqual(expect.arrayContaining(["plan_cache_mode=force_generic_plan", "enable_seqscan=off"]));
+  });
+});
