@@ -28,7 +28,7 @@ import * as merkleTree from "./20261127_1801_merkle_tree";
 import * as entryBundleFit from "./20261204_1501_entry_bundle_fit";
 import * as ledgerChecksPerStatement from "./20261205_0001_ledger_checks_per_statement";
 import * as sequencerIdleTicks from "./20261205_0901_sequencer_idle_ticks";
-import * as ledgerChecksKeepPlans from "./20261205_1001_ledger_checks_keep_plans";
+import * as ledgerWritePlans from "./20261205_1001_ledger_write_plans";
 
 // Listed explicitly (not read from disk) so migrations run the same from source, a bundle or a test.
 export const migrations: Record<string, Migration> = {
@@ -61,5 +61,5 @@ export const migrations: Record<string, Migration> = {
   "20261204_1501_entry_bundle_fit": entryBundleFit,
   "20261205_0001_ledger_checks_per_statement": ledgerChecksPerStatement,
   "20261205_0901_sequencer_idle_ticks": sequencerIdleTicks,
-  "20261205_1001_ledger_checks_keep_plans": ledgerChecksKeepPlans,
+  "20261205_1001_ledger_write_plans": ledgerWritePlans,
 };
