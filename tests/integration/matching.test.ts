@@ -16,7 +16,7 @@ import { cancelPledge, createPledge } from "../../app/pledges/pledges.server";
 import { createDemoDatabase, type TestDatabase } from "../support/db";
 import { enterpriseId, userId } from "../support/seed";
 import { seoulDateAfter } from "../support/dates";
-import { createTestServices, type TestServices } from "../support/services";
+import { createTestServices, TEST_CLOCK_START, type TestServices } from "../support/services";
 
 // Matching funds through the real money path on PostgreSQL: pledges made and paid with the demo
 // card processor, campaigns closed and charged by the tick, refunds through the provider. After
@@ -29,7 +29,7 @@ let enterprise: number;
 let contestCounter = 0;
 let keyCounter = 0;
 
-const START = "2026-11-24T03:00:00Z";
+const START = TEST_CLOCK_START;
 const AFTER_END = "2026-12-01T00:00:00Z";
 /** A campaign still open at AFTER_END: it ends 26 days after START, by the injected clock. */
 const LATER_END = seoulDateAfter(new Date(START), 26);
