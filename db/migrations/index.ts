@@ -29,6 +29,7 @@ import * as entryBundleFit from "./20261204_1501_entry_bundle_fit";
 import * as ledgerChecksPerStatement from "./20261205_0001_ledger_checks_per_statement";
 import * as sequencerIdleTicks from "./20261205_0901_sequencer_idle_ticks";
 import * as ledgerWritePlans from "./20261205_1001_ledger_write_plans";
+import * as pageVersionBumpPlpgsql from "./20261205_1101_page_version_bump_plpgsql";
 
 // Listed explicitly (not read from disk) so migrations run the same from source, a bundle or a test.
 export const migrations: Record<string, Migration> = {
@@ -62,4 +63,5 @@ export const migrations: Record<string, Migration> = {
   "20261205_0001_ledger_checks_per_statement": ledgerChecksPerStatement,
   "20261205_0901_sequencer_idle_ticks": sequencerIdleTicks,
   "20261205_1001_ledger_write_plans": ledgerWritePlans,
+  "20261205_1101_page_version_bump_plpgsql": pageVersionBumpPlpgsql,
 };
