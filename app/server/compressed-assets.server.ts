@@ -7,20 +7,19 @@ import { chooseEncoding, type Encoding } from "../page-cache/page-cache";
 // brotli and gzip variants beside it (scripts/compress-assets.ts), and the web processes pick the
 // variant the client takes, so nothing is compressed per request.
 
-/** The built files worth compressing: text. */
-export const COMPRESSIBLE_ASSET = /\.(?:js|css|svg|json)$/;
-export const PRECOMPRESSED_SUFFIX: Record<Exclude<Encoding, "identity">, string> = { br: ".br", gzip: ".gz" };
-
-// What the static server says for the original file; it keeps a Content-Type already set.
+// The built files worth compressing (text), with what the static server says for the original
+// (it keeps a Content-Type already set).
 const CONTENT_TYPES: Record<string, string> = {
   js: "application/javascript; charset=UTF-8",
   css: "text/css; charset=UTF-8",
   svg: "image/svg+xml",
   json: "application/json; charset=UTF-8",
 };
+export const COMPRESSIBLE_ASSET = new RegExp(`\\.(?:${Object.keys(CONTENT_TYPES).join("|")})$`);
+export const PRECOMPRESSED_SUFFIX: Record<Exclude<Encoding, "identity">, string> = { br: ".br", gzip: ".gz" };
 
 /** Which variants each file has, keyed by its URL path under `dir` ("/_assets/app-X.css"). */
-export function findPrecompressed(dir: string): Map<string, Encoding[]> {
+function findPrecompressed(dir: string): Map<string, Encoding[]> {
   const files = new Set(readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)));
   const variants = new Map<string, Encoding[]>();
   for (const file of files) {
