@@ -17,6 +17,7 @@ import { readTile } from "../../app/ledger/merkle.server";
 import { getInclusionProof } from "../../app/ledger/proofs.server";
 import { backerCommitment } from "../../app/ledger/receipts";
 import { createPostgresClient, isPrepared, postgresDialect } from "../../app/utils/db.server";
+import { planNodes, type PlanNode } from "../support/plans";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createTestServices } from "../support/services";
 import { seoulDateAfter } from "../support/dates";
@@ -49,17 +50,6 @@ afterAll(async () => {
   await t?.drop();
 });
 
-interface PlanNode {
-  "Node Type": string;
-  "Relation Name"?: string;
-  Plans?: PlanNode[];
-}
-
-function* nodes(plan: PlanNode): Generator<PlanNode> {
-  yield plan;
-  for (const child of plan.Plans ?? []) yield* nodes(child);
-}
-
 /** Runs `work`, then EXPLAINs every query it sent (and the generic plan of each one the app prepares) and returns the journal tables read by sequential scan. */
 async function seqScansIn(work: () => Promise<unknown>): Promise<{ queries: number; genericPlans: number; scans: string[] }> {
   captured = [];
@@ -70,7 +60,7 @@ async function seqScansIn(work: () => Promise<unknown>): Promise<{ queries: numb
   const explain = (label: string, explained: { "QUERY PLAN": { Plan: PlanNode }[] } | undefined, sqlText: string) => {
     const plan = explained?.["QUERY PLAN"][0]?.Plan;
     if (!plan) throw new Error(`no plan for ${sqlText}`);
-    for (const node of nodes(plan)) {
+    for (const node of planNodes(plan)) {
       if (node["Node Type"] === "Seq Scan" && /^(journal_entries|journal_lines)$/.test(node["Relation Name"] ?? "")) {
         scans.push(`${node["Relation Name"]} in ${label}: ${sqlText.replace(/\s+/g, " ").slice(0, 200)}`);
       }

@@ -2,6 +2,7 @@ import { Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "../../db/types";
 import { createPostgresClient, postgresDialect } from "../../app/utils/db.server";
+import { fullScans, type PlanNode } from "../support/plans";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { journalSize, writeLedger } from "../support/ledger";
 
@@ -13,21 +14,6 @@ import { journalSize, writeLedger } from "../support/ledger";
 
 const WRITE_PATH = ["ledger_record_entries", "ledger_after_lines_insert", "ledger_after_entry_insert"];
 const LARGE_TABLES = new Set(["journal_lines", "journal_entries", "ledger_accounts"]);
-
-interface PlanNode {
-  "Node Type": string;
-  "Relation Name"?: string;
-  "Index Cond"?: string;
-  Plans?: PlanNode[];
-}
-
-/** A scan that reads its table whole: sequentially, or along an index without a condition. */
-const readsWhole = (node: PlanNode) => node["Node Type"] === "Seq Scan" || (/^Index (Only )?Scan$/.test(node["Node Type"]) && !node["Index Cond"]);
-
-function* nodes(plan: PlanNode): Generator<PlanNode> {
-  yield plan;
-  for (const child of plan.Plans ?? []) yield* nodes(child);
-}
 
 const normalised = (text: string) => text.replace(/\s+/g, " ").trim();
 
@@ -75,7 +61,7 @@ describe("the ledger's write path (decision 78)", () => {
     // checks, the overdraw check, "has lines".
     const distinct = new Set(inWritePath.map(ranIn));
     expect([...distinct].length, [...distinct].join("; ")).toBeGreaterThanOrEqual(10);
-    const scans = new Set(inWritePath.flatMap((e) => [...nodes(e.plan)].filter((n) => readsWhole(n) && LARGE_TABLES.has(n["Relation Name"] ?? "")).map((n) => `${n["Node Type"]} of ${n["Relation Name"]} in: ${normalised(e.query)}`)));
+    const scans = new Set(inWritePath.flatMap((e) => fullScans(e.plan, (relation) => LARGE_TABLES.has(relation)).map((scan) => `${scan} in: ${normalised(e.query)}`)));
     expect([...scans]).toEqual([]);
   });
 

@@ -7,6 +7,7 @@ import { getAccountActivity, listLedgerEntries } from "../../app/ledger/public-l
 import { createPostgresClient, isPrepared, postgresDialect } from "../../app/utils/db.server";
 import type { DB } from "../../db/types";
 import { createDemoDatabase, type TestDatabase } from "../support/db";
+import { fullScans, type PlanNode } from "../support/plans";
 
 // P4's plan half: the queries behind the public campaign page, the campaign index and the ledger
 // pages are captured as the loaders' functions issue them, then EXPLAINed with sequential scans,
@@ -37,26 +38,8 @@ afterAll(async () => {
   await t.drop();
 });
 
-interface PlanNode {
-  "Node Type": string;
-  "Relation Name"?: string;
-  "Index Cond"?: string;
-  Plans?: PlanNode[];
-}
-
-/**
- * Reads of a whole large table: a Seq Scan, or an index walked end to end without a condition
- * (what the planner does instead when sequential scans are off), unless a Limit stops it early
- * (the newest-first ledger page walks the seq index backwards and stops after a page).
- */
-function fullScans(node: PlanNode, underLimit = false): string[] {
-  const relation = node["Relation Name"];
-  const large = relation !== undefined && (process.env.PLAN_ALL !== undefined || LARGE_TABLES.includes(relation));
-  const walksAll = node["Node Type"] === "Seq Scan" || ((node["Node Type"] === "Index Scan" || node["Node Type"] === "Index Only Scan") && !node["Index Cond"] && !underLimit);
-  const own = large && walksAll ? [`${node["Node Type"]} on ${relation}`] : [];
-  const limited = underLimit || node["Node Type"] === "Limit";
-  return [...own, ...(node.Plans ?? []).flatMap((child) => fullScans(child, limited))];
-}
+/** A table these checks count as large (PLAN_ALL: every table, to see which small ones are read whole). */
+const isLarge = (relation: string) => process.env.PLAN_ALL !== undefined || LARGE_TABLES.includes(relation);
 
 /**
  * Each query's plan for its parameters, and for a statement the app prepares (decision 76) also
@@ -75,11 +58,11 @@ async function plansOf(work: () => Promise<unknown>): Promise<{ sql: string; seq
     for (const query of queries) {
       const rows = (await reserved.unsafe(`EXPLAIN (FORMAT JSON) ${query.sql}`, query.parameters as never[])) as unknown as { "QUERY PLAN": { Plan: PlanNode }[] }[];
       const plan = rows[0]?.["QUERY PLAN"][0]?.Plan;
-      if (plan) results.push({ sql: query.sql, seqScans: fullScans(plan) });
+      if (plan) results.push({ sql: query.sql, seqScans: fullScans(plan, isLarge) });
       if (!isPrepared(query.parameters)) continue;
       const generic = (await reserved.unsafe(`EXPLAIN (GENERIC_PLAN, FORMAT JSON) ${query.sql}`)) as unknown as { "QUERY PLAN": { Plan: PlanNode }[] }[];
       const genericPlan = generic[0]?.["QUERY PLAN"][0]?.Plan;
-      if (genericPlan) results.push({ sql: `(generic plan) ${query.sql}`, seqScans: fullScans(genericPlan) });
+      if (genericPlan) results.push({ sql: `(generic plan) ${query.sql}`, seqScans: fullScans(genericPlan, isLarge) });
     }
     return results;
   } finally {
