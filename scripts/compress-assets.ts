@@ -17,20 +17,16 @@ async function filesUnder(dir: string): Promise<string[]> {
   return entries.filter((entry) => entry.isFile() && COMPRESSIBLE_ASSET.test(entry.name)).map((entry) => join(entry.parentPath, entry.name));
 }
 
-async function compress(file: string): Promise<number> {
+async function compress(file: string): Promise<void> {
   const body = await readFile(file);
   const variants = await Promise.all([
     brotli(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }).then((b) => [PRECOMPRESSED_SUFFIX.br, b] as const),
     gzipped(body, { level: 9 }).then((b) => [PRECOMPRESSED_SUFFIX.gzip, b] as const),
   ]);
-  let written = 0;
   // A variant no smaller than the original is not worth a Content-Encoding.
   for (const [suffix, compressed] of variants) {
-    if (compressed.length >= body.length) continue;
-    await writeFile(file + suffix, compressed);
-    written += compressed.length;
+    if (compressed.length < body.length) await writeFile(file + suffix, compressed);
   }
-  return written;
 }
 
 const started = performance.now();
