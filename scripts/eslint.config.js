@@ -20,6 +20,10 @@ export default tseslint.config(
           selector: "CallExpression[callee.property.name='insertInto'][arguments.0.value=/^(journal_entries|journal_lines|ledger_head)$/]",
           message: "Only app/ledger/ledger.server.ts writes ledger rows.",
         },
+        {
+          selector: "CallExpression[callee.property.name='connection'][arguments.length=0]",
+          message: "A query runs on the shared pool (README decision 79): keep session state in a transaction, not in db.connection().",
+        },
       ],
     },
   },

@@ -1,5 +1,16 @@
-import { Kysely, type Transaction } from "kysely";
-import { PostgresJSDialect, type PostgresJSDialectConfig } from "kysely-postgres-js";
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type QueryResult,
+  type Transaction,
+  type TransactionSettings,
+} from "kysely";
 import postgres from "postgres";
 import type { DB } from "../../db/types";
 import { parseSafeInteger } from "./integers";
@@ -66,25 +77,93 @@ export function isPrepared(parameters: readonly unknown[]): boolean {
 }
 
 type PostgresClient = ReturnType<typeof createPostgresClient>;
+type ReservedClient = Awaited<ReturnType<PostgresClient["reserve"]>>;
 
 /**
- * The Kysely dialect over a postgres.js pool. The dialect runs every query with `unsafe`, which
- * postgres.js does not prepare: each would be parsed, described and planned again, in a round trip
- * of its own before it runs. Here a parameterised statement is prepared on each connection the
- * first time and then only bound and executed.
+ * A query runs on the shared pool, where postgres.js sends queries issued together in one write
+ * and, with every connection busy, queues them behind running ones; only a transaction takes a
+ * connection for itself, from its BEGIN to its end (decision 79). So `db.connection()` gives no
+ * session of its own here: state that must outlive one statement belongs in a transaction.
  */
-export function postgresDialect(client: PostgresClient): PostgresJSDialect {
-  const preparing: PostgresJSDialectConfig["postgres"] = () => ({
-    end: () => client.end(),
-    reserve: async () => {
-      const reserved = await client.reserve();
-      return {
-        release: () => reserved.release(),
-        unsafe: (query: string, parameters: Parameters<PostgresClient["unsafe"]>[1] = []) => reserved.unsafe(query, parameters, { prepare: isPrepared(parameters) }),
-      };
-    },
-  });
-  return new PostgresJSDialect({ postgres: preparing });
+class PoolConnection implements DatabaseConnection {
+  #reserved: ReservedClient | null = null;
+
+  constructor(private readonly client: PostgresClient) {}
+
+  async begin(statement: string): Promise<void> {
+    this.#reserved = await this.client.reserve();
+    await this.executeQuery(CompiledQuery.raw(statement));
+  }
+
+  async commit(): Promise<void> {
+    const { command } = await this.run(CompiledQuery.raw("commit"));
+    // PostgreSQL answers COMMIT with ROLLBACK when an earlier statement failed and was caught.
+    if (command === "ROLLBACK") throw new Error("the transaction was rolled back: a statement in it had failed");
+  }
+
+  private run(compiled: CompiledQuery) {
+    // Parameterised statements are prepared once per connection (decision 76).
+    const parameters = compiled.parameters as Parameters<PostgresClient["unsafe"]>[1];
+    return (this.#reserved ?? this.client).unsafe(compiled.sql, parameters, { prepare: isPrepared(compiled.parameters) });
+  }
+
+  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    const result = await this.run(compiled);
+    const { command, count } = result;
+    const changes = command === "INSERT" || command === "UPDATE" || command === "DELETE" || command === "MERGE";
+    return { rows: Array.from(result) as R[], ...(changes ? { numAffectedRows: BigInt(count) } : {}) };
+  }
+
+  async *streamQuery<R>(compiled: CompiledQuery, chunkSize = 1000): AsyncIterableIterator<QueryResult<R>> {
+    for await (const rows of this.run(compiled).cursor(chunkSize)) yield { rows: Array.from(rows) as R[] };
+  }
+
+  release(): void {
+    this.#reserved?.release();
+    this.#reserved = null;
+  }
+}
+
+class PostgresDriver implements Driver {
+  constructor(private readonly client: PostgresClient) {}
+
+  async init(): Promise<void> {}
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    return new PoolConnection(this.client);
+  }
+
+  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    const isolation = settings.isolationLevel ? ` isolation level ${settings.isolationLevel}` : "";
+    const access = settings.accessMode ? ` ${settings.accessMode}` : "";
+    await (connection as PoolConnection).begin(`start transaction${isolation}${access}`);
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await (connection as PoolConnection).commit();
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw("rollback"));
+  }
+
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    (connection as PoolConnection).release();
+  }
+
+  async destroy(): Promise<void> {
+    await this.client.end();
+  }
+}
+
+/** The Kysely dialect over a postgres.js pool. */
+export function postgresDialect(client: PostgresClient): Dialect {
+  return {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new PostgresDriver(client),
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  };
 }
 
 export function createDatabase(url: string, options: ConnectOptions = {}): Database {

@@ -93,16 +93,13 @@ describe("the data version", () => {
   it("never makes writers wait for each other, and folding ended sessions keeps the sum", async () => {
     const start = await readDataVersion(t.owner);
     // Two transactions hold their bumps at once: neither waits on the other's row lock.
-    const second = await t.db.connection().execute(async (other) => {
-      return t.db.transaction().execute(async (first) => {
-        await first.updateTable("campaigns").set((eb) => ({ title: eb.ref("title") })).where("slug", "=", "demo-local-food-cafe").execute();
-        await sql`SET statement_timeout = '2s'`.execute(other);
-        await other.transaction().execute(async (trx) => {
-          await trx.updateTable("enterprises").set((eb) => ({ name: eb.ref("name") })).where("id", "<", 3).execute();
-        });
-        await sql`SET statement_timeout = 0`.execute(other);
-        return readDataVersion(t.owner);
+    const second = await t.db.transaction().execute(async (first) => {
+      await first.updateTable("campaigns").set((eb) => ({ title: eb.ref("title") })).where("slug", "=", "demo-local-food-cafe").execute();
+      await t.db.transaction().execute(async (other) => {
+        await sql`SET LOCAL statement_timeout = '2s'`.execute(other);
+        await other.updateTable("enterprises").set((eb) => ({ name: eb.ref("name") })).where("id", "<", 3).execute();
       });
+      return readDataVersion(t.owner);
     });
     expect(second).toBe(start + 1);
     expect(await readDataVersion(t.owner)).toBe(start + 2);

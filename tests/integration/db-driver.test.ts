@@ -1,0 +1,89 @@
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDatabase, type Database, type DbOrTx } from "../../app/utils/db.server";
+import { createTestDatabase, type TestDatabase } from "../support/db";
+
+// The Kysely driver (decision 79): single queries share the pool's connections, a transaction has
+// one connection to itself from BEGIN to its end.
+
+let t: TestDatabase;
+let db: Database;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  db = createDatabase(t.url, { max: 2, asAppRole: false });
+});
+
+afterAll(async () => {
+  await db.destroy();
+  await t.drop();
+});
+
+const backendPid = (on: DbOrTx) => sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(on).then((r) => r.rows[0]!.pid);
+
+describe("the database driver", () => {
+  it("runs many more queries at once than it has connections, each answered with its own rows", async () => {
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => sql<{ n: number }>`SELECT ${i}::int AS n, pg_sleep(0.01)`.execute(db)));
+    expect(answers.map((r) => r.rows[0]!.n)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    const pids = new Set(await Promise.all(Array.from({ length: 20 }, () => backendPid(db))));
+    expect(pids.size).toBeLessThanOrEqual(2);
+  });
+
+  it("keeps a transaction on one connection while other queries go on beside it", async () => {
+    const seen = await db.transaction().execute(async (trx) => {
+      await sql`SET LOCAL application_name = 'driver-test'`.execute(trx);
+      const pids = new Set<number>();
+      for (let i = 0; i < 5; i++) {
+        pids.add(await backendPid(trx));
+        // A query outside the transaction is not held up by it, and does not see its settings.
+        const outside = await sql<{ name: string }>`SELECT current_setting('application_name') AS name`.execute(db);
+        expect(outside.rows[0]!.name).not.toBe("driver-test");
+      }
+      const inside = await sql<{ name: string }>`SELECT current_setting('application_name') AS name`.execute(trx);
+      return { pids, name: inside.rows[0]!.name };
+    });
+    expect(seen.pids.size).toBe(1);
+    expect(seen.name).toBe("driver-test");
+  });
+
+  it("reports rows changed, and rolls back what a failed transaction wrote", async () => {
+    await sql`CREATE TABLE driver_probe (id int PRIMARY KEY)`.execute(db);
+    const inserted = await sql`INSERT INTO driver_probe VALUES (1), (2)`.execute(db);
+    expect(inserted.numAffectedRows).toBe(2n);
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await sql`INSERT INTO driver_probe VALUES (3)`.execute(trx);
+        await sql`INSERT INTO driver_probe VALUES (1)`.execute(trx);
+      }),
+    ).rejects.toThrow(/duplicate key/);
+    const rows = await sql<{ id: number }>`SELECT id FROM driver_probe ORDER BY id`.execute(db);
+    expect(rows.rows.map((r) => r.id)).toEqual([1, 2]);
+  });
+
+  it("refuses to report a commit PostgreSQL turned into a rollback", async () => {
+    // A statement failed inside the transaction and its error was swallowed: nothing may look committed.
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await sql`INSERT INTO driver_probe VALUES (4)`.execute(trx);
+        await sql`SELECT 1 / 0`.execute(trx).catch(() => null);
+      }),
+    ).rejects.toThrow(/rolled back/);
+    const rows = await sql<{ id: number }>`SELECT id FROM driver_probe WHERE id = 4`.execute(db);
+    expect(rows.rows).toEqual([]);
+  });
+
+  it("returns the connection after every transaction, committed or not", async () => {
+    for (let i = 0; i < 10; i++) {
+      await db.transaction().execute(async (trx) => sql`SELECT 1`.execute(trx));
+      await db
+        .transaction()
+        .execute(async () => {
+          throw new Error("given up");
+        })
+        .catch(() => null);
+    }
+    // With max 2, a leaked connection would leave these two transactions waiting forever.
+    const both = await Promise.all([0, 1].map(() => db.transaction().execute(async (trx) => backendPid(trx))));
+    expect(new Set(both).size).toBe(2);
+  });
+});
