@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { randomBytes } from "node:crypto";
 import type { PledgeState } from "../../db/types";
-import { enqueueEmail } from "../email/outbox.server";
+import { enqueueEmails } from "../email/outbox.server";
 import { campaignEscrow, campaignFees, campaignOnlineSource } from "../ledger/accounts";
 import { backerCommitment, newReceiptCode } from "../ledger/receipts";
 import type { EntryDraft } from "../ledger/ledger";
@@ -13,6 +13,7 @@ import type { Services } from "../server/services";
 import { AppError } from "../utils/app-error";
 import { formatDate, seoulDate } from "../utils/dates";
 import type { DbOrTx, Tx } from "../utils/db.server";
+import { groupCommit } from "../utils/group-commit";
 import { isCheckViolation } from "../utils/pg-errors";
 import { canCancel, HOLD_EXPIRED, pledgeRequestHash, pledgeRuleProblem, WAITING_HOLD_MS, WAITING_STATES, type PledgeInput } from "./pledge";
 
@@ -61,6 +62,8 @@ function lockedPledgeQuery(trx: Tx) {
       "users.display_name",
       "users.locale",
       "rewards.title as reward_title",
+      // Whether the campaign's contest has a matching pool: only such pledges are matched.
+      sql<boolean>`EXISTS (SELECT 1 FROM matching_pools WHERE matching_pools.contest_id = campaigns.contest_id)`.as("matchable"),
     ])
     .forUpdate("pledges");
 }
@@ -318,14 +321,6 @@ function receiptProps(services: Services, pledge: LockedPledge, charged: boolean
   };
 }
 
-/**
- * Writes collections to the ledger: each gross into escrow, then the processor's fee out of it.
- * The escrow takes in more than the fee takes out, so no ledger account is locked.
- */
-export async function recordCollected(trx: Tx, pledge: LockedPledge, payment: CollectedPayment, now: Date): Promise<void> {
-  await recordCollections(trx, [{ pledge, payment }], now);
-}
-
 export interface CollectedPayment {
   paymentIntentId: string | null;
   /** The method the payment was made with; null: the one saved on the pledge (an off-session charge). */
@@ -334,7 +329,11 @@ export interface CollectedPayment {
   feeWon: number;
 }
 
-/** The same for many locked pledges in a few statements (a batch of off-session charges). */
+/**
+ * Writes collections of locked pledges to the ledger in a few statements: each gross into escrow,
+ * then the processor's fee out of it. The escrow takes in more than the fee takes out, so no
+ * ledger account is locked.
+ */
 export async function recordCollections(trx: Tx, collections: readonly { pledge: LockedPledge; payment: CollectedPayment }[], now: Date): Promise<void> {
   if (collections.length === 0) return;
   const rows = collections.map(
@@ -347,7 +346,7 @@ export async function recordCollections(trx: Tx, collections: readonly { pledge:
     FROM (VALUES ${sql.join(rows)}) AS v (id, intent, method, last4, fee)
     WHERE p.id = v.id`.execute(trx);
   // A keep-it-all pledge becomes live money now; an all-or-nothing one was matched when saved.
-  for (const { pledge } of collections) if (pledge.funding_model === "keep_it_all") await matchPledge(trx, pledge, now);
+  for (const { pledge } of collections) if (pledge.funding_model === "keep_it_all" && pledge.matchable) await matchPledge(trx, pledge, now);
   await appendEntries(
     trx,
     collections.flatMap(({ pledge, payment }) => {
@@ -379,19 +378,65 @@ export async function recordCollections(trx: Tx, collections: readonly { pledge:
   );
 }
 
+interface IntentUpdate {
+  pledgeId: number;
+  kind: "setup" | "payment";
+  state: IntentState;
+}
+
+/** Largest group of intent updates written in one transaction. */
+const MAX_INTENT_GROUP = 64;
+const intentGroups = new WeakMap<Services, (update: IntentUpdate) => Promise<PledgeState | null>>();
+
 /**
  * Applies what the processor says about the pledge's intent (after the card form, a 3-D Secure
  * step, a webhook or reconciliation). Idempotent: a state already applied changes nothing.
+ * Updates that arrive while others are being written go together in one transaction (decision 80).
  */
-export async function applyIntentState(services: Services, pledgeId: number, kind: "setup" | "payment", state: IntentState): Promise<PledgeState | null> {
-  return services.db.transaction().execute((trx) => applyIntentStateIn(trx, services, pledgeId, kind, state));
+export function applyIntentState(services: Services, pledgeId: number, kind: "setup" | "payment", state: IntentState): Promise<PledgeState | null> {
+  let apply = intentGroups.get(services);
+  if (!apply) {
+    apply = groupCommit((updates: readonly IntentUpdate[]) => services.db.transaction().execute((trx) => applyIntentStatesIn(trx, services, updates)), { maxGroup: MAX_INTENT_GROUP });
+    intentGroups.set(services, apply);
+  }
+  return apply({ pledgeId, kind, state });
 }
 
 /** The same, inside the caller's transaction (the webhook inbox row commits with the effect). */
 export async function applyIntentStateIn(trx: Tx, services: Services, pledgeId: number, kind: "setup" | "payment", state: IntentState): Promise<PledgeState | null> {
+  const [after] = await applyIntentStatesIn(trx, services, [{ pledgeId, kind, state }]);
+  return after ?? null;
+}
+
+/** What a group of updates writes once, at its end: the receipts, and the collections no matching can see. */
+interface GroupWrites {
+  receipts: { to: string; props: ReturnType<typeof receiptProps> }[];
+  collections: { pledge: LockedPledge; payment: CollectedPayment }[];
+}
+
+/** Many updates in one transaction, with the same outcome as one after the other in the given order. */
+async function applyIntentStatesIn(trx: Tx, services: Services, updates: readonly IntentUpdate[]): Promise<(PledgeState | null)[]> {
   const now = services.clock.now();
-  const pledge = await lockPledge(trx, { id: pledgeId });
-  if (!pledge) return null;
+  const locked = new Map((await lockPledges(trx, [...new Set(updates.map((u) => u.pledgeId))])).map((pledge) => [pledge.id, pledge]));
+  const writes: GroupWrites = { receipts: [], collections: [] };
+  const results: (PledgeState | null)[] = [];
+  for (const { pledgeId, kind, state } of updates) {
+    const pledge = locked.get(pledgeId);
+    if (!pledge) {
+      results.push(null);
+      continue;
+    }
+    const after = await applyToLocked(trx, services, pledge, kind, state, now, writes);
+    // A later update of the same pledge in this group sees this one's outcome.
+    pledge.state = after;
+    results.push(after);
+  }
+  await enqueueEmails(trx, "pledgeReceipt", writes.receipts);
+  await recordCollections(trx, writes.collections, now);
+  return results;
+}
+
+async function applyToLocked(trx: Tx, services: Services, pledge: LockedPledge, kind: "setup" | "payment", state: IntentState, now: Date, writes: GroupWrites): Promise<PledgeState> {
   const ours =
     kind === "setup"
       ? pledge.provider_setup_intent_id === state.intentId
@@ -401,7 +446,7 @@ export async function applyIntentStateIn(trx: Tx, services: Services, pledgeId: 
   if (state.status === "succeeded" && kind === "setup" && state.paymentMethodId) {
     if (pledge.state === "pending_authorization") {
       await moveTo(trx, pledge.id, "saved", now, { provider_payment_method_id: state.paymentMethodId, payment_method_type: state.methodType, card_last4: state.cardLast4, last_error: null });
-      await enqueueEmail(trx, pledge.email, "pledgeReceipt", receiptProps(services, pledge, false));
+      writes.receipts.push({ to: pledge.email, props: receiptProps(services, pledge, false) });
       await matchPledge(trx, pledge, now);
       return "saved";
     }
@@ -416,8 +461,11 @@ export async function applyIntentStateIn(trx: Tx, services: Services, pledgeId: 
   }
   if (state.status === "succeeded" && kind === "payment") {
     if (pledge.state === "pending_authorization" || pledge.state === "charging") {
-      await enqueueEmail(trx, pledge.email, "pledgeReceipt", receiptProps(services, pledge, true));
-      await recordCollected(trx, pledge, { paymentIntentId: state.intentId, methodType: state.methodType, cardLast4: state.cardLast4, feeWon: state.feeWon ?? 0 }, now);
+      writes.receipts.push({ to: pledge.email, props: receiptProps(services, pledge, true) });
+      const collection = { pledge, payment: { paymentIntentId: state.intentId, methodType: state.methodType, cardLast4: state.cardLast4, feeWon: state.feeWon ?? 0 } };
+      // A matched pledge is recorded at once: the matching of the next pledge in the group counts it.
+      if (pledge.funding_model === "keep_it_all" && pledge.matchable) await recordCollections(trx, [collection], now);
+      else writes.collections.push(collection);
       return "collected";
     }
     return pledge.state;

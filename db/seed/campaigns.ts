@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Transaction } from "kysely";
 import { newReceiptCode } from "../../app/ledger/receipts";
-import { lockPledge, recordCollected } from "../../app/pledges/pledges.server";
+import { lockPledge, recordCollections } from "../../app/pledges/pledges.server";
 import type { BackerKind, CampaignState, DB, FundingModel, PledgeKind } from "../types";
 import { gwangsanPledges, gwangsanProjects, gwangsanResidents } from "./gwangsan-plan";
 import { seedCases } from "./seed-cases";
@@ -376,7 +376,7 @@ async function seedPledges(trx: Trx, campaignId: number, seed: CampaignSeed, rew
     if (pledge.state === "collected") {
       const locked = await lockPledge(trx, { id: row.id });
       // Historical collections: the processor's fee is not in the source, so none is recorded.
-      if (locked) await recordCollected(trx, locked, { paymentIntentId: null, methodType: null, cardLast4: null, feeWon: 0 }, at);
+      if (locked) await recordCollections(trx, [{ pledge: locked, payment: { paymentIntentId: null, methodType: null, cardLast4: null, feeWon: 0 } }], at);
     }
   }
 }

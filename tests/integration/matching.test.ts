@@ -155,6 +155,32 @@ describe("the pool under concurrent pledges", () => {
     const state = await expectPoolConsistent(poolId);
     expect(state).toMatchObject({ available: 0, committed: 100_000 });
   });
+
+  it("never over-commits when the pledges are paid at once and recorded in groups (keep-it-all)", async () => {
+    const { campaigns, poolId } = await round({ poolWon: 100_000, campaigns: [{ goal: 1_000_000, model: "keep_it_all", endsOn: LATER_END }] });
+    const campaign = nth(campaigns, 0);
+    const backers = await Promise.all(Array.from({ length: 20 }, (_, i) => backer(i)));
+    const pledges = await Promise.all(backers.map((b) => pledge(b, campaign.id, 7_000)));
+
+    const matches = await t.db.selectFrom("matches").select(["pledge_id", "amount_won"]).where("pool_id", "=", poolId).execute();
+    expect(matches.map((m) => m.amount_won).sort((a, b) => b - a)).toEqual([...Array.from({ length: 14 }, () => 7_000), 2_000]);
+    const collected = await t.db.selectFrom("pledges").select(sql<number>`count(*)::int`.as("n")).where("id", "in", pledges.map((p) => p.id)).where("state", "=", "collected").executeTakeFirstOrThrow();
+    expect(collected.n).toBe(20);
+    const state = await expectPoolConsistent(poolId);
+    expect(state).toMatchObject({ available: 0, committed: 100_000 });
+  });
+
+  it("matches pledges paid at once as if one after the other: with three backers needed, the first two are not matched", async () => {
+    const rules: RulesInput = { ...oneToOne, minBackers: 3 };
+    const { campaigns, poolId } = await round({ poolWon: 1_000_000, rules, campaigns: [{ goal: 1_000_000, model: "keep_it_all", endsOn: LATER_END }] });
+    const campaign = nth(campaigns, 0);
+    const backers = await Promise.all([5, 6, 7, 8, 9, 10, 11, 12].map(backer));
+    await Promise.all(backers.map((b) => pledge(b, campaign.id, 10_000)));
+    // Whatever the order the payments were recorded in, the first two had fewer than three backers.
+    const matches = await t.db.selectFrom("matches").select("amount_won").where("pool_id", "=", poolId).execute();
+    expect(matches.map((m) => m.amount_won)).toEqual(Array.from({ length: 6 }, () => 10_000));
+    await expectPoolConsistent(poolId);
+  });
 });
 
 describe("caps and start conditions, through the database", () => {

@@ -1,0 +1,124 @@
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addBudgetLine, createCampaign, reviewCampaign, submitForReview } from "../../app/campaigns/campaigns.server";
+import { verifyStoredLedger } from "../../app/ledger/ledger.server";
+import { checkCard } from "../../app/payments/demo-cards";
+import { confirmDemoCard, requireDemoProcessor } from "../../app/payments/demo-checkout.server";
+import { applyIntentState, createPledge, preparePayment } from "../../app/pledges/pledges.server";
+import { createDemoDatabase, type TestDatabase } from "../support/db";
+import { seoulDateAfter } from "../support/dates";
+import { enterpriseId, userId } from "../support/seed";
+import { createTestServices, TEST_CLOCK_START, type TestServices } from "../support/services";
+
+// Payments confirmed at once are recorded in groups, one transaction each (decision 80): every
+// pledge exactly once, with its receipt and its ledger entries, as if recorded one by one.
+
+let t: TestDatabase;
+let services: TestServices;
+let campaignId: number;
+let backers: number[];
+let keyCounter = 0;
+const START = new Date(TEST_CLOCK_START);
+const GOOD_CARD = { number: "4242424242424242", expiry: "12/30", cvc: "123" };
+
+beforeAll(async () => {
+  t = await createDemoDatabase();
+  services = createTestServices(t.db, TEST_CLOCK_START);
+  const operator = await userId(t, "operator@hamkke.demo");
+  const made = await createCampaign(t.db, {
+    enterpriseId: await enterpriseId(t, "누럭놀이단"),
+    userId: operator,
+    now: services.clock.now(),
+    basics: { title: "묶음 기록 캠페인", summary: "요약", story: "", goal: 1_000_000, fundingModel: "keep_it_all", startsOn: seoulDateAfter(START, 0), endsOn: seoulDateAfter(START, 20) },
+  });
+  await addBudgetLine(t.db, made.id, { name: "사업비", amount: 1_000_000, required: true });
+  await submitForReview(t.db, made.id, services.clock.now());
+  await reviewCampaign(services, { campaignId: made.id, reviewerId: operator, decision: "approve", comment: "" });
+  campaignId = made.id;
+  const users = await t.db
+    .insertInto("users")
+    .values(Array.from({ length: 30 }, (_, i) => ({ email: `grouped${i}@test.example`, display_name: `묶음 후원자 ${i}`, password_hash: "x" })))
+    .returning("id")
+    .execute();
+  backers = users.map((u) => u.id);
+});
+
+afterAll(async () => {
+  await t.drop();
+});
+
+async function newPledge(backerId: number, amount: number) {
+  keyCounter += 1;
+  const data = { amount, kind: "sponsorship" as const, rewardId: null, message: "", nameDisplay: "masked" as const, backerKind: "individual" as const, companyName: "", businessNumber: null, idempotencyKey: `grouped-${keyCounter}` };
+  return createPledge(services, { backerId, campaignId, data });
+}
+
+async function pledgeIds(publicIds: readonly string[]) {
+  return (await t.db.selectFrom("pledges").select("id").where("public_id", "in", [...publicIds]).execute()).map((r) => r.id);
+}
+
+describe("payments recorded in groups", () => {
+  it("records thirty card payments made at once exactly once each, in fewer transactions than payments", async () => {
+    const created = await Promise.all(backers.map((b, i) => newPledge(b, 10_000 + i)));
+    const results = await Promise.all(created.map((p) => confirmDemoCard(services, p.publicId, GOOD_CARD)));
+    expect(results.map((r) => r.state)).toEqual(created.map(() => "collected"));
+
+    const ids = await pledgeIds(created.map((p) => p.publicId));
+    const pledges = await t.db
+      .selectFrom("pledges")
+      .select(["id", "state", "amount_won", "fee_won", sql<string>`xmin::text`.as("transaction")])
+      .where("id", "in", ids)
+      .execute();
+    expect(pledges.every((p) => p.state === "collected" && p.fee_won !== null && p.fee_won > 0)).toBe(true);
+    // Rows written by one transaction carry its id: some pledges were recorded together.
+    const transactions = new Set(pledges.map((p) => p.transaction)).size;
+    console.log(`[intent groups] 30 payments recorded in ${transactions} transactions`);
+    expect(transactions).toBeLessThan(30);
+
+    const entries = await t.db
+      .selectFrom("journal_entries")
+      .select(["idempotency_key"])
+      .where("idempotency_key", "in", ids.flatMap((id) => [`pledge:${id}:collected`, `pledge:${id}:fee`]))
+      .execute();
+    expect(entries).toHaveLength(60);
+    const receipts = await t.db
+      .selectFrom("email_outbox")
+      .select("to_address")
+      .where("template", "=", "pledgeReceipt")
+      .where("to_address", "like", "grouped%@test.example")
+      .execute();
+    expect(receipts.map((r) => r.to_address).sort()).toEqual(backers.map((_, i) => `grouped${i}@test.example`).sort());
+
+    const escrow = await sql<{ total: number }>`
+      SELECT coalesce(sum(l.amount_won), 0)::bigint AS total FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
+      JOIN ledger_accounts a ON a.id = l.account_id
+      WHERE a.code = ${`campaign:${campaignId}:escrow`} AND e.idempotency_key = ANY(${ids.map((id) => `pledge:${id}:collected`)})`.execute(t.db);
+    expect(Number(escrow.rows[0]!.total)).toBe(pledges.reduce((sum, p) => sum + p.amount_won, 0));
+    expect((await verifyStoredLedger(t.db)).ok).toBe(true);
+  });
+
+  it("applies the same success twice in one group as once: one collection, one receipt", async () => {
+    const [first, second] = [await newPledge(backers[1]!, 21_000), await newPledge(backers[2]!, 22_000)];
+    // Paid at the processor, not yet applied here.
+    const paid = await Promise.all(
+      [first, second].map(async (pledge) => {
+        const step = await preparePayment(services, pledge.publicId);
+        const card = checkCard(GOOD_CARD, seoulDateAfter(START, 0));
+        if (!step || !card.ok) throw new Error("no payment step");
+        return { pledgeId: step.pledgeId, state: await requireDemoProcessor(services).confirmWithCard(step.intentId, card.card) };
+      }),
+    );
+    const [a, b] = paid as [(typeof paid)[number], (typeof paid)[number]];
+    // The first update runs alone; the second pledge's two updates wait for it and go together.
+    const results = await Promise.all([applyIntentState(services, a.pledgeId, "payment", a.state), applyIntentState(services, b.pledgeId, "payment", b.state), applyIntentState(services, b.pledgeId, "payment", b.state)]);
+    expect(results).toEqual(["collected", "collected", "collected"]);
+    const rows = await t.db.selectFrom("pledges").select(sql<string>`xmin::text`.as("transaction")).where("id", "in", [a.pledgeId, b.pledgeId]).execute();
+    expect(new Set(rows.map((r) => r.transaction)).size).toBe(2);
+    const entries = await t.db.selectFrom("journal_entries").select("kind").where("idempotency_key", "in", [`pledge:${b.pledgeId}:collected`, `pledge:${b.pledgeId}:fee`]).execute();
+    expect(entries.map((e) => e.kind).sort()).toEqual(["pledge.collected", "pledge.fee"]);
+    // The first test made one pledge of this backer too.
+    const receipts = await t.db.selectFrom("email_outbox").select("id").where("template", "=", "pledgeReceipt").where("to_address", "=", "grouped2@test.example").execute();
+    expect(receipts).toHaveLength(2);
+    expect((await verifyStoredLedger(t.db)).ok).toBe(true);
+  });
+});
