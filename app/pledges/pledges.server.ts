@@ -1,6 +1,6 @@
-import { sql } from "kysely";
+import { sql, type Insertable } from "kysely";
 import { randomBytes } from "node:crypto";
-import type { PledgeState } from "../../db/types";
+import type { DB, FundingModel, PledgeState } from "../../db/types";
 import { enqueueEmails } from "../email/outbox.server";
 import { campaignEscrow, campaignFees, campaignOnlineSource } from "../ledger/accounts";
 import { backerCommitment, newReceiptCode } from "../ledger/receipts";
@@ -103,18 +103,34 @@ export interface CreatedPledge {
   replayed: boolean;
 }
 
+/** Largest group of new pledges written in one transaction. */
+const MAX_PLEDGE_GROUP = 64;
+
+interface PledgeRequest {
+  input: CreatePledgeInput;
+  requestHash: string;
+}
+
+const pledgeGroups = new WeakMap<Services, (request: PledgeRequest) => Promise<CreatedPledge | AppError>>();
+
 /**
  * Records the pledge (waiting for its payment, holding its reward for WAITING_HOLD_MS) and claims
  * its reward, in one transaction. The same idempotency key with the same body returns the same
  * pledge; with another body it is refused. A backer already holding MAX_UNPAID_REWARD_CLAIMS
  * rewards with waiting pledges is refused another (the database counts under a per-backer lock).
+ * Pledges that arrive while others are being written go together in one transaction (decision 80).
  */
 export async function createPledge(services: Services, input: CreatePledgeInput): Promise<CreatedPledge> {
+  let insert = pledgeGroups.get(services);
+  if (!insert) {
+    insert = groupCommit((requests: readonly PledgeRequest[]) => services.db.transaction().execute((trx) => insertPledges(trx, services, requests)), { maxGroup: MAX_PLEDGE_GROUP });
+    pledgeGroups.set(services, insert);
+  }
   const requestHash = pledgeRequestHash(input.campaignId, input.data);
-  const existing = await findByIdempotencyKey(services.db, input.backerId, input.data.idempotencyKey);
-  if (existing) return replay(existing, requestHash);
   try {
-    return await insertPledge(services, input, requestHash);
+    const outcome = await insert({ input, requestHash });
+    if (outcome instanceof AppError) throw outcome;
+    return outcome;
   } catch (error) {
     if (!isCheckViolation(error, "pledges_unpaid_reward_claims")) throw error;
     // A retry of a pledge that did go through is answered with that pledge, not refused.
@@ -124,20 +140,44 @@ export async function createPledge(services: Services, input: CreatePledgeInput)
   }
 }
 
-async function insertPledge(services: Services, input: CreatePledgeInput, requestHash: string): Promise<CreatedPledge> {
+function keyOf(backerId: number, idempotencyKey: string): string {
+  return `${backerId} ${idempotencyKey}`;
+}
+
+/**
+ * Many pledges in a few statements, each answered as if it had been made alone: a pledge, or the
+ * refusal its caller gets. A refusal found before anything is written is an answer; one found
+ * after (a reward sold out, the unpaid-claims limit) throws, and the group is made again one by one.
+ */
+async function insertPledges(trx: Tx, services: Services, requests: readonly PledgeRequest[]): Promise<(CreatedPledge | AppError)[]> {
   const now = services.clock.now();
-  return services.db.transaction().execute(async (trx) => {
-    const campaign = await trx
-      .selectFrom("campaigns")
-      .select(["id", "state", "starts_on", "ends_on", "funding_model"])
-      .where("id", "=", input.campaignId)
-      .forShare()
-      .executeTakeFirst();
-    if (!campaign) throw new AppError("campaignNotOpen", 404);
-    const reward = input.data.rewardId
-      ? await trx.selectFrom("rewards").select(["id", "min_amount_won"]).where("id", "=", input.data.rewardId).where("campaign_id", "=", campaign.id).executeTakeFirst()
-      : null;
-    if (input.data.rewardId && !reward) throw new AppError("rewardNotFound", 422, "rewardId");
+  // A used key answers with its pledge, whatever its campaign's state now.
+  const existing = new Map(
+    (
+      await trx
+        .selectFrom("pledges")
+        .select(["backer_id", "idempotency_key", "public_id", "request_hash", "state"])
+        .where(sql<boolean>`(backer_id, idempotency_key) IN (SELECT * FROM unnest(${requests.map(({ input }) => input.backerId)}::bigint[], ${requests.map(({ input }) => input.data.idempotencyKey)}::text[]))`)
+        .execute()
+    ).map((row) => [keyOf(row.backer_id, row.idempotency_key), row]),
+  );
+  const campaignIds = [...new Set(requests.map(({ input }) => input.campaignId))].sort((a, b) => a - b);
+  const campaigns = new Map(
+    (await trx.selectFrom("campaigns").select(["id", "state", "starts_on", "ends_on", "funding_model"]).where("id", "in", campaignIds).orderBy("id").forShare().execute()).map((c) => [c.id, c]),
+  );
+  const rewardIds = [...new Set(requests.flatMap(({ input }) => (input.data.rewardId ? [input.data.rewardId] : [])))];
+  const rewards = new Map(
+    rewardIds.length === 0 ? [] : (await trx.selectFrom("rewards").select(["id", "campaign_id", "min_amount_won"]).where("id", "in", rewardIds).execute()).map((r) => [r.id, r]),
+  );
+
+  const checked = requests.map(({ input, requestHash }): { answer: CreatedPledge | AppError } | { row: Insertable<DB["pledges"]> } => {
+    const used = existing.get(keyOf(input.backerId, input.data.idempotencyKey));
+    if (used) return { answer: refusalOr(() => replay(used, requestHash)) };
+    const campaign = campaigns.get(input.campaignId);
+    if (!campaign) return { answer: new AppError("campaignNotOpen", 404) };
+    const found = input.data.rewardId ? rewards.get(input.data.rewardId) : undefined;
+    const reward = found && found.campaign_id === campaign.id ? found : null;
+    if (input.data.rewardId && !reward) return { answer: new AppError("rewardNotFound", 422, "rewardId") };
     const problem = pledgeRuleProblem({
       campaignState: campaign.state,
       startsOn: campaign.starts_on,
@@ -146,54 +186,91 @@ async function insertPledge(services: Services, input: CreatePledgeInput, reques
       reward: reward ? { minAmountWon: reward.min_amount_won } : null,
       amountWon: input.data.amount,
     });
-    if (problem === "campaignNotOpen") throw new AppError(problem, 409);
-    if (problem) throw new AppError(problem, 422, "amount");
-
-    const inserted = await trx
-      .insertInto("pledges")
-      .values({
-        public_id: randomBytes(12).toString("base64url"),
-        campaign_id: campaign.id,
-        backer_id: input.backerId,
-        backer_kind: input.data.backerKind,
-        company_name: input.data.backerKind === "company" ? input.data.companyName : null,
-        business_number: input.data.backerKind === "company" ? input.data.businessNumber : null,
-        kind: input.data.kind,
-        amount_won: input.data.amount,
-        reward_id: reward?.id ?? null,
-        message: input.data.message,
-        anonymous: input.data.nameDisplay === "anonymous",
-        show_full_name: input.data.nameDisplay === "full",
-        funding_model: campaign.funding_model,
-        state: "pending_authorization",
-        hold_expires_at: new Date(now.getTime() + WAITING_HOLD_MS),
-        provider: services.payments.name,
-        idempotency_key: input.data.idempotencyKey,
-        request_hash: requestHash,
-        receipt_secret: newReceiptCode(),
-        created_at: now,
-        updated_at: now,
-      })
-      .onConflict((oc) => oc.columns(["backer_id", "idempotency_key"]).doNothing())
-      .returning(["public_id", "state"])
-      .executeTakeFirst();
-    if (!inserted) {
-      // A concurrent request with the same key committed first.
-      const winner = await findByIdempotencyKey(trx, input.backerId, input.data.idempotencyKey);
-      if (!winner) throw new AppError("idempotencyConflict", 409);
-      return replay(winner, requestHash);
-    }
-    if (reward) {
-      const claimed = await trx
-        .updateTable("rewards")
-        .set((eb) => ({ claimed_count: eb("claimed_count", "+", 1) }))
-        .where("id", "=", reward.id)
-        .where((eb) => eb.or([eb("quantity_limit", "is", null), eb("claimed_count", "<", eb.ref("quantity_limit"))]))
-        .executeTakeFirst();
-      if (Number(claimed.numUpdatedRows) === 0) throw new AppError("rewardSoldOut", 409, "rewardId");
-    }
-    return { publicId: inserted.public_id, state: inserted.state, replayed: false };
+    if (problem === "campaignNotOpen") return { answer: new AppError(problem, 409) };
+    if (problem) return { answer: new AppError(problem, 422, "amount") };
+    return { row: newPledgeRow(services, input, requestHash, campaign.funding_model, reward?.id ?? null, now) };
   });
+
+  // Backers in order: the unpaid-claims check locks each backer, and two groups must not wait on each other.
+  const rows = checked.flatMap((c) => ("row" in c ? [c.row] : [])).sort((a, b) => Number(a.backer_id) - Number(b.backer_id));
+  const inserted =
+    rows.length === 0
+      ? []
+      : await trx
+          .insertInto("pledges")
+          .values(rows)
+          .onConflict((oc) => oc.columns(["backer_id", "idempotency_key"]).doNothing())
+          .returning(["backer_id", "idempotency_key", "public_id", "state", "reward_id"])
+          .execute();
+  const written = new Map(inserted.map((row) => [keyOf(row.backer_id, row.idempotency_key), row]));
+  const answers: (CreatedPledge | AppError)[] = [];
+  for (const [i, outcome] of checked.entries()) {
+    if ("answer" in outcome) {
+      answers.push(outcome.answer);
+      continue;
+    }
+    const { input, requestHash } = requests[i]!;
+    const key = keyOf(input.backerId, input.data.idempotencyKey);
+    const row = written.get(key);
+    // A key is written once: the same key again in this group is answered as a retry.
+    written.delete(key);
+    if (row) {
+      answers.push({ publicId: row.public_id, state: row.state, replayed: false });
+      continue;
+    }
+    // The same key earlier in this group, or a concurrent request with it committed first.
+    const winner = await findByIdempotencyKey(trx, input.backerId, input.data.idempotencyKey);
+    answers.push(winner ? refusalOr(() => replay(winner, requestHash)) : new AppError("idempotencyConflict", 409));
+  }
+  // Rewards in order, for the same reason as the backers.
+  const claims = inserted.flatMap((row) => (row.reward_id === null ? [] : [row.reward_id])).sort((a, b) => a - b);
+  for (const rewardId of claims) {
+    const claimed = await trx
+      .updateTable("rewards")
+      .set((eb) => ({ claimed_count: eb("claimed_count", "+", 1) }))
+      .where("id", "=", rewardId)
+      .where((eb) => eb.or([eb("quantity_limit", "is", null), eb("claimed_count", "<", eb.ref("quantity_limit"))]))
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) === 0) throw new AppError("rewardSoldOut", 409, "rewardId");
+  }
+  return answers;
+}
+
+/** The outcome, or the refusal it threw. */
+function refusalOr(outcome: () => CreatedPledge): CreatedPledge | AppError {
+  try {
+    return outcome();
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+}
+
+function newPledgeRow(services: Services, input: CreatePledgeInput, requestHash: string, fundingModel: FundingModel, rewardId: number | null, now: Date): Insertable<DB["pledges"]> {
+  const { data } = input;
+  return {
+    public_id: randomBytes(12).toString("base64url"),
+    campaign_id: input.campaignId,
+    backer_id: input.backerId,
+    backer_kind: data.backerKind,
+    company_name: data.backerKind === "company" ? data.companyName : null,
+    business_number: data.backerKind === "company" ? data.businessNumber : null,
+    kind: data.kind,
+    amount_won: data.amount,
+    reward_id: rewardId,
+    message: data.message,
+    anonymous: data.nameDisplay === "anonymous",
+    show_full_name: data.nameDisplay === "full",
+    funding_model: fundingModel,
+    state: "pending_authorization",
+    hold_expires_at: new Date(now.getTime() + WAITING_HOLD_MS),
+    provider: services.payments.name,
+    idempotency_key: data.idempotencyKey,
+    request_hash: requestHash,
+    receipt_secret: newReceiptCode(),
+    created_at: now,
+    updated_at: now,
+  };
 }
 
 function findByIdempotencyKey(db: DbOrTx, backerId: number, key: string) {

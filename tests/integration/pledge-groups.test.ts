@@ -1,17 +1,17 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addBudgetLine, createCampaign, reviewCampaign, submitForReview } from "../../app/campaigns/campaigns.server";
+import { addBudgetLine, addReward, createCampaign, reviewCampaign, submitForReview } from "../../app/campaigns/campaigns.server";
 import { verifyStoredLedger } from "../../app/ledger/ledger.server";
 import { checkCard } from "../../app/payments/demo-cards";
 import { confirmDemoCard, requireDemoProcessor } from "../../app/payments/demo-checkout.server";
-import { applyIntentState, createPledge, preparePayment } from "../../app/pledges/pledges.server";
+import { applyIntentState, createPledge, preparePayment, type CreatedPledge } from "../../app/pledges/pledges.server";
 import { createDemoDatabase, type TestDatabase } from "../support/db";
 import { seoulDateAfter } from "../support/dates";
 import { enterpriseId, userId } from "../support/seed";
 import { createTestServices, TEST_CLOCK_START, type TestServices } from "../support/services";
 
-// Payments confirmed at once are recorded in groups, one transaction each (decision 80): every
-// pledge exactly once, with its receipt and its ledger entries, as if recorded one by one.
+// Pledges made at once and payments confirmed at once are written in groups, one transaction each
+// (decision 80): every pledge exactly once, each caller answered as if its request had been alone.
 
 let t: TestDatabase;
 let services: TestServices;
@@ -32,6 +32,7 @@ beforeAll(async () => {
     basics: { title: "묶음 기록 캠페인", summary: "요약", story: "", goal: 1_000_000, fundingModel: "keep_it_all", startsOn: seoulDateAfter(START, 0), endsOn: seoulDateAfter(START, 20) },
   });
   await addBudgetLine(t.db, made.id, { name: "사업비", amount: 1_000_000, required: true });
+  await addReward(t.db, made.id, { title: "마지막 한 점", description: "", minAmount: 10_000, quantityLimit: 1, deliveryMonth: null });
   await submitForReview(t.db, made.id, services.clock.now());
   await reviewCampaign(services, { campaignId: made.id, reviewerId: operator, decision: "approve", comment: "" });
   campaignId = made.id;
@@ -47,15 +48,91 @@ afterAll(async () => {
   await t.drop();
 });
 
-async function newPledge(backerId: number, amount: number) {
+function pledgeData(amount: number, extra: { rewardId?: number; idempotencyKey?: string } = {}) {
   keyCounter += 1;
-  const data = { amount, kind: "sponsorship" as const, rewardId: null, message: "", nameDisplay: "masked" as const, backerKind: "individual" as const, companyName: "", businessNumber: null, idempotencyKey: `grouped-${keyCounter}` };
-  return createPledge(services, { backerId, campaignId, data });
+  return { amount, kind: "sponsorship" as const, rewardId: extra.rewardId ?? null, message: "", nameDisplay: "masked" as const, backerKind: "individual" as const, companyName: "", businessNumber: null, idempotencyKey: extra.idempotencyKey ?? `grouped-${keyCounter}` };
+}
+
+function newPledge(backerId: number, amount: number) {
+  return createPledge(services, { backerId, campaignId, data: pledgeData(amount) });
+}
+
+/** Outcomes as the caller sees them: the pledge, or the refusal's code. */
+function settle<T>(promise: Promise<T>): Promise<T | { refused: string }> {
+  return promise.catch((error: Error & { code?: string }) => {
+    if (error.name !== "AppError") throw error;
+    return { refused: error.code ?? error.message };
+  });
+}
+
+async function transactionsOf(publicIds: readonly string[]) {
+  const rows = await t.db.selectFrom("pledges").select(sql<string>`xmin::text`.as("transaction")).where("public_id", "in", [...publicIds]).execute();
+  return new Set(rows.map((r) => r.transaction)).size;
 }
 
 async function pledgeIds(publicIds: readonly string[]) {
   return (await t.db.selectFrom("pledges").select("id").where("public_id", "in", [...publicIds]).execute()).map((r) => r.id);
 }
+
+describe("pledges made in groups", () => {
+  it("writes thirty pledges made at once in fewer transactions, each caller getting its own", async () => {
+    const created = await Promise.all(backers.map((b, i) => newPledge(b, 5_000 + i)));
+    expect(new Set(created.map((p) => p.publicId)).size).toBe(30);
+    expect(created.every((p) => p.state === "pending_authorization" && !p.replayed)).toBe(true);
+    const transactions = await transactionsOf(created.map((p) => p.publicId));
+    console.log(`[pledge groups] 30 pledges written in ${transactions} transactions`);
+    expect(transactions).toBeLessThan(30);
+    const amounts = await t.db.selectFrom("pledges").select(["public_id", "amount_won"]).where("public_id", "in", created.map((p) => p.publicId)).execute();
+    const byId = new Map(amounts.map((r) => [r.public_id, r.amount_won]));
+    expect(created.map((p) => byId.get(p.publicId))).toEqual(backers.map((_, i) => 5_000 + i));
+  });
+
+  it("answers each request of one group as if alone: a retry with its pledge, a refusal to its own caller only", async () => {
+    const key = `grouped-same-key-${Date.now()}`;
+    const [b0, b1, b2] = [backers[3]!, backers[4]!, backers[5]!];
+    // The first runs alone; the rest wait for it and go together.
+    const [first, ...group] = await Promise.all([
+      settle(newPledge(b0, 9_000)),
+      settle(createPledge(services, { backerId: b1, campaignId, data: pledgeData(12_000, { idempotencyKey: key }) })),
+      settle(createPledge(services, { backerId: b1, campaignId, data: pledgeData(12_000, { idempotencyKey: key }) })),
+      settle(createPledge(services, { backerId: b1, campaignId, data: pledgeData(13_000, { idempotencyKey: key }) })),
+      settle(createPledge(services, { backerId: b2, campaignId: -1, data: pledgeData(10_000) })),
+      settle(createPledge(services, { backerId: b2, campaignId, data: pledgeData(10_000, { rewardId: 999_999_999 }) })),
+      settle(newPledge(b2, 14_000)),
+    ]);
+    expect(first).toMatchObject({ replayed: false });
+    const [made, retried, changed, noCampaign, noReward, other] = group as [CreatedPledge, CreatedPledge, { refused: string }, { refused: string }, { refused: string }, CreatedPledge];
+    expect(made).toMatchObject({ state: "pending_authorization", replayed: false });
+    expect(retried).toEqual({ ...made, replayed: true });
+    expect(changed).toEqual({ refused: "idempotencyConflict" });
+    expect(noCampaign).toEqual({ refused: "campaignNotOpen" });
+    expect(noReward).toEqual({ refused: "rewardNotFound" });
+    expect(other).toMatchObject({ replayed: false });
+    expect(await transactionsOf([made.publicId, other.publicId])).toBe(1);
+    const keyed = await t.db.selectFrom("pledges").select("id").where("backer_id", "=", b1).where("idempotency_key", "=", key).execute();
+    expect(keyed).toHaveLength(1);
+  });
+
+  it("gives a sold-out reward's refusal to the later pledge only, and writes the others", async () => {
+    const reward = await t.db.selectFrom("rewards").select("id").where("campaign_id", "=", campaignId).executeTakeFirstOrThrow();
+    const [b0, b1, b2, b3] = [backers[6]!, backers[7]!, backers[8]!, backers[9]!];
+    const outcomes = await Promise.all([
+      settle(newPledge(b0, 9_000)),
+      settle(createPledge(services, { backerId: b1, campaignId, data: pledgeData(10_000, { rewardId: reward.id }) })),
+      settle(createPledge(services, { backerId: b2, campaignId, data: pledgeData(10_000, { rewardId: reward.id }) })),
+      settle(newPledge(b3, 11_000)),
+    ]);
+    const refused = outcomes.filter((o) => "refused" in o);
+    expect(refused).toEqual([{ refused: "rewardSoldOut" }]);
+    const claimed = await t.db.selectFrom("rewards").select("claimed_count").where("id", "=", reward.id).executeTakeFirstOrThrow();
+    expect(claimed.claimed_count).toBe(1);
+    const withReward = await t.db.selectFrom("pledges").select("id").where("reward_id", "=", reward.id).execute();
+    expect(withReward).toHaveLength(1);
+    const made = outcomes.flatMap((o) => ("publicId" in o ? [o.publicId] : []));
+    expect(made).toHaveLength(3);
+    expect(await t.db.selectFrom("pledges").select("id").where("public_id", "in", made).execute()).toHaveLength(3);
+  });
+});
 
 describe("payments recorded in groups", () => {
   it("records thirty card payments made at once exactly once each, in fewer transactions than payments", async () => {
