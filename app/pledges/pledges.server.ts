@@ -13,7 +13,7 @@ import type { Services } from "../server/services";
 import { AppError } from "../utils/app-error";
 import { formatDate, seoulDate } from "../utils/dates";
 import type { DbOrTx, Tx } from "../utils/db.server";
-import { groupCommit } from "../utils/group-commit";
+import { groupCommitPer } from "../utils/group-commit";
 import { isCheckViolation } from "../utils/pg-errors";
 import { canCancel, HOLD_EXPIRED, pledgeRequestHash, pledgeRuleProblem, WAITING_HOLD_MS, WAITING_STATES, type PledgeInput } from "./pledge";
 
@@ -103,15 +103,16 @@ export interface CreatedPledge {
   replayed: boolean;
 }
 
-/** Largest group of new pledges written in one transaction. */
-const MAX_PLEDGE_GROUP = 64;
-
 interface PledgeRequest {
   input: CreatePledgeInput;
   requestHash: string;
 }
 
-const pledgeGroups = new WeakMap<Services, (request: PledgeRequest) => Promise<CreatedPledge | AppError>>();
+/** New pledges in groups of up to 64, one transaction each. */
+const insertInGroups = groupCommitPer(
+  (services: Services, requests: readonly PledgeRequest[]) => services.db.transaction().execute((trx) => insertPledges(trx, services, requests)),
+  { maxGroup: 64 },
+);
 
 /**
  * Records the pledge (waiting for its payment, holding its reward for WAITING_HOLD_MS) and claims
@@ -121,14 +122,9 @@ const pledgeGroups = new WeakMap<Services, (request: PledgeRequest) => Promise<C
  * Pledges that arrive while others are being written go together in one transaction (decision 80).
  */
 export async function createPledge(services: Services, input: CreatePledgeInput): Promise<CreatedPledge> {
-  let insert = pledgeGroups.get(services);
-  if (!insert) {
-    insert = groupCommit((requests: readonly PledgeRequest[]) => services.db.transaction().execute((trx) => insertPledges(trx, services, requests)), { maxGroup: MAX_PLEDGE_GROUP });
-    pledgeGroups.set(services, insert);
-  }
   const requestHash = pledgeRequestHash(input.campaignId, input.data);
   try {
-    const outcome = await insert({ input, requestHash });
+    const outcome = await insertInGroups(services, { input, requestHash });
     if (outcome instanceof AppError) throw outcome;
     return outcome;
   } catch (error) {
@@ -461,9 +457,11 @@ interface IntentUpdate {
   state: IntentState;
 }
 
-/** Largest group of intent updates written in one transaction. */
-const MAX_INTENT_GROUP = 64;
-const intentGroups = new WeakMap<Services, (update: IntentUpdate) => Promise<PledgeState | null>>();
+/** Intent updates in groups of up to 64, one transaction each. */
+const applyInGroups = groupCommitPer(
+  (services: Services, updates: readonly IntentUpdate[]) => services.db.transaction().execute((trx) => applyIntentStatesIn(trx, services, updates)),
+  { maxGroup: 64 },
+);
 
 /**
  * Applies what the processor says about the pledge's intent (after the card form, a 3-D Secure
@@ -471,12 +469,7 @@ const intentGroups = new WeakMap<Services, (update: IntentUpdate) => Promise<Ple
  * Updates that arrive while others are being written go together in one transaction (decision 80).
  */
 export function applyIntentState(services: Services, pledgeId: number, kind: "setup" | "payment", state: IntentState): Promise<PledgeState | null> {
-  let apply = intentGroups.get(services);
-  if (!apply) {
-    apply = groupCommit((updates: readonly IntentUpdate[]) => services.db.transaction().execute((trx) => applyIntentStatesIn(trx, services, updates)), { maxGroup: MAX_INTENT_GROUP });
-    intentGroups.set(services, apply);
-  }
-  return apply({ pledgeId, kind, state });
+  return applyInGroups(services, { pledgeId, kind, state });
 }
 
 /** The same, inside the caller's transaction (the webhook inbox row commits with the effect). */

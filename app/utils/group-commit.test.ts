@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { groupCommit } from "./group-commit";
+import { groupCommit, groupCommitPer } from "./group-commit";
 
 /** A group runner that records each group and finishes when told to. */
 function recorder(fail: (input: number) => boolean = () => false) {
@@ -62,5 +62,22 @@ describe("group commit", () => {
     const later = call(7);
     await r.finishAll();
     expect(await later).toBe(70);
+  });
+
+  it("groups each owner's callers apart from another's", async () => {
+    const first = recorder();
+    const second = recorder();
+    const owners = { first, second };
+    const call = groupCommitPer((owner: { name: "first" | "second" }, inputs: readonly number[]) => owners[owner.name].run(inputs), { maxGroup: 10 });
+    const [a, b] = [{ name: "first" as const }, { name: "second" as const }];
+    const answers = [call(a, 1), call(b, 2), call(a, 3), call(b, 4), call(a, 5)];
+    // Each owner's first call runs at once, its next ones wait for it together.
+    expect(first.groups).toEqual([[1]]);
+    expect(second.groups).toEqual([[2]]);
+    await first.finishAll();
+    await second.finishAll();
+    expect(first.groups).toEqual([[1], [3, 5]]);
+    expect(second.groups).toEqual([[2], [4]]);
+    expect(await Promise.all(answers)).toEqual([10, 20, 30, 40, 50]);
   });
 });

@@ -52,3 +52,22 @@ export function groupCommit<In, Out>(runGroup: (inputs: readonly In[]) => Promis
       if (!running) void runNext();
     });
 }
+
+/**
+ * The same, one group runner per owner (a process's services): each owner's callers are grouped
+ * together, and its runner goes when the owner does.
+ */
+export function groupCommitPer<Owner extends object, In, Out>(
+  runGroup: (owner: Owner, inputs: readonly In[]) => Promise<readonly Out[]>,
+  options: GroupCommitOptions,
+): (owner: Owner, input: In) => Promise<Out> {
+  const runners = new WeakMap<Owner, (input: In) => Promise<Out>>();
+  return (owner, input) => {
+    let run = runners.get(owner);
+    if (!run) {
+      run = groupCommit((inputs: readonly In[]) => runGroup(owner, inputs), options);
+      runners.set(owner, run);
+    }
+    return run(input);
+  };
+}
