@@ -65,8 +65,8 @@ describe("forms", () => {
     storeAddress: "광주 북구",
     landlordName: "김임대",
     leaseDepositWon: "90000000",
-    leaseStartsOn: "2027-01-01",
-    leaseEndsOn: "2028-12-31",
+    leaseStartsOn: "2025-01-01",
+    leaseEndsOn: "2026-06-30",
     idempotencyKey: "abcdefgh-1234",
   };
 
@@ -79,7 +79,7 @@ describe("forms", () => {
   });
 
   it("refuses a lease that ends before it starts and a loan above the deposit", () => {
-    const backwards = applicationSchema.safeParse({ ...application, leaseEndsOn: "2026-12-31" });
+    const backwards = applicationSchema.safeParse({ ...application, leaseEndsOn: "2024-12-31" });
     expect(backwards.success ? [] : backwards.error.issues.map((i) => i.message)).toEqual(["leaseEndsBeforeStart"]);
     const aboveDeposit = applicationSchema.safeParse({ ...application, amountWon: "90000001" });
     expect(aboveDeposit.success ? [] : aboveDeposit.error.issues.map((i) => i.message)).toEqual(["amountAboveDeposit"]);
