@@ -39,6 +39,10 @@ export function createPostgresClient(url: string, options: ConnectOptions = {}) 
   return postgres(url, {
     max: options.max ?? 10,
     connect_timeout: 5,
+    // postgres.js waits up to 20 s between attempts once a restart has failed a few connections
+    // (its count is the pool's), and a query or transaction bound to a reconnecting connection
+    // waits with it. A second is gentle enough on a server that is coming back.
+    backoff: (attempts: number) => (0.5 + Math.random() / 2) * Math.min(3 ** attempts / 100, 1),
     onnotice: options.onNotice ?? (() => {}),
     connection: {
       application_name: "hamkke-fund",
@@ -144,7 +148,13 @@ class PostgresDriver implements Driver {
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw("rollback"));
+    try {
+      await connection.executeQuery(CompiledQuery.raw("rollback"));
+    } catch (error) {
+      // Only PostgreSQL's own answer is news here. A connection that has closed took its
+      // transaction with it, and the caller is better told why the transaction failed.
+      if (error instanceof postgres.PostgresError) throw error;
+    }
   }
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {

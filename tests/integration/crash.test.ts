@@ -160,6 +160,23 @@ describe("database crash recovery", () => {
   let cluster: EmbeddedServer | null = null;
   let port = 0;
   const start = async () => (cluster = await startEmbeddedPostgres({ dataDir, port }));
+  const killPostmaster = () => {
+    process.kill(Number(readFileSync(resolve(dataDir, "postmaster.pid"), "utf8").split("\n")[0]), "SIGKILL");
+    // Nothing left to stop: the cluster is started again by restart().
+    cluster = null;
+  };
+  /** Starts the cluster again once PostgreSQL has recovered (and the orphaned backends have gone). */
+  const restart = async () => {
+    for (let attempt = 0; ; attempt++) {
+      await new Promise((r) => setTimeout(r, 500));
+      try {
+        await start();
+        return;
+      } catch (error) {
+        if (attempt >= 20) throw error;
+      }
+    }
+  };
   beforeAll(async () => {
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(`${dataDir}.credentials.json`, { force: true });
@@ -171,6 +188,48 @@ describe("database crash recovery", () => {
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(`${dataDir}.credentials.json`, { force: true });
   });
+
+  it("serves queries and transactions again within seconds of every restart of PostgreSQL", async () => {
+    // A pool that lost its connections to a killed server must neither lose a waiting transaction
+    // nor wait out a long backoff: the sequencer is such a loop, and it stopped for good once.
+    const db = createDatabase(cluster!.urlFor("postgres"), { asAppRole: false, max: 10 });
+    let stopped = false;
+    const lastSuccess = [0, 0, 0, 0];
+    const worker = async (index: number) => {
+      while (!stopped) {
+        await db
+          .transaction()
+          .execute((trx) => sql`SELECT pg_sleep(0.01)`.execute(trx))
+          .then(() => (lastSuccess[index] = Date.now()), () => null);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    const singleQueries = async () => {
+      while (!stopped) {
+        await sql`SELECT 1`.execute(db).catch(() => null);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    };
+    const workers = [...lastSuccess.keys()].map(worker).concat(singleQueries());
+    try {
+      await inSteps(100_000, () => `last successes: ${lastSuccess.map((at) => (at ? `${Date.now() - at} ms ago` : "never")).join(", ")}`, async (step) => {
+        for (let round = 1; round <= 4; round++) {
+          step(`restart ${round}: killing the postmaster`);
+          killPostmaster();
+          step(`restart ${round}: starting PostgreSQL again`);
+          await restart();
+          const restarted = Date.now();
+          step(`restart ${round}: waiting for every worker to commit again`);
+          while (lastSuccess.some((at) => at < restarted) && Date.now() - restarted < 5_000) await new Promise((r) => setTimeout(r, 50));
+          expect(lastSuccess.every((at) => at >= restarted), `round ${round}: a worker committed nothing within 5 s of the restart`).toBe(true);
+        }
+      });
+    } finally {
+      stopped = true;
+      // A worker stuck for good must not hold the test until its timeout.
+      await Promise.race([Promise.all(workers).then(() => db.destroy()), new Promise((r) => setTimeout(r, 5_000))]);
+    }
+  }, 120_000);
 
   it("keeps every acknowledged pledge exactly once across a SIGKILL of the postmaster, and the sequencer resumes", async () => {
     const url = cluster!.urlFor("postgres");
@@ -187,8 +246,7 @@ describe("database crash recovery", () => {
         const setup = await createPledgeLoadSetup(owner, { backers: 8 });
         step("starting the server");
         server = await startServer(url, appPort);
-        // postgres.js 3.4 can throw from a timer when its socket closes under it (porsager/postgres
-        // #1154), which ends the server process; a supervisor starts it again, as this does.
+        // A server process that exits anyway is started again, as a supervisor would.
         const restartIfDown = async () => {
           if (server && server.exitCode === null && server.signalCode === null) return;
           server = await startServer(url, appPort);
@@ -196,10 +254,7 @@ describe("database crash recovery", () => {
         const load = pledgeLoad(() => base, setup, restartIfDown);
         step("waiting for the first acknowledged pledges");
         await load.running();
-        const postmaster = Number(readFileSync(resolve(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
-        process.kill(postmaster, "SIGKILL");
-        // Nothing left to stop: the cluster is started again below.
-        cluster = null;
+        killPostmaster();
         step("stopping the clients after the kill");
         await load.stop();
         expect(load.acknowledged.size).toBeGreaterThan(0);
@@ -207,15 +262,7 @@ describe("database crash recovery", () => {
         // PostgreSQL recovers from its WAL (once the orphaned backends have gone); the server's
         // connections come back by themselves.
         step("restarting PostgreSQL");
-        for (let attempt = 0; ; attempt++) {
-          await new Promise((r) => setTimeout(r, 500));
-          try {
-            await start();
-            break;
-          } catch (error) {
-            if (attempt >= 20) throw error;
-          }
-        }
+        await restart();
         step("retrying the unacknowledged pledges");
         await restartIfDown();
         await load.retryPending();

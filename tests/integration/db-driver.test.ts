@@ -21,6 +21,24 @@ afterAll(async () => {
 
 const backendPid = (on: DbOrTx) => sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(on).then((r) => r.rows[0]!.pid);
 
+/** Two transactions that wait for each other: they end only if the pool gives them a connection each. */
+async function twoTransactionsAtOnce(): Promise<Set<number>> {
+  let arrived = 0;
+  let bothIn = () => {};
+  const waiting = new Promise<void>((resolve) => (bothIn = resolve));
+  const pids = await Promise.all(
+    [0, 1].map(() =>
+      db.transaction().execute(async (trx) => {
+        const pid = await backendPid(trx);
+        if (++arrived === 2) bothIn();
+        await waiting;
+        return pid;
+      }),
+    ),
+  );
+  return new Set(pids);
+}
+
 describe("the database driver", () => {
   it("runs many more queries at once than it has connections, each answered with its own rows", async () => {
     const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => sql<{ n: number }>`SELECT ${i}::int AS n, pg_sleep(0.01)`.execute(db)));
@@ -72,6 +90,31 @@ describe("the database driver", () => {
     expect(rows.rows).toEqual([]);
   });
 
+  it("fails a transaction whose connection is cut, with its own error, and goes on serving", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (error: unknown) => unhandled.push(error);
+    process.on("uncaughtException", onUnhandled);
+    try {
+      for (let round = 0; round < 3; round++) {
+        const outcome = db.transaction().execute(async (trx) => {
+          const pid = await backendPid(trx);
+          // The backend ends under a running statement, as when the server restarts; the
+          // transaction's ROLLBACK then goes to a connection that is gone (porsager/postgres#1208).
+          const running = sql`SELECT pg_sleep(5)`.execute(trx);
+          await sql`SELECT pg_terminate_backend(${pid})`.execute(db);
+          await running;
+        });
+        await expect(outcome).rejects.toThrow(/ECONNRESET|CONNECTION_CLOSED|terminating connection/);
+      }
+      // The cut connections went back to the pool and reconnect: both serve again.
+      expect((await twoTransactionsAtOnce()).size).toBe(2);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("uncaughtException", onUnhandled);
+    }
+  });
+
   it("returns the connection after every transaction, committed or not", async () => {
     for (let i = 0; i < 10; i++) {
       await db.transaction().execute(async (trx) => sql`SELECT 1`.execute(trx));
@@ -83,7 +126,6 @@ describe("the database driver", () => {
         .catch(() => null);
     }
     // With max 2, a leaked connection would leave these two transactions waiting forever.
-    const both = await Promise.all([0, 1].map(() => db.transaction().execute(async (trx) => backendPid(trx))));
-    expect(new Set(both).size).toBe(2);
+    expect((await twoTransactionsAtOnce()).size).toBe(2);
   });
 });
