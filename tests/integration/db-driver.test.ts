@@ -115,6 +115,16 @@ describe("the database driver", () => {
     }
   });
 
+  it("tells the caller why a transaction failed, not that its rollback found the connection gone", async () => {
+    const outcome = db.transaction().execute(async (trx) => {
+      const pid = await backendPid(trx);
+      await sql`SELECT pg_terminate_backend(${pid})`.execute(db);
+      await sql`SELECT 1`.execute(trx).catch(() => null);
+      throw new Error("the caller's own reason");
+    });
+    await expect(outcome).rejects.toThrow("the caller's own reason");
+  });
+
   it("returns the connection after every transaction, committed or not", async () => {
     for (let i = 0; i < 10; i++) {
       await db.transaction().execute(async (trx) => sql`SELECT 1`.execute(trx));
