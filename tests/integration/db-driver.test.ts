@@ -100,9 +100,8 @@ describe("the database driver", () => {
           const pid = await backendPid(trx);
           // The backend ends under a running statement, as when the server restarts; the
           // transaction's ROLLBACK then goes to a connection that is gone (porsager/postgres#1208).
-          const running = sql`SELECT pg_sleep(5)`.execute(trx);
-          await sql`SELECT pg_terminate_backend(${pid})`.execute(db);
-          await running;
+          // Both at once, so that whichever fails first is awaited already.
+          await Promise.all([sql`SELECT pg_sleep(5)`.execute(trx), sql`SELECT pg_terminate_backend(${pid})`.execute(db)]);
         });
         await expect(outcome).rejects.toThrow(/ECONNRESET|CONNECTION_CLOSED|terminating connection/);
       }
