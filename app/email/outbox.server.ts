@@ -53,7 +53,18 @@ export async function renderOutboxMessage(db: DbOrTx, id: number): Promise<Rende
 }
 
 export interface MailTransport {
-  send(message: { from: string; to: string; subject: string; html: string; text: string }): Promise<void>;
+  send(message: { from: string; to: string; subject: string; html: string; text: string; messageId: string }): Promise<void>;
+}
+
+/**
+ * Delivery is at least once: a process that dies after the SMTP server took a message but before
+ * its row is marked sent leaves it to be sent again. Every sending of one outbox row carries the
+ * same Message-ID, so mail clients can show it once. The row's creation time keeps the IDs of two
+ * installations that share a sender domain apart.
+ */
+export function outboxMessageId(id: number, createdAt: Date, from: string): string {
+  const domain = /@([^\s@>]+)>?\s*$/.exec(from)?.[1] ?? "hamkke-fund.invalid";
+  return `<outbox.${id}.${createdAt.getTime()}@${domain}>`;
 }
 
 export function createSmtpTransport(smtpUrl: string): MailTransport {
@@ -90,7 +101,7 @@ export async function deliverPendingEmails(db: Database, transport: MailTranspor
       try {
         const message = await renderOutboxMessage(trx, claimed.id);
         if (!message) return null;
-        await transport.send({ from, to: message.to_address, subject: message.subject, html: message.html, text: message.text_body });
+        await transport.send({ from, to: message.to_address, subject: message.subject, html: message.html, text: message.text_body, messageId: outboxMessageId(message.id, message.created_at, from) });
         await trx
           .updateTable("email_outbox")
           .set({ sent_at: new Date(), attempts: claimed.attempts + 1, last_error: null })

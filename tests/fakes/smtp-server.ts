@@ -5,6 +5,8 @@ export interface ReceivedMail {
   from: string;
   to: string[];
   raw: string;
+  /** The Message-ID header, angle brackets included. */
+  messageId: string | null;
 }
 
 /** A local SMTP server that keeps what it receives; the product talks to it with nodemailer. */
@@ -23,10 +25,12 @@ export async function startFakeSmtp(options: { failFirst?: number } = {}) {
           callback(new Error("451 temporary failure"));
           return;
         }
+        const raw = Buffer.concat(chunks).toString("utf8");
         received.push({
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
           to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString("utf8"),
+          raw,
+          messageId: /^Message-ID:\s*(<[^>]+>)/im.exec(raw)?.[1] ?? null,
         });
         callback();
       });

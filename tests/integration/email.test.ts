@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSmtpTransport, deliverPendingEmails, enqueueEmail, renderedEmailsTo } from "../../app/email/outbox.server";
+import { createSmtpTransport, deliverPendingEmails, enqueueEmail, outboxMessageId, renderedEmailsTo, type MailTransport } from "../../app/email/outbox.server";
 import { startFakeSmtp } from "../fakes/smtp-server";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 
@@ -44,6 +44,41 @@ describe("e-mail", () => {
       expect(smtp.received.find((m) => m.to[0] === "ko@example.com")?.raw).toContain("Subject: =?UTF-8?");
       const pending = await t.db.selectFrom("email_outbox").select("id").where("sent_at", "is", null).execute();
       expect(pending).toEqual([]);
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it("sends a message again with the same Message-ID when its sending was not recorded", async () => {
+    const from = "함께펀드 <no-reply@hamkke.local>";
+    const ids = [
+      await enqueueEmail(t.db, "again@example.com", "welcome", { locale: "ko", displayName: "다시", homeUrl: "http://localhost:3000" }),
+      await enqueueEmail(t.db, "once@example.com", "welcome", { locale: "en", displayName: "Once", homeUrl: "http://localhost:3000" }),
+    ];
+    const smtp = await startFakeSmtp();
+    try {
+      const smtpTransport = createSmtpTransport(smtp.url);
+      let lostAnswers = 1;
+      // The SMTP server takes the first message, but the sender never learns it (the process
+      // dies, or the connection drops before the reply): the row stays unsent.
+      const transport: MailTransport = {
+        send: async (message) => {
+          await smtpTransport.send(message);
+          if (lostAnswers-- > 0) throw new Error("connection lost after the message was taken");
+        },
+      };
+      expect(await deliverPendingEmails(t.db, transport, from)).toBe(1);
+      await t.owner.updateTable("email_outbox").set({ next_attempt_at: new Date(0) }).where("id", "in", ids).where("sent_at", "is", null).execute();
+      expect(await deliverPendingEmails(t.db, transport, from)).toBe(1);
+
+      const rows = await t.db.selectFrom("email_outbox").select(["id", "created_at", "sent_at"]).where("id", "in", ids).orderBy("id").execute();
+      expect(rows.every((r) => r.sent_at !== null)).toBe(true);
+      const expected = rows.map((r) => outboxMessageId(r.id, r.created_at, from));
+      expect(expected[0]).toMatch(/^<outbox\.\d+\.\d+@hamkke\.local>$/);
+      // The first pass sends both (the first without knowing it), the second sends the first again.
+      expect(smtp.received.map((m) => m.to[0])).toEqual(["again@example.com", "once@example.com", "again@example.com"]);
+      expect(smtp.received.map((m) => m.messageId)).toEqual([expected[0], expected[1], expected[0]]);
+      expect(expected[0]).not.toBe(expected[1]);
     } finally {
       await smtp.close();
     }
