@@ -1,4 +1,4 @@
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { dictionaries } from "../../app/i18n/messages";
 import { seoulDateInDays } from "../support/dates";
@@ -41,6 +41,11 @@ describe.runIf(inject("chromium"))("a contest from the call for projects to the 
     return page.getByTestId("notice").textContent();
   }
 
+  /** Clicks a form's button and waits for the server's answer: the notice may still read as after the last form. */
+  async function submit(page: Page, button: Locator): Promise<void> {
+    await Promise.all([page.waitForResponse((response) => response.request().method() === "POST"), button.click()]);
+  }
+
   it("an operator creates, sets up and publishes a contest with an event", async () => {
     const page = await as("operator@hamkke.demo");
     const today = seoulDateInDays(0);
@@ -76,7 +81,7 @@ describe.runIf(inject("chromium"))("a contest from the call for projects to the 
     await page.getByLabel(`${m.common.stageKinds.pre_workshop} ${w.stageNote}`).fill("크라우드펀딩 이론 및 사례 강의");
     await page.getByLabel(`${m.common.stageKinds.campaign_window} ${w.stageFrom}`).fill(seoulDateInDays(30));
     await page.getByLabel(`${m.common.stageKinds.campaign_window} ${w.stageTo}`).fill(seoulDateInDays(60));
-    await page.getByRole("button", { name: w.saveStages }).click();
+    await submit(page, page.getByRole("button", { name: w.saveStages }));
     await expect.poll(() => notice(page)).toBe(m.notices.saved);
     await page.getByRole("button", { name: w.publish }).click();
     await expect.poll(() => notice(page)).toBe(m.notices.contestPublished);
@@ -136,7 +141,7 @@ describe.runIf(inject("chromium"))("a contest from the call for projects to the 
     const operator = await as("operator@hamkke.demo");
     await operator.getByRole("link", { name: w.tabs.jury }).click();
     for (const name of ["박심사", "최심사"]) {
-      await operator.getByRole("button", { name: `${w.assign}: ${name}` }).click();
+      await submit(operator, operator.getByRole("button", { name: `${w.assign}: ${name}` }));
       await expect.poll(() => notice(operator)).toBe(m.notices.saved);
     }
 
