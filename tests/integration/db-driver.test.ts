@@ -1,3 +1,4 @@
+import { createServer, connect, type Server, type Socket } from "node:net";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type Database, type DbOrTx } from "../../app/utils/db.server";
@@ -37,6 +38,50 @@ async function twoTransactionsAtOnce(): Promise<Set<number>> {
     ),
   );
   return new Set(pids);
+}
+
+/**
+ * A TCP proxy to PostgreSQL that cuts its first two connections, one with a reset and one with a
+ * plain close, when they send postgres.js's query for the array types: the query every connection
+ * runs once, before its first request.
+ */
+async function proxyCuttingTheTypesQuery(target: URL): Promise<{ url: string; cuts: () => number; close: () => Promise<void> }> {
+  let cuts = 0;
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    const upstream = connect(Number(target.port), target.hostname);
+    sockets.add(client).add(upstream);
+    let cut = false;
+    client.on("data", (chunk) => {
+      if (!cut && cuts < 2 && chunk.includes("typcategory")) {
+        cut = true;
+        upstream.destroy();
+        if (cuts++ === 0) client.resetAndDestroy();
+        else client.destroy();
+        return;
+      }
+      upstream.write(chunk);
+    });
+    upstream.on("data", (chunk) => client.writable && client.write(chunk));
+    for (const [socket, other] of [[client, upstream], [upstream, client]] as const) {
+      socket.on("error", () => other.destroy());
+      socket.on("close", () => (sockets.delete(socket), other.destroy()));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("the proxy has no port");
+  const url = new URL(target);
+  url.hostname = "127.0.0.1";
+  url.port = String(address.port);
+  return {
+    url: url.toString(),
+    cuts: () => cuts,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }
 
 describe("the database driver", () => {
@@ -122,6 +167,36 @@ describe("the database driver", () => {
       throw new Error("the caller's own reason");
     });
     await expect(outcome).rejects.toThrow("the caller's own reason");
+  });
+
+  it("fails only the request whose new connection is cut while it fetches its types, and throws nothing", async () => {
+    const proxy = await proxyCuttingTheTypesQuery(new URL(t.url));
+    const viaProxy = createDatabase(proxy.url, { max: 2, asAppRole: false });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (error: unknown) => unhandled.push(error);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      // The reset fails the request that opened the connection; after the plain close postgres.js
+      // opens another connection for it, which serves it.
+      const outcomes = [];
+      for (let attempt = 0; attempt < 3; attempt++) {
+        outcomes.push(
+          await sql<{ one: number }>`SELECT 1 AS one`
+            .execute(viaProxy)
+            .then((r) => (r.rows[0]?.one === 1 ? "served" : "wrong rows"))
+            .catch((error: Error) => error.message),
+        );
+      }
+      expect(outcomes[0]).toMatch(/ECONNRESET/);
+      expect(outcomes.slice(1)).toEqual(["served", "served"]);
+      expect(proxy.cuts()).toBe(2);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+      await viaProxy.destroy();
+      await proxy.close();
+    }
   });
 
   it("returns the connection after every transaction, committed or not", async () => {
