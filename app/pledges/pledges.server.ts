@@ -327,6 +327,8 @@ export async function preparePayment(services: Services, publicId: string): Prom
     .updateTable("pledges")
     .set({ provider_setup_intent_id: started.intentId, provider_customer_id: started.customerId })
     .where("id", "=", pledge.id)
+    // Another visit of the payment page finds the same intent: nothing to write.
+    .where((eb) => eb.or([eb("provider_setup_intent_id", "is distinct from", started.intentId), eb("provider_customer_id", "is distinct from", started.customerId)]))
     .execute();
   return { pledgeId: pledge.id, intentId: started.intentId, clientSecret: started.clientSecret, kind: "setup", methods };
 }

@@ -90,6 +90,19 @@ describe("the data version", () => {
     expect(await readDataVersion(t.db)).toBe(start + 2);
   });
 
+  it("is not moved by a pledge's processor references, which no page shows, but by the rest of the pledge", async () => {
+    const pledge = await t.owner.selectFrom("pledges").select(["id", "message"]).orderBy("id").executeTakeFirstOrThrow();
+    const start = await readDataVersion(t.db);
+    // What the payment page writes on every visit: the intent and the processor's customer.
+    await t.db.updateTable("pledges").set({ provider_setup_intent_id: "seti_version_test", provider_customer_id: "cus_version_test" }).where("id", "=", pledge.id).execute();
+    await t.db.updateTable("pledges").set({ provider_payment_intent_id: "pi_version_test" }).where("id", "=", pledge.id).execute();
+    expect(await readDataVersion(t.db)).toBe(start);
+    await t.db.updateTable("pledges").set({ message: `${pledge.message ?? ""} ` }).where("id", "=", pledge.id).execute();
+    expect(await readDataVersion(t.db)).toBe(start + 1);
+    await t.db.updateTable("pledges").set({ provider_payment_intent_id: null, message: pledge.message }).where("id", "=", pledge.id).execute();
+    expect(await readDataVersion(t.db)).toBe(start + 2);
+  });
+
   it("never makes writers wait for each other, and folding ended sessions keeps the sum", async () => {
     const start = await readDataVersion(t.owner);
     // Two transactions hold their bumps at once: neither waits on the other's row lock.

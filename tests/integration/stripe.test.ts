@@ -166,6 +166,17 @@ describe("Stripe, through the real SDK against a local fake", () => {
     expect(pledge).toEqual({ fee_won: 850, provider_payment_intent_id: step?.intentId });
   });
 
+  it("gives the payment page the same intent on every visit, and writes the pledge only the first time", async () => {
+    const campaignId = await liveCampaign(10_000);
+    const { publicId } = await createPledge(app.services, { backerId: await userId(t, "citizen@hamkke.demo"), campaignId, data: body(10_000) });
+    const rowVersion = async () => (await sql<{ v: string }>`SELECT xmin::text AS v FROM pledges WHERE public_id = ${publicId}`.execute(t.owner)).rows[0]?.v;
+    const first = await preparePayment(app.services, publicId);
+    const afterFirst = await rowVersion();
+    const second = await preparePayment(app.services, publicId);
+    expect(second?.intentId).toBe(first?.intentId);
+    expect(await rowVersion()).toBe(afterFirst);
+  });
+
   it("leaves a card that needs authentication waiting for the backer", async () => {
     const campaignId = await liveCampaign(10_000);
     const { publicId } = await createPledge(app.services, { backerId: await userId(t, "citizen@hamkke.demo"), campaignId, data: body(10_000) });
