@@ -312,26 +312,51 @@ export async function preparePayment(services: Services, publicId: string): Prom
       methods,
       idempotencyKey: `pledge:${pledge.id}:payment`,
     });
-    await services.db
-      .updateTable("pledges")
-      .set({ provider_payment_intent_id: started.intentId, provider_customer_id: started.customerId })
-      .where("id", "=", pledge.id)
-      .where("provider_payment_intent_id", "is", null)
-      .execute();
+    await linkInGroups(services, { pledgeId: pledge.id, kind: "payment", intentId: started.intentId, customerId: started.customerId });
     return { pledgeId: pledge.id, intentId: started.intentId, clientSecret: started.clientSecret, kind: "payment", methods };
   }
   const key = cardUpdate ? `pledge:${pledge.id}:card-update:${pledge.charge_attempts}` : `pledge:${pledge.id}:setup`;
   const methods = offeredMethods(services.payments.methods, { kind: "setup" });
   const started = await services.payments.startSetup({ pledgePublicId: pledge.public_id, email: pledge.email, methods, idempotencyKey: key });
-  await services.db
-    .updateTable("pledges")
-    .set({ provider_setup_intent_id: started.intentId, provider_customer_id: started.customerId })
-    .where("id", "=", pledge.id)
-    // Another visit of the payment page finds the same intent: nothing to write.
-    .where((eb) => eb.or([eb("provider_setup_intent_id", "is distinct from", started.intentId), eb("provider_customer_id", "is distinct from", started.customerId)]))
-    .execute();
+  await linkInGroups(services, { pledgeId: pledge.id, kind: "setup", intentId: started.intentId, customerId: started.customerId });
   return { pledgeId: pledge.id, intentId: started.intentId, clientSecret: started.clientSecret, kind: "setup", methods };
 }
+
+interface IntentLink {
+  pledgeId: number;
+  kind: IntentKind;
+  intentId: string;
+  customerId: string;
+}
+
+/**
+ * Puts the processor's intent on its pledges, in one statement, before the backer can pay it: the
+ * webhook, the return page and the reconciler know a pledge's payment by it. A pledge keeps its
+ * first payment intent (a keep-it-all pledge has one); a setup intent replaces the last one (a
+ * card update makes a new one), and another visit of the payment page, finding the same intent,
+ * writes nothing.
+ */
+async function linkIntents(db: DbOrTx, links: readonly IntentLink[]): Promise<void> {
+  const rows = links.map((link) => sql`(${link.pledgeId}::bigint, ${link.kind}::text, ${link.intentId}::text, ${link.customerId}::text)`);
+  await sql`
+    UPDATE pledges p SET
+      provider_payment_intent_id = CASE WHEN v.kind = 'payment' THEN v.intent ELSE p.provider_payment_intent_id END,
+      provider_setup_intent_id = CASE WHEN v.kind = 'setup' THEN v.intent ELSE p.provider_setup_intent_id END,
+      provider_customer_id = v.customer
+    FROM (VALUES ${sql.join(rows)}) AS v (id, kind, intent, customer)
+    WHERE p.id = v.id
+      AND CASE WHEN v.kind = 'payment' THEN p.provider_payment_intent_id IS NULL
+        ELSE (p.provider_setup_intent_id, p.provider_customer_id) IS DISTINCT FROM (v.intent, v.customer) END`.execute(db);
+}
+
+/** Intent links in groups of up to 64, one commit each (decision 85). */
+const linkInGroups = groupCommitPer(
+  async (services: Services, links: readonly IntentLink[]) => {
+    await linkIntents(services.db, links);
+    return links.map(() => undefined);
+  },
+  { maxGroup: 64 },
+);
 
 /**
  * The backer chose a method approved on the provider's own page (a Korean card's issuer app, a

@@ -134,6 +134,26 @@ describe("pledges made in groups", () => {
   });
 });
 
+describe("intents linked in groups", () => {
+  it("links thirty payment pages opened at once in fewer transactions, each pledge to its own intent, and keeps it", async () => {
+    const created = await Promise.all(backers.map((b, i) => newPledge(b, 7_000 + i)));
+    const steps = await Promise.all(created.map((p) => preparePayment(services, p.publicId)));
+    const ids = steps.map((step) => step?.pledgeId ?? 0);
+    const linked = await t.db.selectFrom("pledges").select(["id", "provider_payment_intent_id", sql<string>`xmin::text`.as("transaction")]).where("id", "in", ids).execute();
+    const intentOf = new Map(linked.map((row) => [row.id, row.provider_payment_intent_id]));
+    expect(steps.map((step) => intentOf.get(step?.pledgeId ?? 0))).toEqual(steps.map((step) => step?.intentId));
+    expect(new Set(steps.map((step) => step?.intentId)).size).toBe(30);
+    const transactions = new Set(linked.map((row) => row.transaction)).size;
+    console.log(`[link groups] 30 intents linked in ${transactions} transactions`);
+    expect(transactions).toBeLessThan(30);
+    // Another visit of each payment page finds the same intent and writes nothing.
+    const again = await Promise.all(created.map((p) => preparePayment(services, p.publicId)));
+    expect(again.map((step) => step?.intentId)).toEqual(steps.map((step) => step?.intentId));
+    const after = await t.db.selectFrom("pledges").select(sql<string>`xmin::text`.as("transaction")).where("id", "in", ids).orderBy("id").execute();
+    expect(after.map((row) => row.transaction)).toEqual([...linked].sort((a, b) => a.id - b.id).map((row) => row.transaction));
+  });
+});
+
 describe("payments recorded in groups", () => {
   it("records thirty card payments made at once exactly once each, in fewer transactions than payments", async () => {
     const created = await Promise.all(backers.map((b, i) => newPledge(b, 10_000 + i)));
