@@ -4,6 +4,7 @@ import { promisify } from "node:util";
 import { brotliCompress, constants as zlibConstants, gzip } from "node:zlib";
 import { resolveLocale, type Locale } from "../i18n/locale";
 import { LOCALE_COOKIE } from "../i18n/locale.server";
+import { concurrencyLimit } from "../utils/concurrency-limit";
 import { cookieValue } from "../utils/cookies";
 import type { DataVersionSource } from "./data-version.server";
 import { chooseEncoding, etagMatches, freshness, isSharedPage, type CachedRendering, type Encoding, type FreshnessPolicy } from "./page-cache";
@@ -23,6 +24,11 @@ export interface PageCacheSettings extends FreshnessPolicy {
   /** Cache-Control for shared caches (a CDN or proxy in front). */
   sharedMaxAgeSeconds: number;
   sharedStaleSeconds: number;
+  /**
+   * Renderings a process makes at once (decision 86); more wait their turn, so that pages already
+   * rendered are not served behind them.
+   */
+  rendersAtOnce: number;
 }
 
 /** Production: the version is read every 250 ms, so a change shows within about a second. */
@@ -34,6 +40,7 @@ export const PAGE_CACHE_SETTINGS: PageCacheSettings & { versionMaxAgeMs: number 
   maxBytes: 64 * 1024 * 1024,
   sharedMaxAgeSeconds: 1,
   sharedStaleSeconds: 1,
+  rendersAtOnce: 3,
 };
 
 /** A rendered response, as the renderer hands it over. */
@@ -93,6 +100,7 @@ export function createPageCache(options: PageCacheOptions): PageCache {
   const entries = new Map<string, Entry>();
   const rendering = new Map<string, { version: string; promise: Promise<Entry | Passthrough> }>();
   let bytes = 0;
+  const renderInTurn = concurrencyLimit(settings.rendersAtOnce);
   const cacheControl = `public, max-age=0, s-maxage=${settings.sharedMaxAgeSeconds}, stale-while-revalidate=${settings.sharedStaleSeconds}`;
 
   const keep = (key: string, entry: Entry) => {
@@ -114,7 +122,7 @@ export function createPageCache(options: PageCacheOptions): PageCache {
 
   const renderEntry = async (key: string, url: string, locale: Locale, audience: Audience, version: string): Promise<Entry | Passthrough> => {
     const renderedAt = performance.now();
-    const rendered = await options.render(url, locale, audience);
+    const rendered = await renderInTurn(() => options.render(url, locale, audience));
     if (rendered.status !== 200 || rendered.headers.has("set-cookie")) {
       if (rendered.headers.has("set-cookie")) options.log(`[page-cache] ${url} tried to set a cookie in a shared rendering; not kept`);
       rendered.headers.delete("set-cookie");
