@@ -3,6 +3,7 @@ import type { EnterpriseType, Locale, MemberRole, StaffRole } from "../../db/typ
 import type { Services } from "../server/services";
 import { isSecureOrigin, readCookie, serializeCookie } from "../utils/cookies";
 import type { DbOrTx } from "../utils/db.server";
+import { preparedQuery } from "../utils/prepared-query.server";
 import { hashToken, newToken } from "../utils/tokens.server";
 import { SESSION_TTL_MS } from "./auth";
 
@@ -59,8 +60,8 @@ export async function revokeAllSessions(db: DbOrTx, userId: number, now: Date): 
     .execute();
 }
 
-export async function findSessionUser(db: DbOrTx, token: string, now: Date): Promise<SessionUser | null> {
-  const row = await db
+const sessionUserQuery = preparedQuery((db, values: { tokenHash: string; now: Date }) =>
+  db
     .selectFrom("sessions")
     .innerJoin("users", "users.id", "sessions.user_id")
     .select((eb) => [
@@ -90,10 +91,14 @@ export async function findSessionUser(db: DbOrTx, token: string, now: Date): Pro
           .orderBy("enterprises.name"),
       ).as("memberships"),
     ])
-    .where("sessions.id", "=", hashToken(token))
+    .where("sessions.id", "=", values.tokenHash)
     .where("sessions.revoked_at", "is", null)
-    .where("sessions.expires_at", ">", now)
-    .executeTakeFirst();
+    .where("sessions.expires_at", ">", values.now),
+);
+
+// Every signed-in request asks this first: prepared, so the query is not built again each time.
+export async function findSessionUser(db: DbOrTx, token: string, now: Date): Promise<SessionUser | null> {
+  const [row] = await sessionUserQuery(db, { tokenHash: hashToken(token), now });
   if (!row) return null;
   return {
     id: row.id,

@@ -2,12 +2,14 @@ import { jsonArrayFrom } from "kysely/helpers/postgres";
 import { publicBackerName } from "../pledges/backer-names";
 import { BACKING_STATES } from "../pledges/pledge";
 import type { DbOrTx } from "../utils/db.server";
+import { preparedQuery } from "../utils/prepared-query.server";
 import { PUBLIC_STATES } from "./campaign-state";
 import { campaignMoney, pledgeStats } from "./totals.server";
 
-/** Everything the public campaign page shows; null when the campaign is not public. */
-export async function getPublicCampaign(db: DbOrTx, slug: string) {
-  const campaign = await db
+// The public campaign page's own queries are prepared: building them was a tenth of the web
+// process's work on a first rendering of the page (decision 88).
+const publicCampaignQuery = preparedQuery((db, values: { slug: string }) =>
+  db
     .selectFrom("campaigns")
     .innerJoin("enterprises", "enterprises.id", "campaigns.enterprise_id")
     .leftJoin("contests", "contests.id", "campaigns.contest_id")
@@ -52,24 +54,35 @@ export async function getPublicCampaign(db: DbOrTx, slug: string) {
           .limit(20),
       ).as("updates"),
     ])
-    .where("campaigns.slug", "=", slug)
-    .where("campaigns.state", "in", [...PUBLIC_STATES])
-    .executeTakeFirst();
+    .where("campaigns.slug", "=", values.slug)
+    .where("campaigns.state", "in", [...PUBLIC_STATES]),
+);
+
+const latestBackersQuery = preparedQuery((db, values: { campaignId: number }) =>
+  db
+    .selectFrom("pledges")
+    .innerJoin("users", "users.id", "pledges.backer_id")
+    .select(["pledges.id", "pledges.anonymous", "pledges.show_full_name", "pledges.backer_kind", "pledges.company_name", "pledges.message", "pledges.created_at", "users.display_name"])
+    .where("pledges.campaign_id", "=", values.campaignId)
+    .where("pledges.state", "in", [...BACKING_STATES])
+    .orderBy("pledges.id", "desc")
+    .limit(50),
+);
+
+const offlineDonationsQuery = preparedQuery((db, values: { campaignId: number }) =>
+  db.selectFrom("offline_donations").select(["id", "source", "amount_won", "received_on"]).where("campaign_id", "=", values.campaignId).orderBy("received_on"),
+);
+
+/** Everything the public campaign page shows; null when the campaign is not public. */
+export async function getPublicCampaign(db: DbOrTx, slug: string) {
+  const [campaign] = await publicCampaignQuery(db, { slug });
   if (!campaign) return null;
 
   const [money, stats, backers, offline] = await Promise.all([
     campaignMoney(db, [campaign.id]),
     pledgeStats(db, [campaign.id]),
-    db
-      .selectFrom("pledges")
-      .innerJoin("users", "users.id", "pledges.backer_id")
-      .select(["pledges.id", "pledges.anonymous", "pledges.show_full_name", "pledges.backer_kind", "pledges.company_name", "pledges.message", "pledges.created_at", "users.display_name"])
-      .where("pledges.campaign_id", "=", campaign.id)
-      .where("pledges.state", "in", [...BACKING_STATES])
-      .orderBy("pledges.id", "desc")
-      .limit(50)
-      .execute(),
-    db.selectFrom("offline_donations").select(["id", "source", "amount_won", "received_on"]).where("campaign_id", "=", campaign.id).orderBy("received_on").execute(),
+    latestBackersQuery(db, { campaignId: campaign.id }),
+    offlineDonationsQuery(db, { campaignId: campaign.id }),
   ]);
   return {
     ...campaign,
