@@ -34,7 +34,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     // The same page for every anonymous visitor: its forms need no token (decision 46).
     return json({ locale: localeOf(request), csrfToken: null, devTools: mayUseDevTools(context, null), user: null });
   }
-  const user = await getSessionUser(request, services);
+  const user = await getSessionUser(request, context);
   const csrf = ensureCsrfToken(request, services.origin);
   const data = {
     locale: localeOf(request),

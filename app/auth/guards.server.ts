@@ -12,7 +12,7 @@ export interface GuardArgs {
 }
 
 export function optionalUser({ request, context }: GuardArgs): Promise<SessionUser | null> {
-  return getSessionUser(request, context.services);
+  return getSessionUser(request, context);
 }
 
 export async function requireUser(args: GuardArgs): Promise<SessionUser> {

@@ -1,6 +1,6 @@
 import { jsonArrayFrom } from "kysely/helpers/postgres";
 import type { EnterpriseType, Locale, MemberRole, StaffRole } from "../../db/types";
-import type { Services } from "../server/services";
+import type { AppLoadContext } from "@remix-run/node";
 import { isSecureOrigin, readCookie, serializeCookie } from "../utils/cookies";
 import type { DbOrTx } from "../utils/db.server";
 import { preparedQuery } from "../utils/prepared-query.server";
@@ -113,15 +113,20 @@ export async function findSessionUser(db: DbOrTx, token: string, now: Date): Pro
   };
 }
 
-const perRequest = new WeakMap<Request, Promise<SessionUser | null>>();
+// Remix hands each loader and action of a request its own copy of the Request, but one load
+// context: the lookup is kept by context. An action's lookup is not reused by the loaders that
+// render its page (they run after it changed things), so it is kept by method too.
+const perRequest = new WeakMap<AppLoadContext, Map<string, Promise<SessionUser | null>>>();
 
-/** The signed-in user of this request, looked up once however many guards ask. */
-export function getSessionUser(request: Request, services: Services): Promise<SessionUser | null> {
-  let pending = perRequest.get(request);
+/** The signed-in user of this request, looked up once however many loaders and guards ask. */
+export function getSessionUser(request: Request, context: AppLoadContext): Promise<SessionUser | null> {
+  const lookups = perRequest.get(context) ?? new Map<string, Promise<SessionUser | null>>();
+  perRequest.set(context, lookups);
+  let pending = lookups.get(request.method);
   if (!pending) {
     const token = readCookie(request, SESSION_COOKIE);
-    pending = token && token.length <= 100 ? findSessionUser(services.db, token, services.clock.now()) : Promise.resolve(null);
-    perRequest.set(request, pending);
+    pending = token && token.length <= 100 ? findSessionUser(context.services.db, token, context.services.clock.now()) : Promise.resolve(null);
+    lookups.set(request.method, pending);
   }
   return pending;
 }

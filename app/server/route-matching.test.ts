@@ -5,10 +5,7 @@ import { matchRoutes, type AgnosticRouteObject } from "@remix-run/router";
 import * as upstream from "@remix-run/router/dist/router.js";
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
-
-// Randomised tests print their seed; re-run one with FC_SEED=<seed>.
-const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : Math.floor(Math.random() * 2 ** 31);
-console.log(`route-matching.test.ts fast-check seed: ${seed} (re-run with FC_SEED=${seed})`);
+import { seeded } from "../../tests/support/fast-check";
 
 // Its declarations for this file leave out what it exports from its utilities.
 const upstreamMatchRoutes = (upstream as unknown as { matchRoutes: typeof matchRoutes }).matchRoutes;
@@ -56,7 +53,7 @@ describe("route matching (patched React Router)", () => {
       fc.property(path, (pathname) => {
         expect(summary(matchRoutes(tree, pathname))).toEqual(summary(upstreamMatchRoutes(tree, pathname)));
       }),
-      { seed, numRuns: 5_000 },
+      seeded("route matching", 5_000),
     );
   });
 });

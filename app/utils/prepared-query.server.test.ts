@@ -1,34 +1,8 @@
-import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, type CompiledQuery, type DatabaseConnection, type QueryResult } from "kysely";
+import type { Kysely } from "kysely";
 import { describe, expect, it } from "vitest";
 import type { DB } from "../../db/types";
+import { recordingDatabase } from "../../tests/support/recording-database";
 import { preparedQuery } from "./prepared-query.server";
-
-/** A database that records the statements it is given and answers each with no rows. */
-function recordingDatabase() {
-  const sent: { sql: string; parameters: readonly unknown[] }[] = [];
-  class RecordingDriver extends DummyDriver {
-    override async acquireConnection(): Promise<DatabaseConnection> {
-      return {
-        executeQuery: async <R>(compiled: CompiledQuery): Promise<QueryResult<R>> => {
-          sent.push({ sql: compiled.sql, parameters: compiled.parameters });
-          return { rows: [] };
-        },
-        streamQuery: () => {
-          throw new Error("not streamed here");
-        },
-      };
-    }
-  }
-  const db = new Kysely<DB>({
-    dialect: {
-      createAdapter: () => new PostgresAdapter(),
-      createDriver: () => new RecordingDriver(),
-      createIntrospector: (k) => new PostgresIntrospector(k),
-      createQueryCompiler: () => new PostgresQueryCompiler(),
-    },
-  });
-  return { db, sent };
-}
 
 const sessionQuery = (db: Kysely<DB>, values: { tokenHash: string; now: Date }) =>
   db
