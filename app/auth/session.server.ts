@@ -1,6 +1,6 @@
+import type { AppLoadContext } from "@remix-run/node";
 import { jsonArrayFrom } from "kysely/helpers/postgres";
 import type { EnterpriseType, Locale, MemberRole, StaffRole } from "../../db/types";
-import type { AppLoadContext } from "@remix-run/node";
 import { isSecureOrigin, readCookie, serializeCookie } from "../utils/cookies";
 import type { DbOrTx } from "../utils/db.server";
 import { preparedQuery } from "../utils/prepared-query.server";
