@@ -120,8 +120,11 @@ const perRequest = new WeakMap<AppLoadContext, Map<string, Promise<SessionUser |
 
 /** The signed-in user of this request, looked up once however many loaders and guards ask. */
 export function getSessionUser(request: Request, context: AppLoadContext): Promise<SessionUser | null> {
-  const lookups = perRequest.get(context) ?? new Map<string, Promise<SessionUser | null>>();
-  perRequest.set(context, lookups);
+  let lookups = perRequest.get(context);
+  if (!lookups) {
+    lookups = new Map();
+    perRequest.set(context, lookups);
+  }
   let pending = lookups.get(request.method);
   if (!pending) {
     const token = readCookie(request, SESSION_COOKIE);
