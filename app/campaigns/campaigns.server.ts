@@ -12,6 +12,7 @@ import { AppError } from "../utils/app-error";
 import { seoulDate } from "../utils/dates";
 import type { Database, DbOrTx, Tx } from "../utils/db.server";
 import { isCheckViolation } from "../utils/pg-errors";
+import { preparedQuery } from "../utils/prepared-query.server";
 import type { CampaignBasics } from "./campaign";
 import { isEditable } from "./campaign-state";
 import { submissionProblems } from "./campaign";
@@ -349,8 +350,12 @@ export async function getCampaignForEditing(db: DbOrTx, campaignId: number) {
     .executeTakeFirst();
 }
 
+// Prepared (decision 88): the pledge API looks its campaign up on every request.
+const campaignIdBySlugQuery = preparedQuery((db, values: { slug: string }) => db.selectFrom("campaigns").select(["id", "enterprise_id", "state"]).where("slug", "=", values.slug));
+
 export async function findCampaignIdBySlug(db: DbOrTx, slug: string): Promise<{ id: number; enterprise_id: number; state: CampaignState } | undefined> {
-  return db.selectFrom("campaigns").select(["id", "enterprise_id", "state"]).where("slug", "=", slug).executeTakeFirst();
+  const [campaign] = await campaignIdBySlugQuery(db, { slug });
+  return campaign;
 }
 
 /** With what decides who may act on it (its enterprise) and whether it may spend (its state and funding model). */

@@ -1,7 +1,9 @@
 import { sql } from "kysely";
 import nodemailer from "nodemailer";
 import { emailSubject, isEmailTemplateName, renderEmail, type EmailProps, type EmailTemplateName } from "../../emails/index";
+import { toColumnArrays, unnestColumns, type ColumnArrays, type ColumnSpec } from "../utils/column-arrays";
 import type { Database, DbOrTx } from "../utils/db.server";
+import { preparedQuery } from "../utils/prepared-query.server";
 import { MAX_ATTEMPTS, retryDelayMinutes } from "./outbox";
 
 /**
@@ -18,13 +20,20 @@ export async function enqueueEmail<N extends EmailTemplateName>(db: DbOrTx, to: 
 /** The same for many messages of one template, in one statement (batch settlement). */
 export async function enqueueEmails<N extends EmailTemplateName>(db: DbOrTx, template: N, messages: readonly { to: string; props: EmailProps<N> }[]): Promise<number[]> {
   if (messages.length === 0) return [];
-  const rows = await db
-    .insertInto("email_outbox")
-    .values(messages.map(({ to, props }) => ({ to_address: to, template, subject: emailSubject(template, props), props: sql<string>`cast(cast(${JSON.stringify(props)} as text) as jsonb)` })))
-    .returning("id")
-    .execute();
+  const rows = await insertMessagesQuery(db, toColumnArrays(MESSAGE_COLUMNS, messages.map(({ to, props }) => ({ to_address: to, template, subject: emailSubject(template, props), props }))));
   return rows.map((r) => r.id);
 }
+
+const MESSAGE_COLUMNS = { to_address: "text", template: "text", subject: "text", props: "jsonb" } as const satisfies ColumnSpec;
+
+// One statement text for any number of messages (decision 89).
+const insertMessagesQuery = preparedQuery((db, values: ColumnArrays<typeof MESSAGE_COLUMNS>) =>
+  db
+    .insertInto("email_outbox")
+    .columns(Object.keys(MESSAGE_COLUMNS) as (keyof typeof MESSAGE_COLUMNS)[])
+    .expression(sql`SELECT * FROM ${unnestColumns(MESSAGE_COLUMNS, values, "messages")}`)
+    .returning("id"),
+);
 
 export interface RenderedMessage {
   id: number;

@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from "kysely";
 import type { DbOrTx, Tx } from "../utils/db.server";
+import { preparedQuery } from "../utils/prepared-query.server";
 import {
   assertValidLines,
   canonicalTextAround,
@@ -21,10 +22,15 @@ export interface AppendedEntry {
   created: boolean;
 }
 
+// One statement text however many accounts a write touches (decision 89).
+const accountIdsQuery = preparedQuery((db, values: { codes: string[] }) =>
+  db.selectFrom("ledger_accounts").select(["id", "code"]).where(sql<boolean>`code = ANY (${values.codes}::text[])`),
+);
+
 export async function ensureAccounts(trx: DbOrTx, specs: readonly AccountSpec[]): Promise<Map<string, number>> {
   const unique = [...new Map(specs.map((s) => [s.code, s])).values()];
   if (unique.length === 0) return new Map();
-  const idsOf = async (codes: string[]) => new Map((await trx.selectFrom("ledger_accounts").select(["id", "code"]).where("code", "in", codes).execute()).map((r) => [r.code, r.id]));
+  const idsOf = async (codes: string[]) => new Map((await accountIdsQuery(trx, { codes })).map((r) => [r.code, r.id]));
   const ids = await idsOf(unique.map((s) => s.code));
   const missing = unique.filter((s) => !ids.has(s.code));
   if (missing.length === 0) return ids;

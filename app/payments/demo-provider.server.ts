@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { IntentStatus } from "../../db/types";
 import type { Clock } from "../utils/clock";
 import type { Database } from "../utils/db.server";
+import { preparedQuery } from "../utils/prepared-query.server";
 import type { CheckedCard, DemoCardBehaviour } from "./demo-cards";
 import { processorFeeWon } from "./fees";
 import { isRedirectMethod, PAYMENT_METHOD_TYPES, type PaymentMethodType, type RedirectMethodType } from "./methods";
@@ -41,6 +42,25 @@ type Row = {
 };
 
 const COLUMNS = ["id", "kind", "status", "customer_id", "amount_won", "payment_method_id", "card_last4", "pending_method_id", "fee_won", "decline_code", "method_types", "method_type", "return_url"] as const;
+
+// The pledge API's card payments create and read an intent each time: prepared (decision 88).
+const newIntentQuery = preparedQuery((db, values: { id: string; kind: IntentKind; customerId: string; amountWon: number | null; methodTypes: PaymentMethodType[]; idempotencyKey: string }) =>
+  db
+    .insertInto("demo_payment_intents")
+    .values({
+      id: values.id,
+      kind: values.kind,
+      status: "requires_payment_method",
+      customer_id: values.customerId,
+      amount_won: values.amountWon,
+      method_types: values.methodTypes,
+      idempotency_key: values.idempotencyKey,
+    })
+    .onConflict((oc) => oc.column("idempotency_key").doNothing())
+    .returning(["id", "customer_id"]),
+);
+
+const intentQuery = preparedQuery((db, values: { intentId: string }) => db.selectFrom("demo_payment_intents").select(COLUMNS).where("id", "=", values.intentId));
 
 function cardMethodId(behaviour: DemoCardBehaviour, last4: string): string {
   return `pm_demo_${behaviour}_${last4}`;
@@ -99,20 +119,14 @@ export class DemoPaymentProvider implements PaymentProvider, DemoProcessor {
     amountWon: number | null,
   ): Promise<StartedIntent> {
     const customerId = `cus_demo_${createHash("sha256").update(payerReference).digest("hex").slice(0, 16)}`;
-    const inserted = await this.db
-      .insertInto("demo_payment_intents")
-      .values({
-        id: `${prefix}_demo_${randomBytes(12).toString("base64url")}`,
-        kind,
-        status: "requires_payment_method",
-        customer_id: customerId,
-        amount_won: amountWon,
-        method_types: [...methods],
-        idempotency_key: idempotencyKey,
-      })
-      .onConflict((oc) => oc.column("idempotency_key").doNothing())
-      .returning(["id", "customer_id"])
-      .executeTakeFirst();
+    const [inserted] = await newIntentQuery(this.db, {
+      id: `${prefix}_demo_${randomBytes(12).toString("base64url")}`,
+      kind,
+      customerId,
+      amountWon,
+      methodTypes: [...methods],
+      idempotencyKey,
+    });
     // A used key answers with the intent it made, as Stripe's idempotency does.
     const row = inserted ?? (await this.db.selectFrom("demo_payment_intents").select(["id", "customer_id"]).where("idempotency_key", "=", idempotencyKey).executeTakeFirstOrThrow());
     return { intentId: row.id, customerId: row.customer_id, clientSecret: null };
@@ -127,7 +141,8 @@ export class DemoPaymentProvider implements PaymentProvider, DemoProcessor {
   }
 
   private async find(intentId: string): Promise<Row | undefined> {
-    return this.db.selectFrom("demo_payment_intents").select(COLUMNS).where("id", "=", intentId).executeTakeFirst();
+    const [row] = await intentQuery(this.db, { intentId });
+    return row;
   }
 
   private async read(intentId: string): Promise<Row> {

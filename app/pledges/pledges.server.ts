@@ -13,8 +13,10 @@ import type { Services } from "../server/services";
 import { AppError } from "../utils/app-error";
 import { formatDate, seoulDate } from "../utils/dates";
 import type { DbOrTx, Tx } from "../utils/db.server";
+import { toColumnArrays, unnestColumns, type ColumnArrays, type ColumnSpec } from "../utils/column-arrays";
 import { groupCommitPer } from "../utils/group-commit";
 import { isCheckViolation } from "../utils/pg-errors";
+import { preparedQuery } from "../utils/prepared-query.server";
 import { canCancel, HOLD_EXPIRED, pledgeRequestHash, pledgeRuleProblem, WAITING_HOLD_MS, WAITING_STATES, type PledgeInput } from "./pledge";
 
 /** The pledge with what its money steps need to know about the campaign and the backer. */
@@ -23,14 +25,18 @@ export async function lockPledge(trx: Tx, where: { id: number } | { publicId: st
   return ("id" in where ? query.where("pledges.id", "=", where.id) : query.where("pledges.public_id", "=", where.publicId)).executeTakeFirst();
 }
 
+const lockPledgesQuery = preparedQuery((db, values: { ids: number[] }) =>
+  lockedPledgeQuery(db).where(sql<boolean>`pledges.id = ANY (${values.ids}::bigint[])`).orderBy("pledges.id"),
+);
+
 /** Several pledges at once, locked in id order (as every batch does, so two batches never deadlock). */
 export async function lockPledges(trx: Tx, ids: readonly number[]) {
   if (ids.length === 0) return [];
-  return lockedPledgeQuery(trx).where("pledges.id", "in", [...ids]).orderBy("pledges.id").execute();
+  return lockPledgesQuery(trx, { ids: [...ids] });
 }
 
-function lockedPledgeQuery(trx: Tx) {
-  return trx
+function lockedPledgeQuery(db: DbOrTx) {
+  return db
     .selectFrom("pledges")
     .innerJoin("campaigns", "campaigns.id", "pledges.campaign_id")
     .innerJoin("users", "users.id", "pledges.backer_id")
@@ -140,6 +146,65 @@ function keyOf(backerId: number, idempotencyKey: string): string {
   return `${backerId} ${idempotencyKey}`;
 }
 
+// A group's statements keep one text whatever its size: each is prepared once (decisions 88–89).
+const usedKeysQuery = preparedQuery((db, values: { backerIds: number[]; keys: string[] }) =>
+  db
+    .selectFrom("pledges")
+    .select(["backer_id", "idempotency_key", "public_id", "request_hash", "state"])
+    .where(sql<boolean>`(backer_id, idempotency_key) IN (SELECT * FROM unnest(${values.backerIds}::bigint[], ${values.keys}::text[]))`),
+);
+
+const campaignsToPledgeQuery = preparedQuery((db, values: { ids: number[] }) =>
+  db
+    .selectFrom("campaigns")
+    .select(["id", "state", "starts_on", "ends_on", "funding_model"])
+    .where(sql<boolean>`id = ANY (${values.ids}::bigint[])`)
+    .orderBy("id")
+    .forShare(),
+);
+
+const rewardsToPledgeQuery = preparedQuery((db, values: { ids: number[] }) =>
+  db
+    .selectFrom("rewards")
+    .select(["id", "campaign_id", "min_amount_won"])
+    .where(sql<boolean>`id = ANY (${values.ids}::bigint[])`),
+);
+
+const NEW_PLEDGE_COLUMNS = {
+  public_id: "text",
+  campaign_id: "bigint",
+  backer_id: "bigint",
+  backer_kind: "text",
+  company_name: "text",
+  business_number: "text",
+  kind: "text",
+  amount_won: "bigint",
+  reward_id: "bigint",
+  message: "text",
+  anonymous: "boolean",
+  show_full_name: "boolean",
+  funding_model: "text",
+  state: "text",
+  hold_expires_at: "timestamptz",
+  provider: "text",
+  idempotency_key: "text",
+  request_hash: "text",
+  receipt_secret: "text",
+  created_at: "timestamptz",
+  updated_at: "timestamptz",
+} as const satisfies ColumnSpec;
+
+type NewPledgeRow = { [Column in keyof typeof NEW_PLEDGE_COLUMNS]: Insertable<DB["pledges"]>[Column] };
+
+const insertPledgesQuery = preparedQuery((db, values: ColumnArrays<typeof NEW_PLEDGE_COLUMNS>) =>
+  db
+    .insertInto("pledges")
+    .columns(Object.keys(NEW_PLEDGE_COLUMNS) as (keyof typeof NEW_PLEDGE_COLUMNS)[])
+    .expression(sql`SELECT * FROM ${unnestColumns(NEW_PLEDGE_COLUMNS, values, "new_pledges")}`)
+    .onConflict((oc) => oc.columns(["backer_id", "idempotency_key"]).doNothing())
+    .returning(["backer_id", "idempotency_key", "public_id", "state", "reward_id"]),
+);
+
 /**
  * Many pledges in a few statements, each answered as if it had been made alone: a pledge, or the
  * refusal its caller gets. A refusal found before anything is written is an answer; one found
@@ -150,23 +215,18 @@ async function insertPledges(trx: Tx, services: Services, requests: readonly Ple
   // A used key answers with its pledge, whatever its campaign's state now.
   const existing = new Map(
     (
-      await trx
-        .selectFrom("pledges")
-        .select(["backer_id", "idempotency_key", "public_id", "request_hash", "state"])
-        .where(sql<boolean>`(backer_id, idempotency_key) IN (SELECT * FROM unnest(${requests.map(({ input }) => input.backerId)}::bigint[], ${requests.map(({ input }) => input.data.idempotencyKey)}::text[]))`)
-        .execute()
+      await usedKeysQuery(trx, {
+        backerIds: requests.map(({ input }) => input.backerId),
+        keys: requests.map(({ input }) => input.data.idempotencyKey),
+      })
     ).map((row) => [keyOf(row.backer_id, row.idempotency_key), row]),
   );
   const campaignIds = [...new Set(requests.map(({ input }) => input.campaignId))].sort((a, b) => a - b);
-  const campaigns = new Map(
-    (await trx.selectFrom("campaigns").select(["id", "state", "starts_on", "ends_on", "funding_model"]).where("id", "in", campaignIds).orderBy("id").forShare().execute()).map((c) => [c.id, c]),
-  );
+  const campaigns = new Map((await campaignsToPledgeQuery(trx, { ids: campaignIds })).map((c) => [c.id, c]));
   const rewardIds = [...new Set(requests.flatMap(({ input }) => (input.data.rewardId ? [input.data.rewardId] : [])))];
-  const rewards = new Map(
-    rewardIds.length === 0 ? [] : (await trx.selectFrom("rewards").select(["id", "campaign_id", "min_amount_won"]).where("id", "in", rewardIds).execute()).map((r) => [r.id, r]),
-  );
+  const rewards = new Map(rewardIds.length === 0 ? [] : (await rewardsToPledgeQuery(trx, { ids: rewardIds })).map((r) => [r.id, r]));
 
-  const checked = requests.map(({ input, requestHash }): { answer: CreatedPledge | AppError } | { row: Insertable<DB["pledges"]> } => {
+  const checked = requests.map(({ input, requestHash }): { answer: CreatedPledge | AppError } | { row: NewPledgeRow } => {
     const used = existing.get(keyOf(input.backerId, input.data.idempotencyKey));
     if (used) return { answer: refusalOr(() => replay(used, requestHash)) };
     const campaign = campaigns.get(input.campaignId);
@@ -189,15 +249,7 @@ async function insertPledges(trx: Tx, services: Services, requests: readonly Ple
 
   // Backers in order: the unpaid-claims check locks each backer, and two groups must not wait on each other.
   const rows = checked.flatMap((c) => ("row" in c ? [c.row] : [])).sort((a, b) => Number(a.backer_id) - Number(b.backer_id));
-  const inserted =
-    rows.length === 0
-      ? []
-      : await trx
-          .insertInto("pledges")
-          .values(rows)
-          .onConflict((oc) => oc.columns(["backer_id", "idempotency_key"]).doNothing())
-          .returning(["backer_id", "idempotency_key", "public_id", "state", "reward_id"])
-          .execute();
+  const inserted = rows.length === 0 ? [] : await insertPledgesQuery(trx, toColumnArrays(NEW_PLEDGE_COLUMNS, rows));
   const written = new Map(inserted.map((row) => [keyOf(row.backer_id, row.idempotency_key), row]));
   const answers: (CreatedPledge | AppError)[] = [];
   for (const [i, outcome] of checked.entries()) {
@@ -242,7 +294,7 @@ function refusalOr(outcome: () => CreatedPledge): CreatedPledge | AppError {
   }
 }
 
-function newPledgeRow(services: Services, input: CreatePledgeInput, requestHash: string, fundingModel: FundingModel, rewardId: number | null, now: Date): Insertable<DB["pledges"]> {
+function newPledgeRow(services: Services, input: CreatePledgeInput, requestHash: string, fundingModel: FundingModel, rewardId: number | null, now: Date): NewPledgeRow {
   const { data } = input;
   return {
     public_id: randomBytes(12).toString("base64url"),
@@ -287,6 +339,14 @@ export interface PaymentStep {
   methods: PaymentMethodType[];
 }
 
+const pledgeToPayQuery = preparedQuery((db, values: { publicId: string }) =>
+  db
+    .selectFrom("pledges")
+    .innerJoin("users", "users.id", "pledges.backer_id")
+    .select(["pledges.id", "pledges.public_id", "pledges.state", "pledges.funding_model", "pledges.amount_won", "pledges.charge_attempts", "users.email"])
+    .where("pledges.public_id", "=", values.publicId),
+);
+
 /**
  * The processor intent the backer confirms: a SetupIntent (method saved) for all-or-nothing, a
  * PaymentIntent (charged now) for keep-it-all, or a new SetupIntent to replace a method whose
@@ -294,12 +354,7 @@ export interface PaymentStep {
  * most one succeeds. Deterministic keys make this safe to call on every visit of the payment page.
  */
 export async function preparePayment(services: Services, publicId: string): Promise<PaymentStep | null> {
-  const pledge = await services.db
-    .selectFrom("pledges")
-    .innerJoin("users", "users.id", "pledges.backer_id")
-    .select(["pledges.id", "pledges.public_id", "pledges.state", "pledges.funding_model", "pledges.amount_won", "pledges.charge_attempts", "users.email"])
-    .where("pledges.public_id", "=", publicId)
-    .executeTakeFirst();
+  const [pledge] = await pledgeToPayQuery(services.db, { publicId });
   if (!pledge) return null;
   const cardUpdate = pledge.state === "collection_failed";
   if (pledge.state !== "pending_authorization" && !cardUpdate) return null;
@@ -337,17 +392,22 @@ interface IntentLink {
  * writes nothing.
  */
 async function linkIntents(db: DbOrTx, links: readonly IntentLink[]): Promise<void> {
-  const rows = links.map((link) => sql`(${link.pledgeId}::bigint, ${link.kind}::text, ${link.intentId}::text, ${link.customerId}::text)`);
-  await sql`
+  await linkIntentsQuery(db, toColumnArrays(INTENT_LINK_COLUMNS, links.map((link) => ({ id: link.pledgeId, kind: link.kind, intent: link.intentId, customer: link.customerId }))));
+}
+
+const INTENT_LINK_COLUMNS = { id: "bigint", kind: "text", intent: "text", customer: "text" } as const satisfies ColumnSpec;
+
+const linkIntentsQuery = preparedQuery(
+  (_db, values: ColumnArrays<typeof INTENT_LINK_COLUMNS>) => sql`
     UPDATE pledges p SET
       provider_payment_intent_id = CASE WHEN v.kind = 'payment' THEN v.intent ELSE p.provider_payment_intent_id END,
       provider_setup_intent_id = CASE WHEN v.kind = 'setup' THEN v.intent ELSE p.provider_setup_intent_id END,
       provider_customer_id = v.customer
-    FROM (VALUES ${sql.join(rows)}) AS v (id, kind, intent, customer)
+    FROM ${unnestColumns(INTENT_LINK_COLUMNS, values, "v")}
     WHERE p.id = v.id
       AND CASE WHEN v.kind = 'payment' THEN p.provider_payment_intent_id IS NULL
-        ELSE (p.provider_setup_intent_id, p.provider_customer_id) IS DISTINCT FROM (v.intent, v.customer) END`.execute(db);
-}
+        ELSE (p.provider_setup_intent_id, p.provider_customer_id) IS DISTINCT FROM (v.intent, v.customer) END`,
+);
 
 /** Intent links in groups of up to 64, one commit each (decision 85). */
 const linkInGroups = groupCommitPer(
@@ -429,6 +489,17 @@ export interface CollectedPayment {
   feeWon: number;
 }
 
+const COLLECTION_COLUMNS = { id: "bigint", intent: "text", method: "text", last4: "text", fee: "bigint" } as const satisfies ColumnSpec;
+
+const markCollectedQuery = preparedQuery(
+  (_db, values: ColumnArrays<typeof COLLECTION_COLUMNS> & { now: Date }) => sql`
+    UPDATE pledges p SET state = 'collected', provider_payment_intent_id = coalesce(v.intent, p.provider_payment_intent_id), fee_won = v.fee,
+      payment_method_type = coalesce(v.method, p.payment_method_type), card_last4 = CASE WHEN v.method IS NULL THEN p.card_last4 ELSE v.last4 END,
+      collected_at = ${values.now}, updated_at = ${values.now}, last_error = NULL, next_charge_at = NULL
+    FROM ${unnestColumns(COLLECTION_COLUMNS, values, "v")}
+    WHERE p.id = v.id`,
+);
+
 /**
  * Writes collections of locked pledges to the ledger in a few statements: each gross into escrow,
  * then the processor's fee out of it. The escrow takes in more than the fee takes out, so no
@@ -436,15 +507,13 @@ export interface CollectedPayment {
  */
 export async function recordCollections(trx: Tx, collections: readonly { pledge: LockedPledge; payment: CollectedPayment }[], now: Date): Promise<void> {
   if (collections.length === 0) return;
-  const rows = collections.map(
-    ({ pledge, payment }) => sql`(${pledge.id}::bigint, ${payment.paymentIntentId}::text, ${payment.methodType}::text, ${payment.cardLast4}::text, ${payment.feeWon}::bigint)`,
-  );
-  await sql`
-    UPDATE pledges p SET state = 'collected', provider_payment_intent_id = coalesce(v.intent, p.provider_payment_intent_id), fee_won = v.fee,
-      payment_method_type = coalesce(v.method, p.payment_method_type), card_last4 = CASE WHEN v.method IS NULL THEN p.card_last4 ELSE v.last4 END,
-      collected_at = ${now}, updated_at = ${now}, last_error = NULL, next_charge_at = NULL
-    FROM (VALUES ${sql.join(rows)}) AS v (id, intent, method, last4, fee)
-    WHERE p.id = v.id`.execute(trx);
+  await markCollectedQuery(trx, {
+    now,
+    ...toColumnArrays(
+      COLLECTION_COLUMNS,
+      collections.map(({ pledge, payment }) => ({ id: pledge.id, intent: payment.paymentIntentId, method: payment.methodType, last4: payment.cardLast4, fee: payment.feeWon })),
+    ),
+  });
   // A keep-it-all pledge becomes live money now; an all-or-nothing one was matched when saved.
   for (const { pledge } of collections) if (pledge.funding_model === "keep_it_all" && pledge.matchable) await matchPledge(trx, pledge, now);
   await appendEntries(

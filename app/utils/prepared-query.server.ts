@@ -23,7 +23,7 @@ interface Compiled {
  * with, or a list (`in`), would be fixed at the first call, so preparing refuses a placeholder
  * that never reaches the statement's parameters.
  */
-export function preparedQuery<Values extends Record<string, unknown>, Row>(build: (db: Database, values: Values) => { compile(): CompiledQuery<Row> }) {
+export function preparedQuery<Values extends Record<string, unknown>, Row>(build: (db: Database, values: Values) => { compile(executorProvider: Database): CompiledQuery<Row> }) {
   let compiled: Compiled | null = null;
   const prepare = (db: DbOrTx): Compiled => {
     const slots = new Map<string, Slot>();
@@ -36,7 +36,8 @@ export function preparedQuery<Values extends Record<string, unknown>, Row>(build
       },
     });
     // A transaction builds the same statements as the database it belongs to.
-    const query = build(db as Database, placeholders).compile();
+    // A raw statement (`sql`…``) compiles with the database given; a query builder has its own.
+    const query = build(db as Database, placeholders).compile(db as Database);
     for (const slot of slots.values()) {
       if (!query.parameters.includes(slot)) throw new Error(`prepared query: "${slot.name}" must reach the query as a value, not be computed with`);
     }

@@ -1,6 +1,7 @@
 import { createServer, connect, type Server, type Socket } from "node:net";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toColumnArrays, unnestColumns, type ColumnArrays } from "../../app/utils/column-arrays";
 import { createDatabase, type Database, type DbOrTx } from "../../app/utils/db.server";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 
@@ -212,4 +213,22 @@ describe("the database driver", () => {
     // With max 2, a leaked connection would leave these two transactions waiting forever.
     expect((await twoTransactionsAtOnce()).size).toBe(2);
   });
+
+  it("carries rows as column arrays through PostgreSQL unchanged, prepared or not (decision 89)", async () => {
+    const spec = { id: "bigint", name: "text", open: "boolean", at: "timestamptz", props: "jsonb" } as const;
+    const at = new Date(Date.UTC(2031, 5, 6, 7, 8, 9, 123));
+    const rows = [
+      { id: 1, name: 'a,"b\\c{d}', open: true, at, props: { text: '따옴표 " 와 \\', list: [1, null] } },
+      { id: 2, name: "NULL", open: false, at: null, props: null },
+      { id: null, name: null, open: null, at, props: "text" },
+    ];
+    const back = async (arrays: ColumnArrays<typeof spec>) =>
+      (
+        await sql<{ id: number | null; name: string | null; open: boolean | null; at: Date | null; props: unknown }>`
+          SELECT * FROM ${unnestColumns(spec, arrays, "v")}`.execute(db)
+      ).rows;
+    // Five parameters: a prepared statement (decision 76); the same again from its cache.
+    for (let i = 0; i < 2; i++) expect(await back(toColumnArrays(spec, rows))).toEqual(rows);
+  });
 });
+
