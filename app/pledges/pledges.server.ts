@@ -11,9 +11,9 @@ import { isRedirectMethod, offeredMethods, type PaymentMethodType } from "../pay
 import { isPaymentUnavailable, type IntentKind, type IntentState } from "../payments/provider";
 import type { Services } from "../server/services";
 import { AppError } from "../utils/app-error";
+import { toColumnArrays, unnestColumns, type ColumnArrays, type ColumnSpec } from "../utils/column-arrays";
 import { formatDate, seoulDate } from "../utils/dates";
 import type { DbOrTx, Tx } from "../utils/db.server";
-import { toColumnArrays, unnestColumns, type ColumnArrays, type ColumnSpec } from "../utils/column-arrays";
 import { groupCommitPer } from "../utils/group-commit";
 import { isCheckViolation } from "../utils/pg-errors";
 import { preparedQuery } from "../utils/prepared-query.server";
