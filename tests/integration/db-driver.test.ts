@@ -216,7 +216,7 @@ describe("the database driver", () => {
 
   it("carries rows as column arrays through PostgreSQL unchanged, prepared or not (decision 89)", async () => {
     const spec = { id: "bigint", name: "text", open: "boolean", at: "timestamptz", props: "jsonb" } as const;
-    const at = new Date(Date.UTC(2031, 5, 6, 7, 8, 9, 123));
+    const at = new Date(1_234_567_890_123);
     const rows = [
       { id: 1, name: 'a,"b\\c{d}', open: true, at, props: { text: '따옴표 " 와 \\', list: [1, null] } },
       { id: 2, name: "NULL", open: false, at: null, props: null },
