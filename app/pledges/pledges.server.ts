@@ -147,11 +147,13 @@ function keyOf(backerId: number, idempotencyKey: string): string {
 }
 
 // A group's statements keep one text whatever its size: each is prepared once (decisions 88–89).
-const usedKeysQuery = preparedQuery((db, values: { backerIds: number[]; keys: string[] }) =>
+const PLEDGE_KEY_COLUMNS = { backer_id: "bigint", idempotency_key: "text" } as const satisfies ColumnSpec;
+
+const usedKeysQuery = preparedQuery((db, values: ColumnArrays<typeof PLEDGE_KEY_COLUMNS>) =>
   db
     .selectFrom("pledges")
     .select(["backer_id", "idempotency_key", "public_id", "request_hash", "state"])
-    .where(sql<boolean>`(backer_id, idempotency_key) IN (SELECT * FROM unnest(${values.backerIds}::bigint[], ${values.keys}::text[]))`),
+    .where(sql<boolean>`(backer_id, idempotency_key) IN (SELECT * FROM ${unnestColumns(PLEDGE_KEY_COLUMNS, values, "used")})`),
 );
 
 const campaignsToPledgeQuery = preparedQuery((db, values: { ids: number[] }) =>
@@ -215,10 +217,13 @@ async function insertPledges(trx: Tx, services: Services, requests: readonly Ple
   // A used key answers with its pledge, whatever its campaign's state now.
   const existing = new Map(
     (
-      await usedKeysQuery(trx, {
-        backerIds: requests.map(({ input }) => input.backerId),
-        keys: requests.map(({ input }) => input.data.idempotencyKey),
-      })
+      await usedKeysQuery(
+        trx,
+        toColumnArrays(
+          PLEDGE_KEY_COLUMNS,
+          requests.map(({ input }) => ({ backer_id: input.backerId, idempotency_key: input.data.idempotencyKey })),
+        ),
+      )
     ).map((row) => [keyOf(row.backer_id, row.idempotency_key), row]),
   );
   const campaignIds = [...new Set(requests.map(({ input }) => input.campaignId))].sort((a, b) => a - b);

@@ -20,8 +20,9 @@ interface Compiled {
  *
  * `build` receives the values as named placeholders and may only hand them to the builder as
  * values (`where(column, "=", values.x)`, `values({ column: values.x })`): a value it computes
- * with, or a list (`in`), would be fixed at the first call, so preparing refuses a placeholder
- * that never reaches the statement's parameters.
+ * with would be fixed at the first call, so preparing refuses a placeholder that never reaches
+ * the statement's parameters. A list goes as one array (`= ANY (${values.ids}::bigint[])`, or
+ * rows as column arrays, decision 89), never spread into `in`.
  */
 export function preparedQuery<Values extends Record<string, unknown>, Row>(build: (db: Database, values: Values) => { compile(executorProvider: Database): CompiledQuery<Row> }) {
   let compiled: Compiled | null = null;
