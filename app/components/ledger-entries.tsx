@@ -1,4 +1,5 @@
-import { Link } from "@remix-run/react";
+import { Link, useRevalidator } from "@remix-run/react";
+import { useEffect, useRef } from "react";
 import type { Locale } from "../i18n/locale";
 import type { Messages } from "../i18n/messages";
 import { useLocale, useMessages } from "../i18n/use-messages";
@@ -40,6 +41,34 @@ export function LedgerSeqLink({ seq }: { seq: number | null }) {
     );
   }
   return <Link to={`/ledger/entries/${seq}`}>#{seq.toLocaleString("ko-KR")}</Link>;
+}
+
+/** How long a page showing its own entries being recorded keeps asking again, once a second. */
+const RECORDING_REFRESHES = 30;
+
+/**
+ * A backer's entries that are written but wait for their seq: "recording", until the sequencer
+ * numbers them (one batch, normally under a second). With `refresh`, the page's loaders run again
+ * each second until they have their seq, so the seq and hash appear without a reload.
+ */
+export function RecordingNotice({ waiting, refresh = false }: { waiting: number; refresh?: boolean }) {
+  const m = useMessages();
+  const revalidator = useRevalidator();
+  const refreshes = useRef(0);
+  useEffect(() => {
+    if (!refresh || waiting === 0 || refreshes.current >= RECORDING_REFRESHES) return;
+    const timer = setTimeout(() => {
+      refreshes.current += 1;
+      revalidator.revalidate();
+    }, 1000);
+    return () => clearTimeout(timer);
+  }, [refresh, waiting, revalidator]);
+  if (waiting === 0) return null;
+  return (
+    <p className="alert alert-info" role="status" data-testid="ledger-recording-count">
+      {m.ledger.recordingYours(waiting)}
+    </p>
+  );
 }
 
 /** Journal entries: seq, time, kind, every line with its account's name, and the chain hash. */

@@ -3,7 +3,7 @@ import type { Env } from "../utils/env.server";
 import { signedNote, witnessJson, type StoredCheckpoint, type WitnessJson } from "./checkpoints";
 import { readCheckpoints } from "./checkpoints.server";
 import { consistencyProof, inclusionProof } from "./merkle.server";
-import { findEntriesByBacker, type LedgerEntryView } from "./public-ledger.server";
+import { countWaitingByBacker, findEntriesByBacker, type LedgerEntryView } from "./public-ledger.server";
 import { backerCommitment } from "./receipts";
 import { ledgerWitnesses } from "./witnesses";
 
@@ -150,6 +150,8 @@ export async function getReceiptProofs(db: DbOrTx, env: Env, seqs: readonly numb
 export interface BackerRecord {
   commitment: string;
   entries: LedgerEntryView[];
+  /** Entries already written with the payment that wait for their seq and hash. */
+  waiting: number;
   proofs: ReceiptProofs | null;
   /** How long a new entry may wait for the checkpoint that proves it. */
   checkpointMinutes: number;
@@ -158,7 +160,7 @@ export interface BackerRecord {
 /** A backer's entries found by their receipt code, with proofs to check in the browser. */
 export async function findBackerRecord(db: DbOrTx, env: Env, receiptCode: string): Promise<BackerRecord> {
   const commitment = backerCommitment(receiptCode);
-  const entries = await findEntriesByBacker(db, commitment);
+  const [entries, waiting] = await Promise.all([findEntriesByBacker(db, commitment), countWaitingByBacker(db, commitment)]);
   const proofs = entries.length === 0 ? null : await getReceiptProofs(db, env, entries.map((e) => e.seq));
-  return { commitment, entries, proofs, checkpointMinutes: env.LEDGER_CHECKPOINT_MINUTES };
+  return { commitment, entries, waiting, proofs, checkpointMinutes: env.LEDGER_CHECKPOINT_MINUTES };
 }

@@ -268,6 +268,18 @@ export async function findEntriesByBacker(db: DbOrTx, commitment: string, limit 
   );
 }
 
+/**
+ * How many entries carrying a backer commitment are written but still wait for their seq (at most
+ * a sequencer batch; read by the partial index of waiting entries).
+ */
+export async function countWaitingByBacker(db: DbOrTx, commitment: string): Promise<number> {
+  const result = await sql<{ waiting: number }>`
+    SELECT count(*)::bigint AS waiting FROM journal_entries e
+    WHERE e.seq IS NULL
+      AND ((e.canonical_before_seq || '0' || e.canonical_after_seq)::jsonb -> 'refs') @> jsonb_build_object('backer', ${commitment}::text)`.execute(db);
+  return result.rows[0]?.waiting ?? 0;
+}
+
 export interface EntryDetail extends LedgerEntryView {
   canonical: string;
   previousChainHash: string;

@@ -2,7 +2,7 @@ import { json, type ActionFunctionArgs } from "@remix-run/node";
 import { Link, useActionData } from "@remix-run/react";
 import { z } from "zod";
 import { AppForm, Field, FormAlert, SubmitButton, useFormFailure } from "../components/form";
-import { LedgerEntriesTable } from "../components/ledger-entries";
+import { LedgerEntriesTable, RecordingNotice } from "../components/ledger-entries";
 import { LedgerProofs } from "../components/ledger-proofs";
 import { useMessages } from "../i18n/use-messages";
 import { findBackerRecord } from "../ledger/proofs.server";
@@ -65,6 +65,7 @@ export default function FindPage() {
             </code>
           </p>
           <p className="muted small">{f.commitmentHint}</p>
+          <RecordingNotice waiting={result.waiting} />
           {result.entries.length > 0 ? (
             <>
               <p className="alert alert-success" data-testid="find-count">
@@ -72,7 +73,7 @@ export default function FindPage() {
               </p>
               <LedgerEntriesTable entries={result.entries} emptyText={f.none} />
             </>
-          ) : (
+          ) : result.waiting > 0 ? null : (
             <div className="alert alert-info" data-testid="find-none">
               {f.none}
               <div className="small">{f.noneHint}</div>

@@ -1,7 +1,7 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { AppForm, FormAlert, SubmitButton, useFormFailure } from "../components/form";
-import { LedgerEntriesTable } from "../components/ledger-entries";
+import { LedgerEntriesTable, RecordingNotice } from "../components/ledger-entries";
 import { LedgerProofs } from "../components/ledger-proofs";
 import { withNotice } from "../components/notice";
 import { useLocale, useMessages } from "../i18n/use-messages";
@@ -136,7 +136,14 @@ export default function Receipt() {
           ) : null}
         </div>
         <h2 style={{ marginTop: 24 }}>{p.inLedger}</h2>
-        {ledger.entries.length > 0 ? <LedgerEntriesTable entries={ledger.entries} emptyText={m.ledger.find.none} /> : <p className="muted small" data-testid="receipt-no-entries">{m.ledger.find.none} {m.ledger.find.noneHint}</p>}
+        <RecordingNotice waiting={ledger.waiting} refresh />
+        {ledger.entries.length > 0 ? (
+          <LedgerEntriesTable entries={ledger.entries} emptyText={m.ledger.find.none} />
+        ) : ledger.waiting === 0 ? (
+          <p className="muted small" data-testid="receipt-no-entries">
+            {m.ledger.find.none} {m.ledger.find.noneHint}
+          </p>
+        ) : null}
         {cancellable ? (
           <AppForm style={{ marginTop: 24 }}>
             <p className="muted small">{p.cancelConfirm}</p>

@@ -31,6 +31,7 @@ import * as sequencerIdleTicks from "./20261205_0901_sequencer_idle_ticks";
 import * as ledgerWritePlans from "./20261205_1001_ledger_write_plans";
 import * as pageVersionBumpPlpgsql from "./20261205_1101_page_version_bump_plpgsql";
 import * as pledgeProcessorRefsUnshown from "./20261205_1201_pledge_processor_refs_unshown";
+import * as outflowCheckInSavepoints from "./20261206_0101_outflow_check_in_savepoints";
 
 // Listed explicitly (not read from disk) so migrations run the same from source, a bundle or a test.
 export const migrations: Record<string, Migration> = {
@@ -66,4 +67,5 @@ export const migrations: Record<string, Migration> = {
   "20261205_1001_ledger_write_plans": ledgerWritePlans,
   "20261205_1101_page_version_bump_plpgsql": pageVersionBumpPlpgsql,
   "20261205_1201_pledge_processor_refs_unshown": pledgeProcessorRefsUnshown,
+  "20261206_0101_outflow_check_in_savepoints": outflowCheckInSavepoints,
 };

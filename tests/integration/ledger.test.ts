@@ -280,6 +280,30 @@ describe("money leaving a holding account", () => {
     await expect(write(t.db, withdrawal(1_001))).rejects.toMatchObject({ code: "23514", constraint_name: "ledger_accounts_balance_not_negative" });
   });
 
+  it("is refused inside a savepoint too, whose rows carry a transaction id of their own", async () => {
+    await drainLedger(t.db);
+    const balance = await getBalance(t.db, escrow.code);
+    const attempt = t.db.transaction().execute(async (trx) => {
+      await sql`SAVEPOINT outflow`.execute(trx);
+      await appendEntry(trx, withdrawal(balance + 1));
+    });
+    await expect(attempt).rejects.toMatchObject({ code: "23514", constraint_name: "ledger_accounts_balance_not_negative" });
+    expect(await getBalance(t.db, escrow.code)).toBe(balance);
+  });
+
+  it("lets a transaction pay out, in a later statement, what it received in an earlier one", async () => {
+    await drainLedger(t.db);
+    const balance = await getBalance(t.db, escrow.code);
+    await t.db.transaction().execute(async (trx) => {
+      await appendEntry(trx, transfer(2_000));
+      await sql`SAVEPOINT outflow`.execute(trx);
+      await appendEntry(trx, withdrawal(balance + 1_500));
+    });
+    await drainLedger(t.db);
+    expect(await getBalance(t.db, escrow.code)).toBe(500);
+    expect((await verifyStoredLedger(t.db)).ok).toBe(true);
+  });
+
   it("never overdraws under concurrent withdrawals from many connections", async () => {
     await drainLedger(t.db);
     const start = await getBalance(t.db, escrow.code);

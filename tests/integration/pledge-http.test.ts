@@ -6,6 +6,7 @@ import { postJson, startApp, type TestApp, type TestClient } from "../support/ap
 import { createDemoDatabase, type TestDatabase } from "../support/db";
 import { DEMO_PASSWORD } from "../support/seed";
 import { sequencedSize } from "../support/ledger";
+import { drainLedger, getSequencingStatus } from "../../app/ledger/sequencer.server";
 
 let t: TestDatabase;
 let app: TestApp;
@@ -292,6 +293,22 @@ describe("Korean payment methods with the demo provider", () => {
     expect(pledge).toMatchObject({ state: "collected", payment_method_type: "payco", fee_won: Math.floor((12_000 * 320) / 10_000) });
     const entries = await t.db.selectFrom("journal_entries").select("seq").where("idempotency_key", "=", `pledge:${pledge.id}:collected`).execute();
     expect(entries).toHaveLength(1);
-    expect(await (await client.get(`/pledges/${publicId}`)).text()).toContain(dictionaries.ko.payments.methods.payco);
+    // The entry is written with the payment and numbered by the sequencer a moment later (none runs
+    // here until drainLedger): the receipt and the public ledger say it is being recorded, then show it.
+    const recording = await (await client.get(`/pledges/${publicId}`)).text();
+    expect(recording).toContain(dictionaries.ko.payments.methods.payco);
+    // Two entries carry the backer's code: the collection, and the match the round's sponsor added.
+    expect(recording).toContain(dictionaries.ko.ledger.recordingYours(2));
+    expect(recording).not.toContain('data-testid="receipt-no-entries"');
+    expect(recording).not.toContain('data-testid="ledger-entry"');
+    const waiting = (await getSequencingStatus(t.db)).waiting;
+    expect(waiting).toBeGreaterThan(0);
+    expect(await (await app.client().get("/ledger")).text()).toContain(dictionaries.ko.ledger.waiting(waiting));
+    await drainLedger(t.db);
+    const { seq } = await t.db.selectFrom("journal_entries").select("seq").where("idempotency_key", "=", `pledge:${pledge.id}:collected`).executeTakeFirstOrThrow();
+    const recorded = await (await client.get(`/pledges/${publicId}`)).text();
+    expect(recorded).not.toContain('data-testid="ledger-recording-count"');
+    expect(recorded).toContain(`data-testid="ledger-entry" data-seq="${seq}"`);
+    expect(await (await app.client().get("/ledger")).text()).not.toContain('data-testid="ledger-waiting"');
   });
 });
