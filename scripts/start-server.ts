@@ -192,6 +192,7 @@ async function startWeb(): Promise<void> {
     limits: { concurrency: env.MAX_CONCURRENT_REQUESTS, queue: env.MAX_QUEUED_REQUESTS, queueTimeoutMs: env.QUEUE_TIMEOUT_MS },
     metricsToken: env.METRICS_TOKEN ?? null,
     collectMetrics,
+    servedBy: `web-${cluster.worker?.id ?? 0}`,
   });
   const server = app.handler.listen(env.PORT, choices.host);
 

@@ -68,6 +68,8 @@ export interface HttpServerOptions {
   collectMetrics?: () => Promise<MetricsText>;
   /** Shared renderings of public pages for anonymous visitors (null: every request rendered). */
   pageCache: (PageCacheSettings & { versionMaxAgeMs: number; clockVersion?: () => string }) | null;
+  /** Names this web process in every response's `X-Served-By` (its number in the cluster), so an operator can tell which one answered. */
+  servedBy?: string;
 }
 
 export interface HttpApp {
@@ -158,6 +160,7 @@ export function createHttpApp(options: HttpServerOptions): HttpApp {
     const forwarded = options.trustProxy ? req.get("X-Request-Id") : undefined;
     const requestId = forwarded && REQUEST_ID.test(forwarded) ? forwarded : randomUUID();
     res.setHeader("X-Request-Id", requestId);
+    if (options.servedBy) res.setHeader("X-Served-By", options.servedBy);
     if (draining) res.setHeader("Connection", "close");
     services.metrics.httpInFlight.inc();
     inFlight += 1;

@@ -2,6 +2,7 @@ import { readdirSync } from "node:fs";
 import { loadavg } from "node:os";
 import { resolve } from "node:path";
 import autocannon from "autocannon";
+import { verifyStoredLedger } from "../../app/ledger/ledger.server";
 import { seedDemoData } from "../../db/seed/seed";
 import { generateBenchData } from "./data";
 import { cpuByRole, cpuPerUnit, percentile, printTopStatements, resetStatementCounts, startBenchDatabase, timedAutocannon, type BenchResult } from "./harness";
@@ -122,14 +123,15 @@ export async function benchPublicPages(sizes = { campaigns: 10_000, pledges: 1_0
       const campaignPage = await load(server.url, ["/campaigns/bench-1"], 50, 10);
       const p95 = new Map(names.map((name) => [name, percentile([...(timings.get(name) ?? [])].sort((a, b) => a - b), 95)]));
       const worst = Math.max(...p95.values());
+      const verified = await verifyStoredLedger(bench.db);
       return {
         id: "P4",
         name: `public pages, ${CLIENTS} clients, ${sizes.campaigns.toLocaleString("en-US")} campaigns / ${sizes.pledges.toLocaleString("en-US")} pledges`,
         figures:
           `${CLIENTS} clients: p95 ${names.map((name) => `${name} ${p95.get(name)?.toFixed(0)}`).join(", ")} ms, ${Math.round(served / seconds)} req/s, ${errors} errors; ` +
-          `1 client: p95 ${names.map((name) => `${name} ${aloneP95.get(name)?.toFixed(0)}`).join(", ")} ms (load ${loadavg()[0]?.toFixed(2)})`,
+          `1 client: p95 ${names.map((name) => `${name} ${aloneP95.get(name)?.toFixed(0)}`).join(", ")} ms (load ${loadavg()[0]?.toFixed(2)}); ledger ${verified.ok ? "verifies" : "FAILS"} (${verified.entries} entries)`,
         goal: "p95 < 50 ms, ≥ 1,000 pages/s; spike 0 errors, p99 < 1 s; no seq scan on large tables (integration test)",
-        met: errors === 0 && worst < 50 && served / seconds >= 1000 && spike.failures === 0 && spike.p99 < 1000,
+        met: errors === 0 && worst < 50 && served / seconds >= 1000 && spike.failures === 0 && spike.p99 < 1000 && verified.ok,
         notes:
           `spike of 500 clients for ${spikeSeconds} s on one campaign, the index and the ledger: ${describeLoad(spike)}; ` +
           `50 connections: campaign page ${describeLoad(campaignPage)}, /healthz ${describeLoad(healthz)}: campaign page / healthz = ${(campaignPage.perSecond / healthz.perSecond).toFixed(2)} ` +
@@ -160,12 +162,13 @@ export async function benchDemoPages(seconds = 12): Promise<BenchResult> {
       const page = await load(server.url, ["/campaigns/demo-local-food-cafe"], 200, seconds);
       const asset = await load(server.url, [`/build/_assets/${stylesheet}`], 200, seconds);
       const ratio = page.perSecond / asset.perSecond;
+      const verified = await verifyStoredLedger(bench.db);
       return {
         id: "P4d",
         name: "demo data, 200 connections: campaign page vs the stylesheet",
-        figures: `campaign page ${describeLoad(page)}; stylesheet ${describeLoad(asset)}; ratio ${(ratio * 100).toFixed(0)} % (load ${loadavg()[0]?.toFixed(2)})`,
+        figures: `campaign page ${describeLoad(page)}; stylesheet ${describeLoad(asset)}; ratio ${(ratio * 100).toFixed(0)} % (load ${loadavg()[0]?.toFixed(2)}); ledger ${verified.ok ? "verifies" : "FAILS"} (${verified.entries} entries)`,
         goal: "campaign page ≥ 50 % of the static asset's req/s",
-        met: ratio >= 0.5 && page.failures === 0,
+        met: ratio >= 0.5 && page.failures === 0 && verified.ok,
       };
     } finally {
       await server.stop();

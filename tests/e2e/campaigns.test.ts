@@ -2,7 +2,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { dictionaries } from "../../app/i18n/messages";
 import { launchBrowser } from "../support/browser";
-import { seoulDateInDays, seoulMonthInDays } from "../support/dates";
+import { CARD_EXPIRY, seoulDateInDays, seoulMonthInDays } from "../support/dates";
 import { logInPage, screenshot } from "../support/pages";
 import { startTestServer, type TestServer } from "../support/server";
 
@@ -54,12 +54,12 @@ describe.runIf(inject("chromium"))("campaigns and pledges in the browser", () =>
     await screenshot(page, "pay-phone");
 
     await page.getByLabel(m.pledges.cardNumber).fill("4000 0000 0000 0002");
-    await page.getByLabel(m.pledges.cardExpiry).fill("12/30");
+    await page.getByLabel(m.pledges.cardExpiry).fill(CARD_EXPIRY);
     await page.getByLabel(m.pledges.cardCvc).fill("123");
     await page.getByRole("button", { name: m.pledges.saveCard }).click();
     await expect.poll(() => page.getByTestId("error-cardNumber").textContent()).toBe(m.errors.cardDeclined);
     await page.getByLabel(m.pledges.cardNumber).fill("4000 0000 0000 3220");
-    await page.getByLabel(m.pledges.cardExpiry).fill("12/30");
+    await page.getByLabel(m.pledges.cardExpiry).fill(CARD_EXPIRY);
     await page.getByLabel(m.pledges.cardCvc).fill("123");
     await page.getByRole("button", { name: m.pledges.saveCard }).click();
     await page.waitForURL("**/authenticate");
@@ -101,8 +101,7 @@ describe.runIf(inject("chromium"))("campaigns and pledges in the browser", () =>
     await tabTo(page, "input[name=cardNumber]");
     await page.keyboard.type("4242 4242 4242 4242");
     await page.keyboard.press("Tab");
-    const expiry = seoulDateInDays(3 * 365);
-    await page.keyboard.type(`${expiry.slice(5, 7)}/${expiry.slice(2, 4)}`);
+    await page.keyboard.type(CARD_EXPIRY);
     await page.keyboard.press("Tab");
     await page.keyboard.type("123");
     await page.keyboard.press("Enter");

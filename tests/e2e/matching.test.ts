@@ -2,7 +2,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { addBudgetLine, createCampaign, reviewCampaign, submitForReview } from "../../app/campaigns/campaigns.server";
 import { dictionaries } from "../../app/i18n/messages";
-import { seoulDateInDays } from "../support/dates";
+import { CARD_EXPIRY, seoulDateInDays } from "../support/dates";
 import { launchBrowser } from "../support/browser";
 import { logInPage, screenPath, screenshot, screenshotsWanted } from "../support/pages";
 import { createTestServices } from "../support/services";
@@ -91,7 +91,7 @@ describe.runIf(inject("chromium"))("matching funds in the browser", () => {
     await citizen.getByRole("button", { name: m.pledges.continue }).click();
     await citizen.waitForURL("**/pay");
     await citizen.getByLabel(m.pledges.cardNumber).fill("4242 4242 4242 4242");
-    await citizen.getByLabel(m.pledges.cardExpiry).fill("12/30");
+    await citizen.getByLabel(m.pledges.cardExpiry).fill(CARD_EXPIRY);
     await citizen.getByLabel(m.pledges.cardCvc).fill("123");
     await citizen.getByRole("button", { name: m.pledges.saveCard }).click();
     await expect.poll(() => citizen.getByTestId("notice").textContent()).toBe(m.notices.pledgeSaved);

@@ -23,6 +23,7 @@ import { BACKING_STATES, UNCHARGED_STATES, type PledgeInput } from "../../app/pl
 import { seoulDate } from "../../app/utils/dates";
 import type { CampaignState, PledgeState } from "../../db/types";
 import { FUZZ_FIRST_RULES, type World } from "./world";
+import { CARD_EXPIRY } from "../support/dates";
 
 // R1: the money flows as fast-check commands against a small in-memory model. Each command runs
 // the real domain functions on a real database; after every command the model and the database
@@ -585,7 +586,7 @@ async function payPledge(model: MoneyModel, world: World, pledge: PledgeModel, c
     ? await payWithWallet(world, pledge, card, keepItAll)
     : await refusal(
         (async () => {
-          const result = await confirmDemoCard(world.services, pledge.publicId, { number: CARD_NUMBERS[card], expiry: "12/30", cvc: "123" });
+          const result = await confirmDemoCard(world.services, pledge.publicId, { number: CARD_NUMBERS[card], expiry: CARD_EXPIRY, cvc: "123" });
           if (result.requiresAction) await completeDemoAuthentication(world.services, pledge.publicId, card === "authApproved");
         })(),
       );

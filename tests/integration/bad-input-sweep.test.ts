@@ -16,7 +16,7 @@ import { createDemoDatabase, databaseDigest, type TestDatabase } from "../suppor
 import { sendRaw } from "../support/raw-http";
 import { concrete, routeManifest } from "../support/routes";
 import { DEMO_PASSWORD, enterpriseId, userId } from "../support/seed";
-import { seoulDateAfter } from "../support/dates";
+import { CARD_EXPIRY, seoulDateAfter } from "../support/dates";
 
 // S6: every POST form on the product's pages, found in the pages' own HTML, is sent with one bad
 // field at a time (the others filled in plausibly): a text of 100,000 characters, a negative,
@@ -380,7 +380,7 @@ describe("bad input on every form (S6)", () => {
 
     // The JSON pledge API: wrong types, missing fields, huge strings, bad amounts.
     const citizen = await as("citizen@");
-    const good = { amount: 10_000, kind: "donation", backerKind: "individual", card: { number: "4242424242424242", expiry: "12/30", cvc: "123" } };
+    const good = { amount: 10_000, kind: "donation", backerKind: "individual", card: { number: "4242424242424242", expiry: CARD_EXPIRY, cvc: "123" } };
     const badBodies: unknown[] = [
       { ...good, amount: -10_000 },
       { ...good, amount: 0 },

@@ -15,6 +15,7 @@ import { createDemoDatabase, type TestDatabase } from "../support/db";
 import { enterpriseId, userId } from "../support/seed";
 import { createTestServices, type TestServices } from "../support/services";
 import { journalSize } from "../support/ledger";
+import { CARD_EXPIRY } from "../support/dates";
 
 let t: TestDatabase;
 let services: TestServices;
@@ -66,7 +67,7 @@ async function liveCampaign(basics: Partial<CampaignBasics> = {}) {
 }
 
 async function pay(publicId: string, number: string) {
-  return confirmDemoCard(services, publicId, { number, expiry: "12/30", cvc: "123" });
+  return confirmDemoCard(services, publicId, { number, expiry: CARD_EXPIRY, cvc: "123" });
 }
 
 async function pledgeState(publicId: string) {

@@ -11,6 +11,7 @@ import { formatWon } from "../../app/utils/money";
 import { startApp, type TestApp, type TestClient } from "../support/app";
 import { createDemoDatabase, type TestDatabase } from "../support/db";
 import { DEMO_PASSWORD, enterpriseId, userId } from "../support/seed";
+import { CARD_EXPIRY } from "../support/dates";
 
 // Online loan repayments with the demo provider, over HTTP and at the service seam.
 
@@ -24,7 +25,7 @@ let cafeLoan = 0;
 let coffee = 0;
 const clients = new Map<string, TestClient>();
 const FEE_BP = 320;
-const CARD = { cardNumber: "4242 4242 4242 4242", cardExpiry: "12/30", cardCvc: "123" };
+const CARD = { cardNumber: "4242 4242 4242 4242", cardExpiry: CARD_EXPIRY, cardCvc: "123" };
 
 beforeAll(async () => {
   t = await createDemoDatabase();
@@ -196,7 +197,7 @@ describe("paying the next instalment by card (demo provider)", () => {
   it("records once when two confirmations and the reconciler race on one payment", async () => {
     const chanOwner = await userId(t, "chan@hamkke.demo");
     const step = await startLoanOnlinePayment(app.services, { loanId: chanLoan, userId: chanOwner });
-    const card = { number: "4242424242424242", expiry: "12/30", cvc: "123" };
+    const card = { number: "4242424242424242", expiry: CARD_EXPIRY, cvc: "123" };
     const results = await Promise.allSettled([
       confirmLoanDemoCard(app.services, chanLoan, step.publicId, card),
       confirmLoanDemoCard(app.services, chanLoan, step.publicId, card),

@@ -15,7 +15,7 @@ import type { PledgeInput } from "../../app/pledges/pledge";
 import { cancelPledge, createPledge } from "../../app/pledges/pledges.server";
 import { createDemoDatabase, type TestDatabase } from "../support/db";
 import { enterpriseId, userId } from "../support/seed";
-import { seoulDateAfter } from "../support/dates";
+import { CARD_EXPIRY, seoulDateAfter } from "../support/dates";
 import { createTestServices, TEST_CLOCK_START, type TestServices } from "../support/services";
 
 // Matching funds through the real money path on PostgreSQL: pledges made and paid with the demo
@@ -99,7 +99,7 @@ function pledgeInput(amount: number): PledgeInput {
 /** Makes and pays a pledge: saved (all-or-nothing) or collected (keep-it-all). Returns the pledge id. */
 async function pledge(backerId: number, campaignId: number, amount: number, card = GOOD_CARD): Promise<{ id: number; publicId: string }> {
   const { publicId } = await createPledge(services, { backerId, campaignId, data: pledgeInput(amount) });
-  await confirmDemoCard(services, publicId, { number: card, expiry: "12/30", cvc: "123" });
+  await confirmDemoCard(services, publicId, { number: card, expiry: CARD_EXPIRY, cvc: "123" });
   const row = await t.db.selectFrom("pledges").select(["id", "state"]).where("public_id", "=", publicId).executeTakeFirstOrThrow();
   expect(["saved", "collected"]).toContain(row.state);
   return { id: row.id, publicId };

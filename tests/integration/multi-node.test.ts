@@ -17,7 +17,7 @@ import { startFakeSmtp } from "../fakes/smtp-server";
 import { TestClient } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { DEMO_PASSWORD, enterpriseId, seedDemo, userId } from "../support/seed";
-import { seoulDateInDays } from "../support/dates";
+import { CARD_EXPIRY, seoulDateInDays } from "../support/dates";
 import { createTestServices } from "../support/services";
 
 // R10: two web servers, each in its own working directory with its own (empty) upload directory,
@@ -149,7 +149,7 @@ async function pledgeOn(urls: string[], slug: string, tokens: string[], count: n
     const response = await fetch(`${base}/api/v1/campaigns/${slug}/pledges`, {
       method: "POST",
       headers: { "Content-Type": "application/json", Origin: base, Cookie: `hf_session=${tokens[i % tokens.length]}; hf_csrf=${CSRF}`, "X-CSRF-Token": CSRF, "Idempotency-Key": `${prefix}-${i}` },
-      body: JSON.stringify({ amount: 10_000 + i * 1_000, kind: "donation", backerKind: "individual", card: { number: "4242424242424242", expiry: "12/30", cvc: "123" } }),
+      body: JSON.stringify({ amount: 10_000 + i * 1_000, kind: "donation", backerKind: "individual", card: { number: "4242424242424242", expiry: CARD_EXPIRY, cvc: "123" } }),
     });
     const body = (await response.json()) as { state?: string };
     if (response.status >= 300 || body.state !== "saved") throw new Error(`pledge ${i} on ${base}: ${response.status} ${JSON.stringify(body)}`);

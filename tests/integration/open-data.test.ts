@@ -9,6 +9,7 @@ import { parseCsv } from "../../app/utils/csv";
 import { startApp, type TestApp } from "../support/app";
 import { createDemoDatabase, type TestDatabase } from "../support/db";
 import { enterpriseId, userId } from "../support/seed";
+import { CARD_EXPIRY } from "../support/dates";
 
 let t: TestDatabase;
 let app: TestApp;
@@ -54,7 +55,7 @@ describe("open data for a campaign's whole life", () => {
         campaignId: id,
         data: { amount, kind: "sponsorship", rewardId: null, message: "", nameDisplay: "masked", backerKind: kind, companyName: kind === "company" ? "㈜광산상사" : "", businessNumber: null, idempotencyKey: `open-data-${email}` },
       });
-      await confirmDemoCard(services, publicId, { number: "4242424242424242", expiry: "12/30", cvc: "123" });
+      await confirmDemoCard(services, publicId, { number: "4242424242424242", expiry: CARD_EXPIRY, cvc: "123" });
     }
     data = await openData(slug);
     expect(data).toMatchObject({ state: "live", raisedWon: 0, pledgedUnchargedWon: 220_000, backers: { individuals: 1, companies: 1 } });

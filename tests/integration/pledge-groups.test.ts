@@ -6,7 +6,7 @@ import { checkCard } from "../../app/payments/demo-cards";
 import { confirmDemoCard, requireDemoProcessor } from "../../app/payments/demo-checkout.server";
 import { applyIntentState, createPledge, preparePayment, type CreatedPledge } from "../../app/pledges/pledges.server";
 import { createDemoDatabase, type TestDatabase } from "../support/db";
-import { seoulDateAfter } from "../support/dates";
+import { CARD_EXPIRY, seoulDateAfter } from "../support/dates";
 import { enterpriseId, userId } from "../support/seed";
 import { createTestServices, TEST_CLOCK_START, type TestServices } from "../support/services";
 
@@ -19,7 +19,7 @@ let campaignId: number;
 let backers: number[];
 let keyCounter = 0;
 const START = new Date(TEST_CLOCK_START);
-const GOOD_CARD = { number: "4242424242424242", expiry: "12/30", cvc: "123" };
+const GOOD_CARD = { number: "4242424242424242", expiry: CARD_EXPIRY, cvc: "123" };
 
 beforeAll(async () => {
   t = await createDemoDatabase();

@@ -9,6 +9,7 @@ import { AppError } from "../../app/utils/app-error";
 import { postJson, startApp, type TestApp, type TestClient } from "../support/app";
 import { createDemoDatabase, type TestDatabase } from "../support/db";
 import { DEMO_PASSWORD, enterpriseId, userId } from "../support/seed";
+import { CARD_EXPIRY } from "../support/dates";
 
 // Issue 13, finding 4: a pledge waiting for its payment held its reward until the campaign
 // settled, and one backer could take every limited reward without paying. Waiting pledges now
@@ -104,7 +105,7 @@ describe("waiting pledges and their rewards", () => {
     const backer = await signedIn("backer05@hamkke.demo");
     const paid = await backer.post(`/campaigns/${SLUG}/pledge`, { amount: "30000", kind: "sponsorship", rewardId: String(kit.id), backerKind: "individual", idempotencyKey: "hold-paid-in-time-1" });
     const paidPay = paid.headers.get("Location") ?? "";
-    expect((await backer.post(paidPay, { cardNumber: "4242424242424242", cardExpiry: "12/30", cardCvc: "123" })).status).toBe(302);
+    expect((await backer.post(paidPay, { cardNumber: "4242424242424242", cardExpiry: CARD_EXPIRY, cardCvc: "123" })).status).toBe(302);
     const slow = await backer.post(`/campaigns/${SLUG}/pledge`, { amount: "30000", kind: "sponsorship", rewardId: String(kit.id), backerKind: "individual", idempotencyKey: "hold-paid-too-late-1" });
     const slowPay = slow.headers.get("Location") ?? "";
     // The card form was opened (an intent exists at the provider), then left.
@@ -121,7 +122,7 @@ describe("waiting pledges and their rewards", () => {
       { idempotency_key: "hold-paid-too-late-1", state: "cancelled" },
     ]);
     // Too late: the form is gone and a posted card is not taken.
-    const lateCard = await backer.post(slowPay, { cardNumber: "4242424242424242", cardExpiry: "12/30", cardCvc: "123" });
+    const lateCard = await backer.post(slowPay, { cardNumber: "4242424242424242", cardExpiry: CARD_EXPIRY, cardCvc: "123" });
     expect(lateCard.status).toBeLessThan(500);
     expect((await t.db.selectFrom("pledges").select("state").where("idempotency_key", "=", "hold-paid-too-late-1").executeTakeFirstOrThrow()).state).toBe("cancelled");
     const receipt = await backer.get(slowPay.replace(/\/pay$/, ""));

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dictionaries } from "../../app/i18n/messages";
-import { seoulDateAfter } from "../support/dates";
+import { CARD_EXPIRY, seoulDateAfter } from "../support/dates";
 import { postJson, startApp, type TestApp, type TestClient } from "../support/app";
 import { createDemoDatabase, type TestDatabase } from "../support/db";
 import { DEMO_PASSWORD } from "../support/seed";
@@ -124,7 +124,7 @@ describe("pledging over HTTP", () => {
     for (const path of [`/pledges/${publicId}`, `/pledges/${publicId}/pay`, `/pledges/${publicId}/authenticate`]) {
       expect((await stranger.get(path)).status, path).toBe(404);
     }
-    const card = await stranger.post(`/pledges/${publicId}/pay`, { cardNumber: "4242424242424242", cardExpiry: "12/30", cardCvc: "123" });
+    const card = await stranger.post(`/pledges/${publicId}/pay`, { cardNumber: "4242424242424242", cardExpiry: CARD_EXPIRY, cardCvc: "123" });
     expect(card.status).toBe(404);
     const cancel = await stranger.post(`/pledges/${publicId}`);
     expect(cancel.status).toBe(404);
@@ -136,15 +136,15 @@ describe("pledging over HTTP", () => {
     const created = await client.post(`${LIVE}/pledge`, { amount: "20000", kind: "donation", backerKind: "individual", idempotencyKey: await formKey(client) });
     const payPath = created.headers.get("Location") ?? "";
     for (const [fields, key] of [
-      [{ cardNumber: "1234 5678 9012 3456", cardExpiry: "12/30", cardCvc: "123" }, "cardNumberInvalid"],
+      [{ cardNumber: "1234 5678 9012 3456", cardExpiry: CARD_EXPIRY, cardCvc: "123" }, "cardNumberInvalid"],
       [{ cardNumber: "4242424242424242", cardExpiry: "01/20", cardCvc: "123" }, "cardExpired"],
-      [{ cardNumber: "4242424242424242", cardExpiry: "12/30", cardCvc: "x" }, "cardCvcInvalid"],
+      [{ cardNumber: "4242424242424242", cardExpiry: CARD_EXPIRY, cardCvc: "x" }, "cardCvcInvalid"],
     ] as const) {
       const response = await client.post(payPath, fields);
       expect(response.status).toBe(422);
       expect(await response.text()).toContain(dictionaries.ko.errors[key]);
     }
-    const ok = await client.post(payPath, { cardNumber: "4242 4242 4242 4242", cardExpiry: "12/30", cardCvc: "123" });
+    const ok = await client.post(payPath, { cardNumber: "4242 4242 4242 4242", cardExpiry: CARD_EXPIRY, cardCvc: "123" });
     expect(ok.status).toBe(302);
     const stored = await sql<{ hit: number }>`SELECT count(*)::int AS hit FROM pledges p, demo_payment_intents d WHERE p::text LIKE '%4242424242424242%' OR d::text LIKE '%4242424242424242%'`.execute(t.owner);
     expect(stored.rows[0]?.hit).toBe(0);
@@ -183,7 +183,7 @@ describe("pledging over HTTP", () => {
     const campaignId = async (slug: string) => (await t.db.selectFrom("campaigns").select("id").where("slug", "=", slug).executeTakeFirstOrThrow()).id;
     const [cafe, playground] = await Promise.all([campaignId("demo-local-food-cafe"), campaignId("demo-neighbourhood-playground")]);
     const backer = await signedIn("backer11@hamkke.demo");
-    const paid = await postJson(backer, "/api/v1/campaigns/demo-local-food-cafe/pledges", { amount: 25_000, kind: "donation", backerKind: "individual", card: { number: "4242424242424242", expiry: "12/30", cvc: "123" } }, { "Idempotency-Key": "staff-refund-key-0001" });
+    const paid = await postJson(backer, "/api/v1/campaigns/demo-local-food-cafe/pledges", { amount: 25_000, kind: "donation", backerKind: "individual", card: { number: "4242424242424242", expiry: CARD_EXPIRY, cvc: "123" } }, { "Idempotency-Key": "staff-refund-key-0001" });
     expect(paid.status).toBe(201);
     const pledge = await t.db.selectFrom("pledges").select("id").where("idempotency_key", "=", "staff-refund-key-0001").executeTakeFirstOrThrow();
     const stateOf = async () => (await t.db.selectFrom("pledges").select(["state", "refund_requested_at"]).where("id", "=", pledge.id).executeTakeFirstOrThrow());
@@ -199,7 +199,7 @@ describe("pledging over HTTP", () => {
 describe("the pledge API", () => {
   it("creates and pays a pledge in one request; the same Idempotency-Key returns it, another body is refused", async () => {
     const client = await signedIn("backer09@hamkke.demo");
-    const body = { amount: 30_000, kind: "sponsorship", backerKind: "individual", card: { number: "4242424242424242", expiry: "12/30", cvc: "123" } };
+    const body = { amount: 30_000, kind: "sponsorship", backerKind: "individual", card: { number: "4242424242424242", expiry: CARD_EXPIRY, cvc: "123" } };
     const responses = await Promise.all(Array.from({ length: 3 }, () => postJson(client, "/api/v1/campaigns/demo-local-food-cafe/pledges", body, { "Idempotency-Key": "api-key-0001" })));
     const payloads = (await Promise.all(responses.map((r) => r.json()))) as { pledge: string; state: string }[];
     expect(new Set(payloads.map((p) => p.pledge)).size).toBe(1);

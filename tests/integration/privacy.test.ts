@@ -7,7 +7,7 @@ import type { PersonalData } from "../../app/privacy/personal-data";
 import { parseCsv } from "../../app/utils/csv";
 import { postJson, startApp, type TestApp, type TestClient } from "../support/app";
 import { createDemoDatabase, type TestDatabase } from "../support/db";
-import { seoulDateAfter } from "../support/dates";
+import { CARD_EXPIRY, seoulDateAfter } from "../support/dates";
 import { DEMO_PASSWORD, userId } from "../support/seed";
 
 // PIPA (issue 16): consents at sign-up, the data download and account deletion, over HTTP.
@@ -39,7 +39,7 @@ async function signUp(email: string, extra: Record<string, string> = {}): Promis
 }
 
 async function pledge(client: TestClient, slug: string, key: string, extra: Record<string, unknown> = {}): Promise<string> {
-  const body = { amount: 12_000, kind: "sponsorship", backerKind: "individual", card: { number: "4242424242424242", expiry: "12/30", cvc: "123" }, ...extra };
+  const body = { amount: 12_000, kind: "sponsorship", backerKind: "individual", card: { number: "4242424242424242", expiry: CARD_EXPIRY, cvc: "123" }, ...extra };
   const response = await postJson(client, `/api/v1/campaigns/${slug}/pledges`, body, { "Idempotency-Key": key });
   expect(response.status).toBe(201);
   return ((await response.json()) as { pledge: string }).pledge;
