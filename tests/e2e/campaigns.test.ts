@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { dictionaries } from "../../app/i18n/messages";
 import { launchBrowser } from "../support/browser";
 import { CARD_EXPIRY, seoulDateInDays, seoulMonthInDays } from "../support/dates";
-import { logInPage, screenshot } from "../support/pages";
+import { logInPage, screenshot, submitCard } from "../support/pages";
 import { startTestServer, type TestServer } from "../support/server";
 
 const m = dictionaries.ko;
@@ -53,15 +53,9 @@ describe.runIf(inject("chromium"))("campaigns and pledges in the browser", () =>
     await page.waitForURL("**/pay");
     await screenshot(page, "pay-phone");
 
-    await page.getByLabel(m.pledges.cardNumber).fill("4000 0000 0000 0002");
-    await page.getByLabel(m.pledges.cardExpiry).fill(CARD_EXPIRY);
-    await page.getByLabel(m.pledges.cardCvc).fill("123");
-    await page.getByRole("button", { name: m.pledges.saveCard }).click();
+    await submitCard(page, "4000 0000 0000 0002", m.pledges.saveCard);
     await expect.poll(() => page.getByTestId("error-cardNumber").textContent()).toBe(m.errors.cardDeclined);
-    await page.getByLabel(m.pledges.cardNumber).fill("4000 0000 0000 3220");
-    await page.getByLabel(m.pledges.cardExpiry).fill(CARD_EXPIRY);
-    await page.getByLabel(m.pledges.cardCvc).fill("123");
-    await page.getByRole("button", { name: m.pledges.saveCard }).click();
+    await submitCard(page, "4000 0000 0000 3220", m.pledges.saveCard);
     await page.waitForURL("**/authenticate");
     await page.getByRole("button", { name: m.pledges.approve }).click();
     await expect.poll(() => page.getByTestId("notice").textContent()).toBe(m.notices.pledgeSaved);

@@ -3,9 +3,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { dictionaries } from "../../app/i18n/messages";
 import { formatWon } from "../../app/utils/money";
 import { launchBrowser } from "../support/browser";
-import { logInPage, screenshot } from "../support/pages";
+import { logInPage, screenshot, submitCard } from "../support/pages";
 import { startTestServer, type TestServer } from "../support/server";
-import { CARD_EXPIRY } from "../support/dates";
 
 const m = dictionaries.ko;
 const l = m.loans;
@@ -50,17 +49,11 @@ describe.runIf(inject("chromium"))("an enterprise pays its loan instalment onlin
     expect(nextBefore).toContain(amount);
 
     // A declined card first: a clear message, nothing recorded.
-    await page.getByLabel(m.pledges.cardNumber).fill("4000 0000 0000 0002");
-    await page.getByLabel(m.pledges.cardExpiry).fill(CARD_EXPIRY);
-    await page.getByLabel(m.pledges.cardCvc).fill("123");
-    await page.getByRole("button", { name: l.payOnlineButton(amount) }).click();
+    await submitCard(page, "4000 0000 0000 0002", l.payOnlineButton(amount));
     await expect.poll(() => page.getByTestId("error-cardNumber").textContent()).toBe(m.errors.cardDeclined);
     await screenshot(page, "loan-pay-online-declined-phone-ko");
 
-    await page.getByLabel(m.pledges.cardNumber).fill("4242 4242 4242 4242");
-    await page.getByLabel(m.pledges.cardExpiry).fill(CARD_EXPIRY);
-    await page.getByLabel(m.pledges.cardCvc).fill("123");
-    await page.getByRole("button", { name: l.payOnlineButton(amount) }).click();
+    await submitCard(page, "4242 4242 4242 4242", l.payOnlineButton(amount));
     await page.waitForURL(`**${loanPath}?notice=loanPaidOnline`);
     expect(await page.getByTestId("notice").textContent()).toBe(m.notices.loanPaidOnline);
     expect(await page.getByTestId("repayment").count()).toBe(repaymentsBefore + 1);

@@ -2,9 +2,9 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { addBudgetLine, createCampaign, reviewCampaign, submitForReview } from "../../app/campaigns/campaigns.server";
 import { dictionaries } from "../../app/i18n/messages";
-import { CARD_EXPIRY, seoulDateInDays } from "../support/dates";
+import { seoulDateInDays } from "../support/dates";
 import { launchBrowser } from "../support/browser";
-import { logInPage, screenPath, screenshot, screenshotsWanted } from "../support/pages";
+import { logInPage, screenPath, screenshot, screenshotsWanted, submitCard } from "../support/pages";
 import { createTestServices } from "../support/services";
 import { startTestServer, type TestServer } from "../support/server";
 
@@ -90,10 +90,7 @@ describe.runIf(inject("chromium"))("matching funds in the browser", () => {
     await screenshot(citizen, "matching-pledge-estimate-phone");
     await citizen.getByRole("button", { name: m.pledges.continue }).click();
     await citizen.waitForURL("**/pay");
-    await citizen.getByLabel(m.pledges.cardNumber).fill("4242 4242 4242 4242");
-    await citizen.getByLabel(m.pledges.cardExpiry).fill(CARD_EXPIRY);
-    await citizen.getByLabel(m.pledges.cardCvc).fill("123");
-    await citizen.getByRole("button", { name: m.pledges.saveCard }).click();
+    await submitCard(citizen, "4242 4242 4242 4242", m.pledges.saveCard);
     await expect.poll(() => citizen.getByTestId("notice").textContent()).toBe(m.notices.pledgeSaved);
     expect(await citizen.getByTestId("pledge-match").textContent()).toContain("50,000원");
     expect(await citizen.getByTestId("pledge-match").textContent()).toContain(x.pledgeMatchState.committed);

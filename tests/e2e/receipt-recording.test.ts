@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { dictionaries } from "../../app/i18n/messages";
 import { drainLedger } from "../../app/ledger/sequencer.server";
 import { launchBrowser } from "../support/browser";
-import { CARD_EXPIRY } from "../support/dates";
-import { logInPage, screenshot } from "../support/pages";
+import { logInPage, screenshot, submitCard } from "../support/pages";
 import { startTestServer, type TestServer } from "../support/server";
 
 const m = dictionaries.ko;
@@ -28,10 +27,7 @@ describe.runIf(inject("chromium"))("a receipt while its ledger entries are being
     await page.getByLabel(m.pledges.amount).fill("20,000");
     await page.getByRole("button", { name: m.pledges.continue }).click();
     await page.waitForURL("**/pay");
-    await page.getByLabel(m.pledges.cardNumber).fill("4242 4242 4242 4242");
-    await page.getByLabel(m.pledges.cardExpiry).fill(CARD_EXPIRY);
-    await page.getByLabel(m.pledges.cardCvc).fill("123");
-    await page.getByRole("button", { name: m.pledges.payNow }).click();
+    await submitCard(page, "4242 4242 4242 4242", m.pledges.payNow);
     await expect.poll(() => page.getByTestId("notice").textContent()).toBe(m.notices.pledgePaid);
 
     const recording = page.getByTestId("ledger-recording-count");

@@ -3,10 +3,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { dictionaries } from "../../app/i18n/messages";
 import { formatDate, seoulDate } from "../../app/utils/dates";
 import { launchBrowser } from "../support/browser";
-import { linkFromLatestEmail, logInPage, screenshot } from "../support/pages";
+import { linkFromLatestEmail, logInPage, screenshot, submitCard } from "../support/pages";
 import { createSelectedContest, type SelectedContest } from "../support/round";
 import { startTestServer, type TestServer } from "../support/server";
-import { CARD_EXPIRY } from "../support/dates";
 
 // The round after selection in the browser: the operator turns the selected applications into
 // drafts and assigns a consultant; the consultant asks for changes; the enterprise revises and
@@ -271,10 +270,7 @@ describe.runIf(inject("chromium"))("the round after selection, in the browser", 
     await citizen.getByLabel(m.pledges.amount).fill(goal.toLocaleString("ko-KR"));
     await citizen.getByRole("button", { name: m.pledges.continue }).click();
     await citizen.waitForURL("**/pay");
-    await citizen.getByLabel(m.pledges.cardNumber).fill("4242 4242 4242 4242");
-    await citizen.getByLabel(m.pledges.cardExpiry).fill(CARD_EXPIRY);
-    await citizen.getByLabel(m.pledges.cardCvc).fill("123");
-    await citizen.getByRole("button", { name: m.pledges.saveCard }).click();
+    await submitCard(citizen, "4242 4242 4242 4242", m.pledges.saveCard);
     await expect.poll(() => notice(citizen)).toBe(m.notices.pledgeSaved);
     expect(await citizen.getByTestId("pledge-match").textContent()).toContain("300,000원");
 

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { dictionaries } from "../../app/i18n/messages";
 import { DEMO_PASSWORD } from "../../db/seed/seed";
+import { CARD_EXPIRY } from "./dates";
 
 const screensDir = resolve(import.meta.dirname, "../../test-results/screens");
 
@@ -46,4 +47,13 @@ export async function logInPage(browser: Browser, base: string, email: string, v
   await page.getByRole("button", { name: m.auth.loginButton }).click();
   await page.waitForURL("**/account");
   return page;
+}
+
+/** Types a demo card (its number, an expiry in the future, a CVC) into the card form on `page` and submits it with the button named `submit`. */
+export async function submitCard(page: Page, cardNumber: string, submit: string): Promise<void> {
+  const m = dictionaries.ko;
+  await page.getByLabel(m.pledges.cardNumber).fill(cardNumber);
+  await page.getByLabel(m.pledges.cardExpiry).fill(CARD_EXPIRY);
+  await page.getByLabel(m.pledges.cardCvc).fill("123");
+  await page.getByRole("button", { name: submit }).click();
 }
