@@ -21,9 +21,11 @@ export function seoulDateAfter(base: Date, days: number): string {
   return seoulDate(new Date(base.getTime() + days * DAY_MS));
 }
 
+const inThreeYears = seoulDateInDays(3 * 365);
+
 /**
  * A card expiry (MM/YY) about three years after today by the real clock: accepted by the demo
  * card check on any day the tests run, also on a fixed test clock in the past or after the demo
  * clock or time travel moved a few hundred days ahead.
  */
-export const CARD_EXPIRY = `${seoulDateInDays(3 * 365).slice(5, 7)}/${seoulDateInDays(3 * 365).slice(2, 4)}`;
+export const CARD_EXPIRY = `${inThreeYears.slice(5, 7)}/${inThreeYears.slice(2, 4)}`;
