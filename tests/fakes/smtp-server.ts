@@ -36,6 +36,10 @@ export async function startFakeSmtp(options: { failFirst?: number } = {}) {
       });
     },
   });
+  // A client that goes away mid-conversation (a worker killed while it sends, in the multi-node
+  // test) is reported as a connection error; a mail server carries on, and without a listener
+  // the event would be thrown in the test process.
+  server.on("error", () => {});
   await new Promise<void>((done) => server.listen(0, "127.0.0.1", () => done()));
   const port = (server.server.address() as AddressInfo).port;
   return {
